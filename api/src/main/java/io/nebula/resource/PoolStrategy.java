@@ -1,0 +1,34 @@
+package io.nebula.resource;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** How a pool chooses which idle instance to hand out, and which to let go when it shrinks. */
+public enum PoolStrategy {
+    /** Most recently returned first: keeps a hot set warm and lets the rest idle out. The default. */
+    LIFO,
+    /** Least recently returned first: spreads use evenly over every instance. */
+    FIFO,
+    /** Hands out like LIFO; when the pool shrinks, the least recently used idle instances go first. */
+    LRU,
+    /** Instances are created against several weighted endpoints and handed out in proportion. */
+    WEIGHTED_ROUND_ROBIN,
+    /** The pool sizes itself from observed demand within min and max (see docs/adaptive-sizing.md). */
+    ADAPTIVE;
+
+    /** The configuration spelling: {@code lifo}, {@code weighted-round-robin}, ... */
+    public String configName() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Parses a configuration value, case-insensitively; empty when it is not a strategy. */
+    public static Optional<PoolStrategy> parse(String value) {
+        String v = value == null ? "" : value.trim();
+        for (PoolStrategy s : values()) {
+            if (s.configName().equalsIgnoreCase(v) || s.name().equalsIgnoreCase(v)) {
+                return Optional.of(s);
+            }
+        }
+        return Optional.empty();
+    }
+}

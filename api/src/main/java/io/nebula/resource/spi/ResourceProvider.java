@@ -1,0 +1,94 @@
+package io.nebula.resource.spi;
+
+import io.nebula.resource.ConfigProblem;
+import io.nebula.resource.HealthStatus;
+import io.nebula.resource.ResourceSettings;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Makes one kind of resource. A provider implements {@link #create}, {@link #check} and
+ * {@link #destroy} (and {@link #recycle} or {@link #isFatal} when it knows better than the defaults);
+ * the engine brings pooling, validation, eviction, lifecycle, health scheduling, events, retries,
+ * metrics and tracing.
+ *
+ * <p>Providers are found with {@link java.util.ServiceLoader}: register the class in
+ * {@code META-INF/services/io.nebula.resource.spi.ResourceProvider}. A provider must have a public
+ * no-argument constructor and be thread-safe; it must never put a secret into a message, a health
+ * detail or a {@code toString()}.
+ *
+ * @param <R> the instance type: a connection, a channel, a client, a {@code DataSource}
+ */
+public interface ResourceProvider<R> {
+
+    /** The kind this provider makes, as in {@code nebula.resource.<name>.kind}: {@code postgresql}, {@code redis}... */
+    String kind();
+
+    /** The instance type. */
+    Class<R> type();
+
+    /** How instances are shared. {@link Topology#POOLED} unless the instance is thread-safe. */
+    default Topology topology() {
+        return Topology.POOLED;
+    }
+
+    /**
+     * Checks this provider's keys without touching the backend: a bad URL, port or missing credential
+     * is a problem naming its full key ({@link ResourceSettings#keyOf}). Report every problem.
+     */
+    default List<ConfigProblem> validate(ResourceSettings settings) {
+        return List.of();
+    }
+
+    /**
+     * Creates one instance. Fetch credentials here, not in a constructor, so rotated credentials are
+     * picked up by new instances. Throw the driver's exception as it is: the engine classifies it with
+     * {@link #isFatal} and {@link #isRetryable} and reports it as the cause of a failed acquisition.
+     */
+    R create(ResourceSettings settings) throws Exception;
+
+    /** Checks an instance; must not throw (report DOWN with the error instead) and should honour timeouts. */
+    HealthStatus check(R instance, CheckDepth depth);
+
+    /** Resets an instance before it is reused; {@code false} means it cannot be reused and is destroyed. */
+    default boolean recycle(R instance) {
+        return true;
+    }
+
+    /** Releases an instance's backend resources; never throws. */
+    void destroy(R instance);
+
+    /**
+     * Whether an error raised while using an instance means the instance is broken (connection lost,
+     * channel closed by the broker): it is then destroyed rather than reused, and counts towards the
+     * circuit breaker.
+     */
+    default boolean isFatal(Throwable error) {
+        return false;
+    }
+
+    /**
+     * Whether retrying creation could help. Bad credentials or an unknown database cannot be fixed by
+     * a retry: return {@code false} and the acquisition fails at once with this error as its cause.
+     */
+    default boolean isRetryable(Throwable error) {
+        return true;
+    }
+
+    /**
+     * Further types an instance can be injected as, e.g. {@code RedisCommands} for a Lettuce
+     * connection. {@link #type()} is always injectable and need not be listed.
+     */
+    default Set<Class<?>> views() {
+        return Set.of();
+    }
+
+    /** Adapts an instance to one of {@link #views()}. */
+    default <V> V view(R instance, Class<V> viewType) {
+        if (viewType.isInstance(instance)) {
+            return viewType.cast(instance);
+        }
+        throw new IllegalArgumentException(kind() + " instances cannot be viewed as " + viewType.getName());
+    }
+}
