@@ -60,6 +60,14 @@ public interface ResourceProvider<R> {
     void destroy(R instance);
 
     /**
+     * Called once when a resource is closed, after every instance made for it was destroyed: release
+     * what the provider shares between the instances of that resource (a RabbitMQ connection whose
+     * channels were the instances, a client's event loops). Never throws. Default: nothing.
+     */
+    default void shutdown(ResourceSettings settings) {
+    }
+
+    /**
      * Whether an error raised while using an instance means the instance is broken (connection lost,
      * channel closed by the broker): it is then destroyed rather than reused, and counts towards the
      * circuit breaker.
