@@ -1,0 +1,142 @@
+package io.nebula.resource.benchmarks;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.agroal.api.AgroalDataSource;
+import org.apache.commons.pool2.impl.GenericObjectPool;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
+import stormpot.Pool;
+import stormpot.Pooled;
+import stormpot.Timeout;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Suite 1, the pool-hit cycle: acquire an idle instance and give it back, nothing else. Every pool
+ * is full before measurement, so each cycle is a hit. Run with {@code -t 1}, {@code -t 4},
+ * {@code -t 16}; the pool is sized from the thread count by {@link Contention}.
+ *
+ * <p>Object pools hand out a {@link Widget}; connection pools hand out a stub-driver connection
+ * (see {@code stub.StubDriver}), so any difference between two pools of a kind is the pools'.
+ */
+@BenchmarkMode({Mode.Throughput, Mode.SampleTime})
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class PoolHitCycle {
+
+    @Benchmark
+    public Object stormpot(StormpotPool state) throws InterruptedException {
+        Pooled<Widget> pooled = state.pool.claim(state.timeout);
+        Widget widget = pooled.object;
+        pooled.release();
+        return widget;
+    }
+
+    @Benchmark
+    public Object commonsPool2(CommonsPool2 state) throws Exception {
+        Widget widget = state.pool.borrowObject();
+        state.pool.returnObject(widget);
+        return widget;
+    }
+
+    @Benchmark
+    public Object hikari(HikariPool state) throws SQLException {
+        Connection connection = state.dataSource.getConnection();
+        connection.close();
+        return connection;
+    }
+
+    @Benchmark
+    public Object agroal(AgroalPool state) throws SQLException {
+        Connection connection = state.dataSource.getConnection();
+        connection.close();
+        return connection;
+    }
+
+    /** Sizes a pool from the thread count JMH runs with. */
+    @State(Scope.Benchmark)
+    public abstract static class SizedPool {
+        @Param
+        public Contention contention;
+
+        int size;
+
+        @Setup
+        public void size(BenchmarkParams params) {
+            size = contention.poolSize(params.getThreads());
+            open(size);
+        }
+
+        abstract void open(int size);
+    }
+
+    @State(Scope.Benchmark)
+    public static class StormpotPool extends SizedPool {
+        Pool<Pooled<Widget>> pool;
+        final Timeout timeout = new Timeout(Peers.ACQUIRE_TIMEOUT);
+
+        @Override
+        void open(int size) {
+            pool = Peers.stormpot(size);
+        }
+
+        @TearDown
+        public void close() throws InterruptedException {
+            pool.shutdown().await(timeout);
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class CommonsPool2 extends SizedPool {
+        GenericObjectPool<Widget> pool;
+
+        @Override
+        void open(int size) {
+            pool = Peers.commonsPool2(size);
+        }
+
+        @TearDown
+        public void close() {
+            pool.close();
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class HikariPool extends SizedPool {
+        HikariDataSource dataSource;
+
+        @Override
+        void open(int size) {
+            dataSource = Peers.hikari(size);
+        }
+
+        @TearDown
+        public void close() {
+            dataSource.close();
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class AgroalPool extends SizedPool {
+        AgroalDataSource dataSource;
+
+        @Override
+        void open(int size) {
+            dataSource = Peers.agroal(size);
+        }
+
+        @TearDown
+        public void close() {
+            dataSource.close();
+        }
+    }
+}

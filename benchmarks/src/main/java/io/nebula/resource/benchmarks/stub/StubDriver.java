@@ -1,0 +1,68 @@
+package io.nebula.resource.benchmarks.stub;
+
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.DriverPropertyInfo;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Properties;
+import java.util.logging.Logger;
+
+/**
+ * A JDBC driver whose connections do nothing, so that a benchmark of a connection pool measures the
+ * pool and nothing else. It accepts URLs of the form {@code jdbc:stub:<anything>}.
+ *
+ * <p>This is the method of HikariCP's own benchmark: every pool under test wraps the same
+ * do-nothing connection, so any difference between them is the pool's.
+ */
+public final class StubDriver implements Driver {
+
+    /** A URL this driver accepts. */
+    public static final String URL = "jdbc:stub:benchmark";
+
+    private static final String PREFIX = "jdbc:stub:";
+
+    static {
+        try {
+            DriverManager.registerDriver(new StubDriver());
+        } catch (SQLException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @Override
+    public Connection connect(String url, Properties info) {
+        return acceptsURL(url) ? new StubConnection() : null;
+    }
+
+    @Override
+    public boolean acceptsURL(String url) {
+        return url != null && url.startsWith(PREFIX);
+    }
+
+    @Override
+    public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) {
+        return new DriverPropertyInfo[0];
+    }
+
+    @Override
+    public int getMajorVersion() {
+        return 1;
+    }
+
+    @Override
+    public int getMinorVersion() {
+        return 0;
+    }
+
+    @Override
+    public boolean jdbcCompliant() {
+        return false;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException("the stub driver does not log");
+    }
+}
