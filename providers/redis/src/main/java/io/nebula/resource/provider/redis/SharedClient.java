@@ -1,0 +1,130 @@
+package io.nebula.resource.provider.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The {@link RedisClient} (and with it the netty event loops) that the connections of one resource
+ * share. Event loops are heavy, so they are made on the first connect, not per connection.
+ *
+ * <p>The engine asks for a shutdown once per pool, but several pools may be built from one
+ * resource's settings (one per tenant): the client is therefore closed only once no connection made
+ * through it is open. A connect after a shutdown makes a new client.
+ */
+final class SharedClient {
+
+    private static final System.Logger LOG = System.getLogger(SharedClient.class.getName());
+
+    private final String resource;
+    private final ClientOptions options;
+    private final ReentrantLock lock = new ReentrantLock(); // not synchronized: virtual threads must not pin here
+    private RedisClient client;
+    private int openConnections;
+    private boolean shutdownRequested;
+
+    SharedClient(String resource, RedisEndpoint endpoint, boolean autoReconnect) {
+        this.resource = resource;
+        this.options = ClientOptions.builder()
+                .autoReconnect(autoReconnect)
+                // fail at once while disconnected instead of buffering commands until they time out
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .socketOptions(SocketOptions.builder().connectTimeout(endpoint.connectTimeout()).build())
+                .build();
+    }
+
+    /** Opens a connection; pair it with one {@link #release()} once it is closed. */
+    StatefulRedisConnection<String, String> connect(RedisURI uri) {
+        RedisClient c = retain();
+        try {
+            return c.connect(StringCodec.UTF8, uri);
+        } catch (RuntimeException e) {
+            release();
+            throw e;
+        }
+    }
+
+    /** A connection made by {@link #connect} is closed. */
+    void release() {
+        RedisClient idle = null;
+        lock.lock();
+        try {
+            openConnections--;
+            if (openConnections == 0 && shutdownRequested) {
+                idle = detach();
+            }
+        } finally {
+            lock.unlock();
+        }
+        close(idle);
+    }
+
+    /** Closes the client now if no connection is open, else as soon as the last one is released. */
+    void shutdown() {
+        RedisClient idle = null;
+        lock.lock();
+        try {
+            if (openConnections == 0) {
+                idle = detach();
+            } else {
+                shutdownRequested = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        close(idle);
+    }
+
+    /** Whether a client (and its event loops) is alive. */
+    boolean isRunning() {
+        lock.lock();
+        try {
+            return client != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private RedisClient retain() {
+        lock.lock();
+        try {
+            if (client == null) {
+                client = RedisClient.create();
+                client.setOptions(options);
+                shutdownRequested = false;
+            }
+            openConnections++;
+            return client;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private RedisClient detach() {
+        RedisClient c = client;
+        client = null;
+        shutdownRequested = false;
+        return c;
+    }
+
+    private void close(RedisClient c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            // no quiet period: every connection is closed already, nothing can still be submitted
+            c.shutdown(Duration.ZERO.toMillis(), TimeUnit.SECONDS.toMillis(2), TimeUnit.MILLISECONDS);
+            LOG.log(Level.DEBUG, "NEBULA-2400 redis: shared client of resource ''{0}'' shut down", resource);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "NEBULA-2401 redis: shutting down the shared client of resource '" + resource + "' failed", e);
+        }
+    }
+}
