@@ -1,0 +1,325 @@
+package io.nebula.resource.provider.jdbc;
+
+import io.agroal.api.AgroalDataSource;
+import io.agroal.api.configuration.AgroalConnectionPoolConfiguration.ConnectionValidator;
+import io.agroal.api.configuration.supplier.AgroalConnectionFactoryConfigurationSupplier;
+import io.agroal.api.configuration.supplier.AgroalConnectionPoolConfigurationSupplier;
+import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
+import io.agroal.api.security.NamePrincipal;
+import io.agroal.api.security.SimplePassword;
+import io.nebula.resource.ConfigProblem;
+import io.nebula.resource.ConfigProblems;
+import io.nebula.resource.ConfigurationInvalidException;
+import io.nebula.resource.HealthStatus;
+import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.Secret;
+import io.nebula.resource.spi.CheckDepth;
+import io.nebula.resource.spi.ResourceProvider;
+import io.nebula.resource.spi.Topology;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import static java.lang.System.Logger.Level.INFO;
+
+/**
+ * What the JDBC kinds share: the resource is an Agroal pool (a {@link PooledDataSource}), which pools
+ * the connections itself, so the engine holds one shared instance ({@link Topology#RESIDENT}) and
+ * never pools on top of it. The {@code pool.*} keys of the resource configure Agroal.
+ *
+ * <p>A kind says which driver and URL it takes, how to select a schema, and which of its database's
+ * errors mean a broken connection or a failure no retry can fix; SQLState classes {@code 08}
+ * (connection exception) and {@code 28} (invalid authorization) are common to all.
+ */
+abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
+
+    private final String kind;
+    private final String driverClass;
+    private final String driverArtifact;
+    private final String urlPrefix;
+
+    JdbcProvider(String kind, String driverClass, String driverArtifact, String urlPrefix) {
+        this.kind = kind;
+        this.driverClass = driverClass;
+        this.driverArtifact = driverArtifact;
+        this.urlPrefix = urlPrefix;
+    }
+
+    // --- what a kind says about itself //
+
+    /** The URL used when {@code url} is not set, or {@code null} when it is required. */
+    String defaultUrl(String resource) {
+        return null;
+    }
+
+    /** An example URL for error messages. */
+    abstract String exampleUrl();
+
+    /** Makes new connections start in {@code schema}. */
+    abstract void selectSchema(AgroalConnectionFactoryConfigurationSupplier factory, String schema);
+
+    /** Beyond SQLState class 08: whether this database's error means the connection is gone. */
+    boolean isBrokenConnection(SQLException error) {
+        return false;
+    }
+
+    /** Beyond SQLState class 28: whether this database's error cannot be fixed by trying again (unknown database...). */
+    boolean isPermanentFailure(SQLException error) {
+        return false;
+    }
+
+    final String urlPrefix() {
+        return urlPrefix;
+    }
+
+    // --- the provider //
+
+    @Override
+    public final String kind() {
+        return kind;
+    }
+
+    @Override
+    public final Class<AgroalDataSource> type() {
+        return AgroalDataSource.class;
+    }
+
+    @Override
+    public final Topology topology() {
+        return Topology.RESIDENT;
+    }
+
+    @Override
+    public final Set<Class<?>> views() {
+        return Set.of(DataSource.class);
+    }
+
+    @Override
+    public final List<ConfigProblem> validate(ResourceSettings settings) {
+        ConfigProblems problems = new ConfigProblems();
+        problems.read(() -> JdbcSettings.read(settings, this));
+        if (loadDriver().isEmpty()) {
+            problems.add(settings.keyOf("kind"), missingDriver());
+        }
+        return problems.list();
+    }
+
+    @Override
+    public final AgroalDataSource create(ResourceSettings settings) throws SQLException {
+        JdbcSettings jdbc = JdbcSettings.read(settings, this);
+        Class<?> driver = loadDriver().orElseThrow(() -> new DriverNotFoundException(settings.name(), missingDriver()));
+        AgroalDataSourceConfigurationSupplier configuration = new AgroalDataSourceConfigurationSupplier()
+                .metricsEnabled(true) // a few counters; check() reads them to tell an exhausted pool from a dead database
+                .connectionPoolConfiguration(pool -> poolConfiguration(pool, jdbc)
+                        .connectionFactoryConfiguration(factory ->
+                                factoryConfiguration(factory, jdbc, driver, settings.secret(JdbcSettings.PASSWORD))));
+        PooledDataSource dataSource = new PooledDataSource(settings.name(), kind, jdbc,
+                AgroalDataSource.from(configuration, new PoolEventLog(settings.name(), jdbc.leakThreshold())));
+        try (Connection first = dataSource.getConnection()) {
+            // Opened now rather than at first use, so a wrong password or database fails the resource at
+            // start-up, classified by isRetryable; the connection stays in the pool for the first caller.
+        } catch (SQLException | RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        PoolEventLog.LOG.log(INFO, "NEBULA-2501 JDBC resource ''{0}'' ({1}) started: {2} to {3} connections",
+                settings.name(), kind, jdbc.minSize(), jdbc.maxSize());
+        return dataSource;
+    }
+
+    private AgroalConnectionPoolConfigurationSupplier poolConfiguration(AgroalConnectionPoolConfigurationSupplier pool,
+                                                                        JdbcSettings jdbc) {
+        pool.maxSize(jdbc.maxSize())
+                .minSize(jdbc.minSize())
+                .initialSize(jdbc.minSize())
+                // Agroal reads zero as "wait forever"; here zero means "fail at once when none is free".
+                .acquisitionTimeout(jdbc.acquireTimeout().isZero() ? Duration.ofNanos(1) : jdbc.acquireTimeout())
+                .leakTimeout(jdbc.leakThreshold())
+                .reapTimeout(jdbc.idleTimeout())
+                .maxLifetime(jdbc.maxLifetime())
+                .validationTimeout(jdbc.keepaliveInterval()) // Agroal's interval of background validation
+                .connectionValidator(jdbc.validationQuery()
+                        .map(query -> ConnectionValidator.sqlValidator(query, jdbc.validationTimeout()))
+                        .orElseGet(() -> ConnectionValidator.defaultValidatorWithTimeout(jdbc.validationTimeoutSeconds())))
+                .exceptionSorter(this::isConnectionError)
+                // Retries belong to the resource's retry.* policy, which knows what isRetryable says.
+                .establishmentRetryAttempts(0);
+        if (jdbc.validationBypass().isZero()) {
+            pool.validateOnBorrow(true);
+        } else {
+            pool.idleValidationTimeout(jdbc.validationBypass());
+        }
+        return pool;
+    }
+
+    private AgroalConnectionFactoryConfigurationSupplier factoryConfiguration(
+            AgroalConnectionFactoryConfigurationSupplier factory, JdbcSettings jdbc, Class<?> driver,
+            Optional<Secret> password) {
+        factory.jdbcUrl(jdbc.url())
+                .connectionProviderClass(driver)
+                .loginTimeout(jdbc.loginTimeout());
+        jdbc.username().ifPresent(user -> factory.principal(new NamePrincipal(user)));
+        password.ifPresent(secret -> factory.credential(new SimplePassword(secret.reveal())));
+        jdbc.driverProperties().forEach(factory::jdbcProperty);
+        jdbc.schema().ifPresent(schema -> selectSchema(factory, schema));
+        return factory;
+    }
+
+    @Override
+    public final HealthStatus check(AgroalDataSource instance, CheckDepth depth) {
+        if (!(instance instanceof PooledDataSource dataSource)) {
+            return HealthStatus.down("not a data source made by the " + kind + " provider: " + instance);
+        }
+        if (dataSource.isClosed()) {
+            return HealthStatus.down("JDBC resource '" + dataSource.resource() + "' is closed");
+        }
+        // Waiting for a free connection would say nothing about the database and hold the checker up.
+        if (dataSource.isExhausted()) {
+            return withPoolCounts(exhausted(dataSource), dataSource);
+        }
+        JdbcSettings jdbc = dataSource.settings();
+        try (Connection connection = dataSource.getConnection()) {
+            if (depth == CheckDepth.SHALLOW) {
+                if (!connection.isValid(jdbc.validationTimeoutSeconds())) {
+                    return withPoolCounts(HealthStatus.down("the driver reports the connection as not valid"), dataSource);
+                }
+            } else {
+                try (Statement statement = connection.createStatement()) {
+                    statement.setQueryTimeout(jdbc.validationTimeoutSeconds());
+                    try (ResultSet result = statement.executeQuery(jdbc.probeQuery())) {
+                        result.next();
+                    }
+                }
+            }
+            return withPoolCounts(HealthStatus.up(), dataSource);
+        } catch (SQLTimeoutException e) {
+            return withPoolCounts(dataSource.isExhausted() ? exhausted(dataSource) : HealthStatus.down(e), dataSource);
+        } catch (SQLException | RuntimeException e) {
+            return withPoolCounts(HealthStatus.down(e), dataSource);
+        }
+    }
+
+    private static HealthStatus exhausted(PooledDataSource dataSource) {
+        return HealthStatus.degraded("every connection is in use (pool.max-size=" + dataSource.settings().maxSize() + ")");
+    }
+
+    private static HealthStatus withPoolCounts(HealthStatus status, PooledDataSource dataSource) {
+        var metrics = dataSource.getMetrics();
+        return status.withDetail("active", metrics.activeCount())
+                .withDetail("available", metrics.availableCount())
+                .withDetail("awaiting", metrics.awaitingCount())
+                .withDetail("max-size", dataSource.settings().maxSize());
+    }
+
+    /** A healthy pool can always be shared further; only a closed one cannot. */
+    @Override
+    public final boolean recycle(AgroalDataSource instance) {
+        return !(instance instanceof PooledDataSource dataSource) || !dataSource.isClosed();
+    }
+
+    @Override
+    public final void destroy(AgroalDataSource instance) {
+        if (instance instanceof PooledDataSource dataSource && dataSource.isClosed()) {
+            return;
+        }
+        try {
+            instance.close();
+        } catch (RuntimeException e) {
+            PoolEventLog.LOG.log(System.Logger.Level.WARNING, "NEBULA-2502 closing JDBC resource " + instance
+                    + " failed; its connections may stay open until the database drops them", e);
+        }
+    }
+
+    /**
+     * Fatal: the connection or the pool is gone (SQLState class 08, a closed pool, the kind's own
+     * codes such as PostgreSQL's admin shutdown). Not fatal: what a statement got wrong (syntax,
+     * constraint, a deadlock), after which the connection works on.
+     */
+    @Override
+    public final boolean isFatal(Throwable error) {
+        for (SQLException e : sqlErrors(error)) {
+            if (isConnectionError(e)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean isConnectionError(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && state.startsWith("08") || isBrokenConnection(e);
+    }
+
+    /** Not retryable: bad credentials (SQLState class 28), the kind's permanent failures, a missing driver, bad settings. */
+    @Override
+    public final boolean isRetryable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConfigurationInvalidException || t instanceof DriverNotFoundException) {
+                return false;
+            }
+        }
+        for (SQLException e : sqlErrors(error)) {
+            String state = e.getSQLState();
+            if (state != null && state.startsWith("28") || isPermanentFailure(e)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Every SQLException in an error's causes and chained next exceptions, each once. */
+    static List<SQLException> sqlErrors(Throwable error) {
+        List<SQLException> found = new ArrayList<>();
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Throwable> pending = new ArrayList<>();
+        pending.add(error);
+        while (!pending.isEmpty() && seen.size() < 64) {
+            Throwable t = pending.remove(pending.size() - 1);
+            if (t == null || !seen.add(t)) {
+                continue;
+            }
+            if (t instanceof SQLException sql) {
+                found.add(sql);
+                pending.add(sql.getNextException());
+            }
+            pending.add(t.getCause());
+        }
+        return found;
+    }
+
+    private Optional<Class<?>> loadDriver() {
+        // The application's class loader first: in a server the driver usually sits next to the application.
+        for (ClassLoader loader : new ClassLoader[]{Thread.currentThread().getContextClassLoader(),
+                JdbcProvider.class.getClassLoader()}) {
+            if (loader != null) {
+                try {
+                    return Optional.of(Class.forName(driverClass, false, loader));
+                } catch (ClassNotFoundException | LinkageError ignored) {
+                    // try the next loader
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private String missingDriver() {
+        return "kind " + kind + " needs the JDBC driver " + driverClass + " on the class path: add the dependency "
+                + driverArtifact;
+    }
+
+    @Override
+    public String toString() {
+        return "JDBC provider " + kind + " (" + driverClass + ")";
+    }
+}

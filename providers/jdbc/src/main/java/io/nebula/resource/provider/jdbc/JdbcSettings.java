@@ -1,0 +1,156 @@
+package io.nebula.resource.provider.jdbc;
+
+import io.nebula.resource.ConfigProblems;
+import io.nebula.resource.ResourceSettings;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The keys of one JDBC resource, read and checked once. Holds no secret: the password is read from
+ * the {@link ResourceSettings} at the moment a pool is created.
+ *
+ * <p>Defaults follow HikariCP's where Agroal has none (Agroal waits forever for a connection and never
+ * retires one by default; a resource here never waits forever).
+ */
+record JdbcSettings(
+        String url,
+        Optional<String> username,
+        Optional<String> schema,
+        Map<String, String> driverProperties,
+        int minSize,
+        int maxSize,
+        Duration acquireTimeout,
+        Duration leakThreshold,
+        Duration validationBypass,
+        Duration keepaliveInterval,
+        Duration idleTimeout,
+        Duration maxLifetime,
+        Duration loginTimeout,
+        Duration validationTimeout,
+        Optional<String> validationQuery) {
+
+    static final String URL = "url";
+    static final String USERNAME = "username";
+    static final String PASSWORD = "password";
+    static final String SCHEMA = "schema";
+    static final String PROPERTIES = "properties.";
+    static final String LOGIN_TIMEOUT = "login-timeout";
+    static final String VALIDATION_TIMEOUT = "validation-timeout";
+    static final String VALIDATION_QUERY = "validation-query";
+    static final String MIN_SIZE = "pool.min-size";
+    static final String MAX_SIZE = "pool.max-size";
+    static final String ACQUIRE_TIMEOUT = "pool.acquire-timeout";
+    static final String LEAK_THRESHOLD = "pool.leak-threshold";
+    static final String VALIDATION_BYPASS = "pool.validation-bypass";
+    static final String KEEPALIVE_INTERVAL = "pool.keepalive-interval";
+    static final String IDLE_TIMEOUT = "pool.idle-timeout";
+    static final String MAX_LIFETIME = "pool.max-lifetime";
+
+    static final int DEFAULT_MIN_SIZE = 0;
+    static final int DEFAULT_MAX_SIZE = 10;
+    static final Duration DEFAULT_ACQUIRE_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration DEFAULT_VALIDATION_BYPASS = Duration.ofMillis(500);
+    static final Duration DEFAULT_KEEPALIVE_INTERVAL = Duration.ofMinutes(2);
+    static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+    static final Duration DEFAULT_MAX_LIFETIME = Duration.ofMinutes(30);
+    static final Duration DEFAULT_LOGIN_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration DEFAULT_VALIDATION_TIMEOUT = Duration.ofSeconds(5);
+
+    /** A schema is spliced into a SET statement, so only plain identifiers are accepted. */
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
+
+    /**
+     * Reads and checks every key of a resource of the given kind.
+     *
+     * @throws io.nebula.resource.ConfigurationInvalidException listing every problem found
+     */
+    static JdbcSettings read(ResourceSettings settings, JdbcProvider kind) {
+        ConfigProblems problems = new ConfigProblems();
+
+        String url = settings.string(URL).orElseGet(() -> kind.defaultUrl(settings.name()));
+        if (url == null) {
+            problems.add(settings.keyOf(URL), "is required for kind " + kind.kind() + ", e.g. " + kind.exampleUrl());
+        } else if (!url.startsWith(kind.urlPrefix())) {
+            // The URL itself is not echoed: its query string may carry a password.
+            problems.add(settings.keyOf(URL), "must be a JDBC URL starting with '" + kind.urlPrefix() + "' for kind "
+                    + kind.kind() + " (e.g. " + kind.exampleUrl() + "), was " + describeScheme(url));
+        }
+
+        Optional<String> schema = settings.string(SCHEMA);
+        if (schema.isPresent() && !IDENTIFIER.matcher(schema.get()).matches()) {
+            problems.add(settings.keyOf(SCHEMA), "must be a plain identifier (letters, digits, _ and $, not starting"
+                    + " with a digit, at most 63 characters), was '" + schema.get() + "'");
+        }
+
+        Map<String, String> driverProperties = new TreeMap<>();
+        for (String key : settings.keys()) {
+            if (key.startsWith(PROPERTIES)) {
+                String property = key.substring(PROPERTIES.length());
+                if (property.isBlank()) {
+                    problems.add(settings.keyOf(key), "must name a driver property, as in properties.ssl=true");
+                } else {
+                    driverProperties.put(property, settings.asMap().get(key));
+                }
+            }
+        }
+
+        Integer minSize = problems.read(() -> settings.intValue(MIN_SIZE, DEFAULT_MIN_SIZE));
+        Integer maxSize = problems.read(() -> settings.intValue(MAX_SIZE, DEFAULT_MAX_SIZE));
+        if (maxSize != null && maxSize < 1) {
+            problems.add(settings.keyOf(MAX_SIZE), "must be at least 1, was " + maxSize);
+        }
+        if (minSize != null && minSize < 0) {
+            problems.add(settings.keyOf(MIN_SIZE), "must be 0 or more, was " + minSize);
+        }
+        if (minSize != null && maxSize != null && maxSize >= 1 && minSize > maxSize) {
+            problems.add(settings.keyOf(MIN_SIZE), "must not exceed " + MAX_SIZE + " (" + maxSize + "), was " + minSize);
+        }
+
+        Duration acquireTimeout = problems.read(() -> settings.duration(ACQUIRE_TIMEOUT, DEFAULT_ACQUIRE_TIMEOUT));
+        Duration leakThreshold = problems.read(() -> settings.duration(LEAK_THRESHOLD, Duration.ZERO));
+        Duration validationBypass = problems.read(() -> settings.duration(VALIDATION_BYPASS, DEFAULT_VALIDATION_BYPASS));
+        Duration keepalive = problems.read(() -> settings.duration(KEEPALIVE_INTERVAL, DEFAULT_KEEPALIVE_INTERVAL));
+        Duration idleTimeout = problems.read(() -> settings.duration(IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT));
+        Duration maxLifetime = problems.read(() -> settings.duration(MAX_LIFETIME, DEFAULT_MAX_LIFETIME));
+        Duration loginTimeout = problems.read(() -> settings.duration(LOGIN_TIMEOUT, DEFAULT_LOGIN_TIMEOUT));
+        Duration validationTimeout = problems.read(() -> settings.duration(VALIDATION_TIMEOUT, DEFAULT_VALIDATION_TIMEOUT));
+        // JDBC counts login, isValid and query timeouts in whole seconds, where 0 means "wait forever".
+        if (loginTimeout != null && loginTimeout.toSeconds() == 0 && !loginTimeout.isZero()) {
+            problems.add(settings.keyOf(LOGIN_TIMEOUT), "must be 0 (the driver's default) or at least 1s, as JDBC"
+                    + " counts it in whole seconds, was " + loginTimeout);
+        }
+        if (validationTimeout != null && validationTimeout.toSeconds() == 0) {
+            problems.add(settings.keyOf(VALIDATION_TIMEOUT), "must be at least 1s, as JDBC counts it in whole"
+                    + " seconds, was " + validationTimeout);
+        }
+
+        problems.throwIfAny();
+        return new JdbcSettings(url, settings.string(USERNAME), schema, Map.copyOf(driverProperties),
+                minSize, maxSize, acquireTimeout, leakThreshold, validationBypass, keepalive, idleTimeout,
+                maxLifetime, loginTimeout, validationTimeout, settings.string(VALIDATION_QUERY));
+    }
+
+    /** The query of a deep check: the configured validation query, or {@code SELECT 1}. */
+    String probeQuery() {
+        return validationQuery.orElse("SELECT 1");
+    }
+
+    /** The validation timeout in the whole seconds JDBC wants (at least one: {@link #read} checks it). */
+    int validationTimeoutSeconds() {
+        return (int) Math.min(Integer.MAX_VALUE, validationTimeout.toSeconds());
+    }
+
+    private static String describeScheme(String url) {
+        int first = url.indexOf(':');
+        if (first < 0) {
+            return "not a URL";
+        }
+        int second = url.indexOf(':', first + 1);
+        String scheme = url.startsWith("jdbc:") && second > 0 ? url.substring(0, second + 1) : url.substring(0, first + 1);
+        return "a '" + scheme + "' URL";
+    }
+}

@@ -1,0 +1,185 @@
+package io.nebula.resource.provider.jdbc;
+
+import io.agroal.api.AgroalDataSource;
+import io.agroal.api.AgroalDataSourceMetrics;
+import io.agroal.api.AgroalPoolInterceptor;
+import io.agroal.api.configuration.AgroalDataSourceConfiguration;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTimeoutException;
+import java.util.Collection;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * The instance of a JDBC resource: Agroal's pool, which it delegates to unchanged, with the two
+ * things Agroal's own errors do not say. A pool that was closed answers with SQLState {@code 08003}
+ * naming the resource (so {@link JdbcProvider#isFatal} recognises it), and an acquisition that timed
+ * out says that every connection was in use and which key bounds the pool, instead of "Sorry,
+ * acquisition timeout!".
+ *
+ * <p>Its {@link #toString()} names the resource and kind only: the URL may carry credentials.
+ */
+final class PooledDataSource implements AgroalDataSource {
+
+    private static final long serialVersionUID = 1L;
+
+    /** SQLState "connection does not exist" (SQL:2016, class 08). */
+    static final String CLOSED_STATE = "08003";
+
+    private final String resource;
+    private final String kind;
+    private final transient JdbcSettings settings;
+    private final transient AgroalDataSource agroal;
+    private volatile boolean closed;
+
+    PooledDataSource(String resource, String kind, JdbcSettings settings, AgroalDataSource agroal) {
+        this.resource = resource;
+        this.kind = kind;
+        this.settings = settings;
+        this.agroal = agroal;
+    }
+
+    String resource() {
+        return resource;
+    }
+
+    JdbcSettings settings() {
+        return settings;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Whether every connection is lent out right now, so an acquisition would have to wait. */
+    boolean isExhausted() {
+        AgroalDataSourceMetrics m = agroal.getMetrics();
+        return m.activeCount() >= settings.maxSize() && m.availableCount() == 0;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        try {
+            return agroal.getConnection();
+        } catch (SQLException e) {
+            throw explained(e);
+        }
+    }
+
+    @Override
+    public Connection getReadOnlyConnection() throws SQLException {
+        try {
+            return agroal.getReadOnlyConnection();
+        } catch (SQLException e) {
+            throw explained(e);
+        }
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        throw new SQLFeatureNotSupportedException("JDBC resource '" + resource + "' is a pool of connections"
+                + " for the configured user; set nebula.resource." + resource + ".username instead");
+    }
+
+    private SQLException explained(SQLException e) {
+        if (closed) {
+            return new SQLNonTransientConnectionException("JDBC resource '" + resource + "' is closed", CLOSED_STATE, e);
+        }
+        // Agroal's only signal for an exhausted pool is this message, with no SQLState; the tests pin it.
+        if (e.getSQLState() == null && e.getMessage() != null && e.getMessage().contains("acquisition timeout")) {
+            return new SQLTimeoutException("JDBC resource '" + resource + "': no connection became free within"
+                    + " pool.acquire-timeout (" + settings.acquireTimeout() + "); all " + settings.maxSize()
+                    + " connections (pool.max-size) were in use", null, e);
+        }
+        return e;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        agroal.close();
+    }
+
+    @Override
+    public AgroalDataSourceConfiguration getConfiguration() {
+        return agroal.getConfiguration();
+    }
+
+    @Override
+    public AgroalDataSourceMetrics getMetrics() {
+        return agroal.getMetrics();
+    }
+
+    @Override
+    public void flush(FlushMode mode) {
+        agroal.flush(mode);
+    }
+
+    @Override
+    public void setPoolInterceptors(Collection<? extends AgroalPoolInterceptor> interceptors) {
+        agroal.setPoolInterceptors(interceptors);
+    }
+
+    @Override
+    public List<AgroalPoolInterceptor> getPoolInterceptors() {
+        return agroal.getPoolInterceptors();
+    }
+
+    @Override
+    public boolean isHealthy(boolean newConnection) throws SQLException {
+        try {
+            return agroal.isHealthy(newConnection);
+        } catch (SQLException e) {
+            throw explained(e);
+        }
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+        if (type.isInstance(this)) {
+            return type.cast(this);
+        }
+        throw new SQLException("JDBC resource '" + resource + "' is not a " + type.getName());
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) {
+        return type.isInstance(this);
+    }
+
+    @Override
+    public PrintWriter getLogWriter() throws SQLException {
+        return agroal.getLogWriter();
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) throws SQLException {
+        agroal.setLogWriter(out);
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) throws SQLException {
+        agroal.setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() throws SQLException {
+        return agroal.getLoginTimeout();
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        return agroal.getParentLogger();
+    }
+
+    @Override
+    public String toString() {
+        return "AgroalDataSource[" + resource + ", kind=" + kind + ", max-size=" + settings.maxSize()
+                + (closed ? ", closed" : "") + "]";
+    }
+}

@@ -1,0 +1,44 @@
+package io.nebula.resource.provider.jdbc;
+
+import io.agroal.api.configuration.supplier.AgroalConnectionFactoryConfigurationSupplier;
+
+import java.sql.SQLException;
+import java.util.Set;
+
+/**
+ * Kind {@code postgresql}: an Agroal pool of PostgreSQL connections. Needs the driver
+ * {@code org.postgresql:postgresql} on the class path.
+ */
+public final class PostgresqlProvider extends JdbcProvider {
+
+    /** admin_shutdown, crash_shutdown, cannot_connect_now: the server ended or refuses the session. */
+    private static final Set<String> SESSION_ENDED = Set.of("57P01", "57P02", "57P03");
+    /** invalid_catalog_name: the database does not exist. */
+    private static final String UNKNOWN_DATABASE = "3D000";
+
+    public PostgresqlProvider() {
+        super("postgresql", "org.postgresql.Driver", "org.postgresql:postgresql", "jdbc:postgresql:");
+    }
+
+    @Override
+    String exampleUrl() {
+        return "jdbc:postgresql://localhost:5432/orders";
+    }
+
+    /** The driver's own {@code currentSchema} sets the search_path as it connects, without an extra statement. */
+    @Override
+    void selectSchema(AgroalConnectionFactoryConfigurationSupplier factory, String schema) {
+        factory.jdbcProperty("currentSchema", schema);
+    }
+
+    @Override
+    boolean isBrokenConnection(SQLException error) {
+        String state = error.getSQLState();
+        return state != null && SESSION_ENDED.contains(state);
+    }
+
+    @Override
+    boolean isPermanentFailure(SQLException error) {
+        return UNKNOWN_DATABASE.equals(error.getSQLState());
+    }
+}
