@@ -1,0 +1,420 @@
+package io.nebula.resource.core;
+
+import io.nebula.resource.AcquisitionTimeoutException;
+import io.nebula.resource.AcquisitionTimeoutException.Reason;
+import io.nebula.resource.HealthStatus;
+import io.nebula.resource.Lease;
+import io.nebula.resource.ResourceClosedException;
+import io.nebula.resource.ResourceContext;
+import io.nebula.resource.ResourceException;
+import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.ResourceState;
+import io.nebula.resource.spi.ResourceProvider;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.ERROR;
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
+/**
+ * What every topology shares: the lifecycle, recovery from a failing backend, the housekeeping
+ * schedule with its clock-jump guard, endpoint settings, and the wording of failures.
+ */
+abstract class AbstractPool<R> implements ResourcePool<R> {
+
+    final String name;
+    final ResourceProvider<R> provider;
+    final ResourceSettings settings;
+    final Ticker ticker;
+    final Listeners listeners;
+    final Executor creator;
+    final ResourceStateMachine lifecycle;
+    final Recovery recovery;
+    final List<Endpoint> endpoints;
+    /** The settings each endpoint's instances are created with; one entry without endpoints. */
+    final ResourceSettings[] endpointSettings;
+
+    /** The one place that changes at run time: {@link #resize} swaps in a copy with new sizes. */
+    volatile PoolConfig config;
+
+    private final ScheduledExecutorService scheduler;
+    private volatile ScheduledFuture<?> housekeeping;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private long lastHousekeeping;
+
+    AbstractPool(PoolContext<R> ctx) {
+        this.name = ctx.settings().name();
+        this.provider = ctx.provider();
+        this.settings = ctx.settings();
+        this.config = ctx.config();
+        this.ticker = ctx.ticker();
+        this.listeners = ctx.listeners();
+        this.scheduler = ctx.scheduler();
+        this.creator = ctx.creator();
+        this.lifecycle = new ResourceStateMachine(this::stateChanged);
+        this.recovery = new Recovery(config.backoffInitial().toNanos(), config.backoffMax().toNanos());
+        this.endpoints = config.endpoints();
+        this.endpointSettings = endpointSettings(settings, endpoints);
+    }
+
+    /**
+     * Endpoint {@code e}'s settings: the resource's keys, overridden by those under {@code endpoints.<e>.},
+     * plus {@code endpoint=<e>}.
+     */
+    static ResourceSettings[] endpointSettings(ResourceSettings settings, List<Endpoint> endpoints) {
+        if (endpoints.isEmpty()) {
+            return new ResourceSettings[] {settings};
+        }
+        ResourceSettings[] result = new ResourceSettings[endpoints.size()];
+        for (int i = 0; i < result.length; i++) {
+            String prefix = "endpoints." + endpoints.get(i).name() + ".";
+            Map<String, String> overrides = new HashMap<>();
+            settings.asMap().forEach((k, v) -> {
+                if (k.startsWith(prefix)) {
+                    overrides.put(k.substring(prefix.length()), v);
+                }
+            });
+            overrides.put("endpoint", endpoints.get(i).name());
+            result[i] = settings.withAll(overrides);
+        }
+        return result;
+    }
+
+    private void stateChanged(ResourceState from, ResourceState to) {
+        Log.LOG.log(to == ResourceState.FAILED ? WARNING : DEBUG,
+                () -> "NEBULA-0001 Resource '" + name + "' " + from + " → " + to);
+        listeners.onStateChange(name, from, to);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public ResourceProvider<R> provider() {
+        return provider;
+    }
+
+    @Override
+    public PoolConfig config() {
+        return config;
+    }
+
+    @Override
+    public ResourceState state() {
+        return lifecycle.current();
+    }
+
+    @Override
+    public Optional<Throwable> lastError() {
+        return Optional.ofNullable(recovery.lastError());
+    }
+
+    @Override
+    public Lease<R> acquire() {
+        return acquire(config.acquireTimeout(), ResourceContext.GLOBAL);
+    }
+
+    @Override
+    public Lease<R> acquire(Duration timeout) {
+        return acquire(timeout, ResourceContext.GLOBAL);
+    }
+
+    @Override
+    public final void start() {
+        if (!lifecycle.transition(ResourceState.CREATED, ResourceState.INITIALIZING)) {
+            return;
+        }
+        long interval = config.housekeepingInterval().toNanos();
+        lastHousekeeping = ticker.nanoTime();
+        try {
+            housekeeping = scheduler.scheduleWithFixedDelay(this::housekeepSafely, interval, interval,
+                    TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            Log.LOG.log(ERROR, "NEBULA-0002 Resource '" + name + "' could not schedule its housekeeping", e);
+        }
+        warmUp();
+        if (recovery.failing()) {
+            lifecycle.moveTo(liveInstances() > 0 ? ResourceState.DEGRADED : ResourceState.FAILED);
+        } else {
+            lifecycle.transition(ResourceState.INITIALIZING, ResourceState.READY);
+        }
+        Log.LOG.log(DEBUG, () -> "NEBULA-0003 Resource '" + name + "' started: " + config);
+    }
+
+    /** Creates the first instances when {@code pool.warmup=eager}. */
+    abstract void warmUp();
+
+    /** Instances that exist now (created, not yet destroyed). */
+    abstract int liveInstances();
+
+    /** Lets the pool go of every instance, waiting up to {@code graceNanos} for leases. */
+    abstract void drainInstances(long graceNanos);
+
+    /** One round of housekeeping, after the clock check. */
+    abstract void housekeep(long now);
+
+    /** Shifts the pool's timestamps back by {@code delta} after the clock went backwards. */
+    abstract void rebase(long delta);
+
+    @Override
+    public final void drain(Duration grace) {
+        if (!lifecycle.moveTo(ResourceState.DRAINING)) {
+            awaitTermination();
+            return;
+        }
+        ScheduledFuture<?> h = housekeeping;
+        if (h != null) {
+            h.cancel(false);
+        }
+        try {
+            drainInstances(grace.toNanos());
+        } finally {
+            try {
+                provider.shutdown(settings);
+            } catch (RuntimeException e) {
+                Log.LOG.log(WARNING, "NEBULA-0802 Provider " + provider.kind() + " threw from shutdown of '"
+                        + name + "'; ignored", e);
+            }
+            lifecycle.transition(ResourceState.DRAINING, ResourceState.TERMINATED);
+            terminated.countDown();
+            Log.LOG.log(DEBUG, () -> "NEBULA-0004 Resource '" + name + "' terminated");
+        }
+    }
+
+    private void awaitTermination() {
+        boolean interrupted = false;
+        while (terminated.getCount() > 0) {
+            try {
+                terminated.await();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        drain(config.drainGrace());
+    }
+
+    /** Starts a pool on first use; refuses when it is draining or terminated. */
+    final void ensureAccepting() {
+        ResourceState s = lifecycle.current();
+        if (s == ResourceState.CREATED) {
+            start();
+            s = lifecycle.current();
+        }
+        if (!s.acceptsAcquisitions()) {
+            throw s == ResourceState.TERMINATED ? new ResourceClosedException(name) : draining(0);
+        }
+    }
+
+    final boolean accepting() {
+        return lifecycle.current().acceptsAcquisitions();
+    }
+
+    /**
+     * Runs one round of housekeeping now. The scheduler calls this every {@code pool.housekeeping-interval};
+     * tests with a fake ticker call it directly.
+     */
+    final void housekeep() {
+        long now = ticker.nanoTime();
+        long interval = config.housekeepingInterval().toNanos();
+        long elapsed = now - lastHousekeeping;
+        lastHousekeeping = now;
+        if (elapsed < -TimeUnit.MILLISECONDS.toNanos(128)) {
+            // The clock went backwards: every "idle since" and "expires at" is now in the future. Shift them
+            // back by the jump so idle timeouts, lifetimes and backoff keep their meaning instead of
+            // freezing until the clock catches up (or, measured the other way, all expiring at once).
+            long delta = -elapsed;
+            Log.LOG.log(WARNING, () -> "NEBULA-0401 Clock of resource '" + name + "' went back by "
+                    + Log.human(delta) + "; timestamps rebased");
+            rebase(delta);
+            recovery.rebase(delta);
+        } else if (elapsed > interval + interval / 2) {
+            Log.LOG.log(WARNING, () -> "NEBULA-0402 Housekeeping of resource '" + name + "' ran "
+                    + Log.human(elapsed) + " after the previous round instead of " + Log.human(interval)
+                    + " (thread starvation or a clock leap)");
+        }
+        if (accepting()) {
+            housekeep(now);
+        }
+    }
+
+    private void housekeepSafely() {
+        try {
+            housekeep();
+        } catch (RuntimeException | Error e) {
+            // Never let an exception cancel the periodic task: that would silently end all housekeeping.
+            Log.LOG.log(ERROR, "NEBULA-0403 Housekeeping of resource '" + name + "' failed", e);
+        }
+    }
+
+    /** Runs I/O (create, check, destroy) off the housekeeper and acquirers; inline if the executor refuses. */
+    final void io(Runnable task) {
+        try {
+            creator.execute(task);
+        } catch (RejectedExecutionException e) {
+            task.run();
+        }
+    }
+
+    /** Creates one instance against an endpoint, reporting the outcome to recovery, listeners and the lifecycle. */
+    final R create(int endpoint) throws Exception {
+        long t0 = ticker.nanoTime();
+        R instance;
+        try {
+            instance = provider.create(endpointSettings[endpoint]);
+            if (instance == null) {
+                throw new IllegalStateException("Provider " + provider.kind() + " returned null from create");
+            }
+        } catch (Exception e) {
+            creationFailed(e);
+            throw e;
+        }
+        listeners.onCreate(name, ticker.nanoTime() - t0);
+        if (recovery.onSuccess()) {
+            Log.LOG.log(INFO, () -> "NEBULA-0202 Resource '" + name + "' recovered: a new instance was created");
+            lifecycle.moveTo(ResourceState.READY);
+        }
+        return instance;
+    }
+
+    private void creationFailed(Exception e) {
+        boolean retryable = retryable(e);
+        long now = ticker.nanoTime();
+        long backoff = recovery.onFailure(e, retryable, now);
+        int n = recovery.failures();
+        Log.LOG.log(n == 1 ? WARNING : DEBUG, () -> "NEBULA-0201 Could not create an instance of '" + name
+                + "' (" + provider.kind() + ", failure " + n + "): " + Log.describe(e)
+                + (retryable ? "; next attempt in " + Log.human(backoff)
+                        : "; the provider says retrying cannot fix this; next attempt in " + Log.human(backoff)));
+        listeners.onCreationFailure(name, e);
+        if (lifecycle.current() != ResourceState.INITIALIZING) {
+            lifecycle.moveTo(liveInstances() > 0 ? ResourceState.DEGRADED : ResourceState.FAILED);
+        }
+    }
+
+    private boolean retryable(Throwable e) {
+        try {
+            return provider.isRetryable(e);
+        } catch (RuntimeException x) {
+            return true;
+        }
+    }
+
+    final void destroy(R instance) {
+        try {
+            provider.destroy(instance);
+        } catch (RuntimeException e) {
+            Log.LOG.log(WARNING, "NEBULA-0801 Provider " + provider.kind() + " threw from destroy of an instance of '"
+                    + name + "'; ignored", e);
+        }
+        listeners.onDestroy(name);
+    }
+
+    /** Moves the lifecycle after a health check. */
+    final HealthStatus observed(HealthStatus status) {
+        switch (status.status()) {
+            case UP -> lifecycle.moveTo(ResourceState.READY);
+            case DEGRADED -> lifecycle.moveTo(ResourceState.DEGRADED);
+            case DOWN -> lifecycle.moveTo(ResourceState.FAILED);
+        }
+        return status;
+    }
+
+    /** {@code max-lifetime} minus up to 2.5% jitter, so instances created together do not expire together. */
+    final long lifetimeDeadline(long now) {
+        long life = config.maxLifetime().toNanos();
+        if (life == 0) {
+            return now;
+        }
+        return now + life - ThreadLocalRandom.current().nextLong(life / 40 + 1);
+    }
+
+    /** {@code keepalive-interval} minus up to 10% jitter, so checks do not arrive in bursts. */
+    final long keepaliveDeadline(long now) {
+        long k = config.keepaliveInterval().toNanos();
+        return k == 0 ? now : now + k - ThreadLocalRandom.current().nextLong(k / 10 + 1);
+    }
+
+    static long timeoutNanos(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
+        }
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 2;
+        }
+    }
+
+    // --- failures, worded for the operator who reads them ---
+
+    final AcquisitionTimeoutException failure(Reason reason, Throwable cause, long timeoutNanos, int waiting) {
+        return switch (reason) {
+            case POOL_EXHAUSTED -> exhausted(timeoutNanos, waiting);
+            case BACKEND_UNAVAILABLE -> unavailable(cause, timeoutNanos, waiting);
+            case POOL_DRAINING -> draining(waiting);
+            case QUARANTINED -> new AcquisitionTimeoutException(name, reason, waiting,
+                    "NEBULA-0105 Could not acquire '" + name + "': the resource is quarantined", cause);
+        };
+    }
+
+    final AcquisitionTimeoutException exhausted(long timeoutNanos, int waiting) {
+        int max = config.maxSize();
+        return new AcquisitionTimeoutException(name, Reason.POOL_EXHAUSTED, waiting,
+                "NEBULA-0101 Could not acquire '" + name + "' " + within(timeoutNanos) + ": pool exhausted ("
+                        + inUse() + " of " + max + " in use, " + waiting + " waiting); raise "
+                        + settings.keyOf(PoolConfig.MAX_SIZE) + " or " + settings.keyOf(PoolConfig.ACQUIRE_TIMEOUT)
+                        + ", or return leases sooner", null);
+    }
+
+    final AcquisitionTimeoutException unavailable(Throwable cause, long timeoutNanos, int waiting) {
+        Throwable error = cause != null ? cause : recovery.lastError();
+        long next = recovery.nanosUntilNextAttempt(ticker.nanoTime());
+        String why = recovery.lastRetryable()
+                ? "backend unavailable"
+                : "backend refused with an error that retrying cannot fix";
+        return new AcquisitionTimeoutException(name, Reason.BACKEND_UNAVAILABLE, waiting,
+                "NEBULA-0102 Could not acquire '" + name + "' " + within(timeoutNanos) + ": " + why
+                        + " (last error: " + Log.describe(error) + ")"
+                        + (next > 0 ? "; next attempt in " + Log.human(next) : ""), error);
+    }
+
+    final AcquisitionTimeoutException draining(int waiting) {
+        return new AcquisitionTimeoutException(name, Reason.POOL_DRAINING, waiting,
+                "NEBULA-0103 Could not acquire '" + name + "': the pool is draining and accepts no new acquisitions",
+                null);
+    }
+
+    final ResourceException interrupted(InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new ResourceException(name, "NEBULA-0104 Acquisition of '" + name + "' was interrupted", e);
+    }
+
+    private static String within(long timeoutNanos) {
+        return timeoutNanos == 0 ? "at once" : "within " + Log.human(timeoutNanos);
+    }
+
+    /** Leases out now; for messages and snapshots. */
+    abstract int inUse();
+}

@@ -1,0 +1,69 @@
+package io.nebula.resource.core;
+
+import io.nebula.resource.InstanceState;
+
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+
+/**
+ * One pooled instance and its bookkeeping. The state moves by CAS only, through
+ * {@link InstanceStateMachine}'s table: whoever wins the CAS out of {@code IDLE} owns the instance.
+ * The timestamps are plain fields written before the state is published (a volatile write) and read
+ * after it is observed, so they need no synchronization of their own.
+ */
+final class Slot<R> {
+
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<Slot, InstanceState> STATE =
+            AtomicReferenceFieldUpdater.newUpdater(Slot.class, InstanceState.class, "state");
+
+    final R instance;
+    /** Index of the endpoint the instance was created against; 0 without endpoints. */
+    final int endpoint;
+    final long createdAt;
+
+    /** When the instance is retired ({@code pool.max-lifetime} minus jitter); meaningless unless {@link #mortal}. */
+    long expiresAt;
+    final boolean mortal;
+    /** When it last came back to the pool (or was created). */
+    long lastReturned;
+    /** When keep-alive next checks it; meaningless when keep-alive is off. */
+    long nextKeepalive;
+
+    /** The lease holding it, while one does; read by leak detection and a forced drain. */
+    volatile PooledLease<R> lease;
+
+    private volatile InstanceState state = InstanceState.IDLE;
+
+    Slot(R instance, int endpoint, long createdAt, boolean mortal, long expiresAt, long nextKeepalive) {
+        this.instance = instance;
+        this.endpoint = endpoint;
+        this.createdAt = createdAt;
+        this.mortal = mortal;
+        this.expiresAt = expiresAt;
+        this.lastReturned = createdAt;
+        this.nextKeepalive = nextKeepalive;
+    }
+
+    InstanceState state() {
+        return state;
+    }
+
+    /**
+     * {@code from → to} if the state is still {@code from}.
+     *
+     * @throws IllegalStateException when the table does not allow {@code from → to}: a bug
+     */
+    boolean cas(InstanceState from, InstanceState to) {
+        InstanceStateMachine.check(from, to);
+        return STATE.compareAndSet(this, from, to);
+    }
+
+    boolean expired(long now) {
+        return mortal && now - expiresAt >= 0;
+    }
+
+    @Override
+    public String toString() {
+        return "Slot[" + state + ", endpoint " + endpoint + "]";
+    }
+}

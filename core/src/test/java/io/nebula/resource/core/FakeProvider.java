@@ -1,0 +1,120 @@
+package io.nebula.resource.core;
+
+import io.nebula.resource.HealthStatus;
+import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.spi.CheckDepth;
+import io.nebula.resource.spi.ResourceProvider;
+import io.nebula.resource.spi.Topology;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A provider of {@link Conn}s that counts everything and fails on command. */
+final class FakeProvider implements ResourceProvider<FakeProvider.Conn> {
+
+    /** One fake connection. */
+    static final class Conn {
+        final int id;
+        final String endpoint;
+        volatile boolean broken;
+        volatile boolean destroyed;
+        final AtomicInteger users = new AtomicInteger();
+
+        Conn(int id, String endpoint) {
+            this.id = id;
+            this.endpoint = endpoint;
+        }
+
+        @Override
+        public String toString() {
+            return "Conn" + id + (endpoint == null ? "" : "@" + endpoint);
+        }
+    }
+
+    private final Topology topology;
+    final AtomicInteger ids = new AtomicInteger();
+    final Set<Conn> created = ConcurrentHashMap.newKeySet();
+    final Set<Conn> destroyed = ConcurrentHashMap.newKeySet();
+    final List<Conn> checked = new CopyOnWriteArrayList<>();
+    final AtomicInteger live = new AtomicInteger();
+    final AtomicInteger maxLive = new AtomicInteger();
+    final AtomicInteger creations = new AtomicInteger();
+    final AtomicInteger shutdowns = new AtomicInteger();
+    volatile Exception failure;
+    volatile boolean retryable = true;
+    volatile boolean recyclable = true;
+    volatile long createMillis;
+
+    FakeProvider() {
+        this(Topology.POOLED);
+    }
+
+    FakeProvider(Topology topology) {
+        this.topology = topology;
+    }
+
+    @Override
+    public String kind() {
+        return "fake";
+    }
+
+    @Override
+    public Class<Conn> type() {
+        return Conn.class;
+    }
+
+    @Override
+    public Topology topology() {
+        return topology;
+    }
+
+    @Override
+    public Conn create(ResourceSettings settings) throws Exception {
+        creations.incrementAndGet();
+        if (createMillis > 0) {
+            Thread.sleep(createMillis);
+        }
+        Exception f = failure;
+        if (f != null) {
+            throw f;
+        }
+        Conn c = new Conn(ids.incrementAndGet(), settings.string("endpoint").orElse(null));
+        int n = live.incrementAndGet();
+        maxLive.accumulateAndGet(n, Math::max);
+        created.add(c);
+        return c;
+    }
+
+    @Override
+    public HealthStatus check(Conn instance, CheckDepth depth) {
+        checked.add(instance);
+        return instance.broken ? HealthStatus.down("broken") : HealthStatus.up();
+    }
+
+    @Override
+    public boolean recycle(Conn instance) {
+        return recyclable;
+    }
+
+    @Override
+    public void destroy(Conn instance) {
+        if (!destroyed.add(instance)) {
+            throw new AssertionError(instance + " destroyed twice");
+        }
+        instance.destroyed = true;
+        live.decrementAndGet();
+    }
+
+    @Override
+    public void shutdown(ResourceSettings settings) {
+        shutdowns.incrementAndGet();
+    }
+
+    @Override
+    public boolean isRetryable(Throwable error) {
+        return retryable;
+    }
+}
