@@ -2,6 +2,11 @@ package io.nebula.resource.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.agroal.api.AgroalDataSource;
+import io.nebula.resource.Lease;
+import io.nebula.resource.benchmarks.nebula.MeteringListener;
+import io.nebula.resource.benchmarks.nebula.NebulaPools;
+import io.nebula.resource.benchmarks.nebula.WidgetProvider;
+import io.nebula.resource.core.ResourcePool;
 import org.apache.commons.pool2.impl.GenericObjectPool;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -32,6 +37,22 @@ import java.util.concurrent.TimeUnit;
 @BenchmarkMode({Mode.Throughput, Mode.SampleTime})
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class PoolHitCycle {
+
+    @Benchmark
+    public Object nebulaCore(NebulaCorePool state) {
+        Lease<Widget> lease = state.pool.acquire();
+        Widget widget = lease.get();
+        lease.close();
+        return widget;
+    }
+
+    @Benchmark
+    public Object nebulaCoreMetered(NebulaCoreMeteredPool state) {
+        Lease<Widget> lease = state.pool.acquire();
+        Widget widget = lease.get();
+        lease.close();
+        return widget;
+    }
 
     @Benchmark
     public Object stormpot(StormpotPool state) throws InterruptedException {
@@ -77,6 +98,43 @@ public class PoolHitCycle {
         }
 
         abstract void open(int size);
+    }
+
+    @State(Scope.Benchmark)
+    public static class NebulaCorePool extends SizedPool {
+        ResourcePool<Widget> pool;
+
+        @Override
+        void open(int size) {
+            pool = NebulaPools.full("widgets", new WidgetProvider(), size);
+        }
+
+        @TearDown
+        public void close() {
+            pool.close();
+        }
+    }
+
+    /** The core pool with a listener doing what a metrics listener does on every acquire and release. */
+    @State(Scope.Benchmark)
+    public static class NebulaCoreMeteredPool extends SizedPool {
+        ResourcePool<Widget> pool;
+        MeteringListener metrics;
+
+        @Override
+        void open(int size) {
+            metrics = new MeteringListener();
+            pool = NebulaPools.full("widgets", new WidgetProvider(), size, metrics);
+        }
+
+        @TearDown
+        public void close() {
+            pool.close();
+            if (metrics.acquisitions() == 0 || metrics.acquisitions() != metrics.releases()) {
+                throw new IllegalStateException("the metering listener saw " + metrics.acquisitions()
+                        + " acquisitions and " + metrics.releases() + " releases: it was not on the hit path");
+            }
+        }
     }
 
     @State(Scope.Benchmark)

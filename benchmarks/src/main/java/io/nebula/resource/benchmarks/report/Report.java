@@ -1,0 +1,295 @@
+package io.nebula.resource.benchmarks.report;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Turns the CSV files of one benchmark run into {@code summary.md} (tables, ratios against the
+ * targets of issue 7) and PNG charts. Figures are copied, never retyped, so the document and the run
+ * agree.
+ *
+ * <pre>java -cp benchmarks.jar io.nebula.resource.benchmarks.report.Report results-dir chart-prefix</pre>
+ * writes {@code results-dir/summary.md}, {@code chart-prefix-hit.png} and {@code chart-prefix-latency.png}.
+ */
+public final class Report {
+
+    /** The pools of the hit cycle, in the order of the tables, with their labels and colours. */
+    private static final Map<String, Pool> POOLS = new LinkedHashMap<>();
+
+    private record Pool(String label, Color color) {
+    }
+
+    static {
+        pool("nebulaCoreMetered", "Nebula core + metrics listener", new Color(0x1f, 0x4e, 0x9c));
+        pool("nebulaCore", "Nebula core", new Color(0x6f, 0xa8, 0xdc));
+        pool("stormpot", "Stormpot 3.2", new Color(0x2e, 0x8b, 0x57));
+        pool("commonsPool2", "commons-pool2 2.13.1", new Color(0x80, 0x80, 0x80));
+        pool("nebulaJdbcInjected", "Nebula jdbc, injected (stub)", new Color(0x7b, 0x3f, 0xa0));
+        pool("agroal", "Agroal 3.2.1 (stub)", new Color(0xc0, 0x39, 0x2b));
+        pool("agroalMetered", "Agroal 3.2.1, metrics on (stub)", new Color(0xf1, 0x94, 0x8a));
+        pool("hikari", "HikariCP 7.1.0 (stub)", new Color(0xe6, 0x9f, 0x00));
+    }
+
+    private static void pool(String method, String label, Color color) {
+        POOLS.put(method, new Pool(label, color));
+    }
+
+    /** One column of the hit-cycle tables: a thread count and a contention. */
+    private record Config(int threads, String contention) {
+        String title() {
+            return threads + (threads == 1 ? " thread" : " threads") + (contention.equals("CONTENDED") ? ", contended" : "");
+        }
+
+        String chartTitle() {
+            return threads + (threads == 1 ? " thread" : " threads") + "\n" + contention.toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final List<JmhResult> results;
+    private final Path dir;
+    private final StringBuilder md = new StringBuilder();
+
+    private Report(Path dir, List<JmhResult> results) {
+        this.dir = dir;
+        this.results = results;
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 2) {
+            System.err.println("usage: Report <results-dir> <chart-prefix>   (writes <results-dir>/summary.md, <chart-prefix>-*.png)");
+            System.exit(2);
+        }
+        Path dir = Path.of(args[0]);
+        List<JmhResult> results = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path csv : files.filter(p -> p.toString().endsWith(".csv")).sorted().collect(Collectors.toList())) {
+                results.addAll(JmhResult.read(csv));
+            }
+        }
+        Report report = new Report(dir, results);
+        report.write(args[1]);
+        System.out.println("wrote " + dir.resolve("summary.md"));
+    }
+
+    private void write(String chartPrefix) throws IOException {
+        hitCycle(chartPrefix);
+        otherSuites();
+        includeIfPresent("pinning.md");
+        includeIfPresent("footprint.md");
+        Files.writeString(dir.resolve("summary.md"), md.toString());
+    }
+
+    // --- suite 1: the pool-hit cycle //
+
+    private void hitCycle(String chartPrefix) throws IOException {
+        List<JmhResult> hit = results.stream().filter(r -> r.suite().equals("PoolHitCycle")).collect(Collectors.toList());
+        if (hit.isEmpty()) {
+            return;
+        }
+        List<Config> configs = hit.stream().map(r -> new Config(r.threads(), r.param("contention"))).distinct()
+                .sorted(Comparator.comparing((Config c) -> c.contention().equals("CONTENDED")).thenComparingInt(Config::threads))
+                .collect(Collectors.toList());
+        List<String> pools = POOLS.keySet().stream().filter(m -> hit.stream().anyMatch(r -> r.method().equals(m)))
+                .collect(Collectors.toList());
+
+        md.append("## Pool-hit cycle: throughput (ops/µs, higher is better)\n\n");
+        header("pool", configs.stream().map(Config::title).collect(Collectors.toList()));
+        for (String pool : pools) {
+            List<String> cells = new ArrayList<>();
+            for (Config c : configs) {
+                cells.add(throughput(hit, pool, c).map(r -> fmt(r.score()) + " ± " + fmt(r.error())).orElse("–"));
+            }
+            row(POOLS.get(pool).label(), cells);
+        }
+        md.append('\n');
+
+        targets(hit, configs);
+
+        md.append("## Pool-hit cycle: sample-time percentiles (µs per cycle: p50 / p99 / p99.9 / p99.99)\n\n");
+        header("pool", configs.stream().map(Config::title).collect(Collectors.toList()));
+        for (String pool : pools) {
+            List<String> cells = new ArrayList<>();
+            for (Config c : configs) {
+                cells.add(percentile(hit, pool, c, "p0.50") + " / " + percentile(hit, pool, c, "p0.99") + " / "
+                        + percentile(hit, pool, c, "p0.999") + " / " + percentile(hit, pool, c, "p0.9999"));
+            }
+            row(POOLS.get(pool).label(), cells);
+        }
+        md.append('\n');
+
+        List<String> groups = configs.stream().map(Config::chartTitle).collect(Collectors.toList());
+        BarChart throughput = new BarChart("Pool-hit cycle (acquire + release): throughput",
+                "ops/µs, higher is better; " + machine() + "one JMH run, every pool in the same run",
+                "ops/µs", groups, false);
+        BarChart latency = new BarChart("Pool-hit cycle: p99 latency",
+                "µs per cycle at the 99th percentile (JMH sample time), lower is better, logarithmic scale",
+                "µs (p99)", groups, true);
+        for (String pool : pools) {
+            Pool p = POOLS.get(pool);
+            throughput.add(p.label(), p.color(), configs.stream()
+                    .mapToDouble(c -> throughput(hit, pool, c).map(JmhResult::score).orElse(Double.NaN)).toArray());
+            latency.add(p.label(), p.color(), configs.stream()
+                    .mapToDouble(c -> percentileValue(hit, pool, c, "p0.99")).toArray());
+        }
+        throughput.write(Path.of(chartPrefix + "-hit.png"));
+        if (hit.stream().anyMatch(JmhResult::isPercentile)) {
+            latency.write(Path.of(chartPrefix + "-latency.png"));
+        }
+    }
+
+    private void targets(List<JmhResult> hit, List<Config> configs) {
+        md.append("## Targets of issue 7 (Nebula = core pool with the metrics listener on)\n\n");
+        header("target", List.of("configuration", "measured", "verdict"));
+        for (Config c : configs) {
+            Optional<Double> nebula = throughput(hit, "nebulaCoreMetered", c).map(JmhResult::score);
+            if (nebula.isEmpty()) {
+                continue;
+            }
+            ratioAtLeast("faster than HikariCP", c, nebula.get(), throughput(hit, "hikari", c), 1.0);
+            ratioAtLeast("faster than raw Agroal", c, nebula.get(), throughput(hit, "agroal", c), 1.0);
+            if (c.threads() == 16) {
+                ratioAtLeast("≥ 10× commons-pool2 at 16 threads", c, nebula.get(), throughput(hit, "commonsPool2", c), 10.0);
+            }
+            ratioAtLeast("≥ half of Stormpot", c, nebula.get(), throughput(hit, "stormpot", c), 0.5);
+        }
+        for (Config c : configs) {
+            Optional<JmhResult> jdbc = throughput(hit, "nebulaJdbcInjected", c);
+            Optional<JmhResult> agroal = throughput(hit, "agroal", c);
+            if (jdbc.isPresent() && agroal.isPresent()) {
+                // Overhead in time per cycle: (1/jdbc - 1/agroal) / (1/agroal).
+                double overhead = agroal.get().score() / jdbc.get().score() - 1;
+                String verdict = overhead <= 0.20 ? "met" : "**missed** by " + pct(overhead - 0.20) + " points";
+                row("Nebula jdbc ≤ 20% over raw Agroal", List.of(c.title(), pct(overhead) + " overhead", verdict));
+            }
+        }
+        md.append('\n');
+    }
+
+    private void ratioAtLeast(String target, Config c, double nebula, Optional<JmhResult> peer, double wanted) {
+        if (peer.isEmpty()) {
+            return;
+        }
+        double ratio = nebula / peer.get().score();
+        String verdict = ratio >= wanted ? "met" : "**missed**: " + fmt(ratio) + "× instead of " + fmt(wanted)
+                + "× (" + pct(1 - ratio / wanted) + " short)";
+        row(target, List.of(c.title(), fmt(ratio) + "×", verdict));
+    }
+
+    private static Optional<JmhResult> throughput(List<JmhResult> hit, String method, Config c) {
+        return hit.stream().filter(r -> r.method().equals(method) && r.mode().equals("thrpt") && !r.isPercentile()
+                && r.threads() == c.threads() && r.param("contention").equals(c.contention())).findFirst();
+    }
+
+    private static double percentileValue(List<JmhResult> hit, String method, Config c, String p) {
+        return hit.stream().filter(r -> r.method().equals(method) && p.equals(r.percentile())
+                        && r.threads() == c.threads() && r.param("contention").equals(c.contention()))
+                .mapToDouble(JmhResult::score).findFirst().orElse(Double.NaN);
+    }
+
+    private static String percentile(List<JmhResult> hit, String method, Config c, String p) {
+        double v = percentileValue(hit, method, c, p);
+        return Double.isNaN(v) ? "–" : fmt(v);
+    }
+
+    // --- the other suites: their own tables, with the ratio each target asks for //
+
+    private void otherSuites() {
+        Map<String, List<JmhResult>> bySuite = results.stream()
+                .filter(r -> !r.suite().equals("PoolHitCycle") && !r.isPercentile())
+                .collect(Collectors.groupingBy(JmhResult::suite, LinkedHashMap::new, Collectors.toList()));
+        bySuite.forEach((suite, rows) -> {
+            md.append("## ").append(suite).append("\n\n");
+            List<String> paramNames = rows.stream().flatMap(r -> r.params().keySet().stream()).distinct().collect(Collectors.toList());
+            List<String> columns = new ArrayList<>(paramNames);
+            columns.addAll(List.of("mode", "threads", "score", "unit"));
+            header("benchmark", columns);
+            for (JmhResult r : rows) {
+                List<String> cells = new ArrayList<>();
+                paramNames.forEach(p -> cells.add(r.param(p)));
+                cells.addAll(List.of(r.mode(), String.valueOf(r.threads()), fmt(r.score()) + " ± " + fmt(r.error()), r.unit()));
+                row(r.method(), cells);
+            }
+            md.append('\n');
+            ratios(suite, rows);
+        });
+    }
+
+    /** Nebula against its reference in the same suite and parameters: raw driver for a miss, HikariCP for virtual threads. */
+    private void ratios(String suite, List<JmhResult> rows) {
+        String reference = switch (suite) {
+            case "PoolMiss" -> "rawDriver";
+            case "VirtualThreadsCycle" -> "hikari";
+            default -> null;
+        };
+        if (reference == null) {
+            return;
+        }
+        for (JmhResult ref : rows) {
+            if (!ref.method().equals(reference)) {
+                continue;
+            }
+            for (JmhResult other : rows) {
+                if (other.method().startsWith("nebula") && other.params().equals(ref.params()) && other.mode().equals(ref.mode())) {
+                    double ratio = other.score() / ref.score();
+                    md.append("- ").append(other.method()).append(" / ").append(reference)
+                            .append(ref.params().isEmpty() ? "" : " " + ref.params())
+                            .append(": ").append(fmt(ratio)).append("× the time (")
+                            .append(ratio <= 1 ? pct(1 - ratio) + " less" : pct(ratio - 1) + " more").append(")\n");
+                }
+            }
+        }
+        md.append('\n');
+    }
+
+    private void includeIfPresent(String file) {
+        Path p = dir.resolve(file);
+        if (Files.exists(p)) {
+            try {
+                md.append(Files.readString(p)).append('\n');
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not read " + p, e);
+            }
+        }
+    }
+
+    private String machine() {
+        Path env = dir.resolve("environment.txt");
+        try {
+            return Files.exists(env) ? Files.readAllLines(env).stream().filter(l -> l.startsWith("chart:"))
+                    .map(l -> l.substring(6).trim() + "; ").findFirst().orElse("") : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read " + env, e);
+        }
+    }
+
+    // --- markdown //
+
+    private void header(String first, List<String> columns) {
+        md.append("| ").append(first).append(" | ").append(String.join(" | ", columns)).append(" |\n");
+        md.append("|---").append("|---:".repeat(columns.size())).append("|\n");
+    }
+
+    private void row(String first, List<String> cells) {
+        md.append("| ").append(first).append(" | ").append(String.join(" | ", cells)).append(" |\n");
+    }
+
+    private static String fmt(double v) {
+        return Double.isNaN(v) ? "–" : BarChart.format(v);
+    }
+
+    private static String pct(double fraction) {
+        return String.format(Locale.ROOT, "%.0f%%", fraction * 100);
+    }
+}
