@@ -1,0 +1,176 @@
+package io.nebula.resource.provider.rabbitmq;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.nebula.resource.ConfigProblem;
+import io.nebula.resource.ConfigProblems;
+import io.nebula.resource.HealthStatus;
+import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.spi.CheckDepth;
+import io.nebula.resource.spi.ResourceProvider;
+import io.nebula.resource.spi.Topology;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Kind {@code rabbitmq}: the instances are {@link Channel}s of one AMQP connection per resource.
+ * Channels are not thread-safe, so the engine pools them, one holder at a time; the connection is
+ * opened by the first channel and closed when the resource closes. A channel the broker closed
+ * (after a channel error such as a passive declare of a missing queue) is discarded.
+ */
+public final class RabbitMqProvider implements ResourceProvider<Channel> {
+
+    private static final System.Logger LOG = System.getLogger(RabbitMqProvider.class.getName());
+
+    private final ConcurrentMap<String, SharedConnection> connections = new ConcurrentHashMap<>();
+    private final ConcurrentMap<Channel, Made> made = new ConcurrentHashMap<>();
+
+    /** What a channel was opened with, to release it. */
+    private record Made(String resource, SharedConnection connection) {
+    }
+
+    @Override
+    public String kind() {
+        return "rabbitmq";
+    }
+
+    @Override
+    public Class<Channel> type() {
+        return Channel.class;
+    }
+
+    @Override
+    public Topology topology() {
+        return Topology.POOLED;
+    }
+
+    @Override
+    public List<ConfigProblem> validate(ResourceSettings settings) {
+        ConfigProblems problems = new ConfigProblems();
+        RabbitEndpoint.read(settings, problems);
+        return problems.list();
+    }
+
+    @Override
+    public Channel create(ResourceSettings settings) throws IOException, TimeoutException {
+        RabbitEndpoint endpoint = RabbitEndpoint.read(settings);
+        SharedConnection connection = connections.computeIfAbsent(connectionKey(settings, endpoint),
+                k -> new SharedConnection(settings.name(), endpoint));
+        Channel channel = connection.openChannel(settings);
+        made.put(channel, new Made(settings.name(), connection));
+        return channel;
+    }
+
+    /** Shallow: the channel and its connection are open. Deep: a server-named queue is declared and deleted. */
+    @Override
+    public HealthStatus check(Channel channel, CheckDepth depth) {
+        if (!channel.isOpen()) {
+            return HealthStatus.down(closeReason(channel));
+        }
+        if (!channel.getConnection().isOpen()) {
+            return HealthStatus.down("connection closed");
+        }
+        if (depth == CheckDepth.SHALLOW) {
+            return HealthStatus.up();
+        }
+        try {
+            // exclusive and auto-deleted: should the delete never run, the broker drops it with the connection
+            String queue = channel.queueDeclare().getQueue();
+            channel.queueDelete(queue);
+            return HealthStatus.up();
+        } catch (IOException | RuntimeException e) {
+            return HealthStatus.down(e);
+        }
+    }
+
+    /**
+     * A closed channel cannot be reused. An open one loses the confirm and return listeners of its
+     * last holder, which would otherwise hear about the next holder's messages. What the client
+     * cannot undo or even see stays: consumers (cancel them before giving the channel back),
+     * a transaction mode, the prefetch. A holder that used those should invalidate its lease.
+     */
+    @Override
+    public boolean recycle(Channel channel) {
+        if (!channel.isOpen() || !channel.getConnection().isOpen()) {
+            return false;
+        }
+        channel.clearConfirmListeners();
+        channel.clearReturnListeners();
+        return true;
+    }
+
+    @Override
+    public void destroy(Channel channel) {
+        Made m = made.remove(channel);
+        try {
+            if (channel.isOpen()) {
+                channel.abort(); // close, swallowing the errors of a channel the broker already dropped
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "NEBULA-2502 rabbitmq: closing a channel of resource '"
+                    + (m == null ? "?" : m.resource()) + "' failed", e);
+        } finally {
+            if (m != null) {
+                m.connection().release();
+            }
+        }
+    }
+
+    @Override
+    public void shutdown(ResourceSettings settings) {
+        if (!validate(settings).isEmpty()) {
+            return; // no channel was ever opened with these settings
+        }
+        SharedConnection connection = connections.get(connectionKey(settings, RabbitEndpoint.read(settings)));
+        if (connection != null) {
+            connection.shutdown();
+        }
+    }
+
+    @Override
+    public boolean isFatal(Throwable error) {
+        return RabbitErrors.isFatal(error);
+    }
+
+    @Override
+    public boolean isRetryable(Throwable error) {
+        return RabbitErrors.isRetryable(error);
+    }
+
+    /** The shared connection of a resource, if a channel was ever opened for it. */
+    SharedConnection connectionOf(ResourceSettings settings) {
+        return connections.get(connectionKey(settings, RabbitEndpoint.read(settings)));
+    }
+
+    /** Why a channel closed, as the broker said it: e.g. {@code 404 NOT_FOUND - no queue 'x'}. */
+    private static String closeReason(Channel channel) {
+        ShutdownSignalException signal = channel.getCloseReason();
+        if (signal == null) {
+            return "channel closed";
+        }
+        if (signal.isInitiatedByApplication()) {
+            return "channel closed by the application";
+        }
+        if (signal.getReason() instanceof AMQP.Channel.Close close) {
+            return "channel closed by the broker: " + close.getReplyCode() + " " + close.getReplyText();
+        }
+        if (signal.getReason() instanceof AMQP.Connection.Close close) {
+            return "connection closed by the broker: " + close.getReplyCode() + " " + close.getReplyText();
+        }
+        return "channel closed: " + signal.getMessage();
+    }
+
+    /**
+     * The endpoint is part of the key so that a resource derived with other keys under the same
+     * name (an override, a tenant) never gets a connection to another broker or virtual host.
+     */
+    private static String connectionKey(ResourceSettings settings, RabbitEndpoint endpoint) {
+        return settings.name() + '|' + endpoint;
+    }
+}
