@@ -26,7 +26,8 @@ public final class ResourceSettings {
     public static final String PREFIX = "nebula.resource.";
 
     private static final Set<String> SECRET_WORDS = Set.of("password", "secret", "token", "credential",
-            "credentials", "api-key", "apikey", "private-key", "passphrase");
+            "credentials", "api-key", "apikey", "private-key", "passphrase",
+            "authorization", "cookie"); // HTTP headers as keys: headers.Authorization, headers.Proxy-Authorization
     private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
 
     private final String name;
@@ -206,7 +207,10 @@ public final class ResourceSettings {
         }
     }
 
-    /** Whether a key holds a secret: its last segment names a password, token, secret, key or credential. */
+    /**
+     * Whether a key holds a secret: its last segment names a password, token, secret, key, credential,
+     * authorization or cookie.
+     */
     public static boolean isSecretKey(String key) {
         String k = key.toLowerCase(Locale.ROOT);
         int dot = k.lastIndexOf('.');

@@ -82,6 +82,9 @@ class ResourceSettingsTest {
         assertThat(ResourceSettings.isSecretKey("properties.ssl-password")).isTrue();
         assertThat(ResourceSettings.isSecretKey("token")).isTrue();
         assertThat(ResourceSettings.isSecretKey("url")).isFalse();
+        assertThat(ResourceSettings.isSecretKey("headers.Authorization")).isTrue();
+        assertThat(ResourceSettings.isSecretKey("headers.Proxy-Authorization")).isTrue();
+        assertThat(ResourceSettings.isSecretKey("headers.Accept")).isFalse();
     }
 
     @Test
