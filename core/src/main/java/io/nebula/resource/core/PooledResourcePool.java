@@ -861,6 +861,11 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
         return n;
     }
 
+    /** Every live slot; for tests. */
+    List<Slot<R>> slots() {
+        return List.copyOf(all);
+    }
+
     /** The adaptive sizer, for tests and docs; {@code null} unless the strategy is adaptive. */
     AdaptiveSizer adaptive() {
         return adaptive;

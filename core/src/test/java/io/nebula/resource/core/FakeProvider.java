@@ -19,13 +19,15 @@ final class FakeProvider implements ResourceProvider<FakeProvider.Conn> {
     static final class Conn {
         final int id;
         final String endpoint;
+        final String url;
         volatile boolean broken;
         volatile boolean destroyed;
         final AtomicInteger users = new AtomicInteger();
 
-        Conn(int id, String endpoint) {
+        Conn(int id, String endpoint, String url) {
             this.id = id;
             this.endpoint = endpoint;
+            this.url = url;
         }
 
         @Override
@@ -43,6 +45,8 @@ final class FakeProvider implements ResourceProvider<FakeProvider.Conn> {
     final AtomicInteger maxLive = new AtomicInteger();
     final AtomicInteger creations = new AtomicInteger();
     final AtomicInteger shutdowns = new AtomicInteger();
+    final AtomicInteger concurrentCreations = new AtomicInteger();
+    final AtomicInteger maxConcurrentCreations = new AtomicInteger();
     volatile Exception failure;
     volatile boolean retryable = true;
     volatile boolean recyclable = true;
@@ -74,14 +78,20 @@ final class FakeProvider implements ResourceProvider<FakeProvider.Conn> {
     @Override
     public Conn create(ResourceSettings settings) throws Exception {
         creations.incrementAndGet();
-        if (createMillis > 0) {
-            Thread.sleep(createMillis);
+        maxConcurrentCreations.accumulateAndGet(concurrentCreations.incrementAndGet(), Math::max);
+        try {
+            if (createMillis > 0) {
+                Thread.sleep(createMillis);
+            }
+        } finally {
+            concurrentCreations.decrementAndGet();
         }
         Exception f = failure;
         if (f != null) {
             throw f;
         }
-        Conn c = new Conn(ids.incrementAndGet(), settings.string("endpoint").orElse(null));
+        Conn c = new Conn(ids.incrementAndGet(), settings.string("endpoint").orElse(null),
+                settings.string("url").orElse(null));
         int n = live.incrementAndGet();
         maxLive.accumulateAndGet(n, Math::max);
         created.add(c);

@@ -23,4 +23,9 @@ final class Pools {
     static ResourcePool.Builder<FakeProvider.Conn> direct(FakeProvider p, FakeTicker t, String... kv) {
         return ResourcePool.builder(p, settings("orders-db", kv)).ticker(t).creator(Runnable::run);
     }
+
+    /** Runs one round of housekeeping now. */
+    static void housekeep(ResourcePool<?> pool) {
+        ((AbstractPool<?>) pool).housekeep();
+    }
 }
