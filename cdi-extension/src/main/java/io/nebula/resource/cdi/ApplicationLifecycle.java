@@ -1,0 +1,32 @@
+package io.nebula.resource.cdi;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.BeanManager;
+
+/**
+ * Starts the eager resources when the application has started, and closes every resource when it is
+ * about to stop, while the application's beans (observers of the resource events) are still there.
+ * A bean rather than extension observers, because only container lifecycle events are portably
+ * delivered to extensions.
+ */
+@Dependent
+class ApplicationLifecycle {
+
+    void started(@Observes @Initialized(ApplicationScoped.class) Object event, BeanManager beanManager) {
+        ResourceRuntime runtime = beanManager.getExtension(NebulaExtension.class).runtime();
+        if (runtime != null) {
+            runtime.startEager();
+        }
+    }
+
+    void stopping(@Observes @BeforeDestroyed(ApplicationScoped.class) Object event, BeanManager beanManager) {
+        ResourceRuntime runtime = beanManager.getExtension(NebulaExtension.class).runtime();
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.nebula.resource.cdi;
+
+import io.nebula.resource.HealthStatus;
+import io.nebula.resource.ResourceState;
+import io.nebula.resource.core.DependencyGraph;
+import io.nebula.resource.event.HealthChangedEvent;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Each resource's health, derived from the lifecycle state of its pools (READY is UP, DEGRADED is
+ * DEGRADED, FAILED is DOWN with the last backend error, a closed resource is DOWN) and cascaded through
+ * the dependency graph, so a resource whose dependency is DOWN is at best DEGRADED. Says which
+ * resources' health changed, so that a {@link HealthChangedEvent} is fired only on a change.
+ */
+final class HealthTracker {
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Map<String, Map<String, HealthStatus>> pools = new HashMap<>();
+    private final Map<String, HealthStatus> published = new HashMap<>();
+    private DependencyGraph graph;
+    private List<String> names;
+
+    HealthTracker(DependencyGraph graph, List<String> names) {
+        this.graph = graph;
+        this.names = List.copyOf(names);
+    }
+
+    /** A resource was declared in code: it and its dependencies join the cascade. */
+    void graph(DependencyGraph graph, List<String> names) {
+        lock.lock();
+        try {
+            this.graph = graph;
+            this.names = List.copyOf(names);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A pool of {@code resource} ({@code pool} tells its shared pool from its tenants' pools) entered
+     * {@code state}; returns the health changes this causes, in the resource and its dependents.
+     */
+    List<HealthChangedEvent> stateChanged(String resource, String pool, ResourceState state, Throwable lastError) {
+        lock.lock();
+        try {
+            pools.computeIfAbsent(resource, r -> new HashMap<>()).put(pool, statusOf(resource, state, lastError));
+            Map<String, HealthStatus> cascaded = cascade();
+            List<HealthChangedEvent> changes = new ArrayList<>();
+            cascaded.forEach((name, now) -> {
+                HealthStatus before = published.getOrDefault(name, HealthStatus.up());
+                if (before.status() != now.status()) {
+                    changes.add(new HealthChangedEvent(name, before, now));
+                }
+                published.put(name, now);
+            });
+            return changes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    HealthStatus health(String resource) {
+        lock.lock();
+        try {
+            HealthStatus status = cascade().get(resource);
+            return status == null ? own(resource) : status;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Map<String, HealthStatus> cascade() {
+        Map<String, HealthStatus> own = new HashMap<>();
+        for (String name : names) {
+            own.put(name, own(name));
+        }
+        return graph.cascade(own);
+    }
+
+    /** The worst status of the resource's pools; UP before any pool started. */
+    private HealthStatus own(String resource) {
+        HealthStatus worst = HealthStatus.up();
+        for (HealthStatus s : pools.getOrDefault(resource, Map.of()).values()) {
+            if (s.status().ordinal() > worst.status().ordinal()) {
+                worst = s;
+            }
+        }
+        return worst;
+    }
+
+    private static HealthStatus statusOf(String resource, ResourceState state, Throwable lastError) {
+        return switch (state) {
+            case CREATED, INITIALIZING, READY -> HealthStatus.up();
+            case DEGRADED -> HealthStatus.degraded("Resource '" + resource + "' is degraded"
+                    + (lastError == null ? "" : ": " + lastError));
+            case FAILED -> lastError == null ? HealthStatus.down("Resource '" + resource + "' failed")
+                    : HealthStatus.down(lastError);
+            case DRAINING, TERMINATED -> HealthStatus.down("Resource '" + resource + "' is closed");
+        };
+    }
+}

@@ -1,0 +1,161 @@
+package io.nebula.resource.cdi;
+
+import io.nebula.resource.Action;
+import io.nebula.resource.ConfigProblems;
+import io.nebula.resource.ConfigurationInvalidException;
+import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.core.DependencyGraph;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
+import jakarta.enterprise.inject.spi.AnnotatedMethod;
+import jakarta.enterprise.inject.spi.AnnotatedType;
+import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.enterprise.inject.spi.BeforeBeanDiscovery;
+import jakarta.enterprise.inject.spi.BeforeShutdown;
+import jakarta.enterprise.inject.spi.Extension;
+import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
+import jakarta.enterprise.inject.spi.ProcessInjectionPoint;
+import jakarta.enterprise.inject.spi.WithAnnotations;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * The portable extension: observes, records, validates, registers.
+ * <ol>
+ *   <li>Before discovery it adds the library's own beans (the {@link Action} interceptor and the
+ *       lifecycle observer), so an application needs no {@code beans.xml} entry for them.</li>
+ *   <li>During discovery it records every {@code @NebulaResource} injection point and every resource
+ *       named by an {@code @Action}.</li>
+ *   <li>After discovery it reads the resources declared in MicroProfile Config, checks everything
+ *       (kinds, keys, pool settings, scopes, dependencies and their cycles, each injection point and
+ *       action against the declared resources) and reports every problem at once, as one
+ *       {@link ConfigurationInvalidException} listing each with its key. When all is well it adds the
+ *       contexts of the four workflow scopes and the synthetic beans ({@link ResourceBeans}).</li>
+ *   <li>At application start the eager resources start, dependencies first; when the application
+ *       stops, every resource drains and closes, dependents first.</li>
+ * </ol>
+ */
+public class NebulaExtension implements Extension {
+
+    private final Queue<ResourceInjectionPoint> injectionPoints = new ConcurrentLinkedQueue<>();
+    private final Queue<ActionUse> actionUses = new ConcurrentLinkedQueue<>();
+    private volatile ResourceRuntime runtime;
+
+    /** Where an {@code @Action} names a resource, for the deployment check. */
+    private record ActionUse(String resource, String where) {
+    }
+
+    void addLibraryBeans(@Observes BeforeBeanDiscovery bbd, BeanManager beanManager) {
+        bbd.addAnnotatedType(beanManager.createAnnotatedType(ActionInterceptor.class), ActionInterceptor.class.getName());
+        bbd.addAnnotatedType(beanManager.createAnnotatedType(ApplicationLifecycle.class), ApplicationLifecycle.class.getName());
+    }
+
+    <T> void recordActions(@Observes @WithAnnotations(Action.class) ProcessAnnotatedType<T> pat) {
+        AnnotatedType<T> type = pat.getAnnotatedType();
+        Action onType = type.getAnnotation(Action.class);
+        if (onType != null) {
+            for (String r : onType.resources()) {
+                actionUses.add(new ActionUse(r, "@Action on " + type.getJavaClass().getName()));
+            }
+        }
+        for (AnnotatedMethod<? super T> method : type.getMethods()) {
+            Action action = method.getAnnotation(Action.class);
+            if (action != null) {
+                for (String r : action.resources()) {
+                    actionUses.add(new ActionUse(r, "@Action on " + type.getJavaClass().getName() + "#"
+                            + method.getJavaMember().getName()));
+                }
+            }
+        }
+    }
+
+    void recordInjectionPoint(@Observes ProcessInjectionPoint<?, ?> pip) {
+        ResourceInjectionPoint.of(pip.getInjectionPoint()).ifPresent(injectionPoints::add);
+    }
+
+    void registerResources(@Observes AfterBeanDiscovery abd, BeanManager beanManager) {
+        ConfigProblems problems = new ConfigProblems();
+        Config config;
+        try {
+            config = ConfigProvider.getConfig();
+        } catch (RuntimeException e) {
+            abd.addDefinitionError(new IllegalStateException("NEBULA-1040 Nebula resources are configured with "
+                    + "MicroProfile Config, but no implementation of it is available to the application", e));
+            return;
+        }
+        ProviderCatalog providers = ProviderCatalog.load();
+        Map<String, ResourceSettings> settings = ConfiguredResources.read(config, problems);
+
+        Map<String, ResourceDeclaration> declared = new LinkedHashMap<>();
+        Map<String, List<String>> dependencies = new LinkedHashMap<>();
+        for (ResourceSettings s : settings.values()) {
+            ResourceDeclaration.parse(s, providers, problems).ifPresent(d -> declared.put(d.name(), d));
+            dependencies.put(s.name(), ResourceDeclarations.dependsOn(s));
+        }
+        DependencyGraph graph = ResourceDeclarations.graph(dependencies, problems);
+        checkInjectionPoints(settings, declared, problems);
+        checkActions(settings, problems);
+
+        if (!problems.isEmpty()) {
+            abd.addDefinitionError(new ConfigurationInvalidException(problems.list()));
+            return;
+        }
+        ResourceRuntime rt = new ResourceRuntime(providers, declared.values(), graph, new EventSink(beanManager));
+        for (WorkflowScopeContext context : WorkflowScopeContext.all(rt.scopes())) {
+            abd.addContext(context);
+        }
+        abd.addContext(new LeaseContext(rt));
+        ResourceBeans.register(abd, rt, injectionPoints);
+        runtime = rt;
+    }
+
+    void closeResources(@Observes BeforeShutdown event) {
+        ResourceRuntime rt = runtime;
+        if (rt != null) {
+            rt.close();
+        }
+    }
+
+    /** The application's resources; {@code null} before discovery ended or when the configuration is invalid. */
+    ResourceRuntime runtime() {
+        return runtime;
+    }
+
+    private void checkInjectionPoints(Map<String, ResourceSettings> settings, Map<String, ResourceDeclaration> declared,
+                                      ConfigProblems problems) {
+        for (ResourceInjectionPoint ip : injectionPoints) {
+            String kindKey = ResourceSettings.PREFIX + ip.name() + "." + ResourceDeclaration.KIND;
+            if (!settings.containsKey(ip.name())) {
+                problems.add(kindKey, "is not set, but " + ip.where() + " injects resource '" + ip.name()
+                        + "'; declare it in MicroProfile Config (declared resources: " + namesOf(settings) + ")");
+                continue;
+            }
+            ResourceDeclaration d = declared.get(ip.name());
+            Class<?> wanted = ip.instanceClass();
+            if (d != null && wanted != null && Views.viewFor(d.provider(), wanted) == null) {
+                problems.add(kindKey, ip.where() + " injects resource '" + ip.name() + "' as " + ip.type().getTypeName()
+                        + ", but its provider (kind " + d.settings().kind() + ") makes " + Views.describe(d.provider()));
+            }
+        }
+    }
+
+    private void checkActions(Map<String, ResourceSettings> settings, ConfigProblems problems) {
+        for (ActionUse use : actionUses) {
+            if (!settings.containsKey(use.resource())) {
+                problems.add(ResourceSettings.PREFIX + use.resource() + "." + ResourceDeclaration.KIND, "is not set, but "
+                        + use.where() + " uses resource '" + use.resource() + "'; declare it in MicroProfile Config "
+                        + "(declared resources: " + namesOf(settings) + ")");
+            }
+        }
+    }
+
+    private static String namesOf(Map<String, ResourceSettings> settings) {
+        return settings.isEmpty() ? "none" : String.join(", ", settings.keySet());
+    }
+}

@@ -1,0 +1,118 @@
+package io.nebula.resource.cdi;
+
+import io.nebula.resource.ConfigProblem;
+import io.nebula.resource.ConfigProblems;
+import io.nebula.resource.ResourceScope;
+import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.core.PoolConfig;
+import io.nebula.resource.spi.ResourceProvider;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * One resource's configuration, checked: its provider, pool settings, scope, dependencies and start
+ * mode. The keys this extension reads itself (the provider and the pool engine check theirs):
+ * <ul>
+ *   <li>{@code kind}: required, one of the installed providers' kinds;</li>
+ *   <li>{@code scope}: {@code global} (default), {@code tenant}, {@code workflow}, {@code execution}, {@code action};</li>
+ *   <li>{@code depends-on}: comma-separated names of declared resources;</li>
+ *   <li>{@code start}: {@code lazy} (default; on first use) or {@code eager} (at application start);
+ *       {@code pool.warmup=eager} implies {@code eager} unless {@code start} says otherwise;</li>
+ *   <li>{@code health.interval} (a duration) and {@code health.depth} ({@code shallow} or {@code deep}).</li>
+ * </ul>
+ */
+record ResourceDeclaration(ResourceSettings settings, ResourceProvider<?> provider, PoolConfig pool,
+                           ResourceScope scope, List<String> dependsOn, boolean eager) {
+
+    static final String KIND = "kind";
+    static final String SCOPE = "scope";
+    static final String DEPENDS_ON = "depends-on";
+    static final String START = "start";
+    static final String HEALTH_INTERVAL = "health.interval";
+    static final String HEALTH_DEPTH = "health.depth";
+
+    String name() {
+        return settings.name();
+    }
+
+    /**
+     * Checks every key and returns the declaration, or empty when something is wrong; every problem
+     * found is added to {@code problems}, each naming its full key.
+     */
+    static Optional<ResourceDeclaration> parse(ResourceSettings settings, ProviderCatalog providers, ConfigProblems problems) {
+        ConfigProblems found = new ConfigProblems();
+
+        ResourceProvider<?> provider = null;
+        if (settings.kind() == null || settings.kind().isBlank()) {
+            found.add(settings.keyOf(KIND), "is required: it says which provider makes this resource; known kinds: "
+                    + providers.knownKinds());
+        } else {
+            String why = providers.problemWith(settings.kind());
+            if (why != null) {
+                found.add(settings.keyOf(KIND), why);
+            } else {
+                provider = providers.provider(settings.kind());
+            }
+        }
+
+        ResourceScope scope = ResourceScope.GLOBAL;
+        Optional<String> scopeValue = settings.string(SCOPE);
+        if (scopeValue.isPresent()) {
+            scope = ResourceScope.parse(scopeValue.get()).orElse(null);
+            if (scope == null) {
+                found.add(settings.keyOf(SCOPE), "must be one of " + allowed(ResourceScope.values())
+                        + ", was '" + scopeValue.get() + "'");
+            }
+        }
+
+        List<String> dependsOn = ResourceDeclarations.dependsOn(settings);
+
+        boolean eager = settings.string("pool.warmup").map(w -> w.equalsIgnoreCase("eager")).orElse(false);
+        Optional<String> start = settings.string(START);
+        if (start.isPresent()) {
+            switch (start.get().toLowerCase(Locale.ROOT)) {
+                case "eager" -> eager = true;
+                case "lazy" -> eager = false;
+                default -> found.add(settings.keyOf(START), "must be one of lazy, eager, was '" + start.get() + "'");
+            }
+        }
+
+        found.read(() -> settings.duration(HEALTH_INTERVAL, null));
+        settings.string(HEALTH_DEPTH).ifPresent(depth -> {
+            if (!depth.equalsIgnoreCase("shallow") && !depth.equalsIgnoreCase("deep")) {
+                found.add(settings.keyOf(HEALTH_DEPTH), "must be one of shallow, deep, was '" + depth + "'");
+            }
+        });
+
+        found.addAll(PoolConfig.problems(settings));
+        if (provider != null) {
+            found.addAll(providerProblems(provider, settings));
+        }
+
+        if (!found.isEmpty()) {
+            problems.addAll(found.list());
+            return Optional.empty();
+        }
+        return Optional.of(new ResourceDeclaration(settings, provider, PoolConfig.from(settings), scope, dependsOn, eager));
+    }
+
+    private static List<ConfigProblem> providerProblems(ResourceProvider<?> provider, ResourceSettings settings) {
+        try {
+            return provider.validate(settings);
+        } catch (RuntimeException e) {
+            // a provider's bug must not hide the rest of the report; its message is not shown, it may hold a value
+            return List.of(new ConfigProblem(settings.keyOf(KIND), "the " + settings.kind() + " provider ("
+                    + provider.getClass().getName() + ") failed to check this resource's keys: " + e.getClass().getName()));
+        }
+    }
+
+    private static String allowed(Enum<?>[] values) {
+        StringBuilder b = new StringBuilder();
+        for (Enum<?> v : values) {
+            b.append(b.length() == 0 ? "" : ", ").append(v.name().toLowerCase(Locale.ROOT));
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,222 @@
+package io.nebula.resource.cdi;
+
+import io.nebula.resource.ConfigProblem;
+import io.nebula.resource.ConfigProblems;
+import io.nebula.resource.ConfigurationInvalidException;
+import io.nebula.resource.HealthStatus;
+import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.core.DependencyGraph;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
+/**
+ * The declared resources of one application and what they share: the live scopes, the dependency
+ * graph, health and events. Built by the extension once configuration is valid; lives until the
+ * application stops.
+ */
+final class ResourceRuntime {
+
+    private static final System.Logger LOG = System.getLogger(ResourceRuntime.class.getName());
+
+    private final ProviderCatalog providers;
+    private final ScopeRegistry scopes = new ScopeRegistry();
+    private final Map<String, DeclaredResource<?>> resources = new ConcurrentHashMap<>();
+    private final Map<DerivedKey, DeclaredResource<?>> derived = new ConcurrentHashMap<>();
+    private final AtomicInteger derivations = new AtomicInteger();
+    private final ReentrantLock declaring = new ReentrantLock();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final EventSink events;
+    private final HealthTracker health;
+    private final NebulaResources api = new NebulaResources(this);
+    private volatile DependencyGraph graph;
+
+    ResourceRuntime(ProviderCatalog providers, Collection<ResourceDeclaration> declared, DependencyGraph graph, EventSink events) {
+        this.providers = providers;
+        this.graph = graph;
+        this.events = events;
+        for (ResourceDeclaration d : declared) {
+            resources.put(d.name(), new DeclaredResource<>(d, this, ""));
+        }
+        this.health = new HealthTracker(graph, List.copyOf(resources.keySet()));
+    }
+
+    ScopeRegistry scopes() {
+        return scopes;
+    }
+
+    NebulaResources api() {
+        return api;
+    }
+
+    /** @throws ConfigurationInvalidException naming the missing declaration */
+    DeclaredResource<?> resource(String name) {
+        DeclaredResource<?> r = resources.get(name);
+        if (r == null) {
+            throw new ConfigurationInvalidException(List.of(new ConfigProblem(ResourceSettings.PREFIX + name + ".kind",
+                    "is not set: no resource named '" + name + "' is declared; declared resources: " + names())));
+        }
+        return r;
+    }
+
+    Optional<DeclaredResource<?>> find(String name) {
+        return Optional.ofNullable(resources.get(name));
+    }
+
+    Collection<DeclaredResource<?>> all() {
+        return resources.values();
+    }
+
+    Set<String> names() {
+        return new TreeSet<>(resources.keySet());
+    }
+
+    HealthStatus health(String name) {
+        return health.health(name);
+    }
+
+    PoolEvents poolEvents(String resource, String pool) {
+        return new PoolEvents(resource, pool, events, health);
+    }
+
+    /** Starts what {@code name} depends on, dependencies first, before it starts itself. */
+    void startDependenciesOf(String name) {
+        DependencyGraph g = graph;
+        Set<String> needed = new HashSet<>(g.dependenciesOf(name));
+        for (String dependency : g.startOrder()) {
+            if (needed.contains(dependency)) {
+                resource(dependency).start();
+            }
+        }
+    }
+
+    /** Starts the eager resources, dependencies first. A failure is logged: the resource recovers, or fails its callers, later. */
+    void startEager() {
+        for (String name : graph.startOrder()) {
+            DeclaredResource<?> r = resources.get(name);
+            if (r != null && r.declaration().eager()) {
+                try {
+                    r.start();
+                    LOG.log(INFO, "NEBULA-1004 Resource ''{0}'' started at application start", name);
+                } catch (RuntimeException e) {
+                    LOG.log(WARNING, "NEBULA-1005 Eager resource '" + name + "' could not start; "
+                            + "it will be started again on first use", e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Declares a resource in code: validated like configuration, added to the dependency graph,
+     * started. It is found by name through {@link io.nebula.resource.Resources}, not by injection
+     * (injection points are resolved when the application deploys).
+     */
+    DeclaredResource<?> declare(ResourceSettings settings, Class<?> type) {
+        declaring.lock();
+        try {
+            ConfigProblems problems = new ConfigProblems();
+            if (resources.containsKey(settings.name())) {
+                problems.add(settings.keyOf(ResourceDeclaration.KIND), "resource '" + settings.name()
+                        + "' is already declared; choose another name");
+            }
+            Optional<ResourceDeclaration> parsed = ResourceDeclaration.parse(settings, providers, problems);
+            Map<String, List<String>> dependencies = dependencyMap();
+            dependencies.put(settings.name(), parsed.map(ResourceDeclaration::dependsOn)
+                    .orElse(ResourceDeclarations.dependsOn(settings)));
+            DependencyGraph next = ResourceDeclarations.graph(dependencies, problems);
+            parsed.ifPresent(d -> {
+                if (!type.isAssignableFrom(d.provider().type())) {
+                    problems.add(settings.keyOf(ResourceDeclaration.KIND), "the " + settings.kind() + " provider makes "
+                            + d.provider().type().getName() + ", which is not a " + type.getName());
+                }
+            });
+            problems.throwIfAny();
+            DeclaredResource<?> resource = new DeclaredResource<>(parsed.orElseThrow(), this, "");
+            resources.put(settings.name(), resource);
+            graph = next;
+            health.graph(next, List.copyOf(resources.keySet()));
+            resource.start();
+            return resource;
+        } finally {
+            declaring.unlock();
+        }
+    }
+
+    /** A resource like {@code name} with some keys overridden, created once per set of overrides. */
+    DeclaredResource<?> derived(String name, Map<String, String> overrides) {
+        DeclaredResource<?> base = resource(name);
+        if (overrides.isEmpty()) {
+            return base;
+        }
+        DerivedKey key = new DerivedKey(name, new TreeMap<>(overrides));
+        DeclaredResource<?> existing = derived.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        declaring.lock();
+        try {
+            if (closed.get()) {
+                throw new io.nebula.resource.ResourceClosedException(name);
+            }
+            return derived.computeIfAbsent(key, k -> {
+                Map<String, String> values = new TreeMap<>(overrides);
+                String kind = values.remove(ResourceDeclaration.KIND);
+                ResourceSettings settings = ResourceSettings.of(name,
+                        kind != null ? kind : base.declaration().settings().kind(),
+                        base.declaration().settings().withAll(values).asMap());
+                ConfigProblems problems = new ConfigProblems();
+                Optional<ResourceDeclaration> parsed = ResourceDeclaration.parse(settings, providers, problems);
+                problems.throwIfAny();
+                return new DeclaredResource<>(parsed.orElseThrow(), this, "derived#" + derivations.incrementAndGet() + "/");
+            });
+        } finally {
+            declaring.unlock();
+        }
+    }
+
+    private Map<String, List<String>> dependencyMap() {
+        Map<String, List<String>> map = new LinkedHashMap<>();
+        resources.forEach((n, r) -> map.put(n, r.dependsOn()));
+        return map;
+    }
+
+    /**
+     * The application is stopping: every scope still live ends (its beans destroyed, its leases
+     * released), then every resource drains and closes, dependents before their dependencies.
+     */
+    void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        scopes.endAll();
+        for (DeclaredResource<?> r : derived.values()) {
+            r.close();
+        }
+        List<String> order = new ArrayList<>(graph.stopOrder());
+        for (String name : order) {
+            DeclaredResource<?> r = resources.get(name);
+            if (r != null) {
+                r.close();
+            }
+        }
+        events.close();
+    }
+
+    private record DerivedKey(String name, Map<String, String> overrides) {
+    }
+}
