@@ -227,6 +227,14 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
         }
     }
 
+    /** For a health check: starts a pool that was not started, then says whether it serves. */
+    final boolean startedAndAccepting() {
+        if (lifecycle.current() == ResourceState.CREATED) {
+            start();
+        }
+        return accepting();
+    }
+
     final boolean accepting() {
         return lifecycle.current().acceptsAcquisitions();
     }

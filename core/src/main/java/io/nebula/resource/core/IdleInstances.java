@@ -81,7 +81,7 @@ abstract class IdleInstances<R> {
         private final int[] schedule;
         private final AtomicLong cursor = new AtomicLong();
 
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"})
         Weighted(List<Endpoint> endpoints) {
             perEndpoint = new Stack[endpoints.size()];
             for (int i = 0; i < perEndpoint.length; i++) {

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  */
 final class PooledLease<R> implements Lease<R> {
 
+    @SuppressWarnings("rawtypes")
     private static final AtomicIntegerFieldUpdater<PooledLease> CLOSED =
             AtomicIntegerFieldUpdater.newUpdater(PooledLease.class, "closed");
 

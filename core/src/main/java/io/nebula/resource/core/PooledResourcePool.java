@@ -715,7 +715,7 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
 
     @Override
     public HealthStatus check(CheckDepth depth) {
-        if (!accepting()) {
+        if (!startedAndAccepting()) {
             return HealthStatus.down("resource '" + name + "' is " + state());
         }
         Slot<R> s = null;

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 /** A lease on a shared (resident or bounded) instance: a counted reference, closed by CAS. */
 final class SharedLease<R> implements Lease<R> {
 
+    @SuppressWarnings("rawtypes")
     private static final AtomicIntegerFieldUpdater<SharedLease> CLOSED =
             AtomicIntegerFieldUpdater.newUpdater(SharedLease.class, "closed");
 

@@ -386,7 +386,7 @@ final class SharedResourcePool<R> extends AbstractPool<R> {
 
     @Override
     public HealthStatus check(CheckDepth depth) {
-        if (!accepting()) {
+        if (!startedAndAccepting()) {
             return HealthStatus.down("resource '" + name + "' is " + state());
         }
         HealthStatus worst = null;

@@ -13,7 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** A provider of {@link Conn}s that counts everything and fails on command. */
-final class FakeProvider implements ResourceProvider<FakeProvider.Conn> {
+class FakeProvider implements ResourceProvider<FakeProvider.Conn> {
 
     /** One fake connection. */
     static final class Conn {
@@ -51,6 +51,7 @@ final class FakeProvider implements ResourceProvider<FakeProvider.Conn> {
     volatile boolean retryable = true;
     volatile boolean recyclable = true;
     volatile long createMillis;
+    volatile double failureRate;
 
     FakeProvider() {
         this(Topology.POOLED);
@@ -89,6 +90,9 @@ final class FakeProvider implements ResourceProvider<FakeProvider.Conn> {
         Exception f = failure;
         if (f != null) {
             throw f;
+        }
+        if (failureRate > 0 && java.util.concurrent.ThreadLocalRandom.current().nextDouble() < failureRate) {
+            throw new java.net.ConnectException("random failure");
         }
         Conn c = new Conn(ids.incrementAndGet(), settings.string("endpoint").orElse(null),
                 settings.string("url").orElse(null));
