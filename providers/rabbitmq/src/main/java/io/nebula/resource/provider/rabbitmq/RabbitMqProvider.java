@@ -28,7 +28,7 @@ public final class RabbitMqProvider implements ResourceProvider<Channel> {
 
     private static final System.Logger LOG = System.getLogger(RabbitMqProvider.class.getName());
 
-    private final ConcurrentMap<String, SharedConnection> connections = new ConcurrentHashMap<>();
+    private final ConcurrentMap<ConnectionKey, SharedConnection> connections = new ConcurrentHashMap<>();
     private final ConcurrentMap<Channel, Made> made = new ConcurrentHashMap<>();
 
     /** What a channel was opened with, to release it. */
@@ -60,7 +60,7 @@ public final class RabbitMqProvider implements ResourceProvider<Channel> {
     @Override
     public Channel create(ResourceSettings settings) throws IOException, TimeoutException {
         RabbitEndpoint endpoint = RabbitEndpoint.read(settings);
-        SharedConnection connection = connections.computeIfAbsent(connectionKey(settings, endpoint),
+        SharedConnection connection = connections.computeIfAbsent(new ConnectionKey(settings.name(), endpoint),
                 k -> new SharedConnection(settings.name(), endpoint));
         Channel channel = connection.openChannel(settings);
         made.put(channel, new Made(settings.name(), connection));
@@ -122,15 +122,18 @@ public final class RabbitMqProvider implements ResourceProvider<Channel> {
         }
     }
 
+    /**
+     * Closes every connection of the resource: the engine may have opened its channels with
+     * per-endpoint variants of these settings (other brokers under the same name), each with its
+     * connection.
+     */
     @Override
     public void shutdown(ResourceSettings settings) {
-        if (!validate(settings).isEmpty()) {
-            return; // no channel was ever opened with these settings
-        }
-        SharedConnection connection = connections.get(connectionKey(settings, RabbitEndpoint.read(settings)));
-        if (connection != null) {
-            connection.shutdown();
-        }
+        connections.forEach((key, connection) -> {
+            if (key.resource().equals(settings.name())) {
+                connection.shutdown();
+            }
+        });
     }
 
     @Override
@@ -143,9 +146,9 @@ public final class RabbitMqProvider implements ResourceProvider<Channel> {
         return RabbitErrors.isRetryable(error);
     }
 
-    /** The shared connection of a resource, if a channel was ever opened for it. */
+    /** The shared connection for these settings, if a channel was ever opened with them. */
     SharedConnection connectionOf(ResourceSettings settings) {
-        return connections.get(connectionKey(settings, RabbitEndpoint.read(settings)));
+        return connections.get(new ConnectionKey(settings.name(), RabbitEndpoint.read(settings)));
     }
 
     /** Why a channel closed, as the broker said it: e.g. {@code 404 NOT_FOUND - no queue 'x'}. */
@@ -167,10 +170,10 @@ public final class RabbitMqProvider implements ResourceProvider<Channel> {
     }
 
     /**
-     * The endpoint is part of the key so that a resource derived with other keys under the same
-     * name (an override, a tenant) never gets a connection to another broker or virtual host.
+     * The endpoint is part of the key so that channels made for the same resource with other keys
+     * (an endpoint of a weighted set, an override) never share a connection to another broker or
+     * virtual host.
      */
-    private static String connectionKey(ResourceSettings settings, RabbitEndpoint endpoint) {
-        return settings.name() + '|' + endpoint;
+    private record ConnectionKey(String resource, RabbitEndpoint endpoint) {
     }
 }

@@ -16,6 +16,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -123,6 +124,25 @@ class RabbitMqProviderTest {
         Channel again = create(settings);
         assertThat(again.getConnection()).isNotSameAs(connection);
         LocalRabbit.publishAndGet(again);
+    }
+
+    @Test
+    void shutdownClosesTheConnectionOfEveryEndpointOfTheResource() throws Exception {
+        ResourceSettings base = LocalRabbit.settings("weighted");
+        // as the engine opens the channels of a second endpoint: the same name, keys overridden
+        ResourceSettings otherEndpoint = base.withAll(Map.of("connection-name", "endpoint-b", "endpoint", "b"));
+        Channel a = provider.create(base);
+        Channel b = provider.create(otherEndpoint);
+        Connection connectionA = a.getConnection();
+        Connection connectionB = b.getConnection();
+        assertThat(connectionA).isNotSameAs(connectionB);
+
+        provider.destroy(a);
+        provider.destroy(b);
+        provider.shutdown(base);
+
+        assertThat(connectionA.isOpen()).isFalse();
+        assertThat(connectionB.isOpen()).isFalse();
     }
 
     @Test

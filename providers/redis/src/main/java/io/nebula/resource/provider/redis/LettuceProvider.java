@@ -36,7 +36,7 @@ abstract class LettuceProvider implements ResourceProvider<StatefulRedisConnecti
     static final String PROBE_PREFIX = "nebula:health:";
     private static final long PROBE_TTL_MILLIS = 60_000;
 
-    private final ConcurrentMap<String, SharedClient> clients = new ConcurrentHashMap<>();
+    private final ConcurrentMap<ClientKey, SharedClient> clients = new ConcurrentHashMap<>();
     private final ConcurrentMap<StatefulRedisConnection<?, ?>, Made> made = new ConcurrentHashMap<>();
 
     /** What a connection was made with, to reset and release it. */
@@ -64,7 +64,7 @@ abstract class LettuceProvider implements ResourceProvider<StatefulRedisConnecti
     @Override
     public StatefulRedisConnection<String, String> create(ResourceSettings settings) {
         RedisEndpoint endpoint = RedisEndpoint.read(settings);
-        SharedClient client = clients.computeIfAbsent(clientKey(settings, endpoint),
+        SharedClient client = clients.computeIfAbsent(new ClientKey(settings.name(), endpoint),
                 k -> new SharedClient(settings.name(), endpoint, autoReconnect()));
         StatefulRedisConnection<String, String> connection =
                 client.connect(endpoint.uri(settings.secret(RedisEndpoint.PASSWORD)));
@@ -118,15 +118,17 @@ abstract class LettuceProvider implements ResourceProvider<StatefulRedisConnecti
         }
     }
 
+    /**
+     * Shuts down every client of the resource: the engine may have made its connections with
+     * per-endpoint variants of these settings (other URLs under the same name), each with its client.
+     */
     @Override
     public void shutdown(ResourceSettings settings) {
-        if (!validate(settings).isEmpty()) {
-            return; // no connection was ever made with these settings
-        }
-        SharedClient client = clients.get(clientKey(settings, RedisEndpoint.read(settings)));
-        if (client != null) {
-            client.shutdown();
-        }
+        clients.forEach((key, client) -> {
+            if (key.resource().equals(settings.name())) {
+                client.shutdown();
+            }
+        });
     }
 
     @Override
@@ -163,16 +165,15 @@ abstract class LettuceProvider implements ResourceProvider<StatefulRedisConnecti
         return made.get(connection);
     }
 
-    /** The shared client of a resource, if one was ever made. */
+    /** The shared client made for these settings, if one was ever made. */
     final SharedClient clientOf(ResourceSettings settings) {
-        return clients.get(clientKey(settings, RedisEndpoint.read(settings)));
+        return clients.get(new ClientKey(settings.name(), RedisEndpoint.read(settings)));
     }
 
     /**
-     * The endpoint is part of the key so that a resource derived with other keys under the same
-     * name (an override, a tenant) never shares a client configured for another endpoint.
+     * The endpoint is part of the key so that connections made for the same resource with other
+     * keys (an endpoint of a weighted set, an override) never share a client configured otherwise.
      */
-    private static String clientKey(ResourceSettings settings, RedisEndpoint endpoint) {
-        return settings.name() + '|' + endpoint;
+    private record ClientKey(String resource, RedisEndpoint endpoint) {
     }
 }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -111,6 +112,25 @@ class RedisProviderTest {
 
         StatefulRedisConnection<String, String> again = create(settings);
         assertThat(again.sync().ping()).as("a connect after shutdown makes a new client").isEqualTo("PONG");
+    }
+
+    @Test
+    void shutdownReleasesTheClientOfEveryEndpointOfTheResource() {
+        ResourceSettings base = LocalRedis.settings("weighted", "redis");
+        // as the engine makes the connections of a second endpoint: the same name, keys overridden
+        ResourceSettings otherEndpoint = base.withAll(Map.of("url", "redis://127.0.0.1:6379/1", "endpoint", "b"));
+        StatefulRedisConnection<String, String> a = provider.create(base);
+        StatefulRedisConnection<String, String> b = provider.create(otherEndpoint);
+        SharedClient clientA = provider.clientOf(base);
+        SharedClient clientB = provider.clientOf(otherEndpoint);
+        assertThat(clientA).isNotSameAs(clientB);
+
+        provider.destroy(a);
+        provider.destroy(b);
+        provider.shutdown(base);
+
+        assertThat(clientA.isRunning()).isFalse();
+        assertThat(clientB.isRunning()).isFalse();
     }
 
     @Test
