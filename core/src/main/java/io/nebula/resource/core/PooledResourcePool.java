@@ -205,6 +205,9 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
         waiting.incrementAndGet();
         waiters.offer(w);
         serveWaiters();
+        if (!accepting() && leave(w)) {
+            throw draining(waiting.get()); // the drain began after our check and may have failed waiters already
+        }
         boolean probe = ensureCapacity();
         if (recovery.failing() && !probe && leave(w)) {
             // The backend is down and someone else is (or nobody is yet allowed to be) probing it:
@@ -212,9 +215,13 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
             throw unavailable(null, timeoutNanos, waiting.get());
         }
         long deadline = start + timeoutNanos;
+        boolean interrupted = false;
         for (;;) {
             Object o = w.outcome();
             if (o != null) {
+                if (interrupted) {
+                    Thread.currentThread().interrupt(); // served anyway; keep the caller's interrupt
+                }
                 return taken(o, timeoutNanos);
             }
             long remaining = deadline - ticker.nanoTime();
@@ -227,8 +234,11 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
                 continue; // an outcome arrived just in time
             }
             LockSupport.parkNanos(this, remaining);
-            if (Thread.interrupted() && leave(w)) {
-                throw interrupted(new InterruptedException());
+            if (Thread.interrupted()) {
+                interrupted = true;
+                if (leave(w)) {
+                    throw interrupted(new InterruptedException());
+                }
             }
         }
     }

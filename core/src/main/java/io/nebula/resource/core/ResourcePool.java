@@ -103,6 +103,26 @@ public interface ResourcePool<R> extends AutoCloseable {
      */
     void drain(Duration grace);
 
+    /**
+     * Tells the pool that using a leased instance failed. When the provider says the error is fatal
+     * ({@link ResourceProvider#isFatal}), the lease is invalidated: the instance is destroyed instead of
+     * reused. Otherwise nothing happens and the lease stays open.
+     *
+     * @return whether the lease was invalidated
+     */
+    default boolean reportError(Lease<R> lease, Throwable error) {
+        boolean fatal;
+        try {
+            fatal = provider().isFatal(error);
+        } catch (RuntimeException e) {
+            fatal = true; // a provider that cannot classify the error gets the safe answer
+        }
+        if (fatal) {
+            lease.invalidate();
+        }
+        return fatal;
+    }
+
     /** {@link #drain} with {@code pool.drain-grace}. */
     @Override
     void close();

@@ -156,4 +156,27 @@ class PooledAcquireTest {
         assertThat(pool.snapshot().idle()).isEqualTo(3);
         assertThat(pool.snapshot().active()).isZero();
     }
+
+    @Test
+    void anInterruptedWaiterLeavesWithTheInterruptKept() throws Exception {
+        pool = ResourcePool.builder(provider, Pools.settings("orders-db", "pool.max-size", "1")).build();
+        Lease<Conn> held = pool.acquire();
+        java.util.concurrent.CompletableFuture<String> outcome = new java.util.concurrent.CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                pool.acquire(Duration.ofSeconds(20)).close();
+                outcome.complete("served");
+            } catch (io.nebula.resource.ResourceException e) {
+                outcome.complete(e.getMessage() + " interrupted=" + Thread.currentThread().isInterrupted());
+            }
+        });
+        t.start();
+        await().until(() -> pool.snapshot().pending() == 1);
+        t.interrupt();
+        assertThat(outcome.get(20, TimeUnit.SECONDS))
+                .isEqualTo("NEBULA-0104 Acquisition of 'orders-db' was interrupted interrupted=true");
+        assertThat(pool.snapshot().pending()).isZero();
+        held.close();
+        assertThat(pool.snapshot().idle()).as("the instance went back to the pool, not to the departed waiter").isEqualTo(1);
+    }
 }

@@ -113,4 +113,22 @@ class ValidationTest {
         assertThat(pool.snapshot().size()).isZero();
         assertThat(events.evictions).containsExactly(EvictionReason.INVALID);
     }
+
+    @Test
+    void anErrorTheProviderCallsFatalDiscardsTheInstance() {
+        FakeProvider strict = new FakeProvider() {
+            @Override
+            public boolean isFatal(Throwable error) {
+                return error instanceof java.io.EOFException;
+            }
+        };
+        pool = Pools.direct(strict, ticker).listener(events).build();
+        Lease<Conn> l = pool.acquire();
+        assertThat(pool.reportError(l, new IllegalArgumentException("bad query"))).isFalse();
+        assertThat(l.isOpen()).isTrue();
+        assertThat(pool.reportError(l, new java.io.EOFException("connection reset"))).isTrue();
+        assertThat(l.isOpen()).isFalse();
+        assertThat(strict.destroyed).hasSize(1);
+        assertThat(events.evictions).containsExactly(EvictionReason.FATAL);
+    }
 }
