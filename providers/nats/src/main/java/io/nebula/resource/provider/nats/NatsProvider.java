@@ -32,7 +32,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class NatsProvider implements ResourceProvider<Connection> {
 
-    private static final System.Logger LOG = System.getLogger(NatsProvider.class.getName());
+    private static final System.Logger LOG = System.getLogger(NatsProvider.class.getPackageName());
 
     @Override
     public String kind() {
@@ -112,7 +112,7 @@ public final class NatsProvider implements ResourceProvider<Connection> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "NEBULA-2600 nats: closing a connection failed", e);
+            LOG.log(Level.WARNING, "NEBULA-2900 nats: closing a connection failed", e);
         }
     }
 

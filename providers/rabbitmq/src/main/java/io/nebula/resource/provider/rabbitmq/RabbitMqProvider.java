@@ -26,7 +26,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class RabbitMqProvider implements ResourceProvider<Channel> {
 
-    private static final System.Logger LOG = System.getLogger(RabbitMqProvider.class.getName());
+    private static final System.Logger LOG = System.getLogger(RabbitMqProvider.class.getPackageName());
 
     private final ConcurrentMap<ConnectionKey, SharedConnection> connections = new ConcurrentHashMap<>();
     private final ConcurrentMap<Channel, Made> made = new ConcurrentHashMap<>();
@@ -113,7 +113,7 @@ public final class RabbitMqProvider implements ResourceProvider<Channel> {
                 channel.abort(); // close, swallowing the errors of a channel the broker already dropped
             }
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "NEBULA-2502 rabbitmq: closing a channel of resource '"
+            LOG.log(Level.WARNING, "NEBULA-2802 rabbitmq: closing a channel of resource '"
                     + (m == null ? "?" : m.resource()) + "' failed", e);
         } finally {
             if (m != null) {

@@ -21,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class SharedConnection {
 
-    private static final System.Logger LOG = System.getLogger(SharedConnection.class.getName());
+    private static final System.Logger LOG = System.getLogger(SharedConnection.class.getPackageName());
     private static final int CLOSE_TIMEOUT_MILLIS = 2_000;
 
     private final String resource;
@@ -120,7 +120,7 @@ final class SharedConnection {
             throw new IOException("No TLS context for resource '" + resource + "' to " + endpoint.address(), e);
         }
         Connection c = factory.newConnection(endpoint.connectionName());
-        LOG.log(Level.DEBUG, "NEBULA-2500 rabbitmq: resource ''{0}'' connected to {1}", resource, endpoint.address());
+        LOG.log(Level.DEBUG, "NEBULA-2800 rabbitmq: resource ''{0}'' connected to {1}", resource, endpoint.address());
         return c;
     }
 
@@ -137,6 +137,6 @@ final class SharedConnection {
         }
         // abort: closes like close() but swallows the errors of a connection that is already gone
         c.abort(CLOSE_TIMEOUT_MILLIS);
-        LOG.log(Level.DEBUG, "NEBULA-2501 rabbitmq: connection of resource ''{0}'' closed", resource);
+        LOG.log(Level.DEBUG, "NEBULA-2801 rabbitmq: connection of resource ''{0}'' closed", resource);
     }
 }

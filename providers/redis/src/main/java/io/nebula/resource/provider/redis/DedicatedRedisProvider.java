@@ -20,7 +20,7 @@ import java.util.List;
  */
 public final class DedicatedRedisProvider extends LettuceProvider {
 
-    private static final System.Logger LOG = System.getLogger(DedicatedRedisProvider.class.getName());
+    private static final System.Logger LOG = System.getLogger(DedicatedRedisProvider.class.getPackageName());
 
     @Override
     public String kind() {

@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentMap;
  */
 abstract class LettuceProvider implements ResourceProvider<StatefulRedisConnection<String, String>> {
 
-    private static final System.Logger LOG = System.getLogger(LettuceProvider.class.getName());
+    private static final System.Logger LOG = System.getLogger(LettuceProvider.class.getPackageName());
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static final Class<StatefulRedisConnection<String, String>> TYPE = (Class) StatefulRedisConnection.class;

@@ -22,7 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class SharedClient {
 
-    private static final System.Logger LOG = System.getLogger(SharedClient.class.getName());
+    private static final System.Logger LOG = System.getLogger(SharedClient.class.getPackageName());
 
     private final String resource;
     private final ClientOptions options;
