@@ -82,4 +82,73 @@ class SharedPoolTest {
         pool.close();
         assertThat(provider.live).hasValue(0);
     }
+
+    @Test
+    void aResidentInstanceIsReplacedAtItsMaxLifetimeWithoutDisturbingItsLeases() {
+        FakeProvider provider = new FakeProvider(Topology.RESIDENT);
+        ResourcePool<Conn> pool = Pools.direct(provider, ticker, "pool.max-lifetime", "30m",
+                "pool.keepalive-interval", "0").build();
+        Lease<Conn> old = pool.acquire();
+        ticker.advance(Duration.ofMinutes(31));
+        Pools.housekeep(pool);
+        assertThat(old.get().destroyed).isFalse();
+        Lease<Conn> fresh = pool.acquire();
+        assertThat(fresh.get()).isNotSameAs(old.get());
+        Conn first = old.get();
+        old.close();
+        assertThat(first.destroyed).isTrue();
+        fresh.close();
+        pool.close();
+        assertThat(provider.live).hasValue(0);
+    }
+
+    @Test
+    void aResidentInstanceFailingKeepAliveIsReplaced() {
+        FakeProvider provider = new FakeProvider(Topology.RESIDENT);
+        ResourcePool<Conn> pool = Pools.direct(provider, ticker, "pool.keepalive-interval", "1m",
+                "pool.warmup", "eager").build();
+        pool.start();
+        Conn first = provider.created.iterator().next();
+        first.broken = true;
+        ticker.advance(Duration.ofMinutes(2));
+        Pools.housekeep(pool);
+        assertThat(first.destroyed).isTrue();
+        Pools.housekeep(pool); // eager: the housekeeper brings the shared instance back
+        try (Lease<Conn> l = pool.acquire(Duration.ZERO)) {
+            assertThat(l.get()).isNotSameAs(first);
+        }
+        assertThat(provider.creations).hasValue(2);
+        pool.close();
+    }
+
+    @Test
+    void sharedLeasesAreWatchedForLeaks() {
+        FakeProvider provider = new FakeProvider(Topology.BOUNDED);
+        RecordingListener events = new RecordingListener();
+        ResourcePool<Conn> pool = Pools.direct(provider, ticker, "pool.leak-threshold", "5s").listener(events).build();
+        Lease<Conn> l = pool.acquire();
+        ticker.advance(Duration.ofSeconds(6));
+        Pools.housekeep(pool);
+        Pools.housekeep(pool);
+        assertThat(events.named("leak ")).containsExactly("leak 6s");
+        l.close();
+        assertThat(events.named("leakReturned")).containsExactly("leakReturned 6s");
+        pool.close();
+    }
+
+    @Test
+    void residentEndpointsShareLeasesByWeight() {
+        FakeProvider provider = new FakeProvider(Topology.RESIDENT);
+        ResourcePool<Conn> pool = Pools.direct(provider, ticker, "pool.strategy", "weighted-round-robin",
+                "pool.endpoints", "east:2,west:1").build();
+        java.util.Map<String, Integer> served = new java.util.TreeMap<>();
+        for (int i = 0; i < 300; i++) {
+            try (Lease<Conn> l = pool.acquire()) {
+                served.merge(l.get().endpoint, 1, Integer::sum);
+            }
+        }
+        assertThat(served).containsEntry("east", 200).containsEntry("west", 100);
+        assertThat(provider.creations).hasValue(2);
+        pool.close();
+    }
 }
