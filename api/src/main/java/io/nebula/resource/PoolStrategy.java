@@ -13,7 +13,7 @@ public enum PoolStrategy {
     LRU,
     /** Instances are created against several weighted endpoints and handed out in proportion. */
     WEIGHTED_ROUND_ROBIN,
-    /** The pool sizes itself from observed demand within min and max (see docs/adaptive-sizing.md). */
+    /** The pool sizes itself from observed demand within min and max (see docs/pool-engine.md, "Adaptive sizing"). */
     ADAPTIVE;
 
     /** The configuration spelling: {@code lifo}, {@code weighted-round-robin}, ... */
