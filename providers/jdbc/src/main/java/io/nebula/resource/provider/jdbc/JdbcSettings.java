@@ -116,7 +116,12 @@ record JdbcSettings(
         Duration keepalive = problems.read(() -> settings.duration(KEEPALIVE_INTERVAL, DEFAULT_KEEPALIVE_INTERVAL));
         Duration idleTimeout = problems.read(() -> settings.duration(IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT));
         Duration maxLifetime = problems.read(() -> settings.duration(MAX_LIFETIME, DEFAULT_MAX_LIFETIME));
-        Duration loginTimeout = problems.read(() -> settings.duration(LOGIN_TIMEOUT, DEFAULT_LOGIN_TIMEOUT));
+        // Opening a connection should not outlast waiting for one: Agroal warns when it may, and a caller
+        // who would wait 2s for a connection should not wait 10s for the database to answer.
+        Duration defaultLogin = acquireTimeout != null && acquireTimeout.toSeconds() >= 1
+                && acquireTimeout.compareTo(DEFAULT_LOGIN_TIMEOUT) < 0
+                ? Duration.ofSeconds(acquireTimeout.toSeconds()) : DEFAULT_LOGIN_TIMEOUT;
+        Duration loginTimeout = problems.read(() -> settings.duration(LOGIN_TIMEOUT, defaultLogin));
         Duration validationTimeout = problems.read(() -> settings.duration(VALIDATION_TIMEOUT, DEFAULT_VALIDATION_TIMEOUT));
         // JDBC counts login, isValid and query timeouts in whole seconds, where 0 means "wait forever".
         if (loginTimeout != null && loginTimeout.toSeconds() == 0 && !loginTimeout.isZero()) {

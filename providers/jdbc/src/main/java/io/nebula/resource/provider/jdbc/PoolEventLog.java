@@ -40,9 +40,10 @@ final class PoolEventLog implements AgroalDataSourceListener {
         LOG.log(WARNING, "NEBULA-2504 JDBC resource ''{0}'': pool warning: {1}", resource, message);
     }
 
+    /** Mostly a broken connection failing to reset on its way back: the error says enough without its stack. */
     @Override
     public void onWarning(Throwable error) {
-        LOG.log(WARNING, "NEBULA-2504 JDBC resource '" + resource + "': pool warning", error);
+        LOG.log(WARNING, "NEBULA-2504 JDBC resource ''{0}'': pool warning: {1}", resource, error);
     }
 
     @Override

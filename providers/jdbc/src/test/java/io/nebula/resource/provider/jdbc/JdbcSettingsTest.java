@@ -146,6 +146,18 @@ class JdbcSettingsTest {
     }
 
     @Test
+    void loginTimeoutDefaultsToNoMoreThanTheAcquireTimeout() {
+        assertThat(JdbcSettings.read(settings("h2", "pool.acquire-timeout", "3500ms"), h2).loginTimeout())
+                .isEqualTo(Duration.ofSeconds(3));
+        assertThat(JdbcSettings.read(settings("h2", "pool.acquire-timeout", "1m"), h2).loginTimeout())
+                .isEqualTo(Duration.ofSeconds(10));
+        assertThat(JdbcSettings.read(settings("h2", "pool.acquire-timeout", "0"), h2).loginTimeout())
+                .isEqualTo(Duration.ofSeconds(10));
+        assertThat(JdbcSettings.read(settings("h2", "pool.acquire-timeout", "2s", "login-timeout", "5s"), h2)
+                .loginTimeout()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
     void zeroTurnsTimeoutsOffOrMeansFailFast() {
         JdbcSettings jdbc = JdbcSettings.read(settings("h2", "pool.acquire-timeout", "0", "pool.idle-timeout", "0",
                 "pool.max-lifetime", "0", "login-timeout", "0"), h2);
