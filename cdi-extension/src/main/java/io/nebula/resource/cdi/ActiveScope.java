@@ -119,15 +119,9 @@ final class ActiveScope {
      * The lease of a resource bound to this scope, acquired with {@code acquire} on first use and
      * released when the scope ends. Every user of the resource in this scope shares it.
      */
-    Lease<?> boundLease(String resource, Supplier<Lease<?>> acquire) {
+    Lease<?> boundLease(String slot, Supplier<Lease<?>> acquire) {
         checkActive();
-        return slots.computeIfAbsent(resource, r -> new LeaseSlot()).lease(this, acquire);
-    }
-
-    /** Whether a lease of the resource is bound to this scope now. */
-    boolean holdsLease(String resource) {
-        LeaseSlot slot = slots.get(resource);
-        return slot != null && slot.isHolding();
+        return slots.computeIfAbsent(slot, r -> new LeaseSlot()).lease(this, acquire);
     }
 
     /** A lease someone else holds, closed when the scope ends if its holder has not closed it. */
@@ -255,15 +249,6 @@ final class ActiveScope {
                     }
                 }
                 return lease;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        boolean isHolding() {
-            lock.lock();
-            try {
-                return lease != null && lease.isOpen();
             } finally {
                 lock.unlock();
             }

@@ -56,6 +56,11 @@ final class DeclaredResource<R> implements ManagedResource<R> {
         this.poolKey = poolKey;
     }
 
+    /** Where this resource's lease sits in a scope: by name, and apart from resources derived from it. */
+    private String slotKey() {
+        return poolKey.isEmpty() ? name() : name() + "#" + poolKey;
+    }
+
     ResourceDeclaration declaration() {
         return declaration;
     }
@@ -82,7 +87,7 @@ final class DeclaredResource<R> implements ManagedResource<R> {
     @SuppressWarnings("unchecked")
     Lease<R> boundLease(ScopeChain chain) {
         Binding binding = binding(chain);
-        return (Lease<R>) binding.scope().boundLease(name(), () -> {
+        return (Lease<R>) binding.scope().boundLease(slotKey(), () -> {
             if (binding.fellBack() && LOG.isLoggable(DEBUG)) {
                 LOG.log(DEBUG, "NEBULA-1001 Resource ''{0}'' has scope ''{1}'', which is not active on this thread; "
                                 + "its lease is bound to the enclosing {2} scope ''{3}'' instead",

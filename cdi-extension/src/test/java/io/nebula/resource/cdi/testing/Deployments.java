@@ -14,7 +14,13 @@ public final class Deployments {
         return WeldInitiator.from(container(beanClasses)).build();
     }
 
+    /** Weld SE refuses to start with no bean class at all; a test that needs only the extension's beans gets this one. */
     public static Weld container(Class<?>... beanClasses) {
-        return WeldInitiator.createWeld().addExtension(new NebulaExtension()).addBeanClasses(beanClasses);
+        return WeldInitiator.createWeld().addExtension(new NebulaExtension()).addBeanClass(Placeholder.class)
+                .addBeanClasses(beanClasses);
+    }
+
+    /** A bean that does nothing. */
+    public static class Placeholder {
     }
 }

@@ -1,0 +1,173 @@
+package io.nebula.resource.cdi;
+
+import io.nebula.resource.Action;
+import io.nebula.resource.ConfigProblem;
+import io.nebula.resource.ConfigurationInvalidException;
+import io.nebula.resource.NebulaResource;
+import io.nebula.resource.cdi.testing.Deployments;
+import io.nebula.resource.cdi.testing.TestConfig;
+import io.nebula.resource.cdi.testing.TestConfigExtension;
+import io.nebula.resource.cdi.testing.TestConnection;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
+import org.jboss.weld.environment.se.WeldContainer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * One deployment with every kind of configuration mistake: it fails with one
+ * {@link ConfigurationInvalidException} that lists them all, each under its full key with what is
+ * allowed, and never shows a secret.
+ */
+@ExtendWith(TestConfigExtension.class)
+@TestConfig({
+        "nebula.resource.unknown-kind.kind=oracle-db",
+        "nebula.resource.no-kind.pool.max-size=5",
+        "nebula.resource.bad-number.kind=test-counter",
+        "nebula.resource.bad-number.pool.max-size=lots",
+        "nebula.resource.bad-number.api-token=tok-S3CR3T-42",
+        "nebula.resource.bad-duration.kind=test-counter",
+        "nebula.resource.bad-duration.pool.acquire-timeout=soon",
+        "nebula.resource.min-max.kind=test-counter",
+        "nebula.resource.min-max.pool.min-size=10",
+        "nebula.resource.min-max.pool.max-size=2",
+        "nebula.resource.bad-strategy.kind=test-counter",
+        "nebula.resource.bad-strategy.pool.strategy=random",
+        "nebula.resource.bad-scope.kind=test-counter",
+        "nebula.resource.bad-scope.scope=session",
+        "nebula.resource.cycle-a.kind=test-counter",
+        "nebula.resource.cycle-a.depends-on=cycle-b",
+        "nebula.resource.cycle-b.kind=test-counter",
+        "nebula.resource.cycle-b.depends-on=cycle-c",
+        "nebula.resource.cycle-c.kind=test-counter",
+        "nebula.resource.cycle-c.depends-on=cycle-a",
+        "nebula.resource.lonely.kind=test-counter",
+        "nebula.resource.lonely.depends-on=ghost",
+        "nebula.resource.provider-keys.kind=test-counter",
+        "nebula.resource.provider-keys.port=99999",
+        "nebula.resource.provider-keys.password=pw-X9z",
+        "nebula.resource.wrong-type.kind=test-shared",
+        "nebula.resource.bad-start.kind=test-counter",
+        "nebula.resource.bad-start.start=sometimes"})
+class ConfigurationErrorsTest {
+
+    @Dependent
+    static class Consumer {
+        @Inject
+        @NebulaResource("undeclared-db")
+        TestConnection undeclared;
+
+        @Inject
+        @NebulaResource("wrong-type")
+        TestConnection wrongType;
+
+        @Action(resources = "nowhere")
+        void work() {
+        }
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() {
+        List<ConfigProblem> problems = deploymentProblems();
+        Set<String> keys = new HashSet<>();
+        problems.forEach(p -> keys.add(p.key()));
+        assertThat(keys).contains(
+                "nebula.resource.unknown-kind.kind",
+                "nebula.resource.no-kind.kind",
+                "nebula.resource.bad-number.pool.max-size",
+                "nebula.resource.bad-duration.pool.acquire-timeout",
+                "nebula.resource.bad-strategy.pool.strategy",
+                "nebula.resource.bad-scope.scope",
+                "nebula.resource.cycle-a.depends-on",
+                "nebula.resource.lonely.depends-on",
+                "nebula.resource.provider-keys.port",
+                "nebula.resource.provider-keys.password",
+                "nebula.resource.undeclared-db.kind",
+                "nebula.resource.wrong-type.kind",
+                "nebula.resource.nowhere.kind",
+                "nebula.resource.bad-start.start");
+        assertThat(problems).anySatisfy(p -> assertThat(p.key()).startsWith("nebula.resource.min-max.pool."));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "nebula.resource.unknown-kind.kind | unknown kind 'oracle-db'; known kinds: test-bounded, test-counter, test-shared",
+            "nebula.resource.no-kind.kind | is required",
+            "nebula.resource.bad-number.pool.max-size | must be an integer, was 'lots'",
+            "nebula.resource.bad-duration.pool.acquire-timeout | must be a duration",
+            "nebula.resource.bad-strategy.pool.strategy | lifo, fifo, lru, weighted-round-robin, adaptive",
+            "nebula.resource.bad-scope.scope | must be one of global, tenant, workflow, execution, action, was 'session'",
+            "nebula.resource.cycle-a.depends-on | cycle-a → cycle-b → cycle-c → cycle-a",
+            "nebula.resource.lonely.depends-on | 'ghost', which is not a declared resource",
+            "nebula.resource.provider-keys.port | between 1 and 65535",
+            "nebula.resource.provider-keys.password | at least 8 characters",
+            "nebula.resource.undeclared-db.kind | field io.nebula.resource.cdi.ConfigurationErrorsTest$Consumer.undeclared",
+            "nebula.resource.wrong-type.kind | makes io.nebula.resource.cdi.testing.SharedClient",
+            "nebula.resource.nowhere.kind | @Action on io.nebula.resource.cdi.ConfigurationErrorsTest$Consumer#work",
+            "nebula.resource.bad-start.start | must be one of lazy, eager"})
+    void eachProblemNamesItsKeyAndWhatIsAllowed(String key, String message) {
+        assertThat(deploymentProblems()).anySatisfy(p -> {
+            assertThat(p.key()).isEqualTo(key);
+            assertThat(p.message()).contains(message);
+        });
+    }
+
+    @Test
+    void minGreaterThanMaxIsReported() {
+        assertThat(deploymentProblems()).anySatisfy(p -> {
+            assertThat(p.key()).startsWith("nebula.resource.min-max.pool.");
+            assertThat(p.message()).contains("10").contains("2");
+        });
+    }
+
+    @Test
+    void noSecretIsEchoed() {
+        String report = deploymentFailure().getMessage();
+        assertThat(report).contains("nebula.resource.provider-keys.password")
+                .doesNotContain("pw-X9z")
+                .doesNotContain("tok-S3CR3T-42");
+    }
+
+    private List<ConfigProblem> deploymentProblems() {
+        return deploymentFailure().problems();
+    }
+
+    private ConfigurationInvalidException deploymentFailure() {
+        try (WeldContainer ignored = Deployments.container(Consumer.class).initialize()) {
+            return fail("the deployment should have failed");
+        } catch (RuntimeException e) {
+            return find(e);
+        }
+    }
+
+    /** The container wraps definition errors in its own exception; find ours in the causes and suppressed. */
+    private static ConfigurationInvalidException find(Throwable thrown) {
+        Deque<Throwable> todo = new ArrayDeque<>(List.of(thrown));
+        Set<Throwable> seen = new HashSet<>();
+        while (!todo.isEmpty()) {
+            Throwable t = todo.pop();
+            if (!seen.add(t)) {
+                continue;
+            }
+            if (t instanceof ConfigurationInvalidException c) {
+                return c;
+            }
+            if (t.getCause() != null) {
+                todo.add(t.getCause());
+            }
+            todo.addAll(List.of(t.getSuppressed()));
+        }
+        throw new AssertionError("no ConfigurationInvalidException in", thrown);
+    }
+}

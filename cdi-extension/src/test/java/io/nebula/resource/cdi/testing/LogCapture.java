@@ -1,0 +1,53 @@
+package io.nebula.resource.cdi.testing;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+
+/**
+ * Captures what the extension logs through {@code System.Logger}, which the JDK backs with
+ * java.util.logging: debug messages included.
+ */
+public final class LogCapture extends Handler implements AutoCloseable {
+
+    private final Logger logger;
+    private final Level previous;
+    private final List<String> messages = new CopyOnWriteArrayList<>();
+    private final SimpleFormatter formatter = new SimpleFormatter();
+
+    private LogCapture(String loggerName) {
+        logger = Logger.getLogger(loggerName);
+        previous = logger.getLevel();
+        logger.setLevel(Level.ALL);
+        setLevel(Level.ALL);
+        logger.addHandler(this);
+    }
+
+    /** Captures the loggers under {@code io.nebula.resource.cdi}. */
+    public static LogCapture cdi() {
+        return new LogCapture("io.nebula.resource.cdi");
+    }
+
+    public List<String> messages() {
+        return List.copyOf(messages);
+    }
+
+    @Override
+    public void publish(LogRecord record) {
+        messages.add(formatter.formatMessage(record));
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void close() {
+        logger.removeHandler(this);
+        logger.setLevel(previous);
+    }
+}
