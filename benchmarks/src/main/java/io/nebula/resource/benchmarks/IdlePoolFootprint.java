@@ -1,13 +1,16 @@
 package io.nebula.resource.benchmarks;
 
 import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.benchmarks.nebula.Container;
 import io.nebula.resource.benchmarks.nebula.WidgetProvider;
+import io.nebula.resource.cdi.ScopeHandle;
 import io.nebula.resource.core.ResourcePool;
 import org.apache.commons.pool2.BasePooledObjectFactory;
 import org.apache.commons.pool2.PooledObject;
 import org.apache.commons.pool2.impl.DefaultPooledObject;
 import org.apache.commons.pool2.impl.GenericObjectPool;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.jboss.weld.environment.se.WeldContainer;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -50,6 +53,8 @@ public final class IdlePoolFootprint {
             return pool;
         }, pool -> ((ResourcePool<?>) pool).close()));
 
+        md.append(tenantPools(pools));
+
         WidgetFactory factory = new WidgetFactory();
         GenericObjectPoolConfig<Widget> config = new GenericObjectPoolConfig<>();
         config.setMaxTotal(10);
@@ -60,6 +65,42 @@ public final class IdlePoolFootprint {
 
         md.append('\n');
         System.out.print(md);
+    }
+
+    /**
+     * Tenant pools as the CDI extension makes them today (a resource of scope {@code tenant}: one core
+     * pool per tenant, created on first use). Each tenant's first acquisition creates its pool; the
+     * instance is invalidated, so what stays is the pool and what the extension keeps per tenant.
+     */
+    private static String tenantPools(int count) throws Exception {
+        WeldContainer container = Container.boot(Map.of("tenant-widgets", Map.of(
+                "kind", "benchmark-widget",
+                "scope", "tenant",
+                "pool.min-size", "0",
+                "pool.max-size", "10")), TenantScale.TenantRequests.class);
+        try {
+            TenantScale.TenantRequests app = container.select(TenantScale.TenantRequests.class).get();
+            // One tenant first, so that classes and the extension's shared structures exist before the baseline.
+            openTenant(app, "warm-up");
+            int threadsBefore = Thread.activeCount();
+            long before = heapAfterGc();
+            for (int i = 0; i < count; i++) {
+                openTenant(app, "tenant-" + i);
+            }
+            long after = heapAfterGc();
+            long kept = after - before;
+            return String.format(Locale.ROOT, "| %s | %,.1f KB | %,d bytes | %d |%n",
+                    "Nebula tenant pool via the CDI extension (`scope=tenant`, started, instance invalidated)",
+                    kept / 1024.0, kept / count, Thread.activeCount() - threadsBefore);
+        } finally {
+            container.shutdown();
+        }
+    }
+
+    private static void openTenant(TenantScale.TenantRequests app, String tenant) {
+        try (ScopeHandle scope = app.contexts.enter(tenant, null, null, null)) {
+            app.resources.acquire("tenant-widgets", Widget.class).invalidate();
+        }
     }
 
     private static String measure(String label, int count, IntFunction<Object> open, PoolCloser close) throws Exception {

@@ -3,6 +3,8 @@ package io.nebula.resource.benchmarks;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.agroal.api.AgroalDataSource;
+import io.agroal.api.AgroalDataSourceListener;
+import io.agroal.api.configuration.AgroalConnectionPoolConfiguration.ConnectionValidator;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
 import io.nebula.resource.benchmarks.stub.StubDriver;
 import org.apache.commons.pool2.BasePooledObjectFactory;
@@ -98,6 +100,45 @@ final class Peers {
         AgroalDataSource ds;
         try {
             ds = AgroalDataSource.from(config);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Agroal could not start over the stub driver", e);
+        }
+        fill("Agroal", size, ds::getConnection, Connection::close);
+        return ds;
+    }
+
+    /**
+     * Agroal configured as Nebula's JDBC provider configures it for a resource with
+     * {@code pool.min-size = pool.max-size = size} and every other key at its default (see
+     * {@code JdbcProvider.create} in providers/jdbc): metrics on, validation of connections idle
+     * longer than 500 ms, background validation every 2 minutes, idle reaping after 10 minutes,
+     * 30-minute lifetime, an exception sorter and one (no-op) listener. Against raw Agroal it shows
+     * what that configuration costs; against the injected data source, what Nebula's own code costs.
+     */
+    static AgroalDataSource agroalConfiguredLikeNebula(int size) {
+        AgroalDataSourceConfigurationSupplier config = new AgroalDataSourceConfigurationSupplier()
+                .metricsEnabled(true)
+                .connectionPoolConfiguration(pool -> pool
+                        .initialSize(size)
+                        .minSize(size)
+                        .maxSize(size)
+                        .acquisitionTimeout(ACQUIRE_TIMEOUT)
+                        .leakTimeout(Duration.ZERO)
+                        .reapTimeout(Duration.ofMinutes(10))
+                        .maxLifetime(Duration.ofMinutes(30))
+                        .validationTimeout(Duration.ofMinutes(2))
+                        .connectionValidator(ConnectionValidator.defaultValidatorWithTimeout(5))
+                        .exceptionSorter((error) -> error.getSQLState() != null && error.getSQLState().startsWith("08"))
+                        .establishmentRetryAttempts(0)
+                        .idleValidationTimeout(Duration.ofMillis(500))
+                        .connectionFactoryConfiguration(factory -> factory
+                                .jdbcUrl(StubDriver.URL)
+                                .connectionProviderClass(StubDriver.class)
+                                .loginTimeout(Duration.ofSeconds(10))));
+        AgroalDataSource ds;
+        try {
+            ds = AgroalDataSource.from(config, new AgroalDataSourceListener() {
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("Agroal could not start over the stub driver", e);
         }

@@ -3,6 +3,7 @@ package io.nebula.resource.benchmarks;
 import com.zaxxer.hikari.HikariDataSource;
 import io.agroal.api.AgroalDataSource;
 import io.nebula.resource.Lease;
+import io.nebula.resource.benchmarks.nebula.InjectedDataSource;
 import io.nebula.resource.benchmarks.nebula.MeteringListener;
 import io.nebula.resource.benchmarks.nebula.NebulaPools;
 import io.nebula.resource.benchmarks.nebula.WidgetProvider;
@@ -22,6 +23,7 @@ import stormpot.Pool;
 import stormpot.Pooled;
 import stormpot.Timeout;
 
+import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
@@ -78,6 +80,22 @@ public class PoolHitCycle {
 
     @Benchmark
     public Object agroal(AgroalPool state) throws SQLException {
+        Connection connection = state.dataSource.getConnection();
+        connection.close();
+        return connection;
+    }
+
+    /** Raw Agroal with the configuration Nebula's JDBC provider gives it (metrics on, validation, reaping...). */
+    @Benchmark
+    public Object agroalConfiguredLikeNebula(AgroalLikeNebulaPool state) throws SQLException {
+        Connection connection = state.dataSource.getConnection();
+        connection.close();
+        return connection;
+    }
+
+    /** Nebula's JDBC provider over the stub driver, injected with {@code @NebulaResource} into a Weld SE bean. */
+    @Benchmark
+    public Object nebulaJdbcInjected(NebulaJdbcInjected state) throws SQLException {
         Connection connection = state.dataSource.getConnection();
         connection.close();
         return connection;
@@ -180,6 +198,41 @@ public class PoolHitCycle {
         @TearDown
         public void close() {
             dataSource.close();
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class AgroalLikeNebulaPool extends SizedPool {
+        AgroalDataSource dataSource;
+
+        @Override
+        void open(int size) {
+            dataSource = Peers.agroalConfiguredLikeNebula(size);
+        }
+
+        @TearDown
+        public void close() {
+            dataSource.close();
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class NebulaJdbcInjected extends SizedPool {
+        InjectedDataSource injected;
+        DataSource dataSource;
+
+        @Override
+        void open(int size) {
+            injected = InjectedDataSource.boot(size);
+            dataSource = injected.dataSource();
+            Peers.fill("Nebula jdbc", size, dataSource::getConnection, Connection::close);
+            // Said once per fork, so the record shows what the application was given.
+            System.out.println("injected DataSource: " + dataSource.getClass().getName() + " " + dataSource);
+        }
+
+        @TearDown
+        public void close() {
+            injected.close();
         }
     }
 

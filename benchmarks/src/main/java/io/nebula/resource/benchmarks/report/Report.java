@@ -38,7 +38,7 @@ public final class Report {
         pool("commonsPool2", "commons-pool2 2.13.1", new Color(0x80, 0x80, 0x80));
         pool("nebulaJdbcInjected", "Nebula jdbc, injected (stub)", new Color(0x7b, 0x3f, 0xa0));
         pool("agroal", "Agroal 3.2.1 (stub)", new Color(0xc0, 0x39, 0x2b));
-        pool("agroalMetered", "Agroal 3.2.1, metrics on (stub)", new Color(0xf1, 0x94, 0x8a));
+        pool("agroalConfiguredLikeNebula", "Agroal 3.2.1 configured as Nebula jdbc does (stub)", new Color(0xf1, 0x94, 0x8a));
         pool("hikari", "HikariCP 7.1.0 (stub)", new Color(0xe6, 0x9f, 0x00));
     }
 
@@ -109,25 +109,13 @@ public final class Report {
         for (String pool : pools) {
             List<String> cells = new ArrayList<>();
             for (Config c : configs) {
-                cells.add(throughput(hit, pool, c).map(r -> fmt(r.score()) + " ± " + fmt(r.error())).orElse("–"));
+                cells.add(throughput(hit, pool, c).map(Report::withError).orElse("–"));
             }
             row(POOLS.get(pool).label(), cells);
         }
         md.append('\n');
 
         targets(hit, configs);
-
-        md.append("## Pool-hit cycle: sample-time percentiles (µs per cycle: p50 / p99 / p99.9 / p99.99)\n\n");
-        header("pool", configs.stream().map(Config::title).collect(Collectors.toList()));
-        for (String pool : pools) {
-            List<String> cells = new ArrayList<>();
-            for (Config c : configs) {
-                cells.add(percentile(hit, pool, c, "p0.50") + " / " + percentile(hit, pool, c, "p0.99") + " / "
-                        + percentile(hit, pool, c, "p0.999") + " / " + percentile(hit, pool, c, "p0.9999"));
-            }
-            row(POOLS.get(pool).label(), cells);
-        }
-        md.append('\n');
 
         List<String> groups = configs.stream().map(Config::chartTitle).collect(Collectors.toList());
         BarChart throughput = new BarChart("Pool-hit cycle (acquire + release): throughput",
@@ -143,10 +131,25 @@ public final class Report {
             latency.add(p.label(), p.color(), configs.stream()
                     .mapToDouble(c -> percentileValue(hit, pool, c, "p0.99")).toArray());
         }
-        throughput.write(Path.of(chartPrefix + "-hit.png"));
-        if (hit.stream().anyMatch(JmhResult::isPercentile)) {
-            latency.write(Path.of(chartPrefix + "-latency.png"));
+
+        if (hit.stream().noneMatch(JmhResult::isPercentile)) {
+            throughput.write(Path.of(chartPrefix + "-hit.png"));
+            return;
         }
+        md.append("## Pool-hit cycle: sample-time percentiles (µs per cycle: p50 / p99 / p99.9 / p99.99)\n\n");
+        header("pool", configs.stream().map(Config::title).collect(Collectors.toList()));
+        for (String pool : pools) {
+            List<String> cells = new ArrayList<>();
+            for (Config c : configs) {
+                cells.add(percentile(hit, pool, c, "p0.50") + " / " + percentile(hit, pool, c, "p0.99") + " / "
+                        + percentile(hit, pool, c, "p0.999") + " / " + percentile(hit, pool, c, "p0.9999"));
+            }
+            row(POOLS.get(pool).label(), cells);
+        }
+        md.append('\n');
+
+        throughput.write(Path.of(chartPrefix + "-hit.png"));
+        latency.write(Path.of(chartPrefix + "-latency.png"));
     }
 
     private void targets(List<JmhResult> hit, List<Config> configs) {
@@ -168,13 +171,26 @@ public final class Report {
             Optional<JmhResult> jdbc = throughput(hit, "nebulaJdbcInjected", c);
             Optional<JmhResult> agroal = throughput(hit, "agroal", c);
             if (jdbc.isPresent() && agroal.isPresent()) {
-                // Overhead in time per cycle: (1/jdbc - 1/agroal) / (1/agroal).
-                double overhead = agroal.get().score() / jdbc.get().score() - 1;
+                double overhead = overhead(jdbc.get(), agroal.get());
                 String verdict = overhead <= 0.20 ? "met" : "**missed** by " + pct(overhead - 0.20) + " points";
                 row("Nebula jdbc ≤ 20% over raw Agroal", List.of(c.title(), pct(overhead) + " overhead", verdict));
             }
+            Optional<JmhResult> likeNebula = throughput(hit, "agroalConfiguredLikeNebula", c);
+            if (jdbc.isPresent() && likeNebula.isPresent()) {
+                row("(attribution) Nebula jdbc over Agroal configured the same way", List.of(c.title(),
+                        pct(overhead(jdbc.get(), likeNebula.get())) + " overhead", "not a target: Nebula's own code"));
+            }
         }
         md.append('\n');
+    }
+
+    /** Extra time per cycle of {@code slower} over {@code base}: (1/slower - 1/base) / (1/base). */
+    private static double overhead(JmhResult slower, JmhResult base) {
+        return base.score() / slower.score() - 1;
+    }
+
+    private static String withError(JmhResult r) {
+        return Double.isNaN(r.error()) ? fmt(r.score()) : fmt(r.score()) + " ± " + fmt(r.error());
     }
 
     private void ratioAtLeast(String target, Config c, double nebula, Optional<JmhResult> peer, double wanted) {
@@ -218,7 +234,7 @@ public final class Report {
             for (JmhResult r : rows) {
                 List<String> cells = new ArrayList<>();
                 paramNames.forEach(p -> cells.add(r.param(p)));
-                cells.addAll(List.of(r.mode(), String.valueOf(r.threads()), fmt(r.score()) + " ± " + fmt(r.error()), r.unit()));
+                cells.addAll(List.of(r.mode(), String.valueOf(r.threads()), withError(r), r.unit()));
                 row(r.method(), cells);
             }
             md.append('\n');
@@ -228,6 +244,10 @@ public final class Report {
 
     /** Nebula against its reference in the same suite and parameters: raw driver for a miss, HikariCP for virtual threads. */
     private void ratios(String suite, List<JmhResult> rows) {
+        if (suite.equals("TenantScale")) {
+            tenantScale(rows);
+            return;
+        }
         String reference = switch (suite) {
             case "PoolMiss" -> "rawDriver";
             case "VirtualThreadsCycle" -> "hikari";
@@ -251,6 +271,39 @@ public final class Report {
             }
         }
         md.append('\n');
+    }
+
+    /**
+     * The cost of an acquisition at N tenant pools: the whole call, and the call minus entering and
+     * leaving the tenant scope; each against its figure at one tenant (target: within 20%).
+     */
+    private void tenantScale(List<JmhResult> rows) {
+        Map<Integer, Double> whole = new java.util.TreeMap<>();
+        Map<Integer, Double> enter = new java.util.TreeMap<>();
+        for (JmhResult r : rows) {
+            int tenants = Integer.parseInt(r.param("tenants"));
+            (r.method().equals("acquireInTenant") ? whole : enter).put(tenants, r.score());
+        }
+        Double base = whole.get(1);
+        if (base == null) {
+            return;
+        }
+        double baseAcquire = base - enter.getOrDefault(1, 0.0);
+        header("tenant pools", List.of("enter + acquire + release + leave", "vs 1 tenant", "acquire + release alone",
+                "vs 1 tenant", "verdict (≤ 20%)"));
+        whole.forEach((tenants, ns) -> {
+            double acquire = ns - enter.getOrDefault(tenants, 0.0);
+            double growth = ns / base - 1;
+            double acquireGrowth = acquire / baseAcquire - 1;
+            String verdict = growth <= 0.20 ? "met" : "**missed** by " + pct(growth - 0.20) + " points";
+            row(String.format(Locale.ROOT, "%,d", tenants), List.of(fmt(ns) + " ns", signed(growth),
+                    fmt(acquire) + " ns", signed(acquireGrowth), tenants == 1 ? "(reference)" : verdict));
+        });
+        md.append('\n');
+    }
+
+    private static String signed(double fraction) {
+        return (fraction >= 0 ? "+" : "") + pct(fraction);
     }
 
     private void includeIfPresent(String file) {
