@@ -216,7 +216,7 @@ public final class ResourceSettings {
         int dot = k.lastIndexOf('.');
         String last = dot < 0 ? k : k.substring(dot + 1);
         for (String w : SECRET_WORDS) {
-            if (last.equals(w) || last.endsWith("-" + w)) {
+            if (last.contains(w)) { // sslpassword, keystore-password, x-api-key: over-masking is the safe side
                 return true;
             }
         }

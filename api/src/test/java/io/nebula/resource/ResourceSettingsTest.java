@@ -78,7 +78,7 @@ class ResourceSettingsTest {
         ResourceSettings bad = settings.with("password", "notANumber-Secret");
         assertThatThrownBy(() -> bad.intValue("password", 0)).hasMessageNotContaining("notANumber-Secret");
         assertThat(Secret.of("x").toString()).isEqualTo(Secret.MASK);
-        assertThat(ResourceSettings.isSecretKey("properties.sslpassword")).isFalse();
+        assertThat(ResourceSettings.isSecretKey("properties.sslpassword")).isTrue();
         assertThat(ResourceSettings.isSecretKey("properties.ssl-password")).isTrue();
         assertThat(ResourceSettings.isSecretKey("token")).isTrue();
         assertThat(ResourceSettings.isSecretKey("url")).isFalse();

@@ -96,9 +96,13 @@ final class SharedResourcePool<R> extends AbstractPool<R> {
         creations = new AtomicReferenceArray<>(n);
         schedule = WeightedSchedule.smooth(endpoints);
         permits = bounded ? new Permits(config.maxSize()) : null;
-        leakThresholdNanos = config.leakThreshold().toNanos();
+        // A resident instance is one long-lived shared client. When it pools something itself (an Agroal
+        // DataSource pools connections), pool.max-lifetime and pool.leak-threshold are its own, per
+        // connection: applying them again to the whole instance would rebuild the client every lifetime
+        // (briefly doubling the backend's sessions) and report every long-held reference as a leak.
+        leakThresholdNanos = bounded ? config.leakThreshold().toNanos() : 0;
         watched = leakThresholdNanos > 0 ? ConcurrentHashMap.newKeySet() : null;
-        mortal = !config.maxLifetime().isZero();
+        mortal = bounded && !config.maxLifetime().isZero();
         keepalive = !config.keepaliveInterval().isZero();
     }
 

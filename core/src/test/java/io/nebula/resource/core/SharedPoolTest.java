@@ -84,8 +84,8 @@ class SharedPoolTest {
     }
 
     @Test
-    void aResidentInstanceIsReplacedAtItsMaxLifetimeWithoutDisturbingItsLeases() {
-        FakeProvider provider = new FakeProvider(Topology.RESIDENT);
+    void aBoundedInstanceIsReplacedAtItsMaxLifetimeWithoutDisturbingItsLeases() {
+        FakeProvider provider = new FakeProvider(Topology.BOUNDED);
         ResourcePool<Conn> pool = Pools.direct(provider, ticker, "pool.max-lifetime", "30m",
                 "pool.keepalive-interval", "0").build();
         Lease<Conn> old = pool.acquire();
@@ -118,6 +118,25 @@ class SharedPoolTest {
             assertThat(l.get()).isNotSameAs(first);
         }
         assertThat(provider.creations).hasValue(2);
+        pool.close();
+    }
+
+    @Test
+    void aResidentInstanceLeavesLifetimeAndLeaksToItsOwnPool() {
+        // e.g. an Agroal DataSource: pool.max-lifetime and pool.leak-threshold are its per-connection settings
+        FakeProvider provider = new FakeProvider(Topology.RESIDENT);
+        RecordingListener events = new RecordingListener();
+        ResourcePool<Conn> pool = Pools.direct(provider, ticker, "pool.max-lifetime", "30m",
+                "pool.leak-threshold", "5s", "pool.keepalive-interval", "0").listener(events).build();
+        Lease<Conn> held = pool.acquire();
+        ticker.advance(Duration.ofMinutes(31));
+        Pools.housekeep(pool);
+        try (Lease<Conn> again = pool.acquire()) {
+            assertThat(again.get()).isSameAs(held.get());
+        }
+        assertThat(events.named("leak")).isEmpty();
+        assertThat(provider.creations).hasValue(1);
+        held.close();
         pool.close();
     }
 
