@@ -1,0 +1,49 @@
+package io.nebula.resource.benchmarks.report;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The report copies the run's figures and judges them against the targets of issue 7 without retyping. */
+class ReportTest {
+
+    private static final String HEADER = "\"Benchmark\",\"Mode\",\"Threads\",\"Samples\",\"Score\",\"Score Error (99.9%)\",\"Unit\",\"Param: contention\"\n";
+
+    @Test
+    void readsScoresParametersAndPercentilesFromJmhCsv(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("hit.csv");
+        Files.writeString(csv, HEADER
+                + "\"io.nebula.resource.benchmarks.PoolHitCycle.stormpot\",\"thrpt\",4,10,52.5,1.25,\"ops/us\",UNCONTENDED\n"
+                + "\"io.nebula.resource.benchmarks.PoolHitCycle.stormpot:p0.99\",\"sample\",4,1,0.061,NaN,\"us/op\",CONTENDED\n");
+        List<JmhResult> results = JmhResult.read(csv);
+        assertThat(results).hasSize(2);
+        assertThat(results.get(0).suite()).isEqualTo("PoolHitCycle");
+        assertThat(results.get(0).method()).isEqualTo("stormpot");
+        assertThat(results.get(0).score()).isEqualTo(52.5);
+        assertThat(results.get(0).threads()).isEqualTo(4);
+        assertThat(results.get(0).param("contention")).isEqualTo("UNCONTENDED");
+        assertThat(results.get(1).percentile()).isEqualTo("p0.99");
+        assertThat(results.get(1).error()).isNaN();
+    }
+
+    @Test
+    void saysByHowMuchATargetIsMissedAndWritesTheCharts(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("hit.csv"), HEADER
+                + "\"x.PoolHitCycle.nebulaCoreMetered\",\"thrpt\",16,10,10.0,0.5,\"ops/us\",UNCONTENDED\n"
+                + "\"x.PoolHitCycle.stormpot\",\"thrpt\",16,10,40.0,0.5,\"ops/us\",UNCONTENDED\n"
+                + "\"x.PoolHitCycle.hikari\",\"thrpt\",16,10,5.0,0.5,\"ops/us\",UNCONTENDED\n"
+                + "\"x.PoolHitCycle.commonsPool2\",\"thrpt\",16,10,2.0,0.5,\"ops/us\",UNCONTENDED\n");
+        Report.main(new String[]{dir.toString(), dir.resolve("chart").toString()});
+
+        String summary = Files.readString(dir.resolve("summary.md"));
+        assertThat(summary).contains("| faster than HikariCP | 16 threads | 2.00× | met |");
+        assertThat(summary).contains("| ≥ 10× commons-pool2 at 16 threads | 16 threads | 5.00× | **missed**: 5.00× instead of 10.0× (50% short) |");
+        assertThat(summary).contains("| ≥ half of Stormpot | 16 threads | 0.250× | **missed**: 0.250× instead of 0.500× (50% short) |");
+        assertThat(dir.resolve("chart-hit.png")).isNotEmptyFile();
+    }
+}
