@@ -19,16 +19,24 @@ import java.util.Map;
 /**
  * A small stand-in for a payment provider, served by the sample itself so that the
  * {@code payments-api} HTTP resource has something to call without a network:
- * {@code POST /api/fake-payments/charges} and {@code GET /api/fake-payments/charges/{id}}.
+ * {@code POST /api/fake-payments/charges}, {@code GET /api/fake-payments/charges/{id}}, and
+ * {@code GET /api/fake-payments/} for the resource's health check.
  */
-@Path("fake-payments/charges")
+@Path("fake-payments")
 @Produces(MediaType.APPLICATION_JSON)
 public class FakePaymentsResource {
 
     @Inject
     ChargeBook book;
 
+    /** What the {@code payments-api} resource's health check asks (HEAD is answered from it). */
+    @GET
+    public Map<String, Object> status() {
+        return Map.of("status", "ok", "charges", book.size());
+    }
+
     @POST
+    @Path("charges")
     @Consumes(MediaType.APPLICATION_JSON)
     public Response charge(ChargeRequest request, @HeaderParam("traceparent") String traceparent,
                            @Context UriInfo uri) {
@@ -41,7 +49,7 @@ public class FakePaymentsResource {
     }
 
     @GET
-    @Path("{id}")
+    @Path("charges/{id}")
     public Response find(@PathParam("id") String id) {
         return book.find(id)
                 .map(charge -> Response.ok(charge).build())

@@ -42,7 +42,7 @@ final class Browser implements AutoCloseable {
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                 "--disable-background-networking", "--disable-quic", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + profile, "--window-size=1200,1000");
+                "--disable-sync", "--user-data-dir=" + profile, "--window-size=1280,1200");
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()

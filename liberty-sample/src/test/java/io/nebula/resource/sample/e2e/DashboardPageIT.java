@@ -35,6 +35,9 @@ class DashboardPageIT {
     private static final Map<String, String> TYPES = Map.of(
             "html", "text/html; charset=utf-8", "css", "text/css", "js", "text/javascript");
 
+    private static final String WORKFLOWS = "[{\"name\":\"fetch-orders\",\"actions\":[{\"name\":\"FetchOrders\","
+            + "\"resources\":[\"orders-db\",\"cache\"]}]}]";
+
     private static HttpServer server;
     private static Browser browser;
     private static String fixture;
@@ -48,6 +51,7 @@ class DashboardPageIT {
         }
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/api/resources", exchange -> send(exchange, resourcesStatus, "application/json", resourcesJson));
+        server.createContext("/api/workflows", exchange -> send(exchange, 200, "application/json", WORKFLOWS));
         server.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
             Path file = WEBAPP.resolve(path.equals("/") ? "index.html" : path.substring(1)).normalize();
@@ -154,6 +158,14 @@ class DashboardPageIT {
 
         assertThat(browser.driver().findElement(By.id("problem")).getText()).contains("HTTP 503");
         assertThat(rows()).hasSize(5);
+    }
+
+    @Test
+    void theWorkflowsCanBeStartedFromThePage() {
+        WebElement button = browser.driver().findElement(By.cssSelector("#workflow-buttons button[data-workflow='fetch-orders']"));
+
+        assertThat(button.getText()).isEqualTo("Run fetch-orders");
+        assertThat(button.getAttribute("title")).isEqualTo("FetchOrders [orders-db, cache]");
     }
 
     private List<WebElement> rows() {

@@ -1,19 +1,32 @@
 package io.nebula.resource.sample.e2e;
 
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The sample as its users run it: a real Open Liberty started by the build ({@code nebulaSampleIT}). */
+/**
+ * The sample as its users run it, with its embedded defaults: a real Open Liberty that the build
+ * starts ({@code nebulaSampleIT}) with the WAR, the extension and the providers inside.
+ */
 class SampleServerIT {
 
     static final String BASE = System.getProperty("sample.url", "http://localhost:9181");
@@ -24,7 +37,7 @@ class SampleServerIT {
         for (String path : new String[] {"/health", "/health/ready", "/health/live"}) {
             HttpResponse<String> response = get(path);
             assertThat(response.statusCode()).as(path).isEqualTo(200);
-            assertThat(response.body()).as(path).contains("\"status\":\"UP\"");
+            assertThat(json(response).getString("status")).as(path).isEqualTo("UP");
         }
     }
 
@@ -37,20 +50,112 @@ class SampleServerIT {
     }
 
     @Test
+    void everyDeclaredResourceIsListedWithItsKindScopeAndDependencies() throws Exception {
+        HttpResponse<String> response = get("/api/resources");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        Map<String, JsonObject> resources = byName(json(response).getJsonArray("resources"));
+        assertThat(resources).containsOnlyKeys("orders-db", "cache", "payments-api", "ledger", "tenant-store");
+        assertThat(resources.get("orders-db").getString("kind")).isEqualTo("h2");
+        assertThat(resources.get("cache").getString("kind")).isEqualTo("local-cache");
+        assertThat(resources.get("payments-api").getString("kind")).isEqualTo("http");
+        assertThat(resources.get("tenant-store").getString("scope")).isEqualTo("tenant");
+        assertThat(strings(resources.get("ledger").getJsonArray("dependsOn"))).containsExactly("orders-db");
+        for (String eager : List.of("orders-db", "cache", "ledger")) {
+            assertThat(resources.get(eager).getString("state")).as(eager + " starts with the application").isEqualTo("READY");
+            assertThat(resources.get(eager).getString("health")).as(eager).isEqualTo("UP");
+        }
+        resources.values().forEach(r -> {
+            assertThat(r.getJsonNumber("max").intValue()).as(r.getString("name")).isPositive();
+            assertThat(r.getJsonNumber("utilization").doubleValue()).isBetween(0.0, 1.0);
+            // not reported by the extension yet: shown as null, never as an invented number
+            assertThat(r.get("p99AcquisitionMs")).isEqualTo(JsonValue.NULL);
+            assertThat(r.get("circuitState")).isEqualTo(JsonValue.NULL);
+        });
+    }
+
+    @Test
+    void workflowsOfTwoTenantsRunAgainstTheirResourcesAndKeepTheirTotalsApart() throws Exception {
+        String acme = "acme-" + UUID.randomUUID().toString().substring(0, 6);
+        String globex = "globex-" + UUID.randomUUID().toString().substring(0, 6);
+
+        JsonObject fetched = runOk("fetch-orders", acme);
+        JsonObject fetch = fetched.getJsonArray("steps").getJsonObject(0);
+        assertThat(fetch.getString("action")).isEqualTo("FetchOrders");
+        assertThat(strings(fetch.getJsonArray("resources"))).containsExactly("orders-db", "cache");
+        JsonArray open = fetch.getJsonObject("result").getJsonArray("open");
+        assertThat(open).hasSize(3);
+        open.getValuesAs(JsonObject.class).forEach(o -> assertThat(o.getString("tenant")).isEqualTo(acme));
+
+        JsonObject processed = runOk("process-payments", acme);
+        Map<String, JsonObject> steps = processed.getJsonArray("steps").getValuesAs(JsonObject.class).stream()
+                .collect(Collectors.toMap(s -> s.getString("action"), Function.identity()));
+        assertThat(steps).containsOnlyKeys("ProcessPayments", "RecordLedger", "PublishPaymentEvents");
+        assertThat(strings(steps.get("ProcessPayments").getJsonArray("resources"))).containsExactly("orders-db", "payments-api");
+        List<JsonObject> paid = steps.get("ProcessPayments").getJsonArray("result").getValuesAs(JsonObject.class);
+        assertThat(paid).extracting(o -> o.getString("id"))
+                .containsExactlyInAnyOrderElementsOf(open.getValuesAs(JsonObject.class).stream().map(o -> o.getString("id")).toList());
+        for (JsonObject order : paid) {
+            assertThat(order.getString("status")).isEqualTo("PAID");
+            HttpResponse<String> charge = get("/api/fake-payments/charges/" + order.getString("chargeId"));
+            assertThat(charge.statusCode()).as("the charge reached the payments API").isEqualTo(200);
+            assertThat(json(charge).getString("orderId")).isEqualTo(order.getString("id"));
+        }
+        long acmeCents = paid.stream().mapToLong(o -> o.getJsonNumber("amountCents").longValue()).sum();
+        JsonObject acmeTotals = steps.get("RecordLedger").getJsonObject("result");
+        assertThat(acmeTotals.getJsonNumber("paidOrders").longValue()).isEqualTo(3);
+        assertThat(acmeTotals.getJsonNumber("paidCents").longValue()).isEqualTo(acmeCents);
+        assertThat(steps.get("PublishPaymentEvents").getJsonArray("result")).as("no broker is declared by default").isEmpty();
+
+        runOk("fetch-orders", globex);
+        JsonObject globexTotals = runOk("process-payments", globex).getJsonArray("steps").getJsonObject(1).getJsonObject("result");
+        assertThat(globexTotals.getString("tenant")).isEqualTo(globex);
+        assertThat(globexTotals.getJsonNumber("paidOrders").longValue())
+                .as("globex's tenant-store holds only globex's orders").isEqualTo(3);
+
+        JsonObject again = runOk("process-payments", acme).getJsonArray("steps").getJsonObject(1).getJsonObject("result");
+        assertThat(again.getJsonNumber("recorded").longValue()).as("nothing left to pay").isZero();
+        assertThat(again.getJsonNumber("paidOrders").longValue()).as("acme's totals survive between runs").isEqualTo(3);
+    }
+
+    @Test
+    void aRunNeedsAKnownWorkflowAndATenant() throws Exception {
+        HttpResponse<String> unknown = post("/api/workflows/refunds?tenant=acme", "");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("fetch-orders", "process-payments");
+
+        HttpResponse<String> noTenant = post("/api/workflows/fetch-orders", "");
+        assertThat(noTenant.statusCode()).isEqualTo(400);
+        assertThat(noTenant.body()).contains("tenant is required");
+
+        assertThat(post("/api/workflows/fetch-orders?tenant=a%20b", "").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void theWorkflowsAreListedWithTheResourcesTheirActionsDeclare() throws Exception {
+        HttpResponse<String> response = get("/api/workflows");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"name\":\"fetch-orders\"", "\"name\":\"process-payments\"",
+                "\"name\":\"RecordLedger\",\"resources\":[\"ledger\",\"tenant-store\"]");
+    }
+
+    @Test
     void theFakePaymentsApiCapturesACharge() throws Exception {
         HttpResponse<String> created = post("/api/fake-payments/charges",
                 "{\"orderId\":\"o-42\",\"amountCents\":1999,\"currency\":\"eur\"}");
 
         assertThat(created.statusCode()).isEqualTo(201);
-        assertThat(created.body()).contains("\"orderId\":\"o-42\"", "\"currency\":\"EUR\"", "\"status\":\"captured\"");
+        JsonObject charge = json(created);
+        assertThat(charge.getString("orderId")).isEqualTo("o-42");
+        assertThat(charge.getString("currency")).isEqualTo("EUR");
+        assertThat(charge.getString("status")).isEqualTo("captured");
         String location = created.headers().firstValue("Location").orElseThrow();
-        Matcher id = Pattern.compile("\"id\":\"(ch_[0-9a-f]+)\"").matcher(created.body());
-        assertThat(id.find()).as("a charge id in %s", created.body()).isTrue();
-        assertThat(location).endsWith("/api/fake-payments/charges/" + id.group(1));
+        assertThat(location).endsWith("/api/fake-payments/charges/" + charge.getString("id"));
 
         HttpResponse<String> found = get(URI.create(location).getPath());
         assertThat(found.statusCode()).isEqualTo(200);
-        assertThat(found.body()).contains("\"id\":\"" + id.group(1) + "\"");
+        assertThat(json(found).getString("id")).isEqualTo(charge.getString("id"));
     }
 
     @Test
@@ -73,14 +178,40 @@ class SampleServerIT {
         assertThat(get("/dashboard.css").statusCode()).isEqualTo(200);
     }
 
+    /** Runs a workflow and checks that every action succeeded; returns the run. */
+    static JsonObject runOk(String workflow, String tenant) throws IOException, InterruptedException {
+        HttpResponse<String> response = post("/api/workflows/" + workflow + "?tenant=" + tenant, "");
+        assertThat(response.statusCode()).as("%s for %s: %s", workflow, tenant, response.body()).isEqualTo(200);
+        JsonObject run = json(response);
+        assertThat(run.getString("outcome")).isEqualTo("ok");
+        assertThat(run.getString("tenant")).isEqualTo(tenant);
+        assertThat(run.getString("execution")).startsWith(workflow + "-");
+        return run;
+    }
+
     static HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(BASE + path)).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     static HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(BASE + path)).timeout(Duration.ofSeconds(30))
+        return HTTP.send(HttpRequest.newBuilder(URI.create(BASE + path)).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonObject json(HttpResponse<String> response) {
+        try (JsonReader reader = Json.createReader(new StringReader(response.body()))) {
+            return reader.readObject();
+        }
+    }
+
+    static Map<String, JsonObject> byName(JsonArray array) {
+        return array.getValuesAs(JsonObject.class).stream()
+                .collect(Collectors.toMap(o -> o.getString("name"), Function.identity()));
+    }
+
+    static List<String> strings(JsonArray array) {
+        return array.getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
     }
 }

@@ -1,0 +1,81 @@
+package io.nebula.resource.sample.e2e;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The dashboard of the running sample in headless Chromium, with the real figures of the extension:
+ * rows, bars and the dependency graph render, and a workflow started from the page runs. Saves the
+ * screenshot that docs/getting-started.md shows.
+ */
+class DashboardIT {
+
+    private static final List<String> RESOURCES = List.of("cache", "ledger", "orders-db", "payments-api", "tenant-store");
+    private static final Path SCREENSHOT = Path.of(System.getProperty("sample.screenshot", "target/dashboard.png"));
+
+    private static Browser browser;
+
+    @BeforeAll
+    static void openTheDashboard() {
+        browser = new Browser();
+        browser.driver().get(SampleServerIT.BASE + "/");
+        browser.waitUpTo(60).until(d -> d.findElements(By.cssSelector("#resources tbody tr")).size() == RESOURCES.size());
+    }
+
+    @AfterAll
+    static void close() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @Test
+    void everyResourceHasARowABarAndANodeAndTheDashboardRunsWorkflows() throws Exception {
+        List<WebElement> rows = browser.driver().findElements(By.cssSelector("#resources tbody tr"));
+        assertThat(rows).extracting(r -> r.getAttribute("data-resource")).containsExactlyElementsOf(RESOURCES);
+        for (WebElement row : rows) {
+            String name = row.getAttribute("data-resource");
+            assertThat(row.findElement(By.cssSelector(".mark")).getAttribute("class")).as(name).contains("up");
+            WebElement bar = row.findElement(By.cssSelector(".bar"));
+            assertThat(bar.getRect().getWidth()).as("%s: the bar is drawn", name).isGreaterThan(50);
+            assertThat(bar.findElements(By.cssSelector(".bar-fill"))).as(name).hasSize(1);
+            assertThat(row.findElement(By.cssSelector(".bar-text")).getText()).as(name).matches("\\d+/\\d+ in use · \\d+ idle · \\d+ waiting");
+        }
+        assertThat(browser.driver().findElements(By.cssSelector("#graph g.node")))
+                .extracting(n -> n.getAttribute("data-resource")).containsExactlyInAnyOrderElementsOf(RESOURCES);
+        assertThat(browser.driver().findElements(By.cssSelector("#graph path.edge")))
+                .extracting(e -> e.getAttribute("data-from") + "->" + e.getAttribute("data-to"))
+                .containsExactly("ledger->orders-db");
+
+        browser.driver().findElement(By.id("tenant")).clear();
+        browser.driver().findElement(By.id("tenant")).sendKeys("acme");
+        run("fetch-orders");
+        run("process-payments");
+        assertThat(browser.driver().findElement(By.id("run-result")).getText())
+                .contains("process-payments for acme: ok", "ProcessPayments ok", "RecordLedger ok");
+
+        int refreshes = refreshes();
+        browser.waitUpTo(15).until(d -> refreshes() >= refreshes + 2);
+        assertThat(browser.driver().findElement(By.id("problem")).isDisplayed()).isFalse();
+        browser.screenshot(SCREENSHOT);
+    }
+
+    private static void run(String workflow) {
+        browser.driver().findElement(By.cssSelector("#workflow-buttons button[data-workflow='" + workflow + "']")).click();
+        browser.waitUpTo(60).until(d -> d.findElement(By.id("run-result")).getText().startsWith(workflow + " for acme: "));
+        assertThat(browser.driver().findElement(By.id("run-result")).getText()).contains(workflow + " for acme: ok");
+    }
+
+    private static int refreshes() {
+        String n = browser.driver().findElement(By.tagName("body")).getAttribute("data-refreshes");
+        return n == null ? 0 : Integer.parseInt(n);
+    }
+}
