@@ -31,6 +31,7 @@ class ActionInterceptor {
     }
 
     @AroundInvoke
+    @SuppressWarnings("try") // the handle is only there to leave the action scope
     Object aroundAction(InvocationContext invocation) throws Exception {
         Method method = invocation.getMethod();
         Action action = bindingOf(method, invocation.getTarget());

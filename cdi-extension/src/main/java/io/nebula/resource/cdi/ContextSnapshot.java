@@ -21,12 +21,14 @@ public interface ContextSnapshot {
     /** Makes the captured scopes current on this thread until the handle is closed. */
     ScopeHandle attach();
 
+    @SuppressWarnings("try")
     default void run(Runnable task) {
         try (ScopeHandle ignored = attach()) {
             task.run();
         }
     }
 
+    @SuppressWarnings("try")
     default <V> V call(Callable<V> task) throws Exception {
         try (ScopeHandle ignored = attach()) {
             return task.call();

@@ -5,6 +5,7 @@ import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ResourceScope;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.core.PoolConfig;
+import io.nebula.resource.core.WarmUp;
 import io.nebula.resource.spi.ResourceProvider;
 
 import java.util.List;
@@ -69,12 +70,12 @@ record ResourceDeclaration(ResourceSettings settings, ResourceProvider<?> provid
 
         List<String> dependsOn = ResourceDeclarations.dependsOn(settings);
 
-        boolean eager = settings.string("pool.warmup").map(w -> w.equalsIgnoreCase("eager")).orElse(false);
+        Boolean startEager = null;
         Optional<String> start = settings.string(START);
         if (start.isPresent()) {
             switch (start.get().toLowerCase(Locale.ROOT)) {
-                case "eager" -> eager = true;
-                case "lazy" -> eager = false;
+                case "eager" -> startEager = true;
+                case "lazy" -> startEager = false;
                 default -> found.add(settings.keyOf(START), "must be one of lazy, eager, was '" + start.get() + "'");
             }
         }
@@ -95,7 +96,9 @@ record ResourceDeclaration(ResourceSettings settings, ResourceProvider<?> provid
             problems.addAll(found.list());
             return Optional.empty();
         }
-        return Optional.of(new ResourceDeclaration(settings, provider, PoolConfig.from(settings), scope, dependsOn, eager));
+        PoolConfig pool = PoolConfig.from(settings);
+        boolean eager = startEager != null ? startEager : pool.warmup() == WarmUp.EAGER;
+        return Optional.of(new ResourceDeclaration(settings, provider, pool, scope, dependsOn, eager));
     }
 
     private static List<ConfigProblem> providerProblems(ResourceProvider<?> provider, ResourceSettings settings) {

@@ -31,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
         "nebula.resource.payments.kind=test-counter",
         "nebula.resource.runs.kind=test-counter",
         "nebula.resource.runs.scope=execution"})
+@SuppressWarnings("try") // scopes are entered and left with try-with-resources
 class ActionInterceptorTest {
 
     @WeldSetup

@@ -60,6 +60,7 @@ import static org.assertj.core.api.Assertions.fail;
         "nebula.resource.wrong-type.kind=test-shared",
         "nebula.resource.bad-start.kind=test-counter",
         "nebula.resource.bad-start.start=sometimes"})
+@SuppressWarnings("try") // the container is started only to see it fail
 class ConfigurationErrorsTest {
 
     @Dependent

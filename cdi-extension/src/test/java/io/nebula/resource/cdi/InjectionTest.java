@@ -35,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
         "nebula.resource.limited.pool.max-size=1",
         "nebula.resource.limited.pool.acquire-timeout=100ms",
         "nebula.resource.spare.kind=test-counter"})
+@SuppressWarnings("try") // scopes are entered and left with try-with-resources
 class InjectionTest {
 
     @WeldSetup

@@ -46,6 +46,7 @@ import static org.awaitility.Awaitility.await;
         "nebula.resource.orders-db.pool.backoff-max=20ms",
         "nebula.resource.billing.kind=test-counter",
         "nebula.resource.billing.depends-on=orders-db"})
+@SuppressWarnings("try") // scopes are entered and left with try-with-resources
 class ResourceEventsTest {
 
     @WeldSetup

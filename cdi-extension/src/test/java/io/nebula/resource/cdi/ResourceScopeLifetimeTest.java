@@ -36,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
         "nebula.resource.shared.kind=test-counter",
         "nebula.resource.shared.pool.max-size=1",
         "nebula.resource.shared.pool.acquire-timeout=100ms"})
+@SuppressWarnings("try") // scopes are entered and left with try-with-resources
 class ResourceScopeLifetimeTest {
 
     @WeldSetup

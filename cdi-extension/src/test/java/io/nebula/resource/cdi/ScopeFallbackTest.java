@@ -25,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
         "nebula.resource.run.scope=execution",
         "nebula.resource.per-tenant.kind=test-counter",
         "nebula.resource.per-tenant.scope=tenant"})
+@SuppressWarnings("try") // scopes are entered and left with try-with-resources
 class ScopeFallbackTest {
 
     @WeldSetup

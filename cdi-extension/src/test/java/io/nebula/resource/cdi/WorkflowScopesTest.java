@@ -28,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The four workflow scopes: lifetime, nesting, sharing by name, propagation to other threads. */
 @NebulaWeldTest
+@SuppressWarnings("try") // scopes are entered and left with try-with-resources
 class WorkflowScopesTest {
 
     static final List<String> destroyed = new CopyOnWriteArrayList<>();
