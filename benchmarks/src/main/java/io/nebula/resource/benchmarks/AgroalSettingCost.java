@@ -1,0 +1,87 @@
+package io.nebula.resource.benchmarks;
+
+import io.agroal.api.AgroalDataSource;
+import io.agroal.api.configuration.supplier.AgroalConnectionPoolConfigurationSupplier;
+import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
+import io.nebula.resource.benchmarks.stub.StubDriver;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * Where the JDBC provider's overhead over raw Agroal comes from: the Agroal hit cycle with one of the
+ * settings the provider turns on at a time (a factorial look, one thread). Each of them makes Agroal
+ * read the clock on every acquisition or return.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@State(Scope.Benchmark)
+public class AgroalSettingCost {
+
+    /** One setting of {@code JdbcProvider.create}, with its value at the provider's default. */
+    public enum Setting {
+        NONE(false, pool -> pool),
+        /** {@code metricsEnabled(true)}: counters and wait/creation times. */
+        METRICS(true, pool -> pool),
+        /** {@code pool.validation-bypass=500ms}: validate a connection idle longer than that. */
+        IDLE_VALIDATION(false, pool -> pool.idleValidationTimeout(Duration.ofMillis(500))),
+        /** {@code pool.idle-timeout=10m}: reap connections idle longer than that. */
+        IDLE_REAPING(false, pool -> pool.reapTimeout(Duration.ofMinutes(10))),
+        /** {@code pool.max-lifetime=30m}. */
+        MAX_LIFETIME(false, pool -> pool.maxLifetime(Duration.ofMinutes(30))),
+        /** All of the above, as the provider configures Agroal. */
+        ALL(true, pool -> pool.idleValidationTimeout(Duration.ofMillis(500)).reapTimeout(Duration.ofMinutes(10))
+                .maxLifetime(Duration.ofMinutes(30)));
+
+        final boolean metrics;
+        final UnaryOperator<AgroalConnectionPoolConfigurationSupplier> pool;
+
+        Setting(boolean metrics, UnaryOperator<AgroalConnectionPoolConfigurationSupplier> pool) {
+            this.metrics = metrics;
+            this.pool = pool;
+        }
+    }
+
+    @Param
+    public Setting setting;
+
+    private AgroalDataSource dataSource;
+
+    @Setup
+    public void open() throws SQLException {
+        AgroalDataSourceConfigurationSupplier config = new AgroalDataSourceConfigurationSupplier()
+                .metricsEnabled(setting.metrics)
+                .connectionPoolConfiguration(pool -> setting.pool.apply(pool
+                        .initialSize(1).minSize(1).maxSize(1)
+                        .acquisitionTimeout(Peers.ACQUIRE_TIMEOUT)
+                        .connectionFactoryConfiguration(factory -> factory
+                                .jdbcUrl(StubDriver.URL)
+                                .connectionProviderClass(StubDriver.class))));
+        dataSource = AgroalDataSource.from(config);
+        Peers.fill("Agroal", 1, dataSource::getConnection, Connection::close);
+    }
+
+    @TearDown
+    public void close() {
+        dataSource.close();
+    }
+
+    @Benchmark
+    public Object cycle() throws SQLException {
+        Connection connection = dataSource.getConnection();
+        connection.close();
+        return connection;
+    }
+}
