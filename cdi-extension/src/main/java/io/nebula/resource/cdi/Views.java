@@ -9,10 +9,16 @@ final class Views {
     }
 
     /**
-     * The provider's own type if {@code requested} is it or a supertype of it; otherwise the first of its
-     * {@linkplain ResourceProvider#views() views} that is; {@code null} when none is.
+     * The type that serves {@code requested}: the provider's own type or one of its
+     * {@linkplain ResourceProvider#views() views} when it is exactly that; otherwise the provider's type if
+     * {@code requested} is a supertype of it, else the first view that is; {@code null} when none is.
+     * Exact matches come first because a view may be a supertype of the provider's type (an
+     * {@code AgroalDataSource} offered as {@code DataSource}): asked for {@code DataSource}, the view serves.
      */
     static Class<?> viewFor(ResourceProvider<?> provider, Class<?> requested) {
+        if (requested == provider.type() || provider.views().contains(requested)) {
+            return requested;
+        }
         if (requested.isAssignableFrom(provider.type())) {
             return provider.type();
         }

@@ -8,6 +8,7 @@ import io.nebula.resource.cdi.testing.BoundedClient;
 import io.nebula.resource.cdi.testing.Deployments;
 import io.nebula.resource.cdi.testing.NebulaWeldTest;
 import io.nebula.resource.cdi.testing.Pinger;
+import io.nebula.resource.cdi.testing.Queryable;
 import io.nebula.resource.cdi.testing.SharedClient;
 import io.nebula.resource.cdi.testing.TestBackend;
 import io.nebula.resource.cdi.testing.TestConfig;
@@ -62,6 +63,10 @@ class InjectionTest {
         Object ordersAsObject;
 
         @Inject
+        @NebulaResource("orders")
+        Queryable ordersQueryable;
+
+        @Inject
         @NebulaResource("cache")
         SharedClient cache;
 
@@ -85,6 +90,8 @@ class InjectionTest {
             assertThat(service.orders.query("b")).isEqualTo(first.replace(":a", ":b"));
             assertThat(service.ordersPinger.ping()).as("a view uses the same lease").isEqualTo(service.orders.id());
             assertThat(service.ordersAsObject).isNotNull();
+            assertThat(service.ordersQueryable.query("b")).as("a view that is a supertype of the instance type")
+                    .isEqualTo(service.orders.query("b"));
             assertThat(activeLeases("orders")).isEqualTo(1);
         }
         assertThat(activeLeases("orders")).as("released when the scope ended").isZero();

@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * Kind {@code test-counter}: POOLED {@link TestConnection}s, numbered as created, with a {@link Pinger}
- * view. Its own keys: {@code port} (1-65535) and {@code password} (at least 8 characters; never shown).
+ * view and a {@link Queryable} view (a supertype of the instance type). Its own keys: {@code port} (1-65535) and {@code password} (at least 8 characters; never shown).
  */
 public class CounterProvider implements ResourceProvider<TestConnection> {
 
@@ -29,7 +29,7 @@ public class CounterProvider implements ResourceProvider<TestConnection> {
 
     @Override
     public Set<Class<?>> views() {
-        return Set.of(Pinger.class);
+        return Set.of(Pinger.class, Queryable.class);
     }
 
     @Override

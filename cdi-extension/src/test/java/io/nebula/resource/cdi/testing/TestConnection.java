@@ -1,7 +1,7 @@
 package io.nebula.resource.cdi.testing;
 
 /** One instance of a pooled test resource: an id, which resource made it, and whether it was destroyed. */
-public class TestConnection {
+public class TestConnection implements Queryable {
 
     private final int id;
     private final String resource;
@@ -34,6 +34,7 @@ public class TestConnection {
     }
 
     /** Fails when the instance was destroyed: a use after release shows. */
+    @Override
     public String query(String q) {
         if (destroyed) {
             throw new IllegalStateException("connection " + id + " of " + resource + " was destroyed");
