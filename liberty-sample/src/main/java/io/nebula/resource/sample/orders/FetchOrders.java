@@ -1,11 +1,11 @@
 package io.nebula.resource.sample.orders;
 
-import io.agroal.api.AgroalDataSource;
 import io.nebula.resource.Action;
 import io.nebula.resource.NebulaResource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -30,7 +30,7 @@ public class FetchOrders {
 
     @Inject
     @NebulaResource("orders-db")
-    AgroalDataSource orders;
+    DataSource orders;
 
     @Inject
     CustomerCache customers;

@@ -1,6 +1,5 @@
 package io.nebula.resource.sample.orders;
 
-import io.agroal.api.AgroalDataSource;
 import io.nebula.resource.Action;
 import io.nebula.resource.NebulaResource;
 import io.nebula.resource.provider.http.HttpEndpoint;
@@ -10,6 +9,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 
+import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.http.HttpRequest;
@@ -32,7 +32,7 @@ public class ProcessPayments {
 
     @Inject
     @NebulaResource("orders-db")
-    AgroalDataSource orders;
+    DataSource orders;
 
     @Inject
     @NebulaResource("payments-api")

@@ -1,12 +1,12 @@
 package io.nebula.resource.sample.orders;
 
-import io.agroal.api.AgroalDataSource;
 import io.nebula.resource.Action;
 import io.nebula.resource.NebulaResource;
 import io.nebula.resource.sample.cache.LocalCache;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -28,7 +28,7 @@ public class RecordLedger {
 
     @Inject
     @NebulaResource("ledger")
-    AgroalDataSource ledger;
+    DataSource ledger;
 
     @Inject
     @NebulaResource("tenant-store")

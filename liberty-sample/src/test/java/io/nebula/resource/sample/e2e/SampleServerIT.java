@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SampleServerIT {
 
-    static final String BASE = System.getProperty("sample.url", "http://localhost:9181");
+    static final String BASE = System.getProperty("sample.url", "http://localhost:9080");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @Test
