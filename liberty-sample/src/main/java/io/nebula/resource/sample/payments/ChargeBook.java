@@ -24,6 +24,8 @@ public class ChargeBook {
     private static final Pattern CURRENCY = Pattern.compile("[A-Za-z]{3}");
 
     private final Clock clock;
+    /** The HTTP status every call answers during a simulated outage; 0 when the service is up. */
+    private volatile int outage;
     private final Map<String, Charge> charges = new LinkedHashMap<>(256, 0.75f, false) {
         private static final long serialVersionUID = 1L;
 
@@ -69,6 +71,21 @@ public class ChargeBook {
             charges.put(charge.id(), charge);
         }
         return charge;
+    }
+
+    /** Starts a simulated outage: every call answers {@code status} until {@link #endOutage()}. */
+    void startOutage(int status) {
+        outage = status;
+    }
+
+    void endOutage() {
+        outage = 0;
+    }
+
+    /** The status of the simulated outage, if one is going on. */
+    Optional<Integer> outage() {
+        int status = outage;
+        return status == 0 ? Optional.empty() : Optional.of(status);
     }
 
     Optional<Charge> find(String id) {

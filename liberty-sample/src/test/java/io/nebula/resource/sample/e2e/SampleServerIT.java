@@ -119,6 +119,31 @@ class SampleServerIT {
     }
 
     @Test
+    void aPaymentOutageFailsTheRunStopsItAndLeavesTheOrdersToPayLater() throws Exception {
+        String tenant = "initech-" + UUID.randomUUID().toString().substring(0, 6);
+        runOk("fetch-orders", tenant);
+
+        assertThat(send("PUT", "/api/fake-payments/outage?status=503").statusCode()).isEqualTo(204);
+        HttpResponse<String> failed;
+        try {
+            failed = post("/api/workflows/process-payments?tenant=" + tenant, "");
+        } finally {
+            assertThat(send("DELETE", "/api/fake-payments/outage").statusCode()).isEqualTo(204);
+        }
+
+        assertThat(failed.statusCode()).isEqualTo(500);
+        JsonObject run = json(failed);
+        assertThat(run.getString("outcome")).isEqualTo("failed");
+        List<JsonObject> steps = run.getJsonArray("steps").getValuesAs(JsonObject.class);
+        assertThat(steps).extracting(s -> s.getString("action") + ":" + s.getString("outcome"))
+                .containsExactly("ProcessPayments:failed", "RecordLedger:skipped", "PublishPaymentEvents:skipped");
+        assertThat(steps.get(0).getString("error")).contains("PaymentFailedException", "payments-api", "HTTP 503");
+
+        JsonObject retried = runOk("process-payments", tenant).getJsonArray("steps").getJsonObject(1).getJsonObject("result");
+        assertThat(retried.getJsonNumber("recorded").longValue()).as("the orders were left open and are paid now").isEqualTo(3);
+    }
+
+    @Test
     void aRunNeedsAKnownWorkflowAndATenant() throws Exception {
         HttpResponse<String> unknown = post("/api/workflows/refunds?tenant=acme", "");
         assertThat(unknown.statusCode()).isEqualTo(404);
@@ -198,6 +223,11 @@ class SampleServerIT {
         return HTTP.send(HttpRequest.newBuilder(URI.create(BASE + path)).timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> send(String method, String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(BASE + path)).timeout(Duration.ofSeconds(30))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static JsonObject json(HttpResponse<String> response) {

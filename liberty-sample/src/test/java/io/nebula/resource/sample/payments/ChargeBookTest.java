@@ -46,4 +46,15 @@ class ChargeBookTest {
         assertThat(book.find(first.id())).isEmpty();
         assertThat(book.find(last.id())).isPresent();
     }
+
+    @Test
+    void anOutageLastsUntilItIsEnded() {
+        assertThat(book.outage()).isEmpty();
+
+        book.startOutage(503);
+        assertThat(book.outage()).contains(503);
+
+        book.endOutage();
+        assertThat(book.outage()).isEmpty();
+    }
 }
