@@ -79,6 +79,7 @@ public class Workflows {
         return plan(workflow, tenant, execution).map(steps -> run(workflow, tenant, execution, steps));
     }
 
+    @SuppressWarnings("try") // the scope is entered for what the actions do inside it, not used directly
     private WorkflowRun run(String workflow, String tenant, String execution, List<Planned> steps) {
         Instant started = Instant.now();
         long start = System.nanoTime();
