@@ -1,6 +1,5 @@
 package io.nebula.resource.benchmarks.nebula;
 
-import io.agroal.api.AgroalDataSource;
 import io.nebula.resource.NebulaResource;
 import io.nebula.resource.benchmarks.stub.StubDriver;
 import jakarta.enterprise.context.Dependent;
@@ -19,18 +18,12 @@ public final class InjectedDataSource implements AutoCloseable {
 
     static final String RESOURCE = "stub-db";
 
-    /**
-     * The application bean the data source is injected into. It asks for the provider's own type,
-     * {@code AgroalDataSource}: with cdi-extension 0.1.0 an injection point of type {@code DataSource}
-     * fails the deployment as ambiguous (the provider's type and its {@code DataSource} view both claim
-     * it; see docs/benchmarks.md). Both resolve to the same shared instance, so the cycle measured is
-     * the one a {@code DataSource} injection point would get.
-     */
+    /** The application bean the data source is injected into. */
     @Dependent
     public static class Repository {
         @Inject
         @NebulaResource(RESOURCE)
-        AgroalDataSource dataSource;
+        DataSource dataSource;
     }
 
     private final WeldContainer container;
