@@ -1,0 +1,265 @@
+package io.nebula.resource.provider.redis;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.nebula.resource.AcquisitionTimeoutException;
+import io.nebula.resource.Action;
+import io.nebula.resource.CircuitOpenException;
+import io.nebula.resource.HealthStatus;
+import io.nebula.resource.ManagedResource;
+import io.nebula.resource.NebulaResource;
+import io.nebula.resource.Resources;
+import io.nebula.resource.event.HealthChangedEvent;
+import io.nebula.resource.provider.testing.Attempt;
+import io.nebula.resource.provider.testing.LocalServer;
+import io.nebula.resource.provider.testing.NebulaWeld;
+import io.nebula.resource.provider.testing.NebulaWeldTest;
+import io.nebula.resource.provider.testing.RuntimeConfig;
+import io.nebula.resource.provider.testing.TestConfig;
+import io.nebula.resource.spi.CheckDepth;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.weld.junit5.WeldInitiator;
+import org.jboss.weld.junit5.WeldSetup;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Redis stops and starts again under a running application (one Weld container throughout), with both
+ * kinds: {@code cache} ({@code redis}, the shared connection injected as {@code RedisCommands}, which
+ * Lettuce reconnects) and {@code counters} ({@code redis-dedicated}, pooled connections leased by an
+ * {@link Action}, which the engine discards and makes anew). While Redis is down both are DOWN and their
+ * calls fail at once with the client's error; once it is back both serve again without a restart of the
+ * application, and the server never sees more connections of a resource than it may have.
+ *
+ * <p>Health of {@code counters} is the extension's own ({@link ManagedResource#health()} and
+ * {@link HealthChangedEvent}), which follows the engine's pool. The extension schedules no health checks
+ * yet ({@code health.interval} is validated but not acted on, see docs/cdi.md), and nothing else checks the
+ * shared connection within the test's minute: health of {@code cache} is the provider's shallow check
+ * (PING) on the injected connection. {@code health.interval} is set so that scheduled checks are covered
+ * once they exist. The server is always started again, even when the test fails.
+ */
+@Tag("restart")
+@NebulaWeldTest
+@TestConfig({
+        "nebula.resource.cache.kind=redis",
+        "nebula.resource.cache.url=" + LocalRedis.URL,
+        "nebula.resource.cache.timeout=20s",
+        "nebula.resource.cache.connect-timeout=2s",
+        "nebula.resource.cache.health.interval=1s",
+        "nebula.resource.counters.kind=redis-dedicated",
+        "nebula.resource.counters.url=" + LocalRedis.URL,
+        "nebula.resource.counters.timeout=20s",
+        "nebula.resource.counters.connect-timeout=2s",
+        "nebula.resource.counters.pool.max-size=" + RedisRestartTest.MAX_SIZE,
+        "nebula.resource.counters.pool.acquire-timeout=20s",
+        // every leased connection is checked first, so one the restart closed is never handed out
+        "nebula.resource.counters.pool.validation-bypass=0",
+        // the engine tries the server again at least every second while it is down
+        "nebula.resource.counters.pool.backoff-max=1s",
+        "nebula.resource.counters.health.interval=1s"})
+class RedisRestartTest {
+
+    static final int MAX_SIZE = 2;
+    private static final Duration FAST = Duration.ofSeconds(5); // far below timeout and pool.acquire-timeout (20s)
+
+    private final String clientName = "nebula-restart-" + UUID.randomUUID();
+
+    @WeldSetup
+    WeldInitiator weld = NebulaWeld.of(Cache.class, Counters.class, HealthLog.class);
+
+    @Inject
+    Cache cache;
+
+    @Inject
+    Counters counters;
+
+    @Inject
+    HealthLog healthLog;
+
+    @Inject
+    Resources resources;
+
+    @RuntimeConfig
+    Map<String, String> connectionsNamedForThisTest() {
+        return Map.of("nebula.resource.cache.client-name", clientName + "-cache",
+                "nebula.resource.counters.client-name", clientName + "-counters");
+    }
+
+    @ApplicationScoped
+    static class Cache {
+
+        @Inject
+        @NebulaResource("cache")
+        RedisCommands<String, String> redis;
+
+        @Inject
+        @NebulaResource("cache")
+        StatefulRedisConnection<String, String> connection;
+
+        /** The provider's shallow check (PING) on the shared connection. */
+        HealthStatus shallowCheck() {
+            return new RedisProvider().check(connection, CheckDepth.SHALLOW);
+        }
+
+        String roundTrip() {
+            String key = "nebula:test:" + UUID.randomUUID();
+            redis.setex(key, 60, "order-42");
+            try {
+                return redis.get(key);
+            } finally {
+                redis.del(key);
+            }
+        }
+
+        void delete(String key) {
+            redis.del(key);
+        }
+    }
+
+    @ApplicationScoped
+    static class Counters {
+
+        @Inject
+        @NebulaResource("counters")
+        RedisCommands<String, String> redis;
+
+        /** Holds its connection for a moment: a blocking pop that times out (a dedicated connection may block). */
+        @Action(resources = "counters")
+        long incrementSlowly(String key) {
+            long value = redis.incr(key);
+            redis.expire(key, 60);
+            redis.blpop(0.2, "nebula:test:nothing-" + UUID.randomUUID());
+            return value;
+        }
+    }
+
+    @ApplicationScoped
+    static class HealthLog {
+
+        final List<HealthChangedEvent> changes = new CopyOnWriteArrayList<>();
+
+        void changed(@Observes HealthChangedEvent event) {
+            changes.add(event);
+        }
+
+        List<HealthStatus.Status> of(String resource) {
+            return changes.stream().filter(e -> e.resource().equals(resource)).map(e -> e.current().status()).toList();
+        }
+    }
+
+    @Test
+    void healthGoesDownCallsFailFastAndBothKindsRecoverWithoutARestartOfTheApplication() throws Exception {
+        LocalServer.REDIS.ensureRunning();
+        String key = "nebula:test:" + UUID.randomUUID();
+        ManagedResource<?> counterResource = resources.find("counters").orElseThrow();
+        assertThat(cache.roundTrip()).isEqualTo("order-42");
+        incrementConcurrently(key, 2 * MAX_SIZE);
+        assertThat(connectionsNamed(clientName + "-cache")).isEqualTo(1);
+        assertThat(connectionsNamed(clientName + "-counters")).as("dedicated connections before the restart").isEqualTo(MAX_SIZE);
+        assertThat(cacheHealth().isUp()).isTrue();
+        assertThat(counterResource.health().isUp()).isTrue();
+
+        try (LocalServer.Outage outage = LocalServer.REDIS.stop()) {
+            await("shared connection DOWN while Redis is stopped").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> cacheHealth().status() == HealthStatus.Status.DOWN);
+            for (int i = 0; i < 3; i++) {
+                assertFailedFastWithTheClientsError(Attempt.of(cache::roundTrip), "cache");
+                assertFailedFastWithTheClientsError(Attempt.of(() -> counters.incrementSlowly(key)), "counters");
+            }
+            await("counters DOWN in the extension's health").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> counterResource.health().status() == HealthStatus.Status.DOWN);
+            assertThat(healthLog.of("counters")).contains(HealthStatus.Status.DOWN);
+
+            outage.end();
+            await("the injected RedisCommands serves again once Redis is back").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> !Attempt.of(cache::roundTrip).failed());
+            await("an action leases a new dedicated connection once Redis is back").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> !Attempt.of(() -> counters.incrementSlowly(key)).failed());
+            await("both UP again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> cacheHealth().isUp() && counterResource.health().isUp());
+            assertThat(healthLog.of("counters")).as("health changes of counters").endsWith(HealthStatus.Status.UP);
+
+            incrementConcurrently(key, 3 * MAX_SIZE);
+            assertThat(connectionsNamed(clientName + "-cache")).as("the shared connection, reconnected").isEqualTo(1);
+            assertThat(connectionsNamed(clientName + "-counters"))
+                    .as("dedicated connections after the restart (pool.max-size=%s)", MAX_SIZE)
+                    .isPositive().isLessThanOrEqualTo(MAX_SIZE);
+            assertThat(counterResource.pool().active()).as("every lease went back to the pool").isZero();
+        } finally {
+            if (LocalServer.REDIS.isReady()) {
+                cache.delete(key);
+            }
+        }
+    }
+
+    private HealthStatus cacheHealth() {
+        return cache.shallowCheck();
+    }
+
+    /**
+     * Failed within seconds with Lettuce's error (not connected, or connection refused) as itself or as
+     * the cause of Nebula's backend-unavailable or circuit-open error, never by waiting for a timeout.
+     */
+    private static void assertFailedFastWithTheClientsError(Attempt<?> attempt, String resource) {
+        assertThat(attempt.failed()).as("%s while Redis is down: %s", resource, attempt).isTrue();
+        assertThat(attempt.took()).as("%s failed fast: %s", resource, attempt).isLessThan(FAST);
+        RedisException clientError = attempt.errorOfType(RedisException.class).orElseThrow(() ->
+                new AssertionError("Lettuce's error is not in the chain " + attempt.errorChain(), attempt.error()));
+        assertThat(RedisErrors.isFatal(clientError)).as("a connection error: %s", clientError).isTrue();
+        assertThat(attempt.error()).satisfiesAnyOf(
+                error -> assertThat(error).isSameAs(clientError),
+                error -> assertThat(error).isInstanceOfSatisfying(AcquisitionTimeoutException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(AcquisitionTimeoutException.Reason.BACKEND_UNAVAILABLE);
+                    assertThat(e.resource()).isEqualTo(resource);
+                }),
+                error -> assertThat(error).isInstanceOfSatisfying(CircuitOpenException.class,
+                        e -> assertThat(e.resource()).isEqualTo(resource)));
+    }
+
+    /** {@code n} actions at once, each holding a dedicated connection for a moment: more than the pool's maximum when n > max. */
+    private void incrementConcurrently(String key, int n) throws Exception {
+        ExecutorService callers = Executors.newFixedThreadPool(n);
+        try {
+            List<Future<Long>> results = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                results.add(callers.submit(() -> counters.incrementSlowly(key)));
+            }
+            for (Future<Long> result : results) {
+                assertThat(result.get()).isPositive();
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
+    /** Connections the server lists under {@code name} (CLIENT LIST), asked over a connection of the test's own. */
+    private static long connectionsNamed(String name) {
+        RedisClient admin = RedisClient.create(LocalRedis.URL);
+        try (StatefulRedisConnection<String, String> connection = admin.connect()) {
+            return connection.sync().clientList().lines().filter(line -> line.contains(" name=" + name + " ")).count();
+        } finally {
+            admin.shutdown();
+        }
+    }
+}
