@@ -39,6 +39,7 @@ public enum LocalServer {
                     + " --dir /var/lib/redis --logfile /var/log/redis/ci.log",
             "test \"$(redis-cli -p 6379 ping)\" = PONG");
 
+    private static final System.Logger LOG = System.getLogger(LocalServer.class.getName());
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     private final int port;
@@ -82,6 +83,7 @@ public enum LocalServer {
      */
     public Outage stop() {
         Outage outage = new Outage();
+        long start = System.nanoTime();
         try {
             Result result = run(stop, Duration.ofSeconds(60));
             if (result.exit() != 0) {
@@ -89,6 +91,7 @@ public enum LocalServer {
             }
             await("port " + port + " of " + this + " closed").atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(100)).until(() -> !isListening());
+            LOG.log(System.Logger.Level.INFO, "{0} stopped in {1} ms", this, (System.nanoTime() - start) / 1_000_000);
             return outage;
         } catch (RuntimeException | Error e) {
             outage.close();
@@ -97,9 +100,11 @@ public enum LocalServer {
     }
 
     private void startAndAwait() {
+        long begin = System.nanoTime();
         Result result = run(start, START_TIMEOUT);
         await(this + " answering after: " + start + " (exit " + result.exit() + ": " + result.output() + ")")
                 .atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(200)).until(this::isReady);
+        LOG.log(System.Logger.Level.INFO, "{0} started and answering in {1} ms", this, (System.nanoTime() - begin) / 1_000_000);
     }
 
     /** A stopped server, started again by {@link #end()} or, at the latest, by {@link #close()}. */

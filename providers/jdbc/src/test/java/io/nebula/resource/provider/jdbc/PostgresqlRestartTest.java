@@ -35,9 +35,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -61,7 +63,7 @@ import static org.awaitility.Awaitility.await;
         "nebula.resource.orders-db.url=" + Databases.POSTGRESQL_URL,
         "nebula.resource.orders-db.username=postgres",
         "nebula.resource.orders-db.pool.max-size=" + PostgresqlRestartTest.MAX_SIZE,
-        "nebula.resource.orders-db.pool.acquire-timeout=20s",
+        "nebula.resource.orders-db.pool.acquire-timeout=30s",
         // every borrowed connection is validated, so a connection the restart killed is never handed out
         "nebula.resource.orders-db.pool.validation-bypass=0",
         "nebula.resource.orders-db.health.interval=1s",
@@ -69,7 +71,7 @@ import static org.awaitility.Awaitility.await;
 class PostgresqlRestartTest {
 
     static final int MAX_SIZE = 3;
-    private static final Duration FAST = Duration.ofSeconds(5); // far below pool.acquire-timeout (20s)
+    private static final Duration FAST = Duration.ofSeconds(10); // far below pool.acquire-timeout (30s)
 
     private final String application = "nebula-restart-" + UUID.randomUUID();
 
@@ -98,12 +100,15 @@ class PostgresqlRestartTest {
         @NebulaResource("orders-db")
         DataSource db;
 
-        /** Holds a connection for a moment and asks the server something. */
-        int busyQuery() throws SQLException {
-            try (Connection c = db.getConnection(); Statement s = c.createStatement();
-                 ResultSet r = s.executeQuery("SELECT 42 FROM pg_sleep(0.2)")) {
-                r.next();
-                return r.getInt(1);
+        /** Asks the server something, holding the connection until {@code allHeld} opens (or 10 seconds passed). */
+        int query(CountDownLatch allHeld) throws SQLException, InterruptedException {
+            try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+                allHeld.countDown();
+                allHeld.await(10, TimeUnit.SECONDS);
+                try (ResultSet r = s.executeQuery("SELECT 42")) {
+                    r.next();
+                    return r.getInt(1);
+                }
             }
         }
 
@@ -135,7 +140,7 @@ class PostgresqlRestartTest {
             await("acquisition through the same injected DataSource once PostgreSQL is back")
                     .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
                     .until(() -> !Attempt.of(orders::acquire).failed());
-            assertThat(orders.busyQuery()).isEqualTo(42);
+            assertThat(orders.query(new CountDownLatch(0))).isEqualTo(42);
             await("health UP again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                     .until(() -> health().isUp() && resource.health().isUp());
             assertThat(resource.state()).isIn(ResourceState.READY, ResourceState.DEGRADED);
@@ -171,13 +176,17 @@ class PostgresqlRestartTest {
                         e -> assertThat(e.resource()).isEqualTo("orders-db")));
     }
 
-    /** Runs {@code n} queries at once, each holding a connection for a moment: more than the pool's maximum when n > max. */
+    /**
+     * Runs {@code n} queries at once, more than the pool's maximum: the first {@link #MAX_SIZE} hold their
+     * connections until all of them have one, so the pool is driven to its maximum and the others wait.
+     */
     private void runConcurrently(int n) throws Exception {
         ExecutorService callers = Executors.newFixedThreadPool(n);
+        CountDownLatch allHeld = new CountDownLatch(MAX_SIZE);
         try {
             List<Future<Integer>> answers = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                answers.add(callers.submit(orders::busyQuery));
+                answers.add(callers.submit(() -> orders.query(allHeld)));
             }
             for (Future<Integer> answer : answers) {
                 assertThat(answer.get()).isEqualTo(42);

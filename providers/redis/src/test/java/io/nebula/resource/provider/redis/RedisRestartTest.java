@@ -33,9 +33,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -60,15 +62,15 @@ import static org.awaitility.Awaitility.await;
 @TestConfig({
         "nebula.resource.cache.kind=redis",
         "nebula.resource.cache.url=" + LocalRedis.URL,
-        "nebula.resource.cache.timeout=20s",
+        "nebula.resource.cache.timeout=30s",
         "nebula.resource.cache.connect-timeout=2s",
         "nebula.resource.cache.health.interval=1s",
         "nebula.resource.counters.kind=redis-dedicated",
         "nebula.resource.counters.url=" + LocalRedis.URL,
-        "nebula.resource.counters.timeout=20s",
+        "nebula.resource.counters.timeout=30s",
         "nebula.resource.counters.connect-timeout=2s",
         "nebula.resource.counters.pool.max-size=" + RedisRestartTest.MAX_SIZE,
-        "nebula.resource.counters.pool.acquire-timeout=20s",
+        "nebula.resource.counters.pool.acquire-timeout=30s",
         // every leased connection is checked first, so one the restart closed is never handed out
         "nebula.resource.counters.pool.validation-bypass=0",
         // the engine tries the server again at least every second while it is down
@@ -77,7 +79,8 @@ import static org.awaitility.Awaitility.await;
 class RedisRestartTest {
 
     static final int MAX_SIZE = 2;
-    private static final Duration FAST = Duration.ofSeconds(5); // far below timeout and pool.acquire-timeout (20s)
+    private static final CountDownLatch NO_WAIT = new CountDownLatch(0);
+    private static final Duration FAST = Duration.ofSeconds(10); // far below timeout and pool.acquire-timeout (30s)
 
     private final String clientName = "nebula-restart-" + UUID.randomUUID();
 
@@ -140,12 +143,13 @@ class RedisRestartTest {
         @NebulaResource("counters")
         RedisCommands<String, String> redis;
 
-        /** Holds its connection for a moment: a blocking pop that times out (a dedicated connection may block). */
+        /** Increments, holding its connection until {@code allHeld} opens (or 10 seconds passed). */
         @Action(resources = "counters")
-        long incrementSlowly(String key) {
+        long increment(String key, CountDownLatch allHeld) throws InterruptedException {
             long value = redis.incr(key);
             redis.expire(key, 60);
-            redis.blpop(0.2, "nebula:test:nothing-" + UUID.randomUUID());
+            allHeld.countDown();
+            allHeld.await(10, TimeUnit.SECONDS);
             return value;
         }
     }
@@ -182,7 +186,7 @@ class RedisRestartTest {
                     .until(() -> cacheHealth().status() == HealthStatus.Status.DOWN);
             for (int i = 0; i < 3; i++) {
                 assertFailedFastWithTheClientsError(Attempt.of(cache::roundTrip), "cache");
-                assertFailedFastWithTheClientsError(Attempt.of(() -> counters.incrementSlowly(key)), "counters");
+                assertFailedFastWithTheClientsError(Attempt.of(() -> counters.increment(key, NO_WAIT)), "counters");
             }
             await("counters DOWN in the extension's health").atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(200))
@@ -195,9 +199,10 @@ class RedisRestartTest {
                     .until(() -> !Attempt.of(cache::roundTrip).failed());
             await("an action leases a new dedicated connection once Redis is back").atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(250))
-                    .until(() -> !Attempt.of(() -> counters.incrementSlowly(key)).failed());
+                    .until(() -> !Attempt.of(() -> counters.increment(key, NO_WAIT)).failed());
             await("both UP again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> cacheHealth().isUp() && counterResource.health().isUp());
+                    .until(() -> cacheHealth().isUp() && counterResource.health().isUp()
+                            && resources.find("cache").orElseThrow().health().isUp());
             assertThat(healthLog.of("counters")).as("health changes of counters").endsWith(HealthStatus.Status.UP);
 
             incrementConcurrently(key, 3 * MAX_SIZE);
@@ -237,13 +242,17 @@ class RedisRestartTest {
                         e -> assertThat(e.resource()).isEqualTo(resource)));
     }
 
-    /** {@code n} actions at once, each holding a dedicated connection for a moment: more than the pool's maximum when n > max. */
+    /**
+     * Runs {@code n} actions at once, more than the pool's maximum: the first {@link #MAX_SIZE} hold their
+     * dedicated connections until all of them have one, so the pool is driven to its maximum and the others wait.
+     */
     private void incrementConcurrently(String key, int n) throws Exception {
         ExecutorService callers = Executors.newFixedThreadPool(n);
+        CountDownLatch allHeld = new CountDownLatch(MAX_SIZE);
         try {
             List<Future<Long>> results = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                results.add(callers.submit(() -> counters.incrementSlowly(key)));
+                results.add(callers.submit(() -> counters.increment(key, allHeld)));
             }
             for (Future<Long> result : results) {
                 assertThat(result.get()).isPositive();
