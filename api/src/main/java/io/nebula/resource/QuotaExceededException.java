@@ -20,6 +20,17 @@ public class QuotaExceededException extends ResourceException {
         this.value = value;
     }
 
+    /**
+     * For a limit that is not the tenant's own quota but one its request ran into, such as the cap on live
+     * tenant pools: {@code message} says which and what to do.
+     */
+    public QuotaExceededException(String resource, String tenant, String limit, long value, String message) {
+        super(resource, message);
+        this.tenant = tenant;
+        this.limit = limit;
+        this.value = value;
+    }
+
     public String tenant() {
         return tenant;
     }

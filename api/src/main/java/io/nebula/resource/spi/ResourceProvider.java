@@ -48,6 +48,28 @@ public interface ResourceProvider<R> {
      */
     R create(ResourceSettings settings) throws Exception;
 
+    /**
+     * Creates one instance with live credentials. Where the engine manages the resource's credentials (the
+     * CDI extension always does), it calls this one, with {@code settings} already holding the credential
+     * values in force now (so the default, which calls {@link #create(ResourceSettings)},
+     * is right for an instance that authenticates once). A provider whose instance opens connections over
+     * time (a JDBC pool) overrides it and asks {@code credentials} each time it opens one, so a rotated
+     * credential applies from the next connection on; see {@link #renewCredentials}.
+     */
+    default R create(ResourceSettings settings, Credentials credentials) throws Exception {
+        return create(settings);
+    }
+
+    /**
+     * The resource's credentials changed. Return {@code true} when the instance takes the new ones in place:
+     * it opens new connections with them and retires those made with the old ones as they come back,
+     * failing no caller (a JDBC pool flushes gracefully). Return {@code false} (the default) and the engine
+     * retires the instance instead, as it comes back to the pool. Never throws.
+     */
+    default boolean renewCredentials(R instance) {
+        return false;
+    }
+
     /** Checks an instance; must not throw (report DOWN with the error instead) and should honour timeouts. */
     HealthStatus check(R instance, CheckDepth depth);
 

@@ -1,0 +1,24 @@
+package io.nebula.resource.audit;
+
+/** What an {@link AuditRecord} is about. */
+public enum AuditKind {
+    /** A lease was asked for: granted ({@link AuditRecord.Outcome#SUCCESS}) or failed (timeout, backend down). */
+    ACQUISITION,
+    /** A lease came back (its detail says {@code invalidated} when the instance was given back as broken). */
+    RELEASE,
+    /** Refused at once because the tenant is over a quota or the tenant pools are at a limit. */
+    QUOTA_DENIAL,
+    /** Refused because no tenant, or no valid tenant, was in effect for a tenant-scoped resource. */
+    ISOLATION_DENIAL,
+    /** Refused because the resource's circuit breaker is open. */
+    CIRCUIT_DENIAL,
+    /** A credential was fetched to create an instance or open a connection (which keys, never their values). */
+    CREDENTIAL_USE,
+    /** A credential changed at its source; instances made with the old one are being retired. */
+    CREDENTIAL_ROTATION;
+
+    /** Whether this kind records a refusal. */
+    public boolean isDenial() {
+        return this == QUOTA_DENIAL || this == ISOLATION_DENIAL || this == CIRCUIT_DENIAL;
+    }
+}

@@ -1,0 +1,17 @@
+/**
+ * The audit trail of resource use: an {@link io.nebula.resource.audit.AuditRecord} for every acquisition,
+ * release, denial (quota, isolation, circuit) and credential use or rotation. In a CDI application they are
+ * CDI events and lines of the logger {@code io.nebula.resource.audit}:
+ *
+ * <pre>{@code
+ * void ship(@Observes AuditRecord record) {
+ *     if (record.kind().isDenial()) {
+ *         securityLog.send(record.toLogLine());
+ *     }
+ * }
+ * }</pre>
+ *
+ * Records are delivered synchronously on the thread that acquired, released or created: observers should be
+ * quick. No record carries a secret.
+ */
+package io.nebula.resource.audit;
