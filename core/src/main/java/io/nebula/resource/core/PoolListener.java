@@ -5,6 +5,8 @@ import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceException;
 import io.nebula.resource.ResourceState;
 
+import java.util.Set;
+
 /**
  * Hears what a pool does. Every method is a no-op by default, so metrics, tracing and events plug in
  * here and cost nothing where unused. Methods are called on the thread that caused the event (an
@@ -63,5 +65,13 @@ public interface PoolListener {
 
     /** An instance was destroyed. */
     default void onDestroy(String pool) {
+    }
+
+    /**
+     * The resource's credentials changed at their source: new instances use the new values and those made
+     * with the old ones are being retired. {@code keys} names what changed (never a value); {@code ctx}
+     * carries the tenant whose pool rotated, or none for a resource's shared pool.
+     */
+    default void onCredentialRotation(String pool, ResourceContext ctx, Set<String> keys) {
     }
 }

@@ -1,0 +1,470 @@
+package io.nebula.resource.core.credential;
+
+import io.nebula.resource.ConfigProblem;
+import io.nebula.resource.HealthStatus;
+import io.nebula.resource.ResourceContext;
+import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.Secret;
+import io.nebula.resource.audit.AuditKind;
+import io.nebula.resource.audit.AuditRecord.Outcome;
+import io.nebula.resource.core.PoolListener;
+import io.nebula.resource.core.audit.AuditTrail;
+import io.nebula.resource.core.tenant.TenantTemplate;
+import io.nebula.resource.spi.CheckDepth;
+import io.nebula.resource.spi.CredentialSource;
+import io.nebula.resource.spi.CredentialUnavailableException;
+import io.nebula.resource.spi.Credentials;
+import io.nebula.resource.spi.ResourceProvider;
+import io.nebula.resource.spi.Topology;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.ERROR;
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
+/**
+ * A provider whose instances get their credentials from a {@link CredentialSource}, just in time, and are
+ * renewed when the source says something else. One per pool: it wraps the kind's provider for that pool, so
+ * the engine needs no credential code of its own.
+ *
+ * <p><b>Just in time.</b> Each {@link #create} fetches the credential keys ({@link CredentialSettings#keys()})
+ * and hands the provider its settings with those values, plus {@link Credentials} that fetch again on every
+ * call, for an instance that opens connections over time. A key the source does not hold keeps the value
+ * written in the settings. Every fetch for a creation or a connection is audited
+ * ({@link AuditKind#CREDENTIAL_USE}: which keys, never a value).
+ *
+ * <p><b>Rotation.</b> Every {@code credentials.refresh-interval} (and at each creation) the values are fetched
+ * again and compared, in constant time, with those in force. On a change, each live instance is offered the
+ * new ones ({@link ResourceProvider#renewCredentials}); one that cannot take them in place is marked stale and
+ * destroyed instead of reused when it comes back to its pool. The rotation is audited
+ * ({@link AuditKind#CREDENTIAL_ROTATION}), logged, and told to the listeners
+ * ({@link PoolListener#onCredentialRotation}), where metrics count it.
+ *
+ * <p>Stale instances of a kind that cannot renew in place and that are never given back (a resident shared
+ * instance) keep their old session until they are replaced for another reason; see docs/tenancy.md.
+ */
+public final class CredentialedProvider<R> implements ResourceProvider<R> {
+
+    private static final System.Logger LOG = System.getLogger("io.nebula.resource.core.credential");
+
+    private final ResourceProvider<R> delegate;
+    private final ResourceSettings settings;
+    private final CredentialSource source;
+    private final CredentialSettings credentials;
+    private final AuditTrail audit;
+    private final List<PoolListener> listeners;
+    private final ScheduledExecutorService scheduler;
+    private final ResourceContext context;
+    private final String who;
+    private final Set<R> instances = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+    private final Set<R> stale = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+    private final AtomicLong rotations = new AtomicLong();
+    private final ReentrantLock lock = new ReentrantLock(); // guards inForce, watch and shutDown; never held around I/O
+    private Map<String, Optional<Secret>> inForce; // null until the first creation
+    private ScheduledFuture<?> watch;
+    private boolean shutDown;
+    private boolean failingToRefresh; // only the watch task touches it
+
+    private CredentialedProvider(Builder<R> b) {
+        this.delegate = b.delegate;
+        this.settings = b.settings;
+        this.source = b.source;
+        this.credentials = b.credentials;
+        this.audit = b.audit;
+        this.listeners = List.copyOf(b.listeners);
+        this.scheduler = b.scheduler != null ? b.scheduler : WatchThread.SCHEDULER;
+        String tenant = settings.string(TenantTemplate.TENANT_KEY).orElse(null);
+        this.context = new ResourceContext(tenant, null, null, null);
+        this.who = "resource '" + settings.name() + "'" + (tenant == null ? "" : " (tenant '" + tenant + "')");
+    }
+
+    /**
+     * @param delegate the kind's provider
+     * @param settings the settings of the pool the provider is for (a tenant's, for a tenant pool)
+     */
+    public static <R> Builder<R> wrap(ResourceProvider<R> delegate, ResourceSettings settings) {
+        return new Builder<>(delegate, settings);
+    }
+
+    /** The kind's own provider. */
+    public ResourceProvider<R> delegate() {
+        return delegate;
+    }
+
+    /** How many rotations this pool went through. */
+    public long rotations() {
+        return rotations.get();
+    }
+
+    /** Whether an instance was made with credentials that have since changed and could not be renewed in place. */
+    public boolean isStale(R instance) {
+        return stale.contains(instance);
+    }
+
+    // ------------------------------------------------------------------ creation
+
+    @Override
+    public R create(ResourceSettings instanceSettings) throws Exception {
+        Map<String, Optional<Secret>> values = fetchAll();
+        audit.record(AuditKind.CREDENTIAL_USE, Outcome.SUCCESS, context, useDetail(values, "instance"), null);
+        Set<String> changed = adopt(values);
+        if (!changed.isEmpty()) {
+            rotate(changed);
+        }
+        Map<String, String> overlay = new TreeMap<>();
+        values.forEach((key, value) -> value.ifPresent(s -> overlay.put(key, s.reveal())));
+        R instance = delegate.create(instanceSettings.withAll(overlay), this::fetchForConnection);
+        instances.add(instance);
+        startWatch();
+        return instance;
+    }
+
+    /** What the provider's {@link Credentials} answer: the value in force at the source now, audited. */
+    private Optional<Secret> fetchForConnection(String key) {
+        Optional<Secret> value;
+        try {
+            value = fetch(key);
+        } catch (CredentialUnavailableException e) {
+            audit.record(AuditKind.CREDENTIAL_USE, Outcome.FAILURE, context, "key=" + key + " source=" + source.name()
+                    + " for=connection error=" + e.getCause().getClass().getName(), null);
+            throw e;
+        }
+        audit.record(AuditKind.CREDENTIAL_USE, Outcome.SUCCESS, context, "key=" + key + " source=" + source.name()
+                + " for=connection" + (value.isPresent() ? "" : " absent"), null);
+        return value;
+    }
+
+    private Map<String, Optional<Secret>> fetchAll() {
+        Map<String, Optional<Secret>> values = new TreeMap<>();
+        for (String key : credentials.keys()) {
+            try {
+                values.put(key, fetch(key));
+            } catch (CredentialUnavailableException e) {
+                audit.record(AuditKind.CREDENTIAL_USE, Outcome.FAILURE, context, "key=" + key + " source="
+                        + source.name() + " for=instance error=" + e.getCause().getClass().getName(), null);
+                throw e;
+            }
+        }
+        return values;
+    }
+
+    /** The source's value, or the one in the settings when the source holds none. */
+    private Optional<Secret> fetch(String key) {
+        Optional<Secret> value;
+        try {
+            value = source.fetch(settings, key);
+        } catch (Exception e) {
+            throw new CredentialUnavailableException(settings.name(), "NEBULA-4301 Could not fetch credential '" + key
+                    + "' of " + who + " from source '" + source.name() + "': " + e.getClass().getName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+        }
+        return value != null && value.isPresent() ? value : settings.secret(key);
+    }
+
+    private static String useDetail(Map<String, Optional<Secret>> values, String purpose) {
+        Set<String> present = new TreeSet<>();
+        values.forEach((k, v) -> v.ifPresent(s -> present.add(k)));
+        return "keys=" + String.join(",", present) + " for=" + purpose;
+    }
+
+    // ------------------------------------------------------------------ rotation
+
+    /** Makes {@code values} the ones in force; returns the keys that differ from before (none the first time). */
+    private Set<String> adopt(Map<String, Optional<Secret>> values) {
+        lock.lock();
+        try {
+            return adoptLocked(values);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Set<String> adoptLocked(Map<String, Optional<Secret>> values) {
+        Set<String> changed = new TreeSet<>();
+        if (inForce != null) {
+            values.forEach((key, value) -> {
+                if (!value.equals(inForce.getOrDefault(key, Optional.empty()))) { // Secret.equals: constant time
+                    changed.add(key);
+                }
+            });
+        }
+        inForce = values;
+        return changed;
+    }
+
+    /** Reads the source again; rotates when a value changed. The watch calls it; tests call it directly. */
+    public void refresh() {
+        Map<String, Optional<Secret>> values;
+        try {
+            values = fetchAll0();
+        } catch (CredentialUnavailableException e) {
+            if (!failingToRefresh) {
+                failingToRefresh = true;
+                LOG.log(WARNING, "NEBULA-4303 Could not read the credentials of " + who + " again to look for a"
+                        + " rotation; the ones in force stay (" + e.getMessage() + ")", e.getCause());
+            }
+            return;
+        }
+        if (failingToRefresh) {
+            failingToRefresh = false;
+            LOG.log(INFO, () -> "NEBULA-4304 The credentials of " + who + " can be read again");
+        }
+        Set<String> changed;
+        lock.lock();
+        try {
+            if (inForce == null || shutDown) {
+                return; // nothing made yet: the first creation reads them
+            }
+            changed = adoptLocked(values);
+        } finally {
+            lock.unlock();
+        }
+        if (!changed.isEmpty()) {
+            rotate(changed);
+        }
+    }
+
+    /** Like {@link #fetchAll} without auditing: reading to compare is not a use. */
+    private Map<String, Optional<Secret>> fetchAll0() {
+        Map<String, Optional<Secret>> values = new TreeMap<>();
+        for (String key : credentials.keys()) {
+            values.put(key, fetch(key));
+        }
+        return values;
+    }
+
+    private void rotate(Set<String> changed) {
+        rotations.incrementAndGet();
+        List<R> live;
+        synchronized (instances) {
+            live = new ArrayList<>(instances);
+        }
+        int renewed = 0;
+        int retiring = 0;
+        for (R instance : live) {
+            boolean inPlace;
+            try {
+                inPlace = delegate.renewCredentials(instance);
+            } catch (RuntimeException e) {
+                LOG.log(WARNING, "NEBULA-4305 Provider " + delegate.kind() + " failed to renew the credentials of an"
+                        + " instance of " + who + "; it is retired instead", e);
+                inPlace = false;
+            }
+            if (inPlace) {
+                renewed++;
+            } else {
+                stale.add(instance);
+                retiring++;
+            }
+        }
+        String keys = String.join(",", changed);
+        int renewedCount = renewed;
+        int retiringCount = retiring;
+        LOG.log(INFO, () -> "NEBULA-4302 Credentials of " + who + " changed at source '" + source.name() + "' ("
+                + keys + "): new instances use the new ones; " + renewedCount + " renewed in place, " + retiringCount
+                + " retired as they come back");
+        audit.record(AuditKind.CREDENTIAL_ROTATION, Outcome.SUCCESS, context, "keys=" + keys + " source=" + source.name()
+                + " renewed=" + renewed + " retiring=" + retiring, null);
+        for (PoolListener l : listeners) {
+            try {
+                l.onCredentialRotation(settings.name(), context, Set.copyOf(changed));
+            } catch (RuntimeException e) {
+                LOG.log(WARNING, "NEBULA-4306 Listener " + l.getClass().getName() + " of " + who + " threw; ignored", e);
+            }
+        }
+    }
+
+    private void startWatch() {
+        lock.lock();
+        try {
+            if (watch != null || shutDown || credentials.refreshInterval().isZero()) {
+                return;
+            }
+            long every = credentials.refreshInterval().toNanos();
+            watch = scheduler.scheduleWithFixedDelay(this::refreshSafely, every, every, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.log(ERROR, "NEBULA-4307 Could not schedule the credential watch of " + who + "; rotations are seen"
+                    + " only when an instance is created", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void refreshSafely() {
+        try {
+            refresh();
+        } catch (RuntimeException | Error e) {
+            LOG.log(ERROR, "NEBULA-4308 The credential watch of " + who + " failed", e); // never cancel the task
+        }
+    }
+
+    // ------------------------------------------------------------------ the rest goes to the kind's provider
+
+    @Override
+    public boolean recycle(R instance) {
+        return !stale.contains(instance) && delegate.recycle(instance);
+    }
+
+    @Override
+    public void destroy(R instance) {
+        instances.remove(instance);
+        stale.remove(instance);
+        delegate.destroy(instance);
+    }
+
+    @Override
+    public void shutdown(ResourceSettings shutdownSettings) {
+        lock.lock();
+        try {
+            shutDown = true;
+            if (watch != null) {
+                watch.cancel(false);
+                watch = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+        delegate.shutdown(shutdownSettings);
+        LOG.log(DEBUG, () -> "NEBULA-4309 Credential watch of " + who + " stopped");
+    }
+
+    @Override
+    public String kind() {
+        return delegate.kind();
+    }
+
+    @Override
+    public Class<R> type() {
+        return delegate.type();
+    }
+
+    @Override
+    public Topology topology() {
+        return delegate.topology();
+    }
+
+    @Override
+    public List<ConfigProblem> validate(ResourceSettings s) {
+        return delegate.validate(s);
+    }
+
+    @Override
+    public HealthStatus check(R instance, CheckDepth depth) {
+        return delegate.check(instance, depth);
+    }
+
+    @Override
+    public boolean isFatal(Throwable error) {
+        return delegate.isFatal(error);
+    }
+
+    @Override
+    public boolean isRetryable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof CredentialUnavailableException) {
+                return true; // a mount being swapped, a source restarting: worth another try
+            }
+        }
+        return delegate.isRetryable(error);
+    }
+
+    @Override
+    public Set<Class<?>> views() {
+        return delegate.views();
+    }
+
+    @Override
+    public <V> V view(R instance, Class<V> viewType) {
+        return delegate.view(instance, viewType);
+    }
+
+    @Override
+    public String toString() {
+        return "CredentialedProvider[" + delegate.kind() + ", " + who + ", source " + source.name() + "]";
+    }
+
+    /** Assembles the provider of one pool. */
+    public static final class Builder<R> {
+        private final ResourceProvider<R> delegate;
+        private final ResourceSettings settings;
+        private CredentialSource source = new SettingsCredentialSource();
+        private CredentialSettings credentials;
+        private AuditTrail audit = AuditTrail.NONE;
+        private final List<PoolListener> listeners = new ArrayList<>();
+        private ScheduledExecutorService scheduler;
+
+        private Builder(ResourceProvider<R> delegate, ResourceSettings settings) {
+            this.delegate = Objects.requireNonNull(delegate, "delegate");
+            this.settings = Objects.requireNonNull(settings, "settings");
+        }
+
+        /** Where credentials come from; default: the settings themselves ({@link SettingsCredentialSource}). */
+        public Builder<R> source(CredentialSource source) {
+            this.source = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /** The {@code credentials.*} keys; default: read from the settings with this builder's source. */
+        public Builder<R> credentials(CredentialSettings credentials) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
+            return this;
+        }
+
+        public Builder<R> audit(AuditTrail audit) {
+            this.audit = Objects.requireNonNull(audit, "audit");
+            return this;
+        }
+
+        /** Told of each rotation ({@link PoolListener#onCredentialRotation}). */
+        public Builder<R> listener(PoolListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** Runs the credential watch; default: one daemon thread shared by every pool. */
+        public Builder<R> scheduler(ScheduledExecutorService scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        public CredentialedProvider<R> build() {
+            if (credentials == null) {
+                credentials = CredentialSettings.from(settings, source.name(), Map.of(source.name(), source));
+            }
+            return new CredentialedProvider<>(this);
+        }
+    }
+
+    /** The daemon thread that re-reads credentials, shared by every pool that was given no scheduler. */
+    private static final class WatchThread {
+        static final ScheduledExecutorService SCHEDULER = newScheduler();
+
+        private static ScheduledExecutorService newScheduler() {
+            ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "nebula-credential-watch");
+                t.setDaemon(true);
+                return t;
+            });
+            s.setRemoveOnCancelPolicy(true);
+            return s;
+        }
+    }
+}
