@@ -1,5 +1,8 @@
 package io.nebula.resource.provider.testing;
 
+import io.nebula.resource.AcquisitionTimeoutException;
+import io.nebula.resource.CircuitOpenException;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -41,6 +44,28 @@ public record Attempt<T>(T value, Throwable error, Duration took) {
             chain.add(t);
         }
         return chain;
+    }
+
+    /** The errors that wrap {@code cause} in {@link #errorChain()}, outermost first: none when it is the error itself. */
+    public List<Throwable> errorsAround(Throwable cause) {
+        List<Throwable> chain = errorChain();
+        int at = chain.indexOf(cause);
+        if (at < 0) {
+            throw new IllegalArgumentException(cause + " is not in the chain " + chain);
+        }
+        return chain.subList(0, at);
+    }
+
+    /**
+     * Whether {@code error} is Nebula's word that the backend of {@code resource} is not there: an acquisition
+     * refused because the backend is unavailable or quarantined, or because the resource's circuit is open.
+     */
+    public static boolean isBackendRefusal(Throwable error, String resource) {
+        if (error instanceof AcquisitionTimeoutException e) {
+            return resource.equals(e.resource()) && (e.reason() == AcquisitionTimeoutException.Reason.BACKEND_UNAVAILABLE
+                    || e.reason() == AcquisitionTimeoutException.Reason.QUARANTINED);
+        }
+        return error instanceof CircuitOpenException e && resource.equals(e.resource());
     }
 
     /** The outermost error in {@link #errorChain()} that is a {@code type}. */
