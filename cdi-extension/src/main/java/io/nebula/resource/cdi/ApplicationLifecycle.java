@@ -1,5 +1,6 @@
 package io.nebula.resource.cdi;
 
+import io.nebula.resource.cdi.telemetry.TelemetryBackends;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Dependent;
@@ -8,7 +9,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.BeanManager;
 
 /**
- * Starts the eager resources when the application has started, and closes every resource when it is
+ * Finds the telemetry backends (OpenTelemetry, MicroProfile Metrics: beans, so only now) and starts the
+ * eager resources when the application has started, and closes every resource when it is
  * about to stop, while the application's beans (observers of the resource events) are still there.
  * A bean rather than extension observers, because only container lifecycle events are portably
  * delivered to extensions.
@@ -19,6 +21,7 @@ class ApplicationLifecycle {
     void started(@Observes @Initialized(ApplicationScoped.class) Object event, BeanManager beanManager) {
         ResourceRuntime runtime = beanManager.getExtension(NebulaExtension.class).runtime();
         if (runtime != null) {
+            runtime.useTelemetry(TelemetryBackends.resolve(beanManager));
             runtime.startEager();
         }
     }

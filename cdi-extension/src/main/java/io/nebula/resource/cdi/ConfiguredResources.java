@@ -2,6 +2,8 @@ package io.nebula.resource.cdi;
 
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.cdi.health.HealthPolicy;
+import io.nebula.resource.cdi.resilience.ResiliencePolicy;
 import io.nebula.resource.core.PoolConfig;
 import org.eclipse.microprofile.config.Config;
 
@@ -33,9 +35,10 @@ import static io.nebula.resource.ResourceSettings.PREFIX;
  */
 final class ConfiguredResources {
 
-    private static final Set<String> KNOWN_KEYS = Stream.concat(PoolConfig.KEYS.stream(), Stream.of(
+    private static final Set<String> KNOWN_KEYS = Stream.of(PoolConfig.KEYS.stream(), Stream.of(
                     ResourceDeclaration.KIND, ResourceDeclaration.SCOPE, ResourceDeclaration.DEPENDS_ON,
-                    ResourceDeclaration.START, ResourceDeclaration.HEALTH_INTERVAL, ResourceDeclaration.HEALTH_DEPTH))
+                    ResourceDeclaration.START), HealthPolicy.KEYS.stream(), ResiliencePolicy.KEYS.stream())
+            .flatMap(s -> s)
             .collect(Collectors.toUnmodifiableSet());
 
     private ConfiguredResources() {

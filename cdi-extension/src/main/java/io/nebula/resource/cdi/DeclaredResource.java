@@ -12,6 +12,7 @@ import io.nebula.resource.core.ResourcePool;
 import io.nebula.resource.spi.ResourceProvider;
 import io.nebula.resource.spi.Topology;
 
+import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -102,12 +103,13 @@ final class DeclaredResource<R> implements ManagedResource<R> {
      * its shared instance; any other comes from the lease bound to the current scopes.
      */
     Object instance(Class<?> view, ScopeChain chain) {
+        ResourceContext context = chain.context();
         if (sharesOneInstance()) {
-            try (Lease<R> lease = acquire(null, chain.context())) {
-                return deliver(lease.get(), view);
+            try (Lease<R> lease = acquire(null, context)) {
+                return deliver(lease.get(), view, context);
             }
         }
-        return deliver(boundLease(chain).get(), view);
+        return deliver(boundLease(chain).get(), view, context);
     }
 
     /** Whether injection points get the one shared instance itself rather than a proxy to a scoped lease. */
@@ -132,8 +134,16 @@ final class DeclaredResource<R> implements ManagedResource<R> {
         return Views.viewFor(provider, requested);
     }
 
-    Object deliver(R instance, Class<?> view) {
-        return view == provider.type() ? instance : provider.view(instance, view);
+    /**
+     * The instance seen as {@code view}. Seen as a {@code javax.sql.DataSource} (an Agroal pool), it is the woven
+     * data source of the pool it came from, whose {@code getConnection()} passes through that pool's chain.
+     */
+    Object deliver(R instance, Class<?> view, ResourceContext context) {
+        Object delivered = view == provider.type() ? instance : provider.view(instance, view);
+        if (view == DataSource.class && delivered instanceof DataSource raw && poolFor(context) instanceof WovenPool<R> woven) {
+            return woven.dataSource(raw, Weaving.contextOf(runtime.scopes()));
+        }
+        return delivered;
     }
 
     /** Starts the shared pool (and, first, the resources this one depends on). */
@@ -188,10 +198,9 @@ final class DeclaredResource<R> implements ManagedResource<R> {
     private ResourcePool<R> newPool(String key, String tenant) {
         runtime.startDependenciesOf(name());
         PoolEvents events = runtime.poolEvents(name(), key);
-        ResourcePool<R> pool = ResourcePool.builder(provider, declaration.settings())
+        ResourcePool<R> pool = runtime.weaving().weave(declaration, ResourcePool.builder(provider, declaration.settings())
                 .config(declaration.pool())
-                .listener(events)
-                .build();
+                .listener(events), tenant, this::health, events);
         events.source(pool);
         try {
             pool.start();

@@ -4,6 +4,9 @@ import io.nebula.resource.Action;
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ConfigurationInvalidException;
 import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.cdi.health.HealthApi;
+import io.nebula.resource.cdi.health.HealthCheckBeans;
+import io.nebula.resource.cdi.telemetry.TelemetryBackends;
 import io.nebula.resource.core.DependencyGraph;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
@@ -36,7 +39,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *       (kinds, keys, pool settings, scopes, dependencies and their cycles, each injection point and
  *       action against the declared resources) and reports every problem at once, as one
  *       {@link ConfigurationInvalidException} listing each with its key. When all is well it adds the
- *       contexts of the four workflow scopes and the synthetic beans ({@link ResourceBeans}).</li>
+ *       contexts of the four workflow scopes and the synthetic beans ({@link ResourceBeans}), and, when
+ *       MicroProfile Health is present, a readiness and a liveness check per resource.</li>
+ *   <li>Every pool is woven with fault tolerance, health checks and telemetry ({@link Weaving}); the
+ *       telemetry backends (OpenTelemetry, MicroProfile Metrics) are found once the application started.</li>
  *   <li>At application start the eager resources start, dependencies first; when the application
  *       stops, every resource drains and closes, dependents first.</li>
  * </ol>
@@ -54,6 +60,9 @@ public class NebulaExtension implements Extension {
     void addLibraryBeans(@Observes BeforeBeanDiscovery bbd, BeanManager beanManager) {
         bbd.addAnnotatedType(beanManager.createAnnotatedType(ActionInterceptor.class), ActionInterceptor.class.getName());
         bbd.addAnnotatedType(beanManager.createAnnotatedType(ApplicationLifecycle.class), ApplicationLifecycle.class.getName());
+        for (Class<?> holder : TelemetryBackends.beanClasses()) {
+            bbd.addAnnotatedType(beanManager.createAnnotatedType(holder), holder.getName());
+        }
     }
 
     <T> void recordActions(@Observes @WithAnnotations(Action.class) ProcessAnnotatedType<T> pat) {
@@ -112,6 +121,9 @@ public class NebulaExtension implements Extension {
         }
         abd.addContext(new LeaseContext(rt));
         ResourceBeans.register(abd, rt, injectionPoints);
+        if (HealthApi.AVAILABLE) {
+            HealthCheckBeans.register(abd, rt.names(), rt::report);
+        }
         runtime = rt;
     }
 

@@ -11,7 +11,7 @@ import io.nebula.resource.event.ResourceLifecycleEvent;
 
 import java.time.Duration;
 
-/** Turns what one pool's engine reports into CDI events: lifecycle, failed acquisitions, leaks and health. */
+/** Turns what one pool reports into CDI events: lifecycle, failed acquisitions (from its chain), leaks and health. */
 final class PoolEvents implements PoolListener {
 
     private final String resource;
@@ -44,9 +44,16 @@ final class PoolEvents implements PoolListener {
         health.stateChanged(resource, pool, to, lastError).forEach(events::fire);
     }
 
-    @Override
-    public void onAcquireFailure(String poolName, ResourceContext ctx, ResourceException error, long waitNanos) {
-        events.fire(new AcquisitionFailedEvent(resource, ctx == null ? ResourceContext.GLOBAL : ctx, error));
+    /**
+     * An acquisition failed, after its retries: fired from the acquisition chain rather than the pool's
+     * {@code onAcquireFailure}, so there is one event per failed acquisition (not one per attempt), and a
+     * refusal the pool never saw (circuit open, quarantine) has one too. A driver's own error from a data
+     * source's {@code getConnection()} is not a {@link ResourceException} and has none.
+     */
+    void acquisitionFailed(ResourceContext ctx, Throwable error) {
+        if (error instanceof ResourceException e) {
+            events.fire(new AcquisitionFailedEvent(resource, ctx == null ? ResourceContext.GLOBAL : ctx, e));
+        }
     }
 
     @Override

@@ -4,6 +4,8 @@ import io.nebula.resource.ConfigProblem;
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ResourceScope;
 import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.cdi.health.HealthPolicy;
+import io.nebula.resource.cdi.resilience.ResiliencePolicy;
 import io.nebula.resource.core.PoolConfig;
 import io.nebula.resource.core.WarmUp;
 import io.nebula.resource.spi.ResourceProvider;
@@ -21,18 +23,19 @@ import java.util.Optional;
  *   <li>{@code depends-on}: comma-separated names of declared resources;</li>
  *   <li>{@code start}: {@code lazy} (default; on first use) or {@code eager} (at application start);
  *       {@code pool.warmup=eager} implies {@code eager} unless {@code start} says otherwise;</li>
- *   <li>{@code health.interval} (a duration) and {@code health.depth} ({@code shallow} or {@code deep}).</li>
+ *   <li>{@code health.*}: see {@link HealthPolicy};</li>
+ *   <li>{@code retry.*}, {@code circuit-breaker.*}, {@code timeout}, {@code bulkhead.*}: see {@link ResiliencePolicy}.</li>
  * </ul>
  */
 record ResourceDeclaration(ResourceSettings settings, ResourceProvider<?> provider, PoolConfig pool,
-                           ResourceScope scope, List<String> dependsOn, boolean eager) {
+                           ResourceScope scope, List<String> dependsOn, boolean eager,
+                           ResiliencePolicy resilience, HealthPolicy health) {
 
     static final String KIND = "kind";
     static final String SCOPE = "scope";
     static final String DEPENDS_ON = "depends-on";
     static final String START = "start";
-    static final String HEALTH_INTERVAL = "health.interval";
-    static final String HEALTH_DEPTH = "health.depth";
+    static final String HEALTH_INTERVAL = HealthPolicy.INTERVAL;
 
     String name() {
         return settings.name();
@@ -80,12 +83,8 @@ record ResourceDeclaration(ResourceSettings settings, ResourceProvider<?> provid
             }
         }
 
-        found.read(() -> settings.duration(HEALTH_INTERVAL, null));
-        settings.string(HEALTH_DEPTH).ifPresent(depth -> {
-            if (!depth.equalsIgnoreCase("shallow") && !depth.equalsIgnoreCase("deep")) {
-                found.add(settings.keyOf(HEALTH_DEPTH), "must be one of shallow, deep, was '" + depth + "'");
-            }
-        });
+        Optional<HealthPolicy> health = HealthPolicy.parse(settings, found);
+        Optional<ResiliencePolicy> resilience = ResiliencePolicy.parse(settings, found);
 
         found.addAll(PoolConfig.problems(settings));
         if (provider != null) {
@@ -98,7 +97,8 @@ record ResourceDeclaration(ResourceSettings settings, ResourceProvider<?> provid
         }
         PoolConfig pool = PoolConfig.from(settings);
         boolean eager = startEager != null ? startEager : pool.warmup() == WarmUp.EAGER;
-        return Optional.of(new ResourceDeclaration(settings, provider, pool, scope, dependsOn, eager));
+        return Optional.of(new ResourceDeclaration(settings, provider, pool, scope, dependsOn, eager,
+                resilience.orElseThrow(), health.orElseThrow()));
     }
 
     private static List<ConfigProblem> providerProblems(ResourceProvider<?> provider, ResourceSettings settings) {

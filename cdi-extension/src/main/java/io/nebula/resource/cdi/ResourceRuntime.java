@@ -4,7 +4,12 @@ import io.nebula.resource.ConfigProblem;
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ConfigurationInvalidException;
 import io.nebula.resource.HealthStatus;
+import io.nebula.resource.PoolSnapshot;
 import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.cdi.health.HealthReport;
+import io.nebula.resource.cdi.resilience.CircuitState;
+import io.nebula.resource.cdi.telemetry.Redactor;
+import io.nebula.resource.cdi.telemetry.Telemetry;
 import io.nebula.resource.core.DependencyGraph;
 
 import java.util.ArrayList;
@@ -44,6 +49,7 @@ final class ResourceRuntime {
     private final EventSink events;
     private final HealthTracker health;
     private final NebulaResources api = new NebulaResources(this);
+    private final Weaving weaving = new Weaving();
     private volatile DependencyGraph graph;
 
     ResourceRuntime(ProviderCatalog providers, Collection<ResourceDeclaration> declared, DependencyGraph graph, EventSink events) {
@@ -88,6 +94,71 @@ final class ResourceRuntime {
 
     HealthStatus health(String name) {
         return health.health(name);
+    }
+
+    /** Fault tolerance, health and telemetry around every pool. */
+    Weaving weaving() {
+        return weaving;
+    }
+
+    /** Reports every resource through the application's telemetry backends from now on. */
+    void useTelemetry(Telemetry telemetry) {
+        weaving.use(telemetry);
+    }
+
+    /** What the health checks of {@code name} report, over all its pools; no secret in it. */
+    HealthReport report(String name) {
+        DeclaredResource<?> r = resource(name);
+        Redactor redactor = Redactor.of(r.declaration().settings());
+        List<WovenPool<?>> live = weaving.poolsOf(name);
+        PoolSnapshot pool = r.pool();
+        String circuit = r.declaration().resilience().circuitBreaker() ? "closed" : "off";
+        boolean quarantined = false;
+        boolean stalled = false;
+        Throwable lastError = null;
+        if (!live.isEmpty()) {
+            int size = 0, active = 0, idle = 0, pending = 0, min = 0, max = 0;
+            long stallNanos = r.declaration().health().interval().toNanos() * 3;
+            for (WovenPool<?> p : live) {
+                PoolSnapshot s = p.snapshot();
+                size += s.size();
+                active += s.active();
+                idle += s.idle();
+                pending += s.pending();
+                min += s.minSize();
+                max += s.maxSize();
+                PoolWeave w = p.weave();
+                quarantined |= w.quarantine().active();
+                stalled |= w.checksScheduled() && p.state().acceptsAcquisitions() && w.sinceLastCheck() > stallNanos;
+                CircuitState c = w.guard().circuit();
+                if (c != null && worse(c.describe(), circuit)) {
+                    circuit = c.describe();
+                }
+                if (lastError == null) {
+                    lastError = p.lastError().orElse(c == null ? null : c.lastError());
+                }
+            }
+            pool = new PoolSnapshot(size, active, idle, pending, min, max);
+        }
+        HealthStatus status = health(name);
+        HealthStatus shown = status.with(status.status(), redactor.redact(status.message().orElse(null)));
+        Object down = status.details().get("downDependencies");
+        List<String> downDependencies = down instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
+        return new HealthReport(name, r.kind(), r.state(), shown, pool, circuit, redactor.describe(lastError),
+                quarantined, downDependencies, stalled);
+    }
+
+    private static boolean worse(String circuit, String than) {
+        return order(circuit) > order(than);
+    }
+
+    private static int order(String circuit) {
+        return switch (circuit) {
+            case "open" -> 3;
+            case "half-open" -> 2;
+            case "closed" -> 1;
+            default -> 0;
+        };
     }
 
     PoolEvents poolEvents(String resource, String pool) {
@@ -214,6 +285,7 @@ final class ResourceRuntime {
                 r.close();
             }
         }
+        weaving.close();
         events.close();
     }
 

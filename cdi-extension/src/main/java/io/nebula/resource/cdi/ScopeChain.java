@@ -62,6 +62,9 @@ record ScopeChain(ActiveScope global, ActiveScope tenant, ActiveScope workflow, 
     }
 
     ResourceContext context() {
+        if (tenant == null && workflow == null && execution == null && action == null) {
+            return ResourceContext.GLOBAL; // outside every workflow scope: the common case of a JDBC call, no allocation
+        }
         return new ResourceContext(name(tenant), name(workflow), name(execution), name(action));
     }
 

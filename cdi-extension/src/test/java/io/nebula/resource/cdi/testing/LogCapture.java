@@ -17,6 +17,7 @@ public final class LogCapture extends Handler implements AutoCloseable {
     private final Logger logger;
     private final Level previous;
     private final List<String> messages = new CopyOnWriteArrayList<>();
+    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
     private final SimpleFormatter formatter = new SimpleFormatter();
 
     private LogCapture(String loggerName) {
@@ -32,13 +33,25 @@ public final class LogCapture extends Handler implements AutoCloseable {
         return new LogCapture("io.nebula.resource.cdi");
     }
 
+    /** Captures every logger: {@code ""} is the root. */
+    public static LogCapture of(String loggerName) {
+        return new LogCapture(loggerName);
+    }
+
+    /** The records themselves, with their parameters (the structured fields of the weaving's records). */
+    public List<LogRecord> records() {
+        return List.copyOf(records);
+    }
+
     public List<String> messages() {
         return List.copyOf(messages);
     }
 
     @Override
     public void publish(LogRecord record) {
-        messages.add(formatter.formatMessage(record));
+        messages.add(formatter.formatMessage(record)
+                + (record.getThrown() == null ? "" : " | " + record.getThrown()));
+        records.add(record);
     }
 
     @Override

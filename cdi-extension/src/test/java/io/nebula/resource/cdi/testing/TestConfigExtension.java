@@ -15,7 +15,7 @@ import java.util.Map;
  * Gives each test a MicroProfile Config of its own, built from its {@link TestConfig} with SmallRye
  * Config's default sources and interceptors (profiles, expressions), registered for the thread's class
  * loader before the container starts and released after it stopped, so no test sees another's resources.
- * Also resets the {@link TestBackend}.
+ * Also resets the {@link TestBackend} and the {@link FlakyBackend}.
  */
 public final class TestConfigExtension implements BeforeEachCallback, AfterEachCallback {
 
@@ -24,6 +24,7 @@ public final class TestConfigExtension implements BeforeEachCallback, AfterEachC
     @Override
     public void beforeEach(ExtensionContext context) {
         TestBackend.reset();
+        FlakyBackend.reset();
         Map<String, String> properties = new LinkedHashMap<>();
         TestConfig onClass = context.getRequiredTestClass().getAnnotation(TestConfig.class);
         TestConfig onMethod = context.getRequiredTestMethod().getAnnotation(TestConfig.class);

@@ -1,0 +1,185 @@
+package io.nebula.resource.cdi;
+
+import io.nebula.resource.HealthStatus;
+import io.nebula.resource.InstanceState;
+import io.nebula.resource.ResourceContext;
+import io.nebula.resource.ResourceException;
+import io.nebula.resource.ResourceState;
+import io.nebula.resource.cdi.health.Quarantine;
+import io.nebula.resource.cdi.resilience.ResourceGuard;
+import io.nebula.resource.cdi.telemetry.PoolLog;
+import io.nebula.resource.cdi.telemetry.PoolTelemetry;
+import io.nebula.resource.cdi.telemetry.PoolView;
+import io.nebula.resource.cdi.telemetry.Telemetry;
+import io.nebula.resource.core.EvictionReason;
+import io.nebula.resource.core.PoolListener;
+
+import java.util.concurrent.Future;
+
+/**
+ * What is woven around one pool (a resource's shared pool, or one tenant's): its guard (circuit breaker,
+ * retry, timeout, bulkhead), its quarantine, its telemetry and its structured log. The layers of
+ * {@link AcquisitionChain} read from here. The telemetry is swapped in once the application's backends are
+ * known (they are CDI beans, found only after deployment), so a pool started earlier is reported too.
+ */
+final class PoolWeave {
+
+    private final PoolView view;
+    private final ResourceGuard guard;
+    private final Quarantine quarantine;
+    private final PoolLog log;
+    private final java.util.function.BiConsumer<ResourceContext, Throwable> failed;
+    private volatile PoolTelemetry telemetry = PoolTelemetry.NONE;
+    private volatile Future<?> checks;
+    private volatile long lastCheck = System.nanoTime();
+
+    /** @param failed told of each failed acquisition, after its retries (the CDI event) */
+    PoolWeave(PoolView view, ResourceGuard guard, Quarantine quarantine, PoolLog log,
+              java.util.function.BiConsumer<ResourceContext, Throwable> failed) {
+        this.view = view;
+        this.failed = failed;
+        this.guard = guard;
+        this.quarantine = quarantine;
+        this.log = log;
+    }
+
+    PoolView view() {
+        return view;
+    }
+
+    ResourceGuard guard() {
+        return guard;
+    }
+
+    Quarantine quarantine() {
+        return quarantine;
+    }
+
+    PoolLog log() {
+        return log;
+    }
+
+    PoolTelemetry telemetry() {
+        return telemetry;
+    }
+
+    /** An acquisition failed, after its retries: its log record and its event. */
+    void failed(ResourceContext ctx, long nanos, Throwable error) {
+        log.acquisitionFailed(ctx, nanos, error);
+        failed.accept(ctx, error);
+    }
+
+    /** Reports this pool through {@code backends} from now on. */
+    void use(Telemetry backends) {
+        PoolTelemetry previous = telemetry;
+        telemetry = backends.forPool(view);
+        previous.close();
+    }
+
+    void scheduled(Future<?> checks) {
+        this.checks = checks;
+    }
+
+    void checked() {
+        lastCheck = System.nanoTime();
+    }
+
+    /** Nanoseconds since the last health check ran (or since the pool started). */
+    long sinceLastCheck() {
+        return System.nanoTime() - lastCheck;
+    }
+
+    boolean checksScheduled() {
+        return checks != null;
+    }
+
+    void close() {
+        Future<?> f = checks;
+        if (f != null) {
+            f.cancel(false);
+        }
+        telemetry.close();
+        telemetry = PoolTelemetry.NONE;
+    }
+
+    /** The engine's reports, to the log and to whichever telemetry is in use now. */
+    PoolListener listener() {
+        return new PoolListener() {
+            @Override
+            public void onStateChange(String pool, ResourceState from, ResourceState to) {
+                log.onStateChange(pool, from, to);
+            }
+
+            @Override
+            public void onRelease(String pool, ResourceContext ctx, long heldNanos, boolean invalidated) {
+                if (invalidated) {
+                    log.onRelease(pool, ctx, heldNanos, true);
+                    PoolListener t = telemetry.listener();
+                    if (t != null) {
+                        t.onRelease(pool, ctx, heldNanos, true);
+                    }
+                }
+            }
+
+            @Override
+            public void onLeak(String pool, ResourceContext ctx, long heldNanos, Throwable acquiredAt) {
+                log.onLeak(pool, ctx, heldNanos, acquiredAt);
+                PoolListener t = telemetry.listener();
+                if (t != null) {
+                    t.onLeak(pool, ctx, heldNanos, acquiredAt);
+                }
+            }
+
+            @Override
+            public void onLeakReturned(String pool, ResourceContext ctx, long heldNanos) {
+                log.onLeakReturned(pool, ctx, heldNanos);
+            }
+
+            @Override
+            public void onCreate(String pool, long createNanos) {
+                PoolListener t = telemetry.listener();
+                if (t != null) {
+                    t.onCreate(pool, createNanos);
+                }
+            }
+
+            @Override
+            public void onCreationFailure(String pool, Throwable error) {
+                log.onCreationFailure(pool, error);
+                PoolListener t = telemetry.listener();
+                if (t != null) {
+                    t.onCreationFailure(pool, error);
+                }
+            }
+
+            @Override
+            public void onAcquireFailure(String pool, ResourceContext ctx, ResourceException error, long waitNanos) {
+                // counted and logged once per acquisition, retries included, by the chain
+            }
+
+            @Override
+            public void onInstanceState(String pool, InstanceState from, InstanceState to) {
+            }
+
+            @Override
+            public void onEviction(String pool, EvictionReason reason) {
+            }
+        };
+    }
+
+    /** A health check ran: its span, and the quarantine's count. */
+    HealthStatus observe(io.nebula.resource.spi.CheckDepth depth, java.util.function.Supplier<HealthStatus> check) {
+        PoolTelemetry t = telemetry;
+        Object span = t.startHealthCheck();
+        HealthStatus status;
+        try {
+            status = check.get();
+        } catch (RuntimeException e) {
+            status = HealthStatus.down(e);
+        }
+        t.endHealthCheck(span, status);
+        quarantine.checked(depth, status);
+        checked();
+        return status;
+    }
+}

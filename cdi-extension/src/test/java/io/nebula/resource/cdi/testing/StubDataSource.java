@@ -1,0 +1,95 @@
+package io.nebula.resource.cdi.testing;
+
+import javax.sql.DataSource;
+import java.io.PrintWriter;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+/** A pool of pretend connections, as an Agroal data source is one: the instance of a {@code test-datasource} resource. */
+public final class StubDataSource implements DataSource {
+
+    private final String resource;
+    private final AtomicInteger open = new AtomicInteger();
+
+    StubDataSource(String resource) {
+        this.resource = resource;
+    }
+
+    /** Connections handed out and not yet closed. */
+    public int open() {
+        return open.get();
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        switch (FlakyBackend.attempt(resource)) {
+            case DOWN -> throw new SQLException("Connection to " + resource + " refused", "08001");
+            case REFUSING -> throw new SQLException("password authentication failed for user \"app\"", "28P01");
+            default -> {
+            }
+        }
+        open.incrementAndGet();
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "close" -> {
+                        open.decrementAndGet();
+                        yield null;
+                    }
+                    case "isValid" -> true;
+                    case "toString" -> "Connection[" + resource + "]";
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "equals" -> proxy == args[0];
+                    default -> throw new SQLFeatureNotSupportedException(method.getName());
+                });
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        throw new SQLFeatureNotSupportedException("a resource is a pool for its configured user");
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return null;
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) {
+    }
+
+    @Override
+    public int getLoginTimeout() {
+        return 0;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        throw new SQLException("not a wrapper for " + iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) {
+        return iface.isInstance(this);
+    }
+
+    @Override
+    public String toString() {
+        return "StubDataSource[" + resource + "]";
+    }
+}
