@@ -3,6 +3,8 @@ package io.nebula.resource.provider.jdbc;
 import io.agroal.api.configuration.supplier.AgroalConnectionFactoryConfigurationSupplier;
 
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -35,6 +37,12 @@ public final class H2Provider extends JdbcProvider {
     @Override
     void selectSchema(AgroalConnectionFactoryConfigurationSupplier factory, String schema) {
         factory.initialSql("SET SCHEMA " + schema);
+    }
+
+    /** H2 keeps the schema as session state: back to the configured one, or PUBLIC. */
+    @Override
+    List<String> resetStatements(Optional<String> schema) {
+        return List.of("SET SCHEMA " + schema.orElse("PUBLIC"));
     }
 
     @Override

@@ -1,12 +1,11 @@
 package io.nebula.resource.provider.jdbc;
 
 import io.agroal.api.AgroalDataSource;
+import io.agroal.api.AgroalPoolInterceptor;
 import io.agroal.api.configuration.AgroalConnectionPoolConfiguration.ConnectionValidator;
 import io.agroal.api.configuration.supplier.AgroalConnectionFactoryConfigurationSupplier;
 import io.agroal.api.configuration.supplier.AgroalConnectionPoolConfigurationSupplier;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
-import io.agroal.api.security.NamePrincipal;
-import io.agroal.api.security.SimplePassword;
 import io.nebula.resource.ConfigProblem;
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ConfigurationInvalidException;
@@ -14,6 +13,7 @@ import io.nebula.resource.HealthStatus;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.Secret;
 import io.nebula.resource.spi.CheckDepth;
+import io.nebula.resource.spi.Credentials;
 import io.nebula.resource.spi.ResourceProvider;
 import io.nebula.resource.spi.Topology;
 
@@ -69,6 +69,14 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
     /** Makes new connections start in {@code schema}. */
     abstract void selectSchema(AgroalConnectionFactoryConfigurationSupplier factory, String schema);
 
+    /**
+     * The statements that bring a session back to how it started (schema, session settings), run on every
+     * connection given back when sessions are reset. None unless the kind knows its database's.
+     */
+    List<String> resetStatements(Optional<String> schema) {
+        return List.of();
+    }
+
     /** Beyond SQLState class 08: whether this database's error means the connection is gone. */
     boolean isBrokenConnection(SQLException error) {
         return false;
@@ -115,17 +123,32 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
         return problems.list();
     }
 
+    /** With the credentials written in the settings; the engine calls {@link #create(ResourceSettings, Credentials)}. */
     @Override
     public final AgroalDataSource create(ResourceSettings settings) throws SQLException {
+        return create(settings, Credentials.of(settings));
+    }
+
+    /**
+     * An Agroal pool whose connections ask {@code credentials} for the user and password as they open, so a
+     * rotated credential applies from the next connection on ({@link #renewCredentials} retires the others).
+     */
+    @Override
+    public final AgroalDataSource create(ResourceSettings settings, Credentials credentials) throws SQLException {
         JdbcSettings jdbc = JdbcSettings.read(settings, this);
         Class<?> driver = loadDriver().orElseThrow(() -> new DriverNotFoundException(settings.name(), missingDriver()));
+        JdbcLogin login = new JdbcLogin(settings.name(), credentials);
+        List<AgroalPoolInterceptor> own = new ArrayList<>();
+        own.add(login);
+        if (!jdbc.sessionReset().isEmpty()) {
+            own.add(new SessionReset(settings.name(), jdbc.sessionReset()));
+        }
         AgroalDataSourceConfigurationSupplier configuration = new AgroalDataSourceConfigurationSupplier()
                 .metricsEnabled(true) // a few counters; check() reads them to tell an exhausted pool from a dead database
                 .connectionPoolConfiguration(pool -> poolConfiguration(pool, jdbc)
-                        .connectionFactoryConfiguration(factory ->
-                                factoryConfiguration(factory, jdbc, driver, settings.secret(JdbcSettings.PASSWORD))));
+                        .connectionFactoryConfiguration(factory -> factoryConfiguration(factory, jdbc, driver, login)));
         PooledDataSource dataSource = new PooledDataSource(settings.name(), kind, jdbc,
-                AgroalDataSource.from(configuration, new PoolEventLog(settings.name(), jdbc.leakThreshold())));
+                AgroalDataSource.from(configuration, new PoolEventLog(settings.name(), jdbc.leakThreshold())), login, own);
         try (Connection first = dataSource.getConnection()) {
             // Opened now rather than at first use, so a wrong password or database fails the resource at
             // start-up, classified by isRetryable; the connection stays in the pool for the first caller.
@@ -152,7 +175,8 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
                 .connectionValidator(jdbc.validationQuery()
                         .map(query -> ConnectionValidator.sqlValidator(query, jdbc.validationTimeout()))
                         .orElseGet(() -> ConnectionValidator.defaultValidatorWithTimeout(jdbc.validationTimeoutSeconds())))
-                .exceptionSorter(this::isConnectionError)
+                // A broken connection is discarded; so is one whose session could not be reset (its state is unknown).
+                .exceptionSorter(e -> isConnectionError(e) || SessionReset.inProgress())
                 // Retries belong to the resource's retry.* policy, which knows what isRetryable says.
                 .establishmentRetryAttempts(0);
         if (jdbc.validationBypass().isZero()) {
@@ -164,13 +188,12 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
     }
 
     private AgroalConnectionFactoryConfigurationSupplier factoryConfiguration(
-            AgroalConnectionFactoryConfigurationSupplier factory, JdbcSettings jdbc, Class<?> driver,
-            Optional<Secret> password) {
+            AgroalConnectionFactoryConfigurationSupplier factory, JdbcSettings jdbc, Class<?> driver, JdbcLogin login) {
         factory.jdbcUrl(jdbc.url())
                 .connectionProviderClass(driver)
-                .loginTimeout(jdbc.loginTimeout());
-        jdbc.username().ifPresent(user -> factory.principal(new NamePrincipal(user)));
-        password.ifPresent(secret -> factory.credential(new SimplePassword(secret.reveal())));
+                .loginTimeout(jdbc.loginTimeout())
+                .addSecurityProvider(login)
+                .credential(login); // user and password are fetched from it at each connection
         jdbc.driverProperties().forEach(factory::jdbcProperty);
         jdbc.schema().ifPresent(schema -> selectSchema(factory, schema));
         return factory;
@@ -220,6 +243,19 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
                 .withDetail("available", metrics.availableCount())
                 .withDetail("awaiting", metrics.awaitingCount())
                 .withDetail("max-size", dataSource.settings().maxSize());
+    }
+
+    /**
+     * Rotates in place: Agroal opens new connections with the new credentials and flushes the old ones
+     * gracefully (idle ones at once, the others as they are given back), so no caller fails.
+     */
+    @Override
+    public final boolean renewCredentials(AgroalDataSource instance) {
+        if (instance instanceof PooledDataSource dataSource && !dataSource.isClosed()) {
+            dataSource.login().rotate();
+            return true;
+        }
+        return false;
     }
 
     /** A healthy pool can always be shared further; only a closed one cannot. */

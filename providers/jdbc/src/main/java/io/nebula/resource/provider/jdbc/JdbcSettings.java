@@ -4,14 +4,19 @@ import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ResourceSettings;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * The keys of one JDBC resource, read and checked once. Holds no secret: the password is read from
- * the {@link ResourceSettings} at the moment a pool is created.
+ * The keys of one JDBC resource, read and checked once. Holds no secret: the user name and password are
+ * asked of the resource's {@link io.nebula.resource.spi.Credentials} each time a connection is opened.
+ * {@code sessionReset} holds the statements run on every connection given back ({@code session.reset},
+ * on by default for a resource of scope {@code tenant}; {@code session.reset-sql} replaces the kind's own),
+ * empty when sessions are not reset.
  *
  * <p>Defaults follow HikariCP's where Agroal has none (Agroal waits forever for a connection and never
  * retires one by default; a resource here never waits forever).
@@ -31,7 +36,8 @@ record JdbcSettings(
         Duration maxLifetime,
         Duration loginTimeout,
         Duration validationTimeout,
-        Optional<String> validationQuery) {
+        Optional<String> validationQuery,
+        List<String> sessionReset) {
 
     static final String URL = "url";
     static final String USERNAME = "username";
@@ -49,6 +55,10 @@ record JdbcSettings(
     static final String KEEPALIVE_INTERVAL = "pool.keepalive-interval";
     static final String IDLE_TIMEOUT = "pool.idle-timeout";
     static final String MAX_LIFETIME = "pool.max-lifetime";
+    static final String SESSION_RESET = "session.reset";
+    static final String SESSION_RESET_SQL = "session.reset-sql";
+    /** The resource's scope, read here only to reset sessions by default for {@code scope=tenant}. */
+    static final String SCOPE = "scope";
 
     static final int DEFAULT_MIN_SIZE = 0;
     static final int DEFAULT_MAX_SIZE = 10;
@@ -133,10 +143,19 @@ record JdbcSettings(
                     + " seconds, was " + validationTimeout);
         }
 
+        boolean tenantScoped = settings.string(SCOPE).map(v -> v.equalsIgnoreCase("tenant")).orElse(false);
+        Boolean reset = problems.read(() -> settings.bool(SESSION_RESET, tenantScoped));
+        List<String> resetStatements = List.of();
+        if (Boolean.TRUE.equals(reset)) {
+            resetStatements = settings.string(SESSION_RESET_SQL)
+                    .map(sql -> Arrays.stream(sql.split(";")).map(String::trim).filter(st -> !st.isEmpty()).toList())
+                    .orElseGet(() -> kind.resetStatements(schema));
+        }
+
         problems.throwIfAny();
         return new JdbcSettings(url, settings.string(USERNAME), schema, Map.copyOf(driverProperties),
                 minSize, maxSize, acquireTimeout, leakThreshold, validationBypass, keepalive, idleTimeout,
-                maxLifetime, loginTimeout, validationTimeout, settings.string(VALIDATION_QUERY));
+                maxLifetime, loginTimeout, validationTimeout, settings.string(VALIDATION_QUERY), resetStatements);
     }
 
     /** The query of a deep check: the configured validation query, or {@code SELECT 1}. */

@@ -3,6 +3,9 @@ package io.nebula.resource.provider.jdbc;
 import io.agroal.api.configuration.supplier.AgroalConnectionFactoryConfigurationSupplier;
 
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -32,6 +35,18 @@ public final class MariadbProvider extends JdbcProvider {
     @Override
     void selectSchema(AgroalConnectionFactoryConfigurationSupplier factory, String schema) {
         factory.initialSql("USE `" + schema + "`");
+    }
+
+    /**
+     * MariaDB has no statement that resets a whole session: the role, and the database when one is configured.
+     * Add what the application changes (user variables, {@code SET SESSION ...}) with {@code session.reset-sql}.
+     */
+    @Override
+    List<String> resetStatements(Optional<String> schema) {
+        List<String> statements = new ArrayList<>();
+        schema.ifPresent(s -> statements.add("USE `" + s + "`"));
+        statements.add("SET ROLE NONE");
+        return statements;
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.agroal.api.AgroalDataSource;
 import io.agroal.api.AgroalDataSourceMetrics;
 import io.agroal.api.AgroalPoolInterceptor;
 import io.agroal.api.configuration.AgroalDataSourceConfiguration;
+import io.nebula.resource.spi.CredentialUnavailableException;
 
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -11,6 +12,8 @@ import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientConnectionException;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.logging.Logger;
@@ -35,13 +38,25 @@ final class PooledDataSource implements AgroalDataSource {
     private final String kind;
     private final transient JdbcSettings settings;
     private final transient AgroalDataSource agroal;
+    private final transient JdbcLogin login;
+    /** The interceptors the provider installs (login tracking, session reset); a user's come on top, never instead. */
+    private final transient List<AgroalPoolInterceptor> own;
     private volatile boolean closed;
 
-    PooledDataSource(String resource, String kind, JdbcSettings settings, AgroalDataSource agroal) {
+    PooledDataSource(String resource, String kind, JdbcSettings settings, AgroalDataSource agroal, JdbcLogin login,
+                     List<AgroalPoolInterceptor> own) {
         this.resource = resource;
         this.kind = kind;
         this.settings = settings;
         this.agroal = agroal;
+        this.login = login;
+        this.own = List.copyOf(own);
+        login.pool(agroal);
+        agroal.setPoolInterceptors(this.own);
+    }
+
+    JdbcLogin login() {
+        return login;
     }
 
     String resource() {
@@ -68,6 +83,8 @@ final class PooledDataSource implements AgroalDataSource {
             return agroal.getConnection();
         } catch (SQLException e) {
             throw explained(e);
+        } catch (CredentialUnavailableException e) {
+            throw loginUnavailable(resource, e);
         }
     }
 
@@ -77,7 +94,18 @@ final class PooledDataSource implements AgroalDataSource {
             return agroal.getReadOnlyConnection();
         } catch (SQLException e) {
             throw explained(e);
+        } catch (CredentialUnavailableException e) {
+            throw loginUnavailable(resource, e);
         }
+    }
+
+    /**
+     * The credential source could not be read as a connection was opened: a JDBC caller expects an
+     * SQLException, and class 08 ("unable to establish") says the connection, not the statement, failed.
+     */
+    static SQLException loginUnavailable(String resource, CredentialUnavailableException e) {
+        return new SQLTransientConnectionException("JDBC resource '" + resource + "': could not open a connection: "
+                + e.getMessage(), "08001", e);
     }
 
     @Override
@@ -120,14 +148,22 @@ final class PooledDataSource implements AgroalDataSource {
         agroal.flush(mode);
     }
 
+    /** Adds the application's interceptors to the provider's own, which stay. */
     @Override
     public void setPoolInterceptors(Collection<? extends AgroalPoolInterceptor> interceptors) {
-        agroal.setPoolInterceptors(interceptors);
+        List<AgroalPoolInterceptor> all = new ArrayList<>(own);
+        if (interceptors != null) {
+            all.addAll(interceptors);
+        }
+        agroal.setPoolInterceptors(all);
     }
 
+    /** The application's interceptors, without the provider's own. */
     @Override
     public List<AgroalPoolInterceptor> getPoolInterceptors() {
-        return agroal.getPoolInterceptors();
+        List<AgroalPoolInterceptor> theirs = new ArrayList<>(agroal.getPoolInterceptors());
+        theirs.removeIf(i -> own.stream().anyMatch(o -> o == i));
+        return theirs;
     }
 
     @Override

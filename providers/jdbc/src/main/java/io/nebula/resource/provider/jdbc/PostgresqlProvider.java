@@ -3,6 +3,8 @@ package io.nebula.resource.provider.jdbc;
 import io.agroal.api.configuration.supplier.AgroalConnectionFactoryConfigurationSupplier;
 
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -29,6 +31,16 @@ public final class PostgresqlProvider extends JdbcProvider {
     @Override
     void selectSchema(AgroalConnectionFactoryConfigurationSupplier factory, String schema) {
         factory.jdbcProperty("currentSchema", schema);
+    }
+
+    /**
+     * {@code DISCARD ALL}: session settings (search_path back to the one the connection started with, the
+     * schema), role, temporary tables, advisory locks, listeners and prepared statements, as PgBouncer
+     * resets a server connection. The driver notices it and forgets its server-side statements.
+     */
+    @Override
+    List<String> resetStatements(Optional<String> schema) {
+        return List.of("DISCARD ALL");
     }
 
     @Override

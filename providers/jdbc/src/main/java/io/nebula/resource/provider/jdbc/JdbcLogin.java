@@ -1,0 +1,142 @@
+package io.nebula.resource.provider.jdbc;
+
+import io.agroal.api.AgroalDataSource;
+import io.agroal.api.AgroalPoolInterceptor;
+import io.agroal.api.security.AgroalSecurityProvider;
+import io.nebula.resource.Secret;
+import io.nebula.resource.spi.Credentials;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Properties;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static java.lang.System.Logger.Level.DEBUG;
+import static java.lang.System.Logger.Level.INFO;
+
+/**
+ * How the connections of one JDBC resource log in. Agroal asks this object for the user and password each
+ * time it opens a connection ({@link AgroalSecurityProvider}, with this object as the credential), and it asks
+ * the resource's {@link Credentials} in turn: a rotated password applies from the next connection on.
+ *
+ * <p>{@link #rotate} retires the connections opened with the old credential through Agroal's graceful flush:
+ * idle ones are closed at once, those in use when they come back, and no caller waits or fails. One race is
+ * left to close: a connection whose login was fetched just before the rotation but that joined the pool just
+ * after the flush. Each connection is therefore tagged with the rotation it logged in under (the fetch and
+ * {@link #onConnectionCreate} run on the same thread), and when one from an earlier rotation is seen in use,
+ * the pool is flushed gracefully once more.
+ */
+final class JdbcLogin implements AgroalSecurityProvider, AgroalPoolInterceptor {
+
+    private final String resource;
+    private final Credentials credentials;
+    private final ThreadLocal<Integer> loggingIn = new ThreadLocal<>();
+    private final Map<Connection, Integer> rotationOf = Collections.synchronizedMap(new WeakHashMap<>());
+    private final AtomicBoolean straggler = new AtomicBoolean();
+    private volatile int rotation;
+    private volatile AgroalDataSource pool;
+
+    JdbcLogin(String resource, Credentials credentials) {
+        this.resource = resource;
+        this.credentials = credentials;
+    }
+
+    /** The pool whose connections this logs in; set once it exists. */
+    void pool(AgroalDataSource pool) {
+        this.pool = pool;
+    }
+
+    int rotation() {
+        return rotation;
+    }
+
+    @Override
+    public Properties getSecurityProperties(Object securityObject) {
+        if (securityObject != this) {
+            return null;
+        }
+        int under = rotation; // read before fetching: a rotation during the fetch makes this login a straggler
+        Properties login = new Properties();
+        // both fetched now, at the source: this is what "just in time" means for a pool that opens connections over time
+        credentials.current(JdbcSettings.USERNAME).map(Secret::reveal).ifPresent(user -> login.setProperty("user", user));
+        credentials.current(JdbcSettings.PASSWORD).map(Secret::reveal).ifPresent(p -> login.setProperty("password", p));
+        loggingIn.set(under);
+        return login;
+    }
+
+    /** The credentials changed: new connections log in with the new ones, old ones retire as they come back. */
+    void rotate() {
+        rotation++;
+        AgroalDataSource p = pool;
+        if (p != null) {
+            p.flush(AgroalDataSource.FlushMode.GRACEFUL);
+        }
+        PoolEventLog.LOG.log(INFO, "NEBULA-2510 JDBC resource ''{0}'': credentials rotated; connections opened with"
+                + " the old ones are closed when idle or given back", resource);
+    }
+
+    @Override
+    public void onConnectionCreate(Connection connection) {
+        Integer loggedInUnder = loggingIn.get();
+        loggingIn.remove();
+        if (loggedInUnder == null) {
+            return;
+        }
+        rotationOf.put(raw(connection), loggedInUnder);
+        if (loggedInUnder != rotation) {
+            straggler.set(true); // not in the pool yet, so a flush now would miss it; flush when it is seen in use
+        }
+    }
+
+    @Override
+    public void onConnectionAcquire(Connection connection) {
+        flushIfStraggler(connection);
+    }
+
+    @Override
+    public void onConnectionReturn(Connection connection) {
+        flushIfStraggler(connection);
+    }
+
+    @Override
+    public void onConnectionDestroy(Connection connection) {
+        rotationOf.remove(raw(connection));
+    }
+
+    private void flushIfStraggler(Connection connection) {
+        if (!straggler.get()) {
+            return;
+        }
+        Integer loggedInUnder = rotationOf.get(raw(connection));
+        if (loggedInUnder != null && loggedInUnder != rotation && straggler.compareAndSet(true, false)) {
+            PoolEventLog.LOG.log(DEBUG, "NEBULA-2511 JDBC resource ''{0}'': a connection that logged in with the old"
+                    + " credentials joined the pool after the rotation; flushing gracefully once more", resource);
+            AgroalDataSource p = pool;
+            if (p != null) {
+                p.flush(AgroalDataSource.FlushMode.GRACEFUL);
+            }
+        }
+    }
+
+    /** The driver's connection behind Agroal's wrapper: the wrappers differ on every call, the connection does not. */
+    private static Connection raw(Connection connection) {
+        try {
+            return connection.unwrap(Connection.class);
+        } catch (SQLException | RuntimeException e) {
+            return connection;
+        }
+    }
+
+    @Override
+    public int getPriority() {
+        return 10;
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcLogin[" + resource + "]"; // never the credentials
+    }
+}
