@@ -29,9 +29,13 @@ import static java.lang.System.Logger.Level.WARNING;
  * {@code pool.max-size} concurrent leases ({@code BOUNDED}). With endpoints there is one shared
  * instance per endpoint and leases are spread over them by weighted round robin.
  *
- * <p>A lease is a counted reference to a {@link Holder}. Replacing an instance (max lifetime, a failed
- * keep-alive, an invalidated lease) retires its holder: new leases get a new instance, and the old
- * one is destroyed when its last lease comes back. The first acquirer to find no instance creates it;
+ * <p>A lease is a counted reference to a {@link Holder}. Replacing an instance (an invalidated lease;
+ * for a bounded instance also its max lifetime or a failed check) retires its holder: new leases get a
+ * new instance, and the old one is destroyed when its last lease comes back. A failed check never
+ * retires a resident instance: resident clients (an Agroal pool, a Lettuce or NATS connection) heal
+ * themselves when the backend returns, and applications hold them directly (an injected
+ * {@code DataSource}), so closing one would break its holders for good. The failed check reports DOWN
+ * and moves the resource to FAILED until a check passes again. The first acquirer to find no instance creates it;
  * the others wait on that creation rather than starting their own.
  */
 final class SharedResourcePool<R> extends AbstractPool<R> {
@@ -351,7 +355,9 @@ final class SharedResourcePool<R> extends AbstractPool<R> {
         boolean valid = status.status() != HealthStatus.Status.DOWN;
         listeners.onValidation(name, valid);
         if (!valid) {
-            retire(h, EvictionReason.INVALID);
+            if (bounded) {
+                retire(h, EvictionReason.INVALID);
+            }
             observed(status);
         }
     }
@@ -401,7 +407,7 @@ final class SharedResourcePool<R> extends AbstractPool<R> {
                 try {
                     h = checkQuietly(holder.instance, depth);
                     listeners.onValidation(name, h.status() != HealthStatus.Status.DOWN);
-                    if (h.status() == HealthStatus.Status.DOWN) {
+                    if (h.status() == HealthStatus.Status.DOWN && bounded) {
                         retire(holder, EvictionReason.INVALID);
                     }
                 } finally {

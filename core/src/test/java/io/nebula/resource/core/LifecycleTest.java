@@ -146,10 +146,10 @@ class LifecycleTest {
 
     @Test
     void aSharedResourceIsCheckedThroughItsInstance() {
-        FakeProvider resident = new FakeProvider(Topology.RESIDENT);
-        ResourcePool<Conn> pool = Pools.direct(resident, ticker).build();
+        FakeProvider bounded = new FakeProvider(Topology.BOUNDED);
+        ResourcePool<Conn> pool = Pools.direct(bounded, ticker).build();
         assertThat(pool.check(CheckDepth.DEEP).status()).isEqualTo(HealthStatus.Status.UP);
-        resident.created.iterator().next().broken = true;
+        bounded.created.iterator().next().broken = true;
         assertThat(pool.check(CheckDepth.DEEP).status()).isEqualTo(HealthStatus.Status.DOWN);
         assertThat(pool.state()).isEqualTo(FAILED);
         assertThat(pool.check(CheckDepth.DEEP).status()).as("a new instance replaced the broken one")

@@ -1,6 +1,9 @@
 package io.nebula.resource.core;
 
 import io.nebula.resource.AcquisitionTimeoutException;
+import io.nebula.resource.HealthStatus;
+import io.nebula.resource.ResourceState;
+import io.nebula.resource.spi.CheckDepth;
 import io.nebula.resource.Lease;
 import io.nebula.resource.LeaseClosedException;
 import io.nebula.resource.spi.Topology;
@@ -103,8 +106,8 @@ class SharedPoolTest {
     }
 
     @Test
-    void aResidentInstanceFailingKeepAliveIsReplaced() {
-        FakeProvider provider = new FakeProvider(Topology.RESIDENT);
+    void aBoundedInstanceFailingKeepAliveIsReplaced() {
+        FakeProvider provider = new FakeProvider(Topology.BOUNDED);
         ResourcePool<Conn> pool = Pools.direct(provider, ticker, "pool.keepalive-interval", "1m",
                 "pool.warmup", "eager").build();
         pool.start();
@@ -118,6 +121,31 @@ class SharedPoolTest {
             assertThat(l.get()).isNotSameAs(first);
         }
         assertThat(provider.creations).hasValue(2);
+        pool.close();
+    }
+
+    @Test
+    void aResidentInstanceFailingItsChecksIsKeptAndTheResourceRecoversWithIt() {
+        // an injected DataSource or Redis connection is held by the application: replacing it would
+        // leave the holders with a closed instance once the backend is back
+        FakeProvider provider = new FakeProvider(Topology.RESIDENT);
+        ResourcePool<Conn> pool = Pools.direct(provider, ticker, "pool.keepalive-interval", "1m",
+                "pool.warmup", "eager").build();
+        pool.start();
+        Conn first = provider.created.iterator().next();
+        first.broken = true;
+        ticker.advance(Duration.ofMinutes(2));
+        Pools.housekeep(pool);
+        assertThat(pool.check(CheckDepth.SHALLOW).status()).isEqualTo(HealthStatus.Status.DOWN);
+        assertThat(pool.state()).isEqualTo(ResourceState.FAILED);
+        assertThat(first.destroyed).isFalse();
+        first.broken = false; // the backend is back; the client reconnected by itself
+        assertThat(pool.check(CheckDepth.SHALLOW).status()).isEqualTo(HealthStatus.Status.UP);
+        assertThat(pool.state()).isEqualTo(ResourceState.READY);
+        try (Lease<Conn> l = pool.acquire(Duration.ZERO)) {
+            assertThat(l.get()).isSameAs(first);
+        }
+        assertThat(provider.creations).hasValue(1);
         pool.close();
     }
 
