@@ -48,15 +48,10 @@ import static org.awaitility.Awaitility.await;
  * once with the driver's refusal; once it is back, health is UP again and the same injected
  * {@code DataSource} serves, and the server never sees more sessions than {@code pool.max-size}.
  *
- * <p>Health is the provider's shallow check run through the resource's pool (it borrows a connection and
- * asks the driver whether it is valid), not the extension's scheduled check: {@code health.interval} is
- * left unset on purpose. A scheduled check that fails makes the engine retire the shared Agroal pool and
- * close it; the engine builds a new one once PostgreSQL is back, but the {@code DataSource} the application
- * was injected keeps the closed one, so every {@code getConnection()} fails with "JDBC resource 'orders-db'
- * is closed" for as long as the application runs (the engine's keep-alive, {@code pool.keepalive-interval},
- * 2 minutes by default, does the same during a longer outage). Set {@code health.interval=1s} here to see it;
- * once a failed check no longer replaces a resident instance that recovers by itself, the test should use
- * {@link ManagedResource#health()} with it. The server is always started again, even when the test fails.
+ * <p>The extension's scheduled checks run every second ({@code health.interval=1s}): a failed check
+ * must not replace the shared Agroal pool the application was injected (it would stay closed under its
+ * holder after PostgreSQL came back), so this also proves the same injected {@code DataSource} heals.
+ * The server is always started again, even when the test fails.
  */
 @Tag("restart")
 @NebulaWeldTest
@@ -67,7 +62,8 @@ import static org.awaitility.Awaitility.await;
         "nebula.resource.orders-db.pool.max-size=" + PostgresqlRestartTest.MAX_SIZE,
         "nebula.resource.orders-db.pool.acquire-timeout=30s",
         // every borrowed connection is validated, so a connection the restart killed is never handed out
-        "nebula.resource.orders-db.pool.validation-bypass=0"})
+        "nebula.resource.orders-db.pool.validation-bypass=0",
+        "nebula.resource.orders-db.health.interval=1s"})
 class PostgresqlRestartTest {
 
     static final int MAX_SIZE = 3;

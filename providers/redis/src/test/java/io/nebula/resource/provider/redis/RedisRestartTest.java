@@ -48,14 +48,9 @@ import static org.awaitility.Awaitility.await;
  * calls fail at once with the client's error; once it is back both serve again without a restart of the
  * application, and the server never sees more connections of a resource than it may have.
  *
- * <p>Health of {@code counters} is the extension's own ({@link ManagedResource#health()} and
- * {@link HealthChangedEvent}), with its scheduled checks on ({@code health.interval}). Health of
- * {@code cache} is the provider's shallow check (PING) on the injected connection, and {@code cache} has no
- * scheduled checks, on purpose: a scheduled check (or the engine's keep-alive, {@code pool.keepalive-interval},
- * 2 minutes by default) that fails while Redis is down makes the engine retire the shared connection and
- * close it, and the {@code RedisCommands} the application was injected then answers "Connection is closed"
- * for as long as the application runs, although Lettuce would have reconnected it. Set
- * {@code nebula.resource.cache.health.interval=1s} here to see it. The server is always started again, even
+ * <p>Both have the extension's scheduled checks on ({@code health.interval=1s}). A failed check must not
+ * replace the shared connection of {@code cache}: the {@code RedisCommands} the application was injected
+ * would then answer "Connection is closed" for good, although Lettuce reconnects it. The server is always started again, even
  * when the test fails.
  */
 @Tag("restart")
@@ -75,7 +70,8 @@ import static org.awaitility.Awaitility.await;
         "nebula.resource.counters.pool.validation-bypass=0",
         // the engine tries the server again at least every second while it is down
         "nebula.resource.counters.pool.backoff-max=1s",
-        "nebula.resource.counters.health.interval=1s"})
+        "nebula.resource.counters.health.interval=1s",
+        "nebula.resource.cache.health.interval=1s"})
 class RedisRestartTest {
 
     static final int MAX_SIZE = 2;
