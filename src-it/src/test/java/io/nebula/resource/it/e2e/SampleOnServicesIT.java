@@ -186,4 +186,45 @@ class SampleOnServicesIT {
             assertThat(queued.get(tenant)).as("messages of %s in %s", tenant, QUEUE).isEqualTo(3);
         }
     }
+
+    @Test
+    void healthHasAReadinessAndALivenessCheckPerResourceAllUp() throws Exception {
+        for (String path : List.of("/health", "/health/ready", "/health/live")) {
+            HttpResponse<String> response = Sample.get(path);
+            assertThat(response.statusCode()).as(path).isEqualTo(200);
+            JsonObject health = Sample.json(response.body());
+            assertThat(health.getString("status")).as(path).isEqualTo("UP");
+            Map<String, JsonObject> checks = new HashMap<>();
+            for (JsonObject check : health.getJsonArray("checks").getValuesAs(JsonObject.class)) {
+                checks.merge(check.getString("name"), check, (ready, live) -> ready);
+            }
+            for (String resource : RESOURCES) {
+                JsonObject check = checks.get("nebula-resource:" + resource);
+                assertThat(check).as("%s has a check of %s", path, resource).isNotNull();
+                assertThat(check.getString("status")).as("%s %s", path, resource).isEqualTo("UP");
+            }
+        }
+    }
+
+    @Test
+    void metricsCountTheAcquisitionsOfEachResourceForEachTenant() throws Exception {
+        HttpResponse<String> response = Sample.get("/metrics?scope=application");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        for (String tenant : tenants) {
+            for (String resource : List.of("orders-db", "cache", "payments-api", "ledger", "tenant-store", "payment-events")) {
+                assertThat(acquisitions(response.body(), resource, tenant)).as("acquisitions of %s by %s", resource, tenant)
+                        .isPositive();
+            }
+        }
+    }
+
+    /** The sum over outcomes of {@code nebula_resource_acquisitions_total} for a resource and tenant. */
+    private static long acquisitions(String metrics, String resource, String tenant) {
+        return Math.round(metrics.lines()
+                .filter(l -> l.startsWith("nebula_resource_acquisitions_total{"))
+                .filter(l -> l.contains("resource=\"" + resource + "\"") && l.contains("tenant=\"" + tenant + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum());
+    }
 }

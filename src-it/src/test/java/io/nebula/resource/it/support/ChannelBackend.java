@@ -43,6 +43,10 @@ public final class ChannelBackend {
         return destroyed.getOrDefault(resource, new AtomicInteger()).get();
     }
 
+    public static boolean isUp(String resource) {
+        return !down.contains(resource);
+    }
+
     static boolean isDown(String resource) {
         return down.contains(resource);
     }
