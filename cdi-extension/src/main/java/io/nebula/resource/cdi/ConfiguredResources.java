@@ -143,7 +143,9 @@ final class ConfiguredResources {
         } catch (RuntimeException e) {
             // e.g. an expression ${DB_PASSWORD} that cannot be expanded; the message names the key, not a value,
             // but for a secret key say nothing more than that it failed
-            problems.add(key, "could not be read" + (ResourceSettings.isSecretKey(key) ? "" : ": " + e.getMessage()));
+            String hint = String.valueOf(e.getMessage()).contains("value tenant")
+                    ? "; for the tenant placeholder write {tenant}: MicroProfile Config expands ${...} itself" : "";
+            problems.add(key, "could not be read" + (ResourceSettings.isSecretKey(key) ? "" : ": " + e.getMessage()) + hint);
             return Optional.empty();
         }
     }

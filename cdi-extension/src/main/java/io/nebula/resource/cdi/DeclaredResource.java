@@ -8,7 +8,13 @@ import io.nebula.resource.ResourceClosedException;
 import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceScope;
 import io.nebula.resource.ResourceState;
+import io.nebula.resource.core.PoolConfig;
 import io.nebula.resource.core.ResourcePool;
+import io.nebula.resource.core.audit.AuditTrail;
+import io.nebula.resource.core.credential.CredentialedProvider;
+import io.nebula.resource.core.tenant.TenantPools;
+import io.nebula.resource.core.tenant.TenantPoolsListener;
+import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.spi.ResourceProvider;
 import io.nebula.resource.spi.Topology;
 
@@ -23,8 +29,11 @@ import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.WARNING;
 
 /**
- * A resource declared in configuration or in code, with its pools: one shared pool, and for a resource
- * of scope {@code tenant}, one more per tenant, each created on first use from the same settings.
+ * A resource declared in configuration or in code, with its pools: one shared pool, or for a resource of
+ * scope {@code tenant}, one per tenant ({@link TenantPools}), each made on the tenant's first request from the
+ * resource's settings as a template, within the resource's tenant limits and quotas. A tenant-scoped resource
+ * has no shared pool: a request without a tenant is refused. Every pool's provider fetches its credentials just
+ * in time and rotates them ({@link CredentialedProvider}); every lease is audited.
  *
  * <p>Where a lease is bound (see {@link #binding}): a resource of scope {@code action}, {@code execution}
  * or {@code workflow} binds its lease to that scope, or to the nearest broader active one when it is not
@@ -41,7 +50,9 @@ final class DeclaredResource<R> implements ManagedResource<R> {
     private final ResourceRuntime runtime;
     private final String poolKey;
     private final ReentrantLock starting = new ReentrantLock();
-    private final Map<String, ResourcePool<R>> tenantPools = new ConcurrentHashMap<>();
+    private final Map<String, PoolEvents> tenantEvents = new ConcurrentHashMap<>();
+    private volatile TenantPools<R> tenants;
+    private volatile AuditTrail audit;
     private volatile ResourcePool<R> shared;
     private volatile boolean closed;
 
@@ -125,7 +136,10 @@ final class DeclaredResource<R> implements ManagedResource<R> {
     }
 
     Lease<R> acquire(Duration timeout, ResourceContext context) {
-        ResourcePool<R> pool = poolFor(context);
+        if (declaration.scope() == ResourceScope.TENANT) {
+            return tenants().acquire(context, timeout); // refuses a request without a tenant
+        }
+        ResourcePool<R> pool = sharedPool();
         return pool.acquire(timeout == null ? pool.config().acquireTimeout() : timeout, context);
     }
 
@@ -146,20 +160,20 @@ final class DeclaredResource<R> implements ManagedResource<R> {
         return delivered;
     }
 
-    /** Starts the shared pool (and, first, the resources this one depends on). */
+    /** Starts the shared pool, or a tenant-scoped resource's tenant pools (and, first, the resources this one depends on). */
     void start() {
-        sharedPool();
+        if (declaration.scope() == ResourceScope.TENANT) {
+            tenants();
+        } else {
+            sharedPool();
+        }
     }
 
+    /** The pool a lease for {@code context} came from: the tenant's for a tenant-scoped resource. */
     private ResourcePool<R> poolFor(ResourceContext context) {
         if (declaration.scope() == ResourceScope.TENANT) {
-            if (context.tenant() != null) {
-                return tenantPool(context.tenant());
-            }
-            if (LOG.isLoggable(DEBUG)) {
-                LOG.log(DEBUG, "NEBULA-1002 Resource ''{0}'' has scope ''tenant'' but no tenant is active on this thread; "
-                        + "using its shared pool", name());
-            }
+            TenantPools<R> t = tenants;
+            return t == null || context.tenant() == null ? null : t.pool(context.tenant()).orElse(null);
         }
         return sharedPool();
     }
@@ -173,7 +187,7 @@ final class DeclaredResource<R> implements ManagedResource<R> {
         try {
             checkOpen();
             if (shared == null) {
-                shared = newPool(poolKey, null);
+                shared = newPool(poolKey, null, declaration.settings(), declaration.pool());
             }
             return shared;
         } finally {
@@ -181,27 +195,65 @@ final class DeclaredResource<R> implements ManagedResource<R> {
         }
     }
 
-    private ResourcePool<R> tenantPool(String tenant) {
-        ResourcePool<R> pool = tenantPools.get(tenant);
-        if (pool != null) {
-            return pool;
+    /** The tenant pools, made on first use; each tenant's pool is made on the tenant's first request. */
+    private TenantPools<R> tenants() {
+        TenantPools<R> t = tenants;
+        if (t != null) {
+            return t;
         }
         starting.lock();
         try {
             checkOpen();
-            return tenantPools.computeIfAbsent(tenant, t -> newPool(poolKey + "tenant:" + t, t));
+            if (tenants == null) {
+                runtime.startDependenciesOf(name());
+                tenants = TenantPools.builder(runtime.tenancy().template(declaration), settings -> {
+                            String tenant = settings.string("tenant").orElseThrow();
+                            return newPool(poolKey + "tenant:" + tenant, tenant, settings, PoolConfig.from(settings));
+                        })
+                        .listener(audit())
+                        .listener(new TenantPoolsListener() {
+                            @Override
+                            public void onPoolClosing(String tenant, String reason) {
+                                PoolEvents events = tenantEvents.remove(tenant);
+                                if (events != null && !reason.equals("shutdown")) {
+                                    events.retiring();
+                                }
+                            }
+                        })
+                        .build();
+            }
+            return tenants;
         } finally {
             starting.unlock();
         }
     }
 
-    private ResourcePool<R> newPool(String key, String tenant) {
+    private AuditTrail audit() {
+        AuditTrail a = audit;
+        if (a == null) {
+            a = runtime.tenancy().auditTrail(name());
+            audit = a;
+        }
+        return a;
+    }
+
+    private ResourcePool<R> newPool(String key, String tenant, ResourceSettings settings, PoolConfig config) {
         runtime.startDependenciesOf(name());
         PoolEvents events = runtime.poolEvents(name(), key);
-        ResourcePool<R> pool = runtime.weaving().weave(declaration, ResourcePool.builder(provider, declaration.settings())
-                .config(declaration.pool())
-                .listener(events), tenant, this::health, events);
+        AuditTrail trail = audit();
+        events.audit(trail);
+        CredentialedProvider<R> credentialed = runtime.tenancy().credentialed(provider, settings, !poolKey.isEmpty(), trail);
+        ResourcePool<R> pool = runtime.weaving().weave(declaration, ResourcePool.builder(credentialed, settings)
+                .config(config)
+                .listener(events)
+                .listener(new AuditedLeases(trail)), tenant, this::health, events);
         events.source(pool);
+        if (pool instanceof WovenPool<R> woven) {
+            credentialed.listen(new RotationMetrics(woven.weave()));
+        }
+        if (tenant != null) {
+            tenantEvents.put(tenant, events);
+        }
         try {
             pool.start();
         } catch (RuntimeException e) {
@@ -227,10 +279,14 @@ final class DeclaredResource<R> implements ManagedResource<R> {
         } finally {
             starting.unlock();
         }
-        for (ResourcePool<R> pool : tenantPools.values()) {
-            closeQuietly(pool);
+        TenantPools<R> t = tenants;
+        if (t != null) {
+            try {
+                t.close();
+            } catch (RuntimeException e) {
+                LOG.log(WARNING, "NEBULA-1006 Closing the tenant pools of resource '" + name() + "' failed", e);
+            }
         }
-        tenantPools.clear();
         ResourcePool<R> pool = shared;
         if (pool != null) {
             closeQuietly(pool);
@@ -238,7 +294,7 @@ final class DeclaredResource<R> implements ManagedResource<R> {
     }
 
     boolean isStarted() {
-        return shared != null || !tenantPools.isEmpty();
+        return shared != null || tenants != null;
     }
 
     private void closeQuietly(ResourcePool<R> pool) {
@@ -271,6 +327,11 @@ final class DeclaredResource<R> implements ManagedResource<R> {
 
     @Override
     public ResourceState state() {
+        if (declaration.scope() == ResourceScope.TENANT) {
+            TenantPools<R> t = tenants;
+            return t == null ? (closed ? ResourceState.TERMINATED : ResourceState.CREATED)
+                    : t.isClosed() ? ResourceState.TERMINATED : ResourceState.READY;
+        }
         ResourcePool<R> pool = shared;
         return pool == null ? (closed ? ResourceState.TERMINATED : ResourceState.CREATED) : pool.state();
     }
@@ -282,6 +343,19 @@ final class DeclaredResource<R> implements ManagedResource<R> {
 
     @Override
     public PoolSnapshot pool() {
+        TenantPools<R> t = tenants;
+        if (t != null) { // every tenant's pool together
+            int size = 0, active = 0, idle = 0, pending = 0, min = 0, max = 0;
+            for (PoolSnapshot s : t.snapshots().values()) {
+                size += s.size();
+                active += s.active();
+                idle += s.idle();
+                pending += s.pending();
+                min += s.minSize();
+                max += s.maxSize();
+            }
+            return new PoolSnapshot(size, active, idle, pending, min, max);
+        }
         ResourcePool<R> pool = shared;
         return pool != null ? pool.snapshot()
                 : new PoolSnapshot(0, 0, 0, 0, declaration.pool().minSize(), declaration.pool().maxSize());

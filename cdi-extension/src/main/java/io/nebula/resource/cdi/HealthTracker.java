@@ -64,6 +64,31 @@ final class HealthTracker {
         }
     }
 
+    /**
+     * A pool of {@code resource} is gone for good without anything being wrong (an idle tenant's pool): it no
+     * longer counts in the resource's health. Returns the health changes this causes.
+     */
+    List<HealthChangedEvent> forget(String resource, String pool) {
+        lock.lock();
+        try {
+            Map<String, HealthStatus> ofResource = pools.get(resource);
+            if (ofResource == null || ofResource.remove(pool) == null) {
+                return List.of();
+            }
+            List<HealthChangedEvent> changes = new ArrayList<>();
+            cascade().forEach((name, now) -> {
+                HealthStatus before = published.getOrDefault(name, HealthStatus.up());
+                if (before.status() != now.status()) {
+                    changes.add(new HealthChangedEvent(name, before, now));
+                }
+                published.put(name, now);
+            });
+            return changes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     HealthStatus health(String resource) {
         lock.lock();
         try {

@@ -110,12 +110,16 @@ public class NebulaExtension implements Extension {
         DependencyGraph graph = ResourceDeclarations.graph(dependencies, problems);
         checkInjectionPoints(settings, declared, problems);
         checkActions(settings, problems);
+        EventSink events = new EventSink(beanManager);
+        Tenancy tenancy = Tenancy.read(config, events, beanManager, problems);
+        problems.addAll(tenancy.problems(declared));
 
         if (!problems.isEmpty()) {
             abd.addDefinitionError(new ConfigurationInvalidException(problems.list()));
             return;
         }
-        ResourceRuntime rt = new ResourceRuntime(providers, declared.values(), graph, new EventSink(beanManager));
+        ResourceRuntime rt = new ResourceRuntime(providers, declared.values(), graph, events);
+        rt.tenancy(tenancy);
         for (WorkflowScopeContext context : WorkflowScopeContext.all(rt.scopes())) {
             abd.addContext(context);
         }

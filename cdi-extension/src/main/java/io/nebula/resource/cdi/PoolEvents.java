@@ -5,6 +5,7 @@ import io.nebula.resource.ResourceException;
 import io.nebula.resource.ResourceState;
 import io.nebula.resource.core.PoolListener;
 import io.nebula.resource.core.ResourcePool;
+import io.nebula.resource.core.audit.AuditTrail;
 import io.nebula.resource.event.AcquisitionFailedEvent;
 import io.nebula.resource.event.LeakDetectedEvent;
 import io.nebula.resource.event.ResourceLifecycleEvent;
@@ -19,6 +20,8 @@ final class PoolEvents implements PoolListener {
     private final EventSink events;
     private final HealthTracker health;
     private volatile ResourcePool<?> source;
+    private volatile AuditTrail audit = AuditTrail.NONE;
+    private volatile boolean retiring;
 
     /**
      * @param resource the resource name the events carry
@@ -36,8 +39,26 @@ final class PoolEvents implements PoolListener {
         this.source = source;
     }
 
+    /** Where a failed acquisition is audited: once per caller, after its retries, as the chain reports it. */
+    void audit(AuditTrail audit) {
+        this.audit = audit;
+    }
+
+    /**
+     * This tenant's pool is being closed because it was idle (or to make room for another tenant), not because it
+     * failed or the application stops: its draining is neither a lifecycle event of the resource nor bad health,
+     * and the pool leaves the resource's health altogether.
+     */
+    void retiring() {
+        retiring = true;
+        health.forget(resource, pool).forEach(events::fire);
+    }
+
     @Override
     public void onStateChange(String poolName, ResourceState from, ResourceState to) {
+        if (retiring) {
+            return;
+        }
         events.fire(new ResourceLifecycleEvent(resource, from, to));
         ResourcePool<?> p = source;
         Throwable lastError = p == null ? null : p.lastError().orElse(null);
@@ -53,6 +74,7 @@ final class PoolEvents implements PoolListener {
     void acquisitionFailed(ResourceContext ctx, Throwable error) {
         if (error instanceof ResourceException e) {
             events.fire(new AcquisitionFailedEvent(resource, ctx == null ? ResourceContext.GLOBAL : ctx, e));
+            audit.onAcquireFailure(resource, ctx, e, 0);
         }
     }
 

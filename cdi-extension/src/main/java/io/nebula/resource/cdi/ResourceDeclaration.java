@@ -88,7 +88,8 @@ record ResourceDeclaration(ResourceSettings settings, ResourceProvider<?> provid
 
         found.addAll(PoolConfig.problems(settings));
         if (provider != null) {
-            found.addAll(providerProblems(provider, settings));
+            // a tenant-scoped resource's settings are a template: its provider checks them with a tenant in place of {tenant}
+            found.addAll(providerProblems(provider, scope == ResourceScope.TENANT ? Tenancy.sample(settings) : settings));
         }
 
         if (!found.isEmpty()) {

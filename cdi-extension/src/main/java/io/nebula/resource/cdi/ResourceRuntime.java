@@ -50,6 +50,7 @@ final class ResourceRuntime {
     private final HealthTracker health;
     private final NebulaResources api = new NebulaResources(this);
     private final Weaving weaving = new Weaving();
+    private volatile Tenancy tenancy;
     private volatile DependencyGraph graph;
 
     ResourceRuntime(ProviderCatalog providers, Collection<ResourceDeclaration> declared, DependencyGraph graph, EventSink events) {
@@ -94,6 +95,19 @@ final class ResourceRuntime {
 
     HealthStatus health(String name) {
         return health.health(name);
+    }
+
+    /** Tenant overrides, credential sources and the audit trail; set by the extension before any pool starts. */
+    Tenancy tenancy() {
+        Tenancy t = tenancy;
+        if (t == null) {
+            throw new IllegalStateException("NEBULA-1041 Resources are used before the extension finished deployment");
+        }
+        return t;
+    }
+
+    void tenancy(Tenancy tenancy) {
+        this.tenancy = tenancy;
     }
 
     /** Fault tolerance, health and telemetry around every pool. */

@@ -2,6 +2,7 @@ package io.nebula.resource.cdi;
 
 import io.nebula.resource.NebulaResource;
 import io.nebula.resource.Resources;
+import io.nebula.resource.TenantRequiredException;
 import io.nebula.resource.cdi.testing.Deployments;
 import io.nebula.resource.cdi.testing.LogCapture;
 import io.nebula.resource.cdi.testing.NebulaWeldTest;
@@ -15,8 +16,12 @@ import org.jboss.weld.junit5.WeldSetup;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** When a resource's scope is not active, its lease binds to the nearest broader active scope, and a debug log says so. */
+/**
+ * When a resource's scope is not active, its lease binds to the nearest broader active scope, and a debug log says
+ * so; a tenant-scoped resource is the exception: without a tenant it is refused (issue 8).
+ */
 @NebulaWeldTest
 @TestConfig({
         "nebula.resource.step.kind=test-counter",
@@ -92,16 +97,16 @@ class ScopeFallbackTest {
     }
 
     @Test
-    void aTenantResourceWithNoTenantActiveUsesItsSharedPool() {
-        try (LogCapture log = LogCapture.cdi()) {
-            try (ScopeHandle noTenant = contexts.enter(null, "billing", "run-1", "a")) {
-                uses.perTenant();
-            }
-            assertThat(TestBackend.log("create:per-tenant")).hasSize(1);
-            assertThat(resources.find("per-tenant").orElseThrow().pool().size())
-                    .as("the instance is in the shared pool").isEqualTo(1);
-            assertThat(log.messages()).anySatisfy(m -> assertThat(m).contains("NEBULA-1002", "'per-tenant'", "shared pool"));
+    void aTenantResourceWithNoTenantActiveIsRefusedRatherThanServedFromASharedPool() {
+        try (ScopeHandle noTenant = contexts.enter(null, "billing", "run-1", "a")) {
+            assertThatThrownBy(uses::perTenant).isInstanceOfSatisfying(TenantRequiredException.class, e ->
+                    assertThat(e.getMessage()).contains("NEBULA-4001", "'per-tenant'", "enter a tenant scope"));
         }
+        assertThat(TestBackend.log("create:per-tenant")).as("no instance was made for nobody").isEmpty();
+        try (ScopeHandle acme = contexts.enter("acme", "billing", "run-1", "a")) {
+            uses.perTenant();
+        }
+        assertThat(TestBackend.log("create:per-tenant")).hasSize(1);
     }
 
     @Test

@@ -1,0 +1,218 @@
+package io.nebula.resource.cdi;
+
+import io.nebula.resource.ConfigProblem;
+import io.nebula.resource.ConfigProblems;
+import io.nebula.resource.ResourceScope;
+import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.audit.AuditRecord;
+import io.nebula.resource.core.PoolConfig;
+import io.nebula.resource.core.audit.AuditLog;
+import io.nebula.resource.core.audit.AuditTrail;
+import io.nebula.resource.core.credential.CredentialSettings;
+import io.nebula.resource.core.credential.CredentialSources;
+import io.nebula.resource.core.credential.CredentialedProvider;
+import io.nebula.resource.core.credential.SettingsCredentialSource;
+import io.nebula.resource.core.tenant.TenantLimits;
+import io.nebula.resource.core.tenant.TenantQuota;
+import io.nebula.resource.core.tenant.TenantTemplate;
+import io.nebula.resource.spi.CredentialSource;
+import io.nebula.resource.spi.ResourceProvider;
+import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.spi.BeanManager;
+import org.eclipse.microprofile.config.Config;
+
+import java.security.Principal;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import static java.lang.System.Logger.Level.DEBUG;
+
+/**
+ * What an application's resources share for tenancy, credentials and audit: the per-tenant overrides, the
+ * installed credential sources (MicroProfile Config's {@code config} first), and where audit records go (a CDI
+ * event and the logger {@value AuditRecord#LOGGER}, unless {@code nebula.audit.enabled=false}). Checks at
+ * deployment what the engine would otherwise find only at a tenant's first request.
+ */
+final class Tenancy {
+
+    private static final System.Logger LOG = System.getLogger(Tenancy.class.getName());
+
+    static final String AUDIT_ENABLED = "nebula.audit.enabled";
+    /** The tenant id a tenant-scoped template is checked with at deployment. */
+    static final String SAMPLE_TENANT = "tenant";
+    /** Keys a tenant cannot override: they say what the resource is, not how one tenant's pool behaves. */
+    private static final Set<String> NOT_PER_TENANT = Set.of(ResourceDeclaration.KIND, ResourceDeclaration.SCOPE,
+            ResourceDeclaration.DEPENDS_ON, ResourceDeclaration.START, CredentialSettings.SOURCE);
+
+    private final TenantOverrides overrides;
+    private final Map<String, CredentialSource> sources;
+    private final Consumer<AuditRecord> sink;
+    private final Supplier<String> principal;
+
+    private Tenancy(TenantOverrides overrides, Map<String, CredentialSource> sources, Consumer<AuditRecord> sink,
+                    Supplier<String> principal) {
+        this.overrides = overrides;
+        this.sources = sources;
+        this.sink = sink;
+        this.principal = principal;
+    }
+
+    /** Reads the overrides and finds the sources; what cannot be read is added to {@code problems}. */
+    static Tenancy read(Config config, EventSink events, BeanManager beanManager, ConfigProblems problems) {
+        TenantOverrides overrides = TenantOverrides.read(config, problems);
+        Map<String, CredentialSource> sources = new HashMap<>(CredentialSources.installed(Tenancy.class.getClassLoader()));
+        sources.put(ConfigCredentialSource.NAME, new ConfigCredentialSource(config));
+        boolean audit = true;
+        try {
+            audit = config.getOptionalValue(AUDIT_ENABLED, Boolean.class).orElse(true);
+        } catch (RuntimeException e) {
+            problems.add(AUDIT_ENABLED, "must be true or false");
+        }
+        Consumer<AuditRecord> sink = audit ? auditSink(events) : null;
+        return new Tenancy(overrides, Map.copyOf(sources), sink, new CallerPrincipal(beanManager));
+    }
+
+    private static Consumer<AuditRecord> auditSink(EventSink events) {
+        AuditLog log = new AuditLog();
+        return record -> {
+            log.accept(record);
+            events.fire(record);
+        };
+    }
+
+    /** The audit trail of one resource; records nothing when audit is off. */
+    AuditTrail auditTrail(String resource) {
+        return sink == null ? AuditTrail.NONE : new AuditTrail(resource, sink, principal, Clock.systemUTC());
+    }
+
+    TenantTemplate template(ResourceDeclaration declaration) {
+        return new TenantTemplate(declaration.settings(), tenant -> overrides.of(tenant, declaration.name()));
+    }
+
+    /**
+     * {@code provider} for one pool, with credentials fetched from the resource's source just in time and
+     * rotated. A resource derived in code with overrides keeps the credentials of its settings unless it names a
+     * source: MicroProfile Config holds the base resource's, not those it was derived with.
+     */
+    <R> CredentialedProvider<R> credentialed(ResourceProvider<R> provider, ResourceSettings poolSettings, boolean derived,
+                                             AuditTrail audit) {
+        String fallback = derived ? SettingsCredentialSource.NAME : ConfigCredentialSource.NAME;
+        CredentialSettings credentials = CredentialSettings.from(poolSettings, fallback, sources);
+        return CredentialedProvider.wrap(provider, poolSettings)
+                .source(sources.get(credentials.source()))
+                .credentials(credentials)
+                .audit(audit)
+                .build();
+    }
+
+    /**
+     * What is wrong with the tenancy and credential keys of the declared resources and the tenant overrides,
+     * each problem naming its key: for a tenant's override, the override's own key.
+     */
+    List<ConfigProblem> problems(Map<String, ResourceDeclaration> declared) {
+        ConfigProblems problems = new ConfigProblems();
+        for (ResourceDeclaration d : declared.values()) {
+            problems.addAll(CredentialSettings.problems(d.settings(), ConfigCredentialSource.NAME, sources));
+            if (d.scope() == ResourceScope.TENANT) {
+                problems.addAll(TenantLimits.problems(d.settings()));
+            } else {
+                d.settings().keys().stream().filter(k -> k.startsWith("tenant.")).forEach(k -> problems.add(
+                        d.settings().keyOf(k), "applies only to a resource of scope tenant; resource '" + d.name()
+                                + "' has scope " + d.scope().configName()));
+            }
+        }
+        overrides.byResource().forEach((resource, byTenant) -> byTenant.forEach((tenant, values) -> {
+            String first = TenantOverrides.key(tenant, resource, values.keySet().iterator().next());
+            ResourceDeclaration d = declared.get(resource);
+            if (d == null) {
+                problems.add(first, "overrides resource '" + resource + "', which is not declared; declared resources: "
+                        + String.join(", ", declared.keySet()));
+            } else if (d.scope() != ResourceScope.TENANT) {
+                problems.add(first, "overrides resource '" + resource + "' for tenant '" + tenant + "', but only a resource"
+                        + " of scope tenant has tenants; '" + resource + "' has scope " + d.scope().configName());
+            } else {
+                problems.addAll(tenantProblems(d, tenant, values));
+            }
+        }));
+        return problems.list();
+    }
+
+    private List<ConfigProblem> tenantProblems(ResourceDeclaration d, String tenant, Map<String, String> values) {
+        List<ConfigProblem> found = new ArrayList<>();
+        for (String key : values.keySet()) {
+            if (NOT_PER_TENANT.contains(key) || TenantLimits.RESOURCE_KEYS.contains(key)) {
+                found.add(new ConfigProblem(TenantOverrides.key(tenant, d.name(), key), "cannot be set for one tenant:"
+                        + " it holds for resource '" + d.name() + "' as a whole; set " + d.settings().keyOf(key)));
+            }
+        }
+        ResourceSettings settings = template(d).settingsFor(tenant);
+        List<ConfigProblem> all = new ArrayList<>(PoolConfig.problems(settings));
+        ConfigProblems quota = new ConfigProblems();
+        quota.read(() -> TenantQuota.from(settings));
+        all.addAll(quota.list());
+        try {
+            all.addAll(d.provider().validate(settings));
+        } catch (RuntimeException e) {
+            LOG.log(DEBUG, () -> "NEBULA-4020 The " + d.settings().kind() + " provider failed to check the settings of"
+                    + " tenant '" + tenant + "'", e);
+        }
+        String prefix = ResourceSettings.PREFIX + d.name() + ".";
+        for (ConfigProblem p : all) {
+            String relative = p.key().startsWith(prefix) ? p.key().substring(prefix.length()) : null;
+            if (relative != null && values.containsKey(relative)) { // the resource's own problems are reported already
+                found.add(new ConfigProblem(TenantOverrides.key(tenant, d.name(), relative), p.message()));
+            }
+        }
+        return found;
+    }
+
+    /** The settings a tenant-scoped resource's provider is checked with at deployment: the template, for a sample tenant. */
+    static ResourceSettings sample(ResourceSettings template) {
+        return new TenantTemplate(template, t -> Map.of()).settingsFor(SAMPLE_TENANT);
+    }
+
+    /**
+     * The authenticated caller, for audit records: the container's {@link Principal} bean. Where it has none
+     * (Weld SE, a thread outside a request) the records carry no principal; once the container says it cannot
+     * give one at all, it is not asked again.
+     */
+    private static final class CallerPrincipal implements Supplier<String> {
+        private final BeanManager beanManager;
+        private volatile Instance<Principal> principal;
+        private volatile boolean unavailable;
+
+        CallerPrincipal(BeanManager beanManager) {
+            this.beanManager = beanManager;
+        }
+
+        @Override
+        public String get() {
+            if (unavailable) {
+                return null;
+            }
+            try {
+                Instance<Principal> p = principal;
+                if (p == null) {
+                    p = beanManager.createInstance().select(Principal.class);
+                    principal = p;
+                }
+                if (!p.isResolvable()) {
+                    unavailable = true;
+                    return null;
+                }
+                Principal caller = p.get();
+                return caller == null ? null : caller.getName();
+            } catch (RuntimeException e) {
+                unavailable = true;
+                LOG.log(DEBUG, () -> "NEBULA-4021 No caller principal available: audit records carry none", e);
+                return null;
+            }
+        }
+    }
+}
