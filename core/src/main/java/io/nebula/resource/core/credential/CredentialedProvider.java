@@ -32,6 +32,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -70,7 +71,7 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
     private final CredentialSource source;
     private final CredentialSettings credentials;
     private final AuditTrail audit;
-    private final List<PoolListener> listeners;
+    private final List<PoolListener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService scheduler;
     private final ResourceContext context;
     private final String who;
@@ -89,7 +90,7 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
         this.source = b.source;
         this.credentials = b.credentials;
         this.audit = b.audit;
-        this.listeners = List.copyOf(b.listeners);
+        this.listeners.addAll(b.listeners);
         this.scheduler = b.scheduler != null ? b.scheduler : WatchThread.SCHEDULER;
         String tenant = settings.string(TenantTemplate.TENANT_KEY).orElse(null);
         this.context = new ResourceContext(tenant, null, null, null);
@@ -107,6 +108,11 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
     /** The kind's own provider. */
     public ResourceProvider<R> delegate() {
         return delegate;
+    }
+
+    /** Adds a listener told of each rotation, such as the pool's metrics once they exist. */
+    public void listen(PoolListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** How many rotations this pool went through. */

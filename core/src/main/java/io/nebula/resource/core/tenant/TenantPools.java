@@ -310,6 +310,7 @@ public final class TenantPools<R> implements AutoCloseable {
             return false;
         }
         pools.remove(p.tenant, p);
+        closing(p.tenant, reason);
         try {
             p.pool.close();
         } catch (RuntimeException e) {
@@ -389,6 +390,7 @@ public final class TenantPools<R> implements AutoCloseable {
                 p.users.set(TenantPool.RETIRED); // no newcomer; leases out are drained with the pool's grace
                 pools.remove(p.tenant, p);
                 reserved -= p.reservation;
+                closing(p.tenant, "shutdown");
                 try {
                     p.pool.close();
                 } catch (RuntimeException e) {
@@ -469,6 +471,16 @@ public final class TenantPools<R> implements AutoCloseable {
             }
         }
         return error;
+    }
+
+    private void closing(String tenant, String reason) {
+        for (TenantPoolsListener l : listeners) {
+            try {
+                l.onPoolClosing(tenant, reason);
+            } catch (RuntimeException e) {
+                listenerFailed(l, e);
+            }
+        }
     }
 
     private void listenerFailed(TenantPoolsListener l, RuntimeException e) {

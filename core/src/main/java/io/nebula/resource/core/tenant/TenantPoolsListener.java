@@ -16,6 +16,13 @@ public interface TenantPoolsListener {
     }
 
     /**
+     * A tenant's pool is about to be closed, for the {@code reason} {@link #onPoolClosed} will give: what hears
+     * the pool can tell its closing from a failure.
+     */
+    default void onPoolClosing(String tenant, String reason) {
+    }
+
+    /**
      * A tenant's pool was closed: {@code idle} (no lease for {@code tenant.idle-timeout}), {@code lru} (closed
      * to make room under {@code tenant.max-pools} or {@code tenant.max-instances}) or {@code shutdown}.
      */

@@ -14,10 +14,11 @@ import java.util.regex.Pattern;
  * that tenant's overrides ({@code nebula.tenant.<id>.resource.<name>.*}) applied first.
  *
  * <p>The placeholder is written {@value #PLACEHOLDER} in configuration. MicroProfile Config implementations
- * expand {@code ${...}} as a property expression, so {@code ${tenant}} would be looked up as a property
- * named {@code tenant} and fail; {@value #PLACEHOLDER} passes through every implementation untouched.
- * {@code ${tenant}} is also accepted, for settings made in code and for SmallRye Config's escaped
- * {@code \$\{tenant\}} (written {@code \\${tenant}}), which reaches the application as {@code ${tenant}}.
+ * expand {@code ${...}} as a property expression, so a bare {@code ${tenant}} is looked up as a property
+ * named {@code tenant} and fails (SmallRye Config: {@code SRCFG00011 Could not expand value tenant});
+ * {@value #PLACEHOLDER} passes through every implementation untouched. {@code ${tenant}} is accepted as well,
+ * for settings made in code and for SmallRye Config's escaped forms {@code $${tenant}} and {@code \${tenant}},
+ * which reach the application as {@code ${tenant}}.
  *
  * <p>Secret values are never templated: a password is used as written or fetched. A tenant id is spliced
  * into URLs, schema names and file paths, so only ids made of letters, digits, {@code _} and {@code -}
