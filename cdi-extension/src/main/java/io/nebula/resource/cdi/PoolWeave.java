@@ -84,14 +84,17 @@ final class PoolWeave {
         lastCheck = System.nanoTime();
     }
 
-    /** Nanoseconds since the last health check ran (or since the pool started). */
-    long sinceLastCheck() {
-        return System.nanoTime() - lastCheck;
+    /**
+     * Whether scheduled checks are due but have not run for three intervals, and at least
+     * {@value #STALL_GRACE_SECONDS} seconds: a check that merely waits for a busy scheduler, or a slow backend's
+     * answer, is not a stall.
+     */
+    boolean checksStalled(java.time.Duration interval) {
+        long threshold = Math.max(interval.toNanos() * 3, java.util.concurrent.TimeUnit.SECONDS.toNanos(STALL_GRACE_SECONDS));
+        return checks != null && System.nanoTime() - lastCheck > threshold;
     }
 
-    boolean checksScheduled() {
-        return checks != null;
-    }
+    private static final long STALL_GRACE_SECONDS = 10;
 
     void close() {
         Future<?> f = checks;

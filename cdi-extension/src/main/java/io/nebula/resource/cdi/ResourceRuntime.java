@@ -132,7 +132,6 @@ final class ResourceRuntime {
         Throwable lastError = null;
         if (!live.isEmpty()) {
             int size = 0, active = 0, idle = 0, pending = 0, min = 0, max = 0;
-            long stallNanos = r.declaration().health().interval().toNanos() * 3;
             for (WovenPool<?> p : live) {
                 PoolSnapshot s = p.snapshot();
                 size += s.size();
@@ -143,7 +142,7 @@ final class ResourceRuntime {
                 max += s.maxSize();
                 PoolWeave w = p.weave();
                 quarantined |= w.quarantine().active();
-                stalled |= w.checksScheduled() && p.state().acceptsAcquisitions() && w.sinceLastCheck() > stallNanos;
+                stalled |= p.state().acceptsAcquisitions() && w.checksStalled(r.declaration().health().interval());
                 CircuitState c = w.guard().circuit();
                 if (c != null && worse(c.describe(), circuit)) {
                     circuit = c.describe();

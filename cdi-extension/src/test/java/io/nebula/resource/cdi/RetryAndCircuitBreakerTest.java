@@ -44,7 +44,7 @@ import static org.awaitility.Awaitility.await;
 @TestConfig({
         // retried: three retries, 20 ms then 40 ms then 80 ms apart (no jitter, so the backoff shows)
         "nebula.resource.orders.kind=test-flaky",
-        "nebula.resource.orders.pool.acquire-timeout=200ms",
+        "nebula.resource.orders.pool.acquire-timeout=2s",
         "nebula.resource.orders.pool.backoff-initial=2ms",
         "nebula.resource.orders.pool.backoff-max=4ms",
         "nebula.resource.orders.retry.max-retries=3",
@@ -61,11 +61,11 @@ import static org.awaitility.Awaitility.await;
         "nebula.resource.vault.kind=test-flaky",
         "nebula.resource.vault.retry.delay=1s",
         "nebula.resource.vault.retry.jitter=0",
-        "nebula.resource.vault.pool.backoff-initial=2ms",
+        "nebula.resource.vault.pool.backoff-initial=5s", // and the pool does not probe again meanwhile
         // a circuit that opens after 4 acquisitions of which half failed, and probes after 400 ms
         "nebula.resource.ledger.kind=test-flaky",
         "nebula.resource.ledger.scope=tenant",
-        "nebula.resource.ledger.pool.acquire-timeout=200ms",
+        "nebula.resource.ledger.pool.acquire-timeout=2s",
         "nebula.resource.ledger.pool.backoff-initial=2ms",
         "nebula.resource.ledger.pool.backoff-max=4ms",
         "nebula.resource.ledger.retry.max-retries=0",

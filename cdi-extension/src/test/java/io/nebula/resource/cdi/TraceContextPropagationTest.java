@@ -17,6 +17,7 @@ import org.jboss.weld.junit5.WeldSetup;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -31,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * server's span joins the caller's trace: against a real server on the loopback interface that records the
  * {@code traceparent} header it receives. Runs in its own JVM, with the HTTP provider on the class path.
  */
+@ExtendWith(TestTelemetry.Reset.class)
 @NebulaWeldTest
 @TestConfig("nebula.resource.payments-api.kind=http") // its url, with the server's port, is a system property
 class TraceContextPropagationTest {
@@ -48,7 +50,6 @@ class TraceContextPropagationTest {
 
     @BeforeAll
     static void startServer() throws IOException {
-        TestTelemetry.reset();
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         System.setProperty(URL, "http://127.0.0.1:" + server.getAddress().getPort() + "/v1");
         server.createContext("/", exchange -> {

@@ -11,13 +11,16 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.util.Collection;
 import java.util.List;
 
 /**
  * An OpenTelemetry SDK that keeps what it records in memory, offered to the application as a CDI bean (as MP
- * Telemetry offers its {@code OpenTelemetry}). {@link #reset()} before each test; add {@link Producer} as a bean.
+ * Telemetry offers its {@code OpenTelemetry}). Add {@link Producer} as a bean, and {@code @ExtendWith(TestTelemetry.Reset.class)}
+ * before {@code @NebulaWeldTest}, so each test's container finds a fresh SDK.
  */
 public final class TestTelemetry {
 
@@ -58,6 +61,14 @@ public final class TestTelemetry {
         @Produces
         OpenTelemetry openTelemetry() {
             return sdk;
+        }
+    }
+
+    /** A fresh SDK before each test, before the container starts. */
+    public static final class Reset implements BeforeEachCallback {
+        @Override
+        public void beforeEach(ExtensionContext context) {
+            reset();
         }
     }
 }

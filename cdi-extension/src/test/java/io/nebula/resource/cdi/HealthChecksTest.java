@@ -1,0 +1,177 @@
+package io.nebula.resource.cdi;
+
+import io.nebula.resource.AcquisitionTimeoutException;
+import io.nebula.resource.Lease;
+import io.nebula.resource.Resources;
+import io.nebula.resource.cdi.testing.Deployments;
+import io.nebula.resource.cdi.testing.FlakyBackend;
+import io.nebula.resource.cdi.testing.LogCapture;
+import io.nebula.resource.cdi.testing.NebulaWeldTest;
+import io.nebula.resource.cdi.testing.SharedClient;
+import io.nebula.resource.cdi.testing.TestConfig;
+import io.nebula.resource.cdi.testing.TestConnection;
+import io.smallrye.config.inject.ConfigExtension;
+import io.smallrye.health.AsyncHealthCheckFactory;
+import io.smallrye.health.SmallRyeHealthReporter;
+import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
+import org.jboss.weld.junit5.WeldInitiator;
+import org.jboss.weld.junit5.WeldSetup;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Each declared resource has a readiness and a liveness check that any MicroProfile Health implementation
+ * reports (SmallRye Health here), driven by scheduled checks: UP → DOWN → UP, the cascade to dependents, and
+ * quarantine after repeated failed deep checks.
+ */
+@NebulaWeldTest
+@TestConfig({
+        "nebula.resource.orders-db.kind=test-flaky",
+        "nebula.resource.orders-db.pool.min-size=1",
+        "nebula.resource.orders-db.pool.backoff-initial=2ms",
+        "nebula.resource.orders-db.pool.backoff-max=4ms",
+        "nebula.resource.orders-db.retry.max-retries=0",
+        "nebula.resource.orders-db.health.interval=25ms",
+        "nebula.resource.orders-db.health.depth=deep",
+        "nebula.resource.orders-db.health.quarantine-after=3",
+        "nebula.resource.reports.kind=test-shared",
+        "nebula.resource.reports.depends-on=orders-db",
+        "nebula.resource.reports.health.interval=0"})
+class HealthChecksTest {
+
+    @WeldSetup
+    WeldInitiator weld = WeldInitiator.from(Deployments.container(SmallRyeHealthReporter.class, AsyncHealthCheckFactory.class)
+            .addExtension(new ConfigExtension())).build();
+
+    @Inject
+    SmallRyeHealthReporter health;
+
+    @Inject
+    Resources resources;
+
+    private Map<String, JsonObject> readiness() {
+        return checks(health.getReadiness().getPayload());
+    }
+
+    private Map<String, JsonObject> liveness() {
+        return checks(health.getLiveness().getPayload());
+    }
+
+    private static Map<String, JsonObject> checks(JsonObject payload) {
+        return payload.getJsonArray("checks").stream().map(JsonObject.class::cast)
+                .collect(Collectors.toMap(c -> c.getString("name"), Function.identity()));
+    }
+
+    private static String status(JsonObject check) {
+        return check.getString("status");
+    }
+
+    @Test
+    void eachResourceHasAReadinessAndALivenessCheckWithItsFigures() {
+        resources.acquire("orders-db", TestConnection.class).close();
+        resources.acquire("reports", SharedClient.class).close();
+
+        Map<String, JsonObject> ready = readiness();
+        assertThat(ready).containsOnlyKeys("nebula-resource:orders-db", "nebula-resource:reports");
+        JsonObject orders = ready.get("nebula-resource:orders-db");
+        assertThat(status(orders)).isEqualTo("UP");
+        JsonObject data = orders.getJsonObject("data");
+        assertThat(data.getString("state")).isEqualTo("READY");
+        assertThat(data.getString("status")).isEqualTo("UP");
+        assertThat(data.getString("kind")).isEqualTo("test-flaky");
+        assertThat(data.getString("circuit")).isEqualTo("closed");
+        assertThat(data.getJsonNumber("size").intValue()).isGreaterThanOrEqualTo(1);
+        assertThat(data.getJsonNumber("idle").intValue()).isGreaterThanOrEqualTo(1);
+        assertThat(data.getJsonNumber("active").intValue()).isZero();
+        assertThat(data.getJsonNumber("waiters").intValue()).isZero();
+        assertThat(data.getJsonNumber("max-size").intValue()).isEqualTo(10);
+        assertThat(data.getBoolean("quarantined")).isFalse();
+
+        assertThat(liveness()).containsOnlyKeys("nebula-resource:orders-db", "nebula-resource:reports");
+        assertThat(liveness().values()).allSatisfy(c -> assertThat(status(c)).isEqualTo("UP"));
+    }
+
+    @Test
+    void readinessGoesDownWithTheBackendCascadesToDependentsAndComesBack() {
+        resources.acquire("orders-db", TestConnection.class).close();
+        resources.acquire("reports", SharedClient.class).close();
+
+        FlakyBackend.set("orders-db", FlakyBackend.Mode.DOWN);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            Map<String, JsonObject> ready = readiness();
+            assertThat(status(ready.get("nebula-resource:orders-db"))).isEqualTo("DOWN");
+            JsonObject reports = ready.get("nebula-resource:reports");
+            assertThat(status(reports)).as("a dependent is DEGRADED, still ready").isEqualTo("UP");
+            assertThat(reports.getJsonObject("data").getString("status")).isEqualTo("DEGRADED");
+            assertThat(reports.getJsonObject("data").getString("message")).isEqualTo("DEGRADED because orders-db is DOWN");
+            assertThat(reports.getJsonObject("data").getString("down-dependencies")).isEqualTo("orders-db");
+        });
+        JsonObject down = readiness().get("nebula-resource:orders-db").getJsonObject("data");
+        assertThat(down.getString("status")).isEqualTo("DOWN");
+        assertThat(down.getString("message")).contains("orders-db");
+        assertThat(down.getString("last-error")).startsWith("java.io.IOException: connection to orders-db refused");
+        assertThat(liveness().get("nebula-resource:orders-db").getString("status"))
+                .as("a backend that is down is no reason to restart the application").isEqualTo("UP");
+
+        FlakyBackend.set("orders-db", FlakyBackend.Mode.UP);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            Map<String, JsonObject> ready = readiness();
+            assertThat(status(ready.get("nebula-resource:orders-db"))).isEqualTo("UP");
+            assertThat(ready.get("nebula-resource:orders-db").getJsonObject("data").getString("status")).isEqualTo("UP");
+            assertThat(ready.get("nebula-resource:reports").getJsonObject("data").getString("status")).isEqualTo("UP");
+        });
+    }
+
+    @Test
+    void repeatedFailedDeepChecksQuarantineTheResourceUntilACheckPasses() {
+        try (LogCapture log = LogCapture.cdi()) {
+            resources.acquire("orders-db", TestConnection.class).close();
+            FlakyBackend.set("orders-db", FlakyBackend.Mode.DOWN);
+            await().atMost(Duration.ofSeconds(5)).until(() -> readiness().get("nebula-resource:orders-db")
+                    .getJsonObject("data").getBoolean("quarantined"));
+
+            // no new lease, at once, even though the pool may still hold an idle instance
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> resources.acquire("orders-db", TestConnection.class))
+                    .isInstanceOfSatisfying(AcquisitionTimeoutException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(AcquisitionTimeoutException.Reason.QUARANTINED);
+                        assertThat(e).hasMessageContaining("nebula.resource.orders-db.health.quarantine-after");
+                    });
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+            assertThat(log.messages()).anySatisfy(m -> assertThat(m).contains("NEBULA-3201", "resource=orders-db"));
+
+            FlakyBackend.set("orders-db", FlakyBackend.Mode.UP);
+            await().atMost(Duration.ofSeconds(5)).ignoreExceptions().pollInSameThread()
+                    .untilAsserted(() -> resources.acquire("orders-db", TestConnection.class).close());
+            assertThat(readiness().get("nebula-resource:orders-db").getJsonObject("data").getBoolean("quarantined")).isFalse();
+            assertThat(log.messages()).anySatisfy(m -> assertThat(m).contains("NEBULA-3203", "resource=orders-db"));
+        }
+    }
+
+    @Test
+    void aResourceNotYetUsedIsReportedWithoutStartingIt() {
+        JsonObject orders = readiness().get("nebula-resource:orders-db");
+        assertThat(status(orders)).isEqualTo("UP");
+        assertThat(orders.getJsonObject("data").getString("state")).isEqualTo("CREATED");
+        assertThat(FlakyBackend.attempts("orders-db")).as("reporting does not call the backend").isEmpty();
+    }
+
+    @Test
+    void aClosedResourceIsNotReadyNorLive() {
+        try (Lease<TestConnection> lease = resources.acquire("orders-db", TestConnection.class)) {
+            assertThat(lease.isOpen()).isTrue();
+        }
+        weld.getBeanManager().getExtension(NebulaExtension.class).runtime().resource("orders-db").close();
+        assertThat(status(readiness().get("nebula-resource:orders-db"))).isEqualTo("DOWN");
+        assertThat(status(liveness().get("nebula-resource:orders-db"))).isEqualTo("DOWN");
+    }
+}
