@@ -11,15 +11,13 @@ import java.util.stream.Collectors;
 
 /**
  * The limits of a tenant-scoped resource, read from its {@code tenant.*} keys. Zero means "no limit"
- * everywhere, and is the default except for the idle timeout and the metric cardinality.
+ * everywhere, and is the default except for the idle timeout.
  *
  * <ul>
  *   <li>{@code tenant.max-pools}: live tenant pools at most; the least recently used idle one is closed to make room;</li>
  *   <li>{@code tenant.max-instances}: instances across all tenants at most; each live tenant pool reserves its
  *       {@code pool.max-size} from it (for JDBC: connections), so the cap holds however the pools fill;</li>
  *   <li>{@code tenant.idle-timeout}: a tenant pool with no lease for this long is closed (default 10m);</li>
- *   <li>{@code tenant.metric-tenants}: distinct tenant values in metrics and health at most (default 100),
- *       the rest reported as {@value TenantAttribute#OTHER};</li>
  *   <li>{@code tenant.quota.*}: each tenant's quota ({@link TenantQuota}), which a tenant may override.</li>
  * </ul>
  *
@@ -30,33 +28,29 @@ public final class TenantLimits {
     public static final String MAX_POOLS = "tenant.max-pools";
     public static final String MAX_INSTANCES = "tenant.max-instances";
     public static final String IDLE_TIMEOUT = "tenant.idle-timeout";
-    public static final String METRIC_TENANTS = "tenant.metric-tenants";
 
     /** The keys of the whole set of tenant pools: a tenant cannot override them. */
-    public static final Set<String> RESOURCE_KEYS = Set.of(MAX_POOLS, MAX_INSTANCES, IDLE_TIMEOUT, METRIC_TENANTS);
+    public static final Set<String> RESOURCE_KEYS = Set.of(MAX_POOLS, MAX_INSTANCES, IDLE_TIMEOUT);
     /** Every {@code tenant.*} key; any other is reported as unknown. */
     public static final Set<String> KEYS = Set.copyOf(union(RESOURCE_KEYS, TenantQuota.KEYS));
 
     static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
-    static final int DEFAULT_METRIC_TENANTS = 100;
 
     private final int maxPools;
     private final long maxInstances;
     private final Duration idleTimeout;
-    private final int metricTenants;
     private final TenantQuota quota;
 
-    private TenantLimits(int maxPools, long maxInstances, Duration idleTimeout, int metricTenants, TenantQuota quota) {
+    private TenantLimits(int maxPools, long maxInstances, Duration idleTimeout, TenantQuota quota) {
         this.maxPools = maxPools;
         this.maxInstances = maxInstances;
         this.idleTimeout = idleTimeout;
-        this.metricTenants = metricTenants;
         this.quota = quota;
     }
 
-    /** No limit on pools, instances or quotas; the default idle timeout and metric cardinality. */
+    /** No limit on pools, instances or quotas; the default idle timeout. */
     public static TenantLimits none() {
-        return new TenantLimits(0, 0, DEFAULT_IDLE_TIMEOUT, DEFAULT_METRIC_TENANTS, TenantQuota.NONE);
+        return new TenantLimits(0, 0, DEFAULT_IDLE_TIMEOUT, TenantQuota.NONE);
     }
 
     /** @throws io.nebula.resource.ConfigurationInvalidException listing every problem, each with its full key */
@@ -78,15 +72,11 @@ public final class TenantLimits {
         Integer maxPools = problems.read(() -> s.intValue(MAX_POOLS, 0));
         Long maxInstances = problems.read(() -> s.longValue(MAX_INSTANCES, 0));
         Duration idle = problems.read(() -> s.duration(IDLE_TIMEOUT, DEFAULT_IDLE_TIMEOUT));
-        Integer metricTenants = problems.read(() -> s.intValue(METRIC_TENANTS, DEFAULT_METRIC_TENANTS));
         if (maxPools != null && maxPools < 0) {
             problems.add(s.keyOf(MAX_POOLS), "must be 0 (no limit) or more, was " + maxPools);
         }
         if (maxInstances != null && maxInstances < 0) {
             problems.add(s.keyOf(MAX_INSTANCES), "must be 0 (no limit) or more, was " + maxInstances);
-        }
-        if (metricTenants != null && metricTenants < 0) {
-            problems.add(s.keyOf(METRIC_TENANTS), "must be 0 (tenants never shown) or more, was " + metricTenants);
         }
         TenantQuota quota = TenantQuota.read(s, problems);
         for (String key : s.keys()) {
@@ -96,8 +86,7 @@ public final class TenantLimits {
             }
         }
         return new TenantLimits(maxPools == null ? 0 : maxPools, maxInstances == null ? 0 : maxInstances,
-                idle == null ? DEFAULT_IDLE_TIMEOUT : idle,
-                metricTenants == null ? DEFAULT_METRIC_TENANTS : metricTenants, quota);
+                idle == null ? DEFAULT_IDLE_TIMEOUT : idle, quota);
     }
 
     /** Live tenant pools at most; 0 for no limit. */
@@ -115,11 +104,6 @@ public final class TenantLimits {
         return idleTimeout;
     }
 
-    /** Distinct tenant values in metrics and health at most. */
-    public int metricTenants() {
-        return metricTenants;
-    }
-
     /** The quota of a tenant that does not override it. */
     public TenantQuota quota() {
         return quota;
@@ -128,7 +112,7 @@ public final class TenantLimits {
     @Override
     public String toString() {
         return "TenantLimits[" + MAX_POOLS + "=" + maxPools + ", " + MAX_INSTANCES + "=" + maxInstances + ", "
-                + IDLE_TIMEOUT + "=" + idleTimeout + ", " + METRIC_TENANTS + "=" + metricTenants + ", " + quota + "]";
+                + IDLE_TIMEOUT + "=" + idleTimeout + ", " + quota + "]";
     }
 
     private static Set<String> union(Set<String> a, Set<String> b) {

@@ -71,7 +71,6 @@ public final class TenantPools<R> implements AutoCloseable {
     private final Function<ResourceSettings, ResourcePool<R>> factory;
     private final Ticker ticker;
     private final List<TenantPoolsListener> listeners;
-    private final TenantAttribute attribute;
     private final Map<String, TenantPool<R>> pools = new ConcurrentHashMap<>();
     private final Map<String, AcquisitionRate> rates = new ConcurrentHashMap<>();
     private final ReentrantLock opening = new ReentrantLock();
@@ -86,7 +85,6 @@ public final class TenantPools<R> implements AutoCloseable {
         this.factory = b.factory;
         this.ticker = b.ticker;
         this.listeners = List.copyOf(b.listeners);
-        this.attribute = new TenantAttribute(limits.metricTenants());
         this.housekeeping = schedule(b.scheduler != null ? b.scheduler : TenantThreads.scheduler());
     }
 
@@ -119,11 +117,6 @@ public final class TenantPools<R> implements AutoCloseable {
 
     public TenantLimits limits() {
         return limits;
-    }
-
-    /** The tenant as a metric attribute, bounded by {@code tenant.metric-tenants}. */
-    public TenantAttribute attribute() {
-        return attribute;
     }
 
     // ------------------------------------------------------------------ acquire

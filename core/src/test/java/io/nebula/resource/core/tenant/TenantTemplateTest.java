@@ -86,17 +86,6 @@ class TenantTemplateTest {
     }
 
     @Test
-    void theTenantAttributeTakesAtMostTheBoundOfDistinctValues() {
-        TenantAttribute attribute = new TenantAttribute(2);
-        assertThat(attribute.of("a")).isEqualTo("a");
-        assertThat(attribute.of("b")).isEqualTo("b");
-        assertThat(attribute.of("c")).isEqualTo(TenantAttribute.OTHER);
-        assertThat(attribute.of("a")).isEqualTo("a");
-        assertThat(attribute.of(null)).isNull();
-        assertThat(attribute.size()).isEqualTo(2);
-    }
-
-    @Test
     void theRateBucketAllowsABurstThenTheSustainedRate() {
         long second = 1_000_000_000L;
         AcquisitionRate rate = new AcquisitionRate(10, 0);
