@@ -5,6 +5,9 @@ import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.cdi.health.HealthPolicy;
 import io.nebula.resource.cdi.resilience.ResiliencePolicy;
 import io.nebula.resource.core.PoolConfig;
+import io.nebula.resource.core.credential.CredentialSettings;
+import io.nebula.resource.core.credential.DirectoryCredentialSource;
+import io.nebula.resource.core.tenant.TenantLimits;
 import org.eclipse.microprofile.config.Config;
 
 import java.util.ArrayList;
@@ -37,7 +40,9 @@ final class ConfiguredResources {
 
     private static final Set<String> KNOWN_KEYS = Stream.of(PoolConfig.KEYS.stream(), Stream.of(
                     ResourceDeclaration.KIND, ResourceDeclaration.SCOPE, ResourceDeclaration.DEPENDS_ON,
-                    ResourceDeclaration.START), HealthPolicy.KEYS.stream(), ResiliencePolicy.KEYS.stream())
+                    ResourceDeclaration.START), HealthPolicy.KEYS.stream(), ResiliencePolicy.KEYS.stream(),
+                    TenantLimits.KEYS.stream(), Stream.of(CredentialSettings.SOURCE, CredentialSettings.REFRESH_INTERVAL,
+                    CredentialSettings.KEYS, DirectoryCredentialSource.DIRECTORY))
             .flatMap(s -> s)
             .collect(Collectors.toUnmodifiableSet());
 

@@ -11,7 +11,6 @@ import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ConfigurationInvalidException;
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.ResourceSettings;
-import io.nebula.resource.Secret;
 import io.nebula.resource.spi.CheckDepth;
 import io.nebula.resource.spi.Credentials;
 import io.nebula.resource.spi.ResourceProvider;
