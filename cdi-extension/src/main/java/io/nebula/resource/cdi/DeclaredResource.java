@@ -243,7 +243,7 @@ final class DeclaredResource<R> implements ManagedResource<R> {
         AuditTrail trail = audit();
         events.audit(trail);
         CredentialedProvider<R> credentialed = runtime.tenancy().credentialed(provider, settings, !poolKey.isEmpty(), trail);
-        ResourcePool<R> pool = runtime.weaving().weave(declaration, ResourcePool.builder(credentialed, settings)
+        ResourcePool<R> pool = runtime.weaving().weave(declaration, settings, ResourcePool.builder(credentialed, settings)
                 .config(config)
                 .listener(events)
                 .listener(new AuditedLeases(trail)), tenant, this::health, events);

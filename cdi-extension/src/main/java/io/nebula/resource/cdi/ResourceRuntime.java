@@ -130,6 +130,7 @@ final class ResourceRuntime {
         boolean quarantined = false;
         boolean stalled = false;
         Throwable lastError = null;
+        Redactor errorRedactor = redactor;
         if (!live.isEmpty()) {
             int size = 0, active = 0, idle = 0, pending = 0, min = 0, max = 0;
             for (WovenPool<?> p : live) {
@@ -149,6 +150,7 @@ final class ResourceRuntime {
                 }
                 if (lastError == null) {
                     lastError = p.lastError().orElse(c == null ? null : c.lastError());
+                    errorRedactor = w.view().redactor(); // a tenant's pool masks its own secrets too
                 }
             }
             pool = new PoolSnapshot(size, active, idle, pending, min, max);
@@ -157,7 +159,7 @@ final class ResourceRuntime {
         HealthStatus shown = status.with(status.status(), redactor.redact(status.message().orElse(null)));
         Object down = status.details().get("downDependencies");
         List<String> downDependencies = down instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
-        return new HealthReport(name, r.kind(), r.state(), shown, pool, circuit, redactor.describe(lastError),
+        return new HealthReport(name, r.kind(), r.state(), shown, pool, circuit, errorRedactor.describe(lastError),
                 quarantined, downDependencies, stalled);
     }
 

@@ -3,6 +3,7 @@ package io.nebula.resource.cdi;
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.PoolSnapshot;
 import io.nebula.resource.ResourceContext;
+import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.cdi.health.HealthScheduler;
 import io.nebula.resource.cdi.health.Quarantine;
 import io.nebula.resource.cdi.resilience.CircuitState;
@@ -42,12 +43,13 @@ final class Weaving {
     /**
      * Builds {@code builder}'s pool with the weaving's listener, wraps it, and schedules its health checks.
      *
-     * @param tenant the tenant whose pool this is, {@code null} for the resource's shared pool
-     * @param health the resource's health, cascaded, for gauges
-     * @param events the pool's CDI events: a failed acquisition is fired from its chain
+     * @param settings the pool's own settings (a tenant's, with its overrides): their secrets are masked in its telemetry
+     * @param tenant   the tenant whose pool this is, {@code null} for the resource's shared pool
+     * @param health   the resource's health, cascaded, for gauges
+     * @param events   the pool's CDI events: a failed acquisition is fired from its chain
      */
-    <R> WovenPool<R> weave(ResourceDeclaration declaration, ResourcePool.Builder<R> builder, String tenant,
-                           Supplier<HealthStatus> health, PoolEvents events) {
+    <R> WovenPool<R> weave(ResourceDeclaration declaration, ResourceSettings settings, ResourcePool.Builder<R> builder,
+                           String tenant, Supplier<HealthStatus> health, PoolEvents events) {
         String name = declaration.name();
         ResiliencePolicy policy = declaration.resilience();
         AtomicReference<ResourcePool<R>> built = new AtomicReference<>();
@@ -59,7 +61,7 @@ final class Weaving {
             ResourcePool<R> p = built.get();
             return p != null ? p.snapshot()
                     : new PoolSnapshot(0, 0, 0, 0, declaration.pool().minSize(), declaration.pool().maxSize());
-        }, health, circuit, Redactor.of(declaration.settings()));
+        }, health, circuit, Redactor.of(settings));
         log.set(new PoolLog(view));
         PoolWeave weave = new PoolWeave(view, new ResourceGuard(name, policy, new Failures(declaration.provider()), circuit),
                 new Quarantine(name, declaration.health().quarantineAfter(), log.get()), log.get(), events::acquisitionFailed);
