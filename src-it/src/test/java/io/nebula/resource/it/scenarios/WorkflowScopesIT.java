@@ -1,10 +1,10 @@
 package io.nebula.resource.it.scenarios;
 
 import io.nebula.resource.Resources;
-import io.nebula.resource.it.support.Archives;
-import io.nebula.resource.it.support.ChannelBackend;
 import io.nebula.resource.cdi.ScopeHandle;
 import io.nebula.resource.cdi.WorkflowContexts;
+import io.nebula.resource.it.support.Archives;
+import io.nebula.resource.it.support.ChannelBackend;
 import jakarta.enterprise.context.ContextNotActiveException;
 import jakarta.inject.Inject;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -13,6 +13,8 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.function.IntSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -160,7 +162,7 @@ class WorkflowScopesIT {
         }
     }
 
-    private int inAction(String action, java.util.function.IntSupplier work) {
+    private int inAction(String action, IntSupplier work) {
         try (ScopeHandle a = contexts.enter(null, null, null, action)) {
             return work.getAsInt();
         }
