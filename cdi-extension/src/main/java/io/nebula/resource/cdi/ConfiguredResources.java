@@ -9,6 +9,7 @@ import io.nebula.resource.core.credential.CredentialSettings;
 import io.nebula.resource.core.credential.DirectoryCredentialSource;
 import io.nebula.resource.core.tenant.TenantLimits;
 import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigValue;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -140,19 +141,34 @@ final class ConfiguredResources {
 
     /**
      * The value the application sees for a key (active profile first, highest ordinal source first);
-     * empty when the key exists only in an inactive profile.
+     * empty when the key exists only in an inactive profile. A value with an expression that cannot be
+     * expanded is a problem: SmallRye Config reports it as absent from {@code getOptionalValue}, others throw.
      */
-    private static Optional<String> value(Config config, String key, ConfigProblems problems) {
+    static Optional<String> value(Config config, String key, ConfigProblems problems) {
+        boolean secret = ResourceSettings.isSecretKey(key);
         try {
-            return config.getOptionalValue(key, String.class);
+            Optional<String> value = config.getOptionalValue(key, String.class);
+            if (value.isEmpty()) {
+                ConfigValue raw = config.getConfigValue(key);
+                String written = raw == null ? null : raw.getRawValue();
+                if (written != null && raw.getValue() == null && written.contains("${")) {
+                    problems.add(key, "could not be read: an expression in it could not be expanded"
+                            + (secret ? "" : " ('" + written + "')") + tenantHint(written));
+                }
+            }
+            return value;
         } catch (RuntimeException e) {
             // e.g. an expression ${DB_PASSWORD} that cannot be expanded; the message names the key, not a value,
             // but for a secret key say nothing more than that it failed
-            String hint = String.valueOf(e.getMessage()).contains("value tenant")
-                    ? "; for the tenant placeholder write {tenant}: MicroProfile Config expands ${...} itself" : "";
-            problems.add(key, "could not be read" + (ResourceSettings.isSecretKey(key) ? "" : ": " + e.getMessage()) + hint);
+            problems.add(key, "could not be read" + (secret ? "" : ": " + e.getMessage()) + tenantHint(String.valueOf(e.getMessage())));
             return Optional.empty();
         }
+    }
+
+    /** {@code ${tenant}} is what a user writes first; MicroProfile Config takes it for a property expression. */
+    private static String tenantHint(String text) {
+        return text.contains("${tenant}") || text.contains("value tenant")
+                ? "; for the tenant placeholder write {tenant}: MicroProfile Config expands ${...} itself" : "";
     }
 
     /** {@code %dev.nebula.resource.x.kind} names the key {@code nebula.resource.x.kind}. */

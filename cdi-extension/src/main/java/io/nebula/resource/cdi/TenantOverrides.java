@@ -1,7 +1,6 @@
 package io.nebula.resource.cdi;
 
 import io.nebula.resource.ConfigProblems;
-import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.core.tenant.TenantTemplate;
 import org.eclipse.microprofile.config.Config;
 
@@ -59,13 +58,7 @@ final class TenantOverrides {
                         + " at most 63, starting with a letter or digit)");
                 continue;
             }
-            String value;
-            try {
-                value = config.getOptionalValue(key, String.class).orElse(null);
-            } catch (RuntimeException e) {
-                problems.add(key, "could not be read" + (ResourceSettings.isSecretKey(key) ? "" : ": " + e.getMessage()));
-                continue;
-            }
+            String value = ConfiguredResources.value(config, key, problems).orElse(null);
             if (value != null) {
                 byTenant.computeIfAbsent(tenant, t -> new TreeMap<>())
                         .computeIfAbsent(afterResource.substring(0, dot), r -> new TreeMap<>())

@@ -48,7 +48,10 @@ import static org.assertj.core.api.Assertions.fail;
         "nebula.resource.files.credentials.file.password=../../etc/shadow",
         "nebula.resource.templated.kind=test-counter",
         "nebula.resource.templated.scope=tenant",
-        "nebula.resource.templated.port={tenant}"})
+        "nebula.resource.templated.port={tenant}",
+        "nebula.resource.expression.kind=test-counter",
+        "nebula.resource.expression.scope=tenant",
+        "nebula.resource.expression.url=counter://host/${tenant}"})
 @SuppressWarnings("try") // the container is started only to see it fail
 class TenancyConfigurationErrorsTest {
 
@@ -69,7 +72,8 @@ class TenancyConfigurationErrorsTest {
             "nebula.resource.orders.tenant.max-pools | applies only to a resource of scope tenant",
             "nebula.resource.orders.credentials.source | known sources: config, directory, settings; was 'vault'",
             "nebula.resource.files.credentials.directory | is required with credentials.source=directory",
-            "nebula.resource.files.credentials.file.password | must be a file name"})
+            "nebula.resource.files.credentials.file.password | must be a file name",
+            "nebula.resource.expression.url | for the tenant placeholder write {tenant}"})
     void eachProblemNamesItsKey(String key, String message) {
         assertThat(deploymentFailure().problems()).anySatisfy(p -> {
             assertThat(p.key()).isEqualTo(key);
