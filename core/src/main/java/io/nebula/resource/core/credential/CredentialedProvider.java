@@ -78,6 +78,8 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
     private final Set<R> instances = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
     private final Set<R> stale = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
     private final AtomicLong rotations = new AtomicLong();
+    /** Whether {@link #stale} may hold anything: a release (the hot path) looks it up only then. */
+    private volatile boolean anyStale;
     private final ReentrantLock lock = new ReentrantLock(); // guards inForce, watch and shutDown; never held around I/O
     private Map<String, Optional<Secret>> inForce; // null until the first creation
     private ScheduledFuture<?> watch;
@@ -122,7 +124,7 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
 
     /** Whether an instance was made with credentials that have since changed and could not be renewed in place. */
     public boolean isStale(R instance) {
-        return stale.contains(instance);
+        return anyStale && stale.contains(instance);
     }
 
     // ------------------------------------------------------------------ creation
@@ -278,6 +280,7 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
                 renewed++;
             } else {
                 stale.add(instance);
+                anyStale = true;
                 retiring++;
             }
         }
@@ -326,7 +329,7 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
 
     @Override
     public boolean recycle(R instance) {
-        return !stale.contains(instance) && delegate.recycle(instance);
+        return !isStale(instance) && delegate.recycle(instance);
     }
 
     @Override
