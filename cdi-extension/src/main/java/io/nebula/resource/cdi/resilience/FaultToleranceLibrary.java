@@ -41,7 +41,16 @@ public final class FaultToleranceLibrary {
         if (!used) {
             firstUse();
         }
-        return withLibraryLoader(Guard::create);
+        try {
+            return withLibraryLoader(Guard::create);
+        } catch (RuntimeException e) {
+            // typically SmallRye FT's CDI implementation on the class path while its CDI extension is not enabled
+            // (a container started without discovery): it wins by priority and then finds none of its beans
+            throw new IllegalStateException("NEBULA-3013 SmallRye Fault Tolerance (" + implementation()
+                    + ") cannot build the resources' guards. If io.smallrye:smallrye-fault-tolerance is on the class path, "
+                    + "enable its CDI extension (io.smallrye.faulttolerance.FaultToleranceExtension) or remove it, so the "
+                    + "standalone implementation serves", e);
+        }
     }
 
     /**

@@ -13,7 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FlakyBackend {
 
-    public enum Mode { UP, DOWN, REFUSING }
+    public enum Mode { UP, DOWN, REFUSING, SLOW }
+
+    /** How long an attempt takes in mode {@link Mode#SLOW} before it answers. */
+    public static final long SLOW_MILLIS = 600;
 
     private static final Map<String, Mode> modes = new ConcurrentHashMap<>();
     private static final Map<String, AtomicInteger> failNext = new ConcurrentHashMap<>();
@@ -48,7 +51,15 @@ public final class FlakyBackend {
         if (n != null && n.getAndDecrement() > 0) {
             return Mode.DOWN;
         }
-        return mode(resource);
+        Mode mode = mode(resource);
+        if (mode == Mode.SLOW) {
+            try {
+                Thread.sleep(SLOW_MILLIS); // a backend that takes its time; a timeout interrupts it
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return mode;
     }
 
     /** When each attempt was made ({@code System.nanoTime}), in order. */
