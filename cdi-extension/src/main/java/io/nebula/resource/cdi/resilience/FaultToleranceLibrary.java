@@ -46,7 +46,7 @@ public final class FaultToleranceLibrary {
         } catch (RuntimeException e) {
             // typically SmallRye FT's CDI implementation on the class path while its CDI extension is not enabled
             // (a container started without discovery): it wins by priority and then finds none of its beans
-            throw new IllegalStateException("NEBULA-3013 SmallRye Fault Tolerance (" + implementation()
+            throw new IllegalStateException("NEBULA-3013 SmallRye Fault Tolerance (" + implementationOrError()
                     + ") cannot build the resources' guards. If io.smallrye:smallrye-fault-tolerance is on the class path, "
                     + "enable its CDI extension (io.smallrye.faulttolerance.FaultToleranceExtension) or remove it, so the "
                     + "standalone implementation serves", e);
@@ -84,6 +84,14 @@ public final class FaultToleranceLibrary {
             return action.get();
         } finally {
             thread.setContextClassLoader(previous);
+        }
+    }
+
+    private static String implementationOrError() {
+        try {
+            return implementation();
+        } catch (RuntimeException | LinkageError e) {
+            return "implementation unavailable: " + e.getClass().getName();
         }
     }
 
