@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
@@ -46,6 +47,9 @@ final class MicroProfileMetricsWeave implements Telemetry {
             .withDescription("Acquisitions that gave up waiting: pool exhausted or attempt timeout").build();
     private final Metadata creation = Metadata.builder().withName("nebula.resource.creation.duration")
             .withDescription("How long creating one instance took").withUnit(MetricUnits.SECONDS).build();
+
+    private final Metadata rotations = Metadata.builder().withName("nebula.resource.credential.rotations")
+            .withDescription("Credentials that changed at their source: new instances use them, old ones retire").build();
 
     MicroProfileMetricsWeave(MetricRegistry registry) {
         this.registry = registry;
@@ -136,6 +140,12 @@ final class MicroProfileMetricsWeave implements Telemetry {
         @Override
         public void onCreationFailure(String pool, Throwable error) {
             error(poolTenant, Outcome.errorType(error));
+        }
+
+        @Override
+        public void onCredentialRotation(String pool, ResourceContext ctx, Set<String> keys) {
+            String tenant = ctx != null && ctx.tenant() != null ? label(ctx) : poolTenant;
+            registry.counter(rotations, new Tag("resource", view.resource()), new Tag("tenant", tenant)).inc();
         }
 
         @Override

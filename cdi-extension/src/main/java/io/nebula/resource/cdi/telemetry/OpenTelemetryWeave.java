@@ -68,6 +68,7 @@ final class OpenTelemetryWeave implements Telemetry {
     private final LongCounter errors;
     private final LongCounter timeouts;
     private final DoubleHistogram creation;
+    private final LongCounter rotations;
 
     private OpenTelemetryWeave(OpenTelemetry otel, boolean tracing, boolean metering) {
         this.tracing = tracing;
@@ -84,6 +85,8 @@ final class OpenTelemetryWeave implements Telemetry {
                 .setDescription("Acquisitions that gave up waiting: pool exhausted or attempt timeout").build();
         creation = meter.histogramBuilder("nebula.resource.creation.duration").setUnit("s")
                 .setDescription("How long creating one instance took").build();
+        rotations = meter.counterBuilder("nebula.resource.credential.rotations").setUnit("{rotation}")
+                .setDescription("Credentials that changed at their source: new instances use them, old ones retire").build();
         if (metering) {
             gauges.add(meter.gaugeBuilder("nebula.resource.active").ofLongs().setUnit("{instance}")
                     .setDescription("Leases out now").buildWithCallback(m -> pools.forEach(p ->
@@ -281,6 +284,13 @@ final class OpenTelemetryWeave implements Telemetry {
                         .setStartTimestamp(start.getEpochSecond() * 1_000_000_000L + start.getNano(), TimeUnit.NANOSECONDS)
                         .startSpan().setAttribute(OUTCOME, Outcome.SUCCESS.attribute())
                         .end(end.getEpochSecond() * 1_000_000_000L + end.getNano(), TimeUnit.NANOSECONDS);
+            }
+        }
+
+        @Override
+        public void onCredentialRotation(String pool, ResourceContext ctx, Set<String> keys) {
+            if (metering) {
+                rotations.add(1, outcomes(ctx != null && ctx.tenant() != null ? ctx.tenant() : view.tenant())[OUTCOMES.length]);
             }
         }
 

@@ -10,6 +10,7 @@ import io.nebula.resource.core.PoolListener;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.BiConsumer;
 
 /** Several backends at once (OpenTelemetry and MicroProfile Metrics): each call goes to each. */
@@ -168,6 +169,13 @@ final class Telemetries implements Telemetry {
         public void onEviction(String pool, EvictionReason reason) {
             for (PoolListener l : all) {
                 l.onEviction(pool, reason);
+            }
+        }
+
+        @Override
+        public void onCredentialRotation(String pool, ResourceContext ctx, Set<String> keys) {
+            for (PoolListener l : all) {
+                l.onCredentialRotation(pool, ctx, keys);
             }
         }
     }
