@@ -49,20 +49,20 @@ final class AcquisitionChain {
         };
     }
 
-    /** Counts the acquisition by outcome and times it; a failure is also one structured log record and one event. */
+    /** Counts the acquisition by outcome and times it, in the pool's window and its telemetry; a failure is also one structured log record and one event. */
     private static <T> Acquisition<T> metered(PoolWeave weave, Acquisition<T> next) {
         return (ctx, timeout) -> {
             PoolTelemetry telemetry = weave.telemetry();
-            boolean timed = telemetry != PoolTelemetry.NONE;
             long start = System.nanoTime();
             try {
                 T acquired = next.acquire(ctx, timeout);
-                if (timed) {
-                    telemetry.acquired(ctx, System.nanoTime() - start, null);
-                }
+                long nanos = System.nanoTime() - start;
+                weave.window().record(nanos, false);
+                telemetry.acquired(ctx, nanos, null);
                 return acquired;
             } catch (Exception e) {
                 long nanos = System.nanoTime() - start;
+                weave.window().record(nanos, true);
                 telemetry.acquired(ctx, nanos, e);
                 weave.failed(ctx, nanos, e);
                 throw e;

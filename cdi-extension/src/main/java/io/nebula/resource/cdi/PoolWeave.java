@@ -29,6 +29,7 @@ final class PoolWeave {
     private final Quarantine quarantine;
     private final PoolLog log;
     private final java.util.function.BiConsumer<ResourceContext, Throwable> failed;
+    private final AcquisitionWindow window = new AcquisitionWindow();
     private volatile PoolTelemetry telemetry = PoolTelemetry.NONE;
     private volatile Future<?> checks;
     private volatile long lastCheck = System.nanoTime();
@@ -57,6 +58,11 @@ final class PoolWeave {
 
     PoolLog log() {
         return log;
+    }
+
+    /** The last acquisitions, for {@link ResourceStatistics}: recorded whether or not a telemetry backend is there. */
+    AcquisitionWindow window() {
+        return window;
     }
 
     PoolTelemetry telemetry() {

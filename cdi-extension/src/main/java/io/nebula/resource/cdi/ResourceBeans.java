@@ -24,7 +24,7 @@ import java.util.Set;
  * Registers the synthetic beans: for every declared resource, one bean per type it can be injected as
  * (its provider's type, each view, and {@code Lease<>} of each), so that lookups with
  * {@code Instance.select} find them without any injection point; plus one per other type an injection
- * point asks for (a supertype, a parameterized type); plus {@link Resources} and {@link WorkflowContexts}.
+ * point asks for (a supertype, a parameterized type); plus {@link Resources}, {@link WorkflowContexts} and {@link ResourceStatistics}.
  *
  * <ul>
  *   <li>A resident resource of global scope is injected as its shared instance ({@code @Dependent}).</li>
@@ -82,6 +82,9 @@ final class ResourceBeans {
         abd.addBean().id(ResourceBeans.class.getName() + ":contexts")
                 .types(WorkflowContexts.class, Object.class).qualifiers(Any.Literal.INSTANCE, Default.Literal.INSTANCE)
                 .scope(Dependent.class).createWith(cc -> runtime.scopes());
+        abd.addBean().id(ResourceBeans.class.getName() + ":statistics")
+                .types(ResourceStatistics.class, Object.class).qualifiers(Any.Literal.INSTANCE, Default.Literal.INSTANCE)
+                .scope(Dependent.class).createWith(cc -> (ResourceStatistics) runtime::figures);
     }
 
     /**

@@ -163,6 +163,28 @@ final class ResourceRuntime {
                 quarantined, downDependencies, stalled);
     }
 
+    /** {@link ResourceStatistics}: the health report's figures, each tenant's pool, and the acquisition windows. */
+    ResourceFigures figures(String name) {
+        HealthReport report = report(name);
+        List<WovenPool<?>> live = weaving.poolsOf(name);
+        Map<String, PoolSnapshot> tenants = new TreeMap<>();
+        List<AcquisitionWindow> windows = new ArrayList<>(live.size());
+        for (WovenPool<?> p : live) {
+            windows.add(p.weave().window());
+            String tenant = p.weave().view().tenant();
+            if (tenant != null) {
+                tenants.put(tenant, p.snapshot());
+            }
+        }
+        AcquisitionWindow.Figures recent = AcquisitionWindow.of(windows, windows.size());
+        String circuit = report.circuit();
+        return new ResourceFigures(name, report.kind(), report.state(), report.health(), report.downDependencies(),
+                report.pool(), tenants, recent == null ? 0 : recent.acquisitions(),
+                recent == null ? Optional.empty() : Optional.of(java.time.Duration.ofNanos(recent.p99Nanos())),
+                recent == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(recent.errorRate()),
+                "off".equals(circuit) ? Optional.empty() : Optional.of(circuit));
+    }
+
     private static boolean worse(String circuit, String than) {
         return order(circuit) > order(than);
     }
