@@ -38,7 +38,7 @@
   }
 
   function notReported() {
-    return el("span", { "class": "na", title: "not reported by this version of the extension" }, ["n/a"]);
+    return el("span", { "class": "na", title: "not measured: no acquisition yet, or no circuit breaker" }, ["n/a"]);
   }
 
   function formatMs(v) {
@@ -59,6 +59,7 @@
       state: el("td", { "class": "state" }),
       fill: el("div", { "class": "bar-fill" }),
       barText: el("div", { "class": "bar-text" }),
+      tenants: el("ul", { "class": "tenants" }),
       p99: el("td", { "class": "num p99" }),
       errorRate: el("td", { "class": "num error-rate" }),
       circuit: el("td", { "class": "circuit-cell" })
@@ -68,7 +69,7 @@
     var tr = el("tr", { "data-resource": name }, [
       el("td", { "class": "mark-cell" }, [cells.mark]),
       cells.name, cells.scope, cells.state,
-      el("td", { "class": "util" }, [cells.bar, cells.barText]),
+      el("td", { "class": "util" }, [cells.bar, cells.barText, cells.tenants]),
       cells.p99, cells.errorRate, cells.circuit
     ]);
     return { tr: tr, cells: cells };
@@ -81,6 +82,9 @@
     c.mark.title = (r.health || "UNKNOWN") + (r.healthMessage ? ": " + r.healthMessage : "");
     var name = [el("strong", {}, [r.name]), el("span", { "class": "kind" }, [r.kind || ""])];
     if (r.healthMessage) name.push(el("span", { "class": "message" }, [r.healthMessage]));
+    if (r.downDependencies && r.downDependencies.length) {
+      name.push(el("span", { "class": "message cascade" }, ["depends on " + r.downDependencies.join(", ") + ", which is down"]));
+    }
     c.name.replaceChildren.apply(c.name, name);
     c.scope.textContent = r.scope || "";
     c.state.textContent = r.state || "";
@@ -90,6 +94,13 @@
     c.fill.style.width = (u * 100).toFixed(1) + "%";
     c.bar.setAttribute("aria-valuenow", Math.round(u * 100));
     c.barText.textContent = r.active + "/" + r.max + " in use · " + r.idle + " idle · " + r.pending + " waiting";
+    // a tenant-scoped resource: the bar above sums its tenants' pools, one line per tenant below
+    c.tenants.replaceChildren.apply(c.tenants, (r.tenants || []).map(function (t) {
+      return el("li", { "data-tenant": t.tenant }, [
+        t.tenant + ": " + t.active + "/" + t.max + " in use · " + t.idle + " idle · " + t.pending + " waiting"
+      ]);
+    }));
+    c.tenants.hidden = !(r.tenants && r.tenants.length);
 
     c.p99.replaceChildren(r.p99AcquisitionMs == null ? notReported() : formatMs(r.p99AcquisitionMs));
     c.errorRate.replaceChildren(r.errorRate == null ? notReported() : (r.errorRate * 100).toFixed(1) + " %");

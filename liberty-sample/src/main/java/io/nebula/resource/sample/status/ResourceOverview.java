@@ -4,23 +4,29 @@ import io.nebula.resource.HealthStatus;
 import io.nebula.resource.ManagedResource;
 import io.nebula.resource.PoolSnapshot;
 import io.nebula.resource.Resources;
+import io.nebula.resource.cdi.ResourceFigures;
+import io.nebula.resource.cdi.ResourceStatistics;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * Reads every declared resource's figures from the extension's {@link Resources} into
- * {@link ResourceView}s, sorted by name. A resource whose figures cannot be read is still listed,
- * DOWN with the error, so the dashboard never silently loses a row.
+ * Reads every declared resource's figures from the extension ({@link Resources} for the declaration,
+ * {@link ResourceStatistics} for what its pools are doing) into {@link ResourceView}s, sorted by name. A
+ * resource whose figures cannot be read is still listed, DOWN with the error, so the dashboard never
+ * silently loses a row.
  */
 final class ResourceOverview {
 
     private final Resources resources;
+    private final ResourceStatistics statistics;
 
-    ResourceOverview(Resources resources) {
+    ResourceOverview(Resources resources, ResourceStatistics statistics) {
         this.resources = resources;
+        this.statistics = statistics;
     }
 
     List<ResourceView> views() {
@@ -42,19 +48,32 @@ final class ResourceOverview {
             return unreadable(name, null);
         }
         try {
-            return view(found.get());
+            return view(found.get(), statistics.of(name));
         } catch (RuntimeException e) {
             return unreadable(name, e);
         }
     }
 
-    static ResourceView view(ManagedResource<?> resource) {
-        PoolSnapshot pool = resource.pool();
-        HealthStatus health = resource.health();
-        return new ResourceView(resource.name(), resource.kind(), resource.scope().configName(),
-                resource.state().name(), health.status().name(), health.message().orElse(null),
-                pool.utilization(), pool.active(), pool.idle(), pool.pending(), pool.maxSize(),
-                null, null, null, List.copyOf(resource.dependsOn()));
+    static ResourceView view(ManagedResource<?> resource, ResourceFigures figures) {
+        PoolSnapshot pool = figures.pool();
+        HealthStatus health = figures.health();
+        List<ResourceView.TenantPool> tenants = figures.tenants().entrySet().stream()
+                .map(t -> new ResourceView.TenantPool(t.getKey(), t.getValue().utilization(), t.getValue().active(),
+                        t.getValue().idle(), t.getValue().pending(), t.getValue().maxSize()))
+                .toList();
+        return new ResourceView(resource.name(), figures.kind(), resource.scope().configName(),
+                figures.state().name(), health.status().name(), health.message().orElse(null),
+                figures.downDependencies(), pool.utilization(), pool.active(), pool.idle(), pool.pending(),
+                pool.maxSize(),
+                figures.p99Acquisition().map(p99 -> p99.toNanos() / 1_000_000.0).orElse(null),
+                figures.errorRate().isPresent() ? figures.errorRate().getAsDouble() : null,
+                figures.circuit().map(ResourceOverview::circuitState).orElse(null),
+                List.copyOf(resource.dependsOn()), tenants);
+    }
+
+    /** The extension's {@code half-open} as the JSON's {@code HALF_OPEN}. */
+    private static String circuitState(String circuit) {
+        return circuit.toUpperCase(Locale.ROOT).replace('-', '_');
     }
 
     private static ResourceView unreadable(String name, RuntimeException error) {
@@ -62,7 +81,7 @@ final class ResourceOverview {
                 ? "declared but not registered"
                 : "figures could not be read: " + error.getClass().getSimpleName()
                         + (error.getMessage() == null ? "" : ": " + error.getMessage());
-        return new ResourceView(name, null, null, "UNKNOWN", HealthStatus.Status.DOWN.name(), message,
-                0, 0, 0, 0, 0, null, null, null, List.of());
+        return new ResourceView(name, null, null, "UNKNOWN", HealthStatus.Status.DOWN.name(), message, List.of(),
+                0, 0, 0, 0, 0, null, null, null, List.of(), List.of());
     }
 }

@@ -1,6 +1,7 @@
 package io.nebula.resource.sample.status;
 
 import io.nebula.resource.Resources;
+import io.nebula.resource.cdi.ResourceStatistics;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -17,12 +18,15 @@ public class ResourcesEndpoint {
     @Inject
     Resources resources;
 
+    @Inject
+    ResourceStatistics statistics;
+
     /** The body: one {@link ResourceView} per resource, sorted by name. */
     public record Report(List<ResourceView> resources) {
     }
 
     @GET
     public Report resources() {
-        return new Report(new ResourceOverview(resources).views());
+        return new Report(new ResourceOverview(resources, statistics).views());
     }
 }

@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dashboard of the running sample in headless Chromium, with the real figures of the extension:
- * rows, bars and the dependency graph render, and a workflow started from the page runs. Saves the
+ * rows, bars and the dependency graph render, a workflow started from the page runs, and then every
+ * resource shows a measured p99, error rate and CLOSED circuit, and tenant-store lists acme's pool. Saves the
  * screenshot that docs/getting-started.md shows.
  */
 class DashboardIT {
@@ -65,6 +66,19 @@ class DashboardIT {
         int refreshes = refreshes();
         browser.waitUpTo(15).until(d -> refreshes() >= refreshes + 2);
         assertThat(browser.driver().findElement(By.id("problem")).isDisplayed()).isFalse();
+
+        // the extension's measured figures, now that every resource was acquired by the workflows
+        for (String used : RESOURCES) {
+            assertThat(cell(used, ".p99")).as(used + ": p99").matches("\\d+(\\.\\d)? ms");
+            assertThat(cell(used, ".error-rate")).as(used + ": error rate").matches("\\d+\\.\\d %");
+            assertThat(cell(used, ".circuit-cell")).as(used + ": circuit").isEqualTo("CLOSED");
+        }
+        assertThat(cell("orders-db", ".error-rate")).isEqualTo("0.0 %");
+        WebElement store = row("tenant-store");
+        assertThat(store.findElement(By.cssSelector(".state")).getText()).isEqualTo("READY");
+        assertThat(store.findElements(By.cssSelector(".tenants li")))
+                .as("acme's pool of tenant-store is listed under the summed bar")
+                .anySatisfy(li -> assertThat(li.getText()).matches("acme: \\d+/\\d+ in use · \\d+ idle · \\d+ waiting"));
         browser.screenshot(SCREENSHOT);
     }
 
@@ -72,6 +86,14 @@ class DashboardIT {
         browser.driver().findElement(By.cssSelector("#workflow-buttons button[data-workflow='" + workflow + "']")).click();
         browser.waitUpTo(60).until(d -> d.findElement(By.id("run-result")).getText().startsWith(workflow + " for acme: "));
         assertThat(browser.driver().findElement(By.id("run-result")).getText()).contains(workflow + " for acme: ok");
+    }
+
+    private static WebElement row(String resource) {
+        return browser.driver().findElement(By.cssSelector("#resources tr[data-resource='" + resource + "']"));
+    }
+
+    private static String cell(String resource, String css) {
+        return row(resource).findElement(By.cssSelector(css)).getText();
     }
 
     private static int refreshes() {

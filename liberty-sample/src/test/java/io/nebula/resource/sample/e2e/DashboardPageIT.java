@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.within;
 /**
  * The dashboard page on its own, in headless Chromium: its static files served as they are in the
  * WAR, and {@code api/resources} answered from a fixture so that every kind of row (up, degraded,
- * down, figures not reported) is on screen at once. The real figures are checked against the running
+ * down, figures not measured, a tenant-scoped resource's tenants) is on screen at once. The real figures are checked against the running
  * sample by {@link SampleServerIT}.
  */
 class DashboardPageIT {
@@ -121,6 +121,29 @@ class DashboardPageIT {
         assertThat(cell("payments-api", ".p99")).isEqualTo("n/a");
         assertThat(List.of(cell("tenant-store", ".p99"), cell("tenant-store", ".error-rate"),
                 cell("tenant-store", ".circuit-cell"))).containsOnly("n/a");
+    }
+
+    @Test
+    void aTenantScopedResourceListsEachTenantsPoolUnderItsSummedBar() {
+        assertThat(row("tenant-store").findElement(By.cssSelector(".bar-text")).getText())
+                .isEqualTo("1/4 in use · 1 idle · 0 waiting");
+        assertThat(row("tenant-store").findElements(By.cssSelector(".tenants li")))
+                .extracting(WebElement::getText)
+                .containsExactly("acme: 1/2 in use · 1 idle · 0 waiting", "globex: 0/2 in use · 0 idle · 0 waiting");
+        assertThat(row("orders-db").findElement(By.cssSelector(".tenants")).isDisplayed())
+                .as("a resource without tenants has no tenant lines").isFalse();
+    }
+
+    @Test
+    void aResourceDownBecauseOfADependencySaysWhich() {
+        resourcesJson = resourcesJson.replace(
+                "\"healthMessage\": \"slow responses\", \"downDependencies\": []",
+                "\"healthMessage\": \"slow responses\", \"downDependencies\": [\"orders-db\"]");
+
+        browser.waitUpTo(15).until(d -> row("payments-api").getText().contains("which is down"));
+
+        assertThat(row("payments-api").findElement(By.cssSelector(".cascade")).getText())
+                .isEqualTo("depends on orders-db, which is down");
     }
 
     @Test

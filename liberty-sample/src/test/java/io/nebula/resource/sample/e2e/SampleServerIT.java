@@ -66,12 +66,45 @@ class SampleServerIT {
             assertThat(resources.get(eager).getString("health")).as(eager).isEqualTo("UP");
         }
         resources.values().forEach(r -> {
-            assertThat(r.getJsonNumber("max").intValue()).as(r.getString("name")).isPositive();
             assertThat(r.getJsonNumber("utilization").doubleValue()).isBetween(0.0, 1.0);
-            // not reported by the extension yet: shown as null, never as an invented number
-            assertThat(r.get("p99AcquisitionMs")).isEqualTo(JsonValue.NULL);
-            assertThat(r.get("circuitState")).isEqualTo(JsonValue.NULL);
+            // every resource has the default circuit breaker, and it has no reason to open here
+            assertThat(r.getString("circuitState")).as(r.getString("name")).isEqualTo("CLOSED");
         });
+        for (String pooled : List.of("orders-db", "cache", "ledger", "payments-api")) {
+            assertThat(resources.get(pooled).getJsonNumber("max").intValue()).as(pooled).isPositive();
+        }
+    }
+
+    @Test
+    void afterWorkflowsRanTheResourcesShowTheirMeasuredFiguresAndTheTenantsPools() throws Exception {
+        String hooli = "hooli-" + UUID.randomUUID().toString().substring(0, 6);
+        String umbrella = "umbrella-" + UUID.randomUUID().toString().substring(0, 6);
+        for (String tenant : List.of(hooli, umbrella)) {
+            runOk("fetch-orders", tenant);
+            runOk("process-payments", tenant);
+        }
+
+        Map<String, JsonObject> resources = byName(json(get("/api/resources")).getJsonArray("resources"));
+
+        for (String used : List.of("orders-db", "cache", "payments-api", "ledger", "tenant-store")) {
+            JsonObject r = resources.get(used);
+            assertThat(r.get("p99AcquisitionMs").getValueType()).as(used + ": p99 is measured").isEqualTo(JsonValue.ValueType.NUMBER);
+            assertThat(r.getJsonNumber("p99AcquisitionMs").doubleValue()).as(used).isGreaterThanOrEqualTo(0.0);
+            assertThat(r.getJsonNumber("errorRate").doubleValue()).as(used).isBetween(0.0, 1.0);
+            assertThat(r.getString("circuitState")).as(used).isEqualTo("CLOSED");
+        }
+        assertThat(resources.get("orders-db").getJsonNumber("errorRate").doubleValue())
+                .as("every connection was served").isZero();
+
+        JsonObject store = resources.get("tenant-store");
+        assertThat(store.getString("state")).as("its tenants' pools are running").isEqualTo("READY");
+        Map<String, JsonObject> tenants = store.getJsonArray("tenants").getValuesAs(JsonObject.class).stream()
+                .collect(Collectors.toMap(t -> t.getString("tenant"), Function.identity()));
+        assertThat(tenants).containsKeys(hooli, umbrella);
+        assertThat(tenants.get(hooli).getJsonNumber("max").intValue()).isPositive();
+        assertThat(store.getJsonNumber("max").intValue()).as("the tenants' pools summed")
+                .isEqualTo(tenants.values().stream().mapToInt(t -> t.getJsonNumber("max").intValue()).sum());
+        assertThat(resources.get("orders-db").getJsonArray("tenants")).as("a global resource has no tenant pools").isEmpty();
     }
 
     @Test
