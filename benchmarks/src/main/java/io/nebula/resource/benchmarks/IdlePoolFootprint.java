@@ -1,10 +1,12 @@
 package io.nebula.resource.benchmarks;
 
+import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.benchmarks.nebula.Container;
 import io.nebula.resource.benchmarks.nebula.WidgetProvider;
 import io.nebula.resource.cdi.ScopeHandle;
 import io.nebula.resource.core.ResourcePool;
+import io.nebula.resource.core.tenant.TenantPools;
 import org.apache.commons.pool2.BasePooledObjectFactory;
 import org.apache.commons.pool2.PooledObject;
 import org.apache.commons.pool2.impl.DefaultPooledObject;
@@ -53,6 +55,7 @@ public final class IdlePoolFootprint {
             return pool;
         }, pool -> ((ResourcePool<?>) pool).close()));
 
+        md.append(engineTenantPools(pools));
         md.append(tenantPools(pools));
 
         WidgetFactory factory = new WidgetFactory();
@@ -65,10 +68,41 @@ public final class IdlePoolFootprint {
 
         md.append('\n');
         System.out.print(md);
+        System.out.flush();
+        // The standalone SmallRye Fault Tolerance that the extension used keeps a non-daemon timer thread
+        // after the container shut down (on the class path it is the JVM's, not the application's): say
+        // that this program is done.
+        System.exit(0);
     }
 
     /**
-     * Tenant pools as the CDI extension makes them today (a resource of scope {@code tenant}: one core
+     * The engine's {@code TenantPools}: each tenant's first acquisition makes its pool (settings from the
+     * template, the pool, its bookkeeping); the instance is invalidated, so what stays is the tenant pool.
+     */
+    private static String engineTenantPools(int count) throws Exception {
+        TenantPools<Widget> pools = TenantScale.tenantPools(new WidgetProvider());
+        try {
+            pools.acquire(new ResourceContext("warm-up", null, null, null), null).invalidate();
+            int threadsBefore = Thread.activeCount();
+            long before = heapAfterGc();
+            for (int i = 0; i < count; i++) {
+                pools.acquire(new ResourceContext("tenant-" + i, null, null, null), null).invalidate();
+            }
+            long after = heapAfterGc();
+            long kept = after - before;
+            if (pools.size() < count) {
+                throw new IllegalStateException("only " + pools.size() + " of " + count + " tenant pools are alive");
+            }
+            return String.format(Locale.ROOT, "| %s | %,.1f KB | %,d bytes | %d |%n",
+                    "Nebula core `TenantPools`: one tenant pool (no instance)", kept / 1024.0, kept / count,
+                    Thread.activeCount() - threadsBefore);
+        } finally {
+            pools.close();
+        }
+    }
+
+    /**
+     * Tenant pools as the CDI extension makes them (a resource of scope {@code tenant}: one core
      * pool per tenant, created on first use). Each tenant's first acquisition creates its pool; the
      * instance is invalidated, so what stays is the pool and what the extension keeps per tenant.
      */
@@ -90,7 +124,7 @@ public final class IdlePoolFootprint {
             long after = heapAfterGc();
             long kept = after - before;
             return String.format(Locale.ROOT, "| %s | %,.1f KB | %,d bytes | %d |%n",
-                    "Nebula tenant pool via the CDI extension (`scope=tenant`, started, instance invalidated)",
+                    "Nebula tenant pool via the CDI extension (`scope=tenant`: pool, weave, per-tenant state; no instance)",
                     kept / 1024.0, kept / count, Thread.activeCount() - threadsBefore);
         } finally {
             container.shutdown();

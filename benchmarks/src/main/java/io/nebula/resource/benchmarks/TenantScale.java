@@ -1,10 +1,17 @@
 package io.nebula.resource.benchmarks;
 
 import io.nebula.resource.Lease;
+import io.nebula.resource.ResourceContext;
 import io.nebula.resource.Resources;
+import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.benchmarks.nebula.Container;
+import io.nebula.resource.benchmarks.nebula.WidgetProvider;
 import io.nebula.resource.cdi.ScopeHandle;
 import io.nebula.resource.cdi.WorkflowContexts;
+import io.nebula.resource.core.ResourcePool;
+import io.nebula.resource.core.tenant.TenantLimits;
+import io.nebula.resource.core.tenant.TenantPools;
+import io.nebula.resource.core.tenant.TenantTemplate;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import org.jboss.weld.environment.se.WeldContainer;
@@ -26,11 +33,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Suite 4, scale: a resource of scope {@code tenant} (one pool per tenant, created on first use from
- * the same settings, as the CDI extension does today) used by 1, 100 or 10,000 tenants in turn. Each
- * call enters the next tenant's scope, acquires and releases one instance, and leaves: the way a
- * request of that tenant would. {@link #enterTenantOnly} is the same without the acquisition, so the
- * difference is what the acquisition costs at that number of tenant pools.
+ * Suite 4, scale: one tenant-scoped resource used by 1, 100 or 10,000 tenants in turn, each call by the
+ * next tenant, so that with many tenants every call meets a pool that is cold in the CPU's caches.
+ * Every tenant's pool and its one instance exist before measurement.
+ *
+ * <ul>
+ *   <li>{@link #tenantPools}: the engine alone, {@code TenantPools.acquire} with the tenant's context;</li>
+ *   <li>{@link #throughExtension}: what a request of that tenant does in a CDI application: enter the
+ *       tenant's scope, {@code Resources.acquire} (the woven chain, then the tenant's pool), release, leave;</li>
+ *   <li>{@link #enterTenantOnly}: entering and leaving the scope alone, to tell the two costs apart.</li>
+ * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -55,57 +67,106 @@ public class TenantScale {
         public Resources resources;
     }
 
-    private WeldContainer container;
-    private WorkflowContexts contexts;
-    private Resources resources;
     private String[] names;
+    private ResourceContext[] contexts;
     private int next;
 
     @Setup
-    public void boot() {
-        container = Container.boot(Map.of(RESOURCE, Map.of(
-                "kind", "benchmark-widget",
-                "scope", "tenant",
-                "pool.min-size", "0",
-                "pool.max-size", "2")), TenantRequests.class);
-        TenantRequests requests = container.select(TenantRequests.class).get();
-        contexts = requests.contexts;
-        resources = requests.resources;
+    public void tenants() {
         names = new String[tenants];
+        contexts = new ResourceContext[tenants];
         for (int i = 0; i < tenants; i++) {
             names[i] = "tenant-" + i;
-            // Creates the tenant's pool and its one instance before measurement.
-            acquireIn(names[i]);
+            contexts[i] = new ResourceContext(names[i], null, null, null);
         }
     }
 
-    @TearDown
-    public void shutdown() {
-        container.shutdown();
-    }
+    /** Core tenant pools with no limit but the defaults (no cap on pools, 10-minute idle closing). */
+    @State(Scope.Benchmark)
+    public static class Engine {
+        TenantPools<Widget> pools;
 
-    @Benchmark
-    public Object acquireInTenant() {
-        return acquireIn(nextTenant());
-    }
+        @Setup
+        public void open(TenantScale bench) {
+            pools = tenantPools(new WidgetProvider());
+            for (ResourceContext ctx : bench.contexts) {
+                pools.acquire(ctx, null).close();
+            }
+        }
 
-    @Benchmark
-    public Object enterTenantOnly() {
-        try (ScopeHandle scope = contexts.enter(nextTenant(), null, null, null)) {
-            return scope;
+        @TearDown
+        public void close() {
+            pools.close();
         }
     }
 
-    private Object acquireIn(String tenant) {
-        try (ScopeHandle scope = contexts.enter(tenant, null, null, null);
-             Lease<Widget> lease = resources.acquire(RESOURCE, Widget.class)) {
+    /** The same resource declared in MicroProfile Config with {@code scope=tenant}, in a Weld SE container. */
+    @State(Scope.Benchmark)
+    public static class Extension {
+        WeldContainer container;
+        TenantRequests app;
+
+        @Setup
+        public void boot(TenantScale bench) {
+            container = Container.boot(Map.of(RESOURCE, Map.of(
+                    "kind", "benchmark-widget",
+                    "scope", "tenant",
+                    "pool.min-size", "0",
+                    "pool.max-size", "2")), TenantRequests.class);
+            app = container.select(TenantRequests.class).get();
+            for (String tenant : bench.names) {
+                acquireIn(app, tenant);
+            }
+        }
+
+        @TearDown
+        public void shutdown() {
+            container.shutdown();
+        }
+    }
+
+    static TenantPools<Widget> tenantPools(WidgetProvider provider) {
+        ResourceSettings settings = ResourceSettings.of(RESOURCE, provider.kind(),
+                Map.of("pool.min-size", "0", "pool.max-size", "2"));
+        return TenantPools.builder(new TenantTemplate(settings, tenant -> Map.of()),
+                        tenantSettings -> ResourcePool.builder(provider, tenantSettings).build())
+                .limits(TenantLimits.from(settings))
+                .build();
+    }
+
+    @Benchmark
+    public Object tenantPools(Engine engine) {
+        try (Lease<Widget> lease = engine.pools.acquire(nextContext(), null)) {
             return lease.get();
         }
     }
 
-    private String nextTenant() {
-        String tenant = names[next];
-        next = next + 1 == names.length ? 0 : next + 1;
-        return tenant;
+    @Benchmark
+    public Object throughExtension(Extension extension) {
+        return acquireIn(extension.app, names[nextIndex()]);
+    }
+
+    @Benchmark
+    public Object enterTenantOnly(Extension extension) {
+        try (ScopeHandle scope = extension.app.contexts.enter(names[nextIndex()], null, null, null)) {
+            return scope;
+        }
+    }
+
+    private static Object acquireIn(TenantRequests app, String tenant) {
+        try (ScopeHandle scope = app.contexts.enter(tenant, null, null, null);
+             Lease<Widget> lease = app.resources.acquire(RESOURCE, Widget.class)) {
+            return lease.get();
+        }
+    }
+
+    private ResourceContext nextContext() {
+        return contexts[nextIndex()];
+    }
+
+    private int nextIndex() {
+        int i = next;
+        next = i + 1 == tenants ? 0 : i + 1;
+        return i;
     }
 }

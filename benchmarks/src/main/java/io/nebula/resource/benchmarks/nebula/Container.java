@@ -3,7 +3,10 @@ package io.nebula.resource.benchmarks.nebula;
 import org.jboss.weld.environment.se.Weld;
 import org.jboss.weld.environment.se.WeldContainer;
 
+import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A Weld SE container with Nebula's extension and resources declared in MicroProfile Config
@@ -14,6 +17,21 @@ import java.util.Map;
  * portable extension is added; the beans the benchmark uses are added as bean classes.
  */
 public final class Container {
+
+    /**
+     * Loggers an application routes to a file or a shipper: the audit trail writes two INFO lines per
+     * acquisition of a tenant-scoped resource and the pools' structured log one per lifecycle change.
+     * On the console of a benchmark they would measure the terminal, so they keep WARNING and above;
+     * the audit records are still made and fired as CDI events. (Held: a logger's level is lost when
+     * the logger is collected.)
+     */
+    private static final List<Logger> QUIETED = List.of(
+            Logger.getLogger("io.nebula.resource.audit"),
+            Logger.getLogger("io.nebula.resource.cdi.telemetry"));
+
+    static {
+        QUIETED.forEach(logger -> logger.setLevel(Level.WARNING));
+    }
 
     private Container() {
     }
