@@ -69,11 +69,24 @@ public class PoolMiss {
         return leased;
     }
 
+    /**
+     * The pool destroys an invalidated instance on its creator thread, not the caller's: wait until it
+     * is gone, so that closing one connection never overlaps the creation of the next, as it does not
+     * for {@link #rawDriver}.
+     */
     @TearDown(Level.Invocation)
-    public void invalidateWhatWasLeased() {
+    public void invalidateWhatWasLeased(NebulaCorePool state) throws InterruptedException {
         if (leased != null) {
             leased.invalidate();
             leased = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (state.pool.snapshot().size() > 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("an invalidated connection was not destroyed within 10 s: "
+                            + state.pool.snapshot());
+                }
+                Thread.sleep(0, 100_000);
+            }
         }
     }
 

@@ -85,6 +85,7 @@ public final class Report {
 
     private void write(String chartPrefix) throws IOException {
         hitCycle(chartPrefix);
+        allocation();
         otherSuites();
         includeIfPresent("pinning.md");
         includeIfPresent("footprint.md");
@@ -150,6 +151,32 @@ public final class Report {
 
         throughput.write(Path.of(chartPrefix + "-hit.png"));
         latency.write(Path.of(chartPrefix + "-latency.png"));
+    }
+
+    /** Bytes allocated per hit cycle, from the run with JMH's GC profiler ({@code profile/hit-gc-*.csv}). */
+    private void allocation() throws IOException {
+        Path profile = dir.resolve("profile");
+        if (!Files.isDirectory(profile)) {
+            return;
+        }
+        List<JmhResult> gc = new ArrayList<>();
+        try (Stream<Path> files = Files.list(profile)) {
+            for (Path csv : files.filter(p -> p.getFileName().toString().startsWith("hit-gc")).sorted().collect(Collectors.toList())) {
+                gc.addAll(JmhResult.read(csv));
+            }
+        }
+        List<JmhResult> norm = gc.stream().filter(r -> "gc.alloc.rate.norm".equals(r.percentile())).collect(Collectors.toList());
+        if (norm.isEmpty()) {
+            return;
+        }
+        md.append("## Pool-hit cycle: bytes allocated per cycle (JMH `-prof gc`, ").append(norm.get(0).threads())
+                .append(" threads, uncontended)\n\n");
+        header("pool", List.of("B per cycle"));
+        for (String pool : POOLS.keySet()) {
+            norm.stream().filter(r -> r.method().equals(pool)).findFirst()
+                    .ifPresent(r -> row(POOLS.get(pool).label(), List.of(String.format(Locale.ROOT, "%.0f", r.score()))));
+        }
+        md.append('\n');
     }
 
     private void targets(List<JmhResult> hit, List<Config> configs) {
