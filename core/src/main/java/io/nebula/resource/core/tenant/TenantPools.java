@@ -139,11 +139,6 @@ public final class TenantPools<R> implements AutoCloseable {
                     + "(tenant, ...)) or acquire with a ResourceContext naming the tenant. A tenant-scoped resource"
                     + " has no shared pool to fall back to."));
         }
-        if (!TenantTemplate.isValidTenantId(tenant)) {
-            throw denied(ctx, new TenantRequiredException(resource, "NEBULA-4002 Resource '" + resource
-                    + "' cannot serve tenant '" + shown(tenant) + "': a tenant id is made of letters, digits, _ and -"
-                    + " (at most 63, starting with a letter or digit), as it is written into URLs, schema names and paths"));
-        }
         TenantPool<R> owner = use(tenant, ctx);
         try {
             checkRate(owner, ctx);
@@ -165,7 +160,13 @@ public final class TenantPools<R> implements AutoCloseable {
         if (p != null && take(p, ctx)) {
             return p;
         }
-        // none yet, or it was closed between the lookup and now
+        // none yet, or it was closed between the lookup and now. Only here is the id checked: a live pool
+        // exists only for an id that passed, so the hit path needs no regex.
+        if (!TenantTemplate.isValidTenantId(tenant)) {
+            throw denied(ctx, new TenantRequiredException(resource, "NEBULA-4002 Resource '" + resource
+                    + "' cannot serve tenant '" + shown(tenant) + "': a tenant id is made of letters, digits, _ and -"
+                    + " (at most 63, starting with a letter or digit), as it is written into URLs, schema names and paths"));
+        }
         return open(tenant, ctx);
     }
 
