@@ -39,6 +39,11 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
     final ResourceProvider<R> provider;
     final ResourceSettings settings;
     final Ticker ticker;
+    /**
+     * The ticker of the hit path: the {@link CoarseClock} for pools on the system clock (a millisecond is
+     * precision enough for what a hit measures), else the pool's own ticker, so tests drive it too.
+     */
+    final Ticker hitClock;
     final Listeners listeners;
     final Executor creator;
     final ResourceStateMachine lifecycle;
@@ -61,6 +66,7 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
         this.settings = ctx.settings();
         this.config = ctx.config();
         this.ticker = ctx.ticker();
+        this.hitClock = ticker == Ticker.SYSTEM ? CoarseClock.INSTANCE : ticker;
         this.listeners = ctx.listeners();
         this.scheduler = ctx.scheduler();
         this.creator = ctx.creator();

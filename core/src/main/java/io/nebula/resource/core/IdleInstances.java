@@ -1,5 +1,6 @@
 package io.nebula.resource.core;
 
+import io.nebula.resource.InstanceState;
 import io.nebula.resource.PoolStrategy;
 
 import java.util.List;
@@ -7,13 +8,19 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The idle instances of a pool, in the order the strategy hands them out. Lock-free: a
- * {@link ConcurrentLinkedDeque} used as a stack (LIFO: the most recently returned instance is hot in
- * the backend's caches) or as a queue (FIFO: use is spread evenly), or one stack per endpoint picked by
- * weighted round robin.
+ * The idle instances of a pool, in the order the strategy hands them out. Lock-free:
+ * <ul>
+ * <li>LIFO (and LRU, adaptive): a {@link Bag} — each thread first tries the instance it had last,
+ *     then the pool's slots in creation order. No structure is written on a release: the slot's state is
+ *     its membership. The instance a thread just used is hot in its caches and in the backend's, and the
+ *     scan's fixed order keeps the same few instances busy, so surplus ones sit idle and age out.</li>
+ * <li>FIFO: a {@link ConcurrentLinkedDeque} used as a queue, so use is spread evenly.</li>
+ * <li>Weighted round robin: one stack per endpoint, picked by a smooth weighted schedule.</li>
+ * </ul>
  *
- * <p>An entry is a hint, not a claim: the taker must still win the slot's CAS out of {@code IDLE}.
- * An entry whose slot was meanwhile taken by keep-alive or eviction is stale and simply dropped.
+ * <p>What {@link #poll()} returns is a hint, not a claim: the taker must still win the slot's CAS out of
+ * {@code IDLE}. A hint whose slot was meanwhile taken by another thread, keep-alive or eviction is
+ * simply dropped and the taker polls again.
  */
 abstract class IdleInstances<R> {
 
@@ -25,12 +32,56 @@ abstract class IdleInstances<R> {
     /** Removes the entry of a slot that housekeeping took out of {@code IDLE}. */
     abstract void remove(Slot<R> slot);
 
-    static <R> IdleInstances<R> of(PoolStrategy strategy, List<Endpoint> endpoints) {
+    static <R> IdleInstances<R> of(PoolStrategy strategy, List<Endpoint> endpoints, List<Slot<R>> slots) {
         return switch (strategy) {
             case FIFO -> new Queue<>();
             case WEIGHTED_ROUND_ROBIN -> new Weighted<>(endpoints);
-            case LIFO, LRU, ADAPTIVE -> new Stack<>();
+            case LIFO, LRU, ADAPTIVE -> new Bag<>(slots);
         };
+    }
+
+    /**
+     * Idle slots found where they are, HikariCP's {@code ConcurrentBag} idea without its hand-off queue:
+     * the calling thread's last slot first (a thread-local read and, on a hit, one CAS on a slot no other
+     * thread is likely to touch), else the first {@code IDLE} slot of the pool in creation order.
+     * A release writes nothing here; pushing and removing are no-ops, since a slot is idle exactly when its
+     * state says so. The thread-local costs each thread that used the pool one map entry, dropped when the
+     * pool is collected.
+     */
+    static final class Bag<R> extends IdleInstances<R> {
+        private final List<Slot<R>> slots;
+        private final ThreadLocal<Slot<R>> last = new ThreadLocal<>();
+
+        Bag(List<Slot<R>> slots) {
+            this.slots = slots;
+        }
+
+        @Override
+        Slot<R> poll() {
+            Slot<R> mine = last.get();
+            if (mine != null && mine.state() == InstanceState.IDLE) {
+                return mine;
+            }
+            for (Slot<R> s : slots) {
+                if (s.state() == InstanceState.IDLE) {
+                    if (s != mine) {
+                        last.set(s);
+                    }
+                    return s;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        void push(Slot<R> slot) {
+            // its state, IDLE, is what makes it found
+        }
+
+        @Override
+        void remove(Slot<R> slot) {
+            // nothing holds it but the pool's list of slots
+        }
     }
 
     static final class Stack<R> extends IdleInstances<R> {

@@ -27,7 +27,10 @@ public interface PoolListener {
     default void beforeAcquire(String pool, ResourceContext ctx) {
     }
 
-    /** An acquisition succeeded after waiting {@code waitNanos}. */
+    /**
+     * An acquisition succeeded after waiting {@code waitNanos} for an instance: 0 when one was idle, so a hit
+     * costs no precise clock read; otherwise the time spent creating one or waiting for a return.
+     */
     default void onAcquire(String pool, ResourceContext ctx, long waitNanos) {
     }
 
@@ -35,7 +38,10 @@ public interface PoolListener {
     default void onAcquireFailure(String pool, ResourceContext ctx, ResourceException error, long waitNanos) {
     }
 
-    /** A lease was closed or invalidated after being held {@code heldNanos}. */
+    /**
+     * A lease was closed or invalidated after being held {@code heldNanos}, measured on the hit path's clock:
+     * to within about a millisecond for pools on the system clock (see the engine's coarse clock).
+     */
     default void onRelease(String pool, ResourceContext ctx, long heldNanos, boolean invalidated) {
     }
 

@@ -34,12 +34,13 @@ import static java.lang.System.Logger.Level.WARNING;
 /**
  * N instances, one lease each.
  *
- * <p><b>Hit path.</b> With nobody waiting, an acquisition pops an idle slot from the lock-free
- * {@link IdleInstances} and wins its CAS {@code IDLE → IN_USE}; a release CASes it back and pushes it.
- * No lock, and no allocation but the lease.
+ * <p><b>Hit path.</b> An acquisition takes an idle slot from the lock-free {@link IdleInstances} (for
+ * LIFO: the slot this thread had last) and wins its CAS {@code IDLE → IN_USE}; a release CASes it back.
+ * No lock, one clock read on each side, and no allocation but the lease.
  *
- * <p><b>Waiting.</b> Otherwise the acquirer queues a {@link Waiter} (FIFO) and parks. A releaser
- * hands its instance straight to the longest waiter; instances that become idle otherwise (created,
+ * <p><b>Waiting.</b> When nothing is idle and the pool is full, the acquirer first watches for a
+ * return for a few dozen spins and yields ({@link #spinThenAwait}), then queues a {@link Waiter} (FIFO)
+ * and parks. A releaser hands its instance straight to the longest parked waiter; instances that become idle otherwise (created,
  * validated) are pushed and then handed to waiters by {@link #serveWaiters}. Both sides publish first
  * and look at the other side second (the releaser pushes then looks for waiters; the waiter queues
  * then looks for idle instances), so an instance and a waiter cannot miss each other.
@@ -50,6 +51,9 @@ import static java.lang.System.Logger.Level.WARNING;
  * only released after an instance is destroyed.
  */
 final class PooledResourcePool<R> extends AbstractPool<R> {
+
+    /** How many times a full pool is looked at again before the acquirer queues and parks; see spinThenAwait. */
+    private static final int SPINS = 64;
 
     private final IdleInstances<R> idle;
     private final CopyOnWriteArrayList<Slot<R>> all = new CopyOnWriteArrayList<>();
@@ -68,7 +72,7 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
     PooledResourcePool(PoolContext<R> ctx) {
         super(ctx);
         PoolConfig c = ctx.config();
-        idle = IdleInstances.of(c.strategy(), c.endpoints());
+        idle = IdleInstances.of(c.strategy(), c.endpoints(), all);
         perEndpoint = new AtomicIntegerArray(Math.max(1, c.endpoints().size()));
         bypassNanos = c.validationBypass().toNanos();
         leakThresholdNanos = c.leakThreshold().toNanos();
@@ -81,56 +85,72 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
 
     @Override
     public Lease<R> acquire(Duration timeout, ResourceContext ctx) {
-        long timeoutNanos = timeoutNanos(timeout);
-        long start = ticker.nanoTime();
         listeners.beforeAcquire(name, ctx);
+        // A hit reads only the coarse clock (a volatile read): it decides validation and expiry and stamps the
+        // lease. A wait is timed with the precise clock, from when the hit failed.
+        long now = hitClock.nanoTime();
+        long waitStart = 0;
+        boolean slow = false;
         try {
             ensureAccepting();
             if (adaptive != null) {
                 adaptive.arrived();
             }
-            Slot<R> s = borrow(start, timeoutNanos);
-            long now = ticker.nanoTime();
+            Slot<R> s = pollIdle(now); // arrivals may take an idle instance even while others wait: see spinThenAwait
+            if (s != null && s.state() == VALIDATING && !validate(s)) {
+                s = null;
+            }
+            long waited = 0;
+            if (s == null) {
+                waitStart = ticker.nanoTime();
+                slow = true;
+                s = borrow(waitStart, timeoutNanos(timeout));
+                waited = ticker.nanoTime() - waitStart;
+                now = hitClock.nanoTime();
+            }
             PooledLease<R> lease = new PooledLease<>(this, s, ctx, now,
                     leakThresholdNanos > 0 ? new Throwable("Lease on '" + name + "' acquired here") : null);
-            s.lease = lease;
+            s.lease(lease);
             if (!accepting() && lease.revoke()) {
                 // The drain began while this slot was on its way to us: it must not leave the pool now.
                 release(lease, false);
                 throw draining(waiting.get());
             }
-            listeners.onAcquire(name, ctx, now - start);
+            listeners.onAcquire(name, ctx, waited); // 0 for a hit: it did not wait
             return lease;
         } catch (ResourceException e) {
-            listeners.onAcquireFailure(name, ctx, e, ticker.nanoTime() - start);
+            listeners.onAcquireFailure(name, ctx, e, slow ? ticker.nanoTime() - waitStart : 0);
             throw e;
         }
     }
 
+    /** Nothing was idle (or what was idle failed validation): create, or wait for a return, within the deadline. */
     private Slot<R> borrow(long start, long timeoutNanos) {
         for (;;) {
-            Slot<R> s = waiting.get() == 0 ? pollIdle() : null; // with waiters queued, arrivals queue behind them
-            if (s == null) {
-                s = timeoutNanos == 0 ? createNow() : await(start, timeoutNanos);
+            Slot<R> s = timeoutNanos == 0 ? createNow() : spinThenAwait(start, timeoutNanos);
+            if (s.state() != VALIDATING || validate(s)) {
+                return s;
             }
-            if (s.state() == VALIDATING && !validate(s)) {
-                continue; // it was broken and is gone; try another within the same deadline
+            // it was broken and is gone; try another within the same deadline
+            s = pollIdle(ticker.nanoTime());
+            if (s != null && (s.state() != VALIDATING || validate(s))) {
+                return s;
             }
-            return s;
         }
     }
 
     /**
      * Takes an idle slot: {@code IN_USE}, or {@code VALIDATING} when it sat idle past the validation
      * bypass window (the taker then validates it). Expired slots met on the way are retired.
+     *
+     * @param now the caller's reading of the clock; a hit reads it once
      */
-    private Slot<R> pollIdle() {
+    private Slot<R> pollIdle(long now) {
         for (;;) {
             Slot<R> s = idle.poll();
             if (s == null) {
                 return null;
             }
-            long now = ticker.nanoTime();
             if (s.expired(now)) {
                 if (s.cas(IDLE, EVICTED)) {
                     changed(IDLE, EVICTED);
@@ -143,7 +163,7 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
                 changed(IDLE, to);
                 return s;
             }
-            // a stale entry: keep-alive or eviction took the slot; drop it
+            // a stale hint: another thread, keep-alive or eviction took the slot; poll again
         }
     }
 
@@ -189,15 +209,38 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
         Slot<R> s;
         creating.incrementAndGet(); // so a drain that starts meanwhile waits for this instance
         try {
-            s = newSlot(endpoint);
+            s = newSlot(endpoint, IN_USE); // born ours: no other thread can take it before we do
         } catch (Exception e) {
             throw unavailable(e, 0, waiting.get());
         } finally {
             creating.decrementAndGet();
         }
-        s.cas(IDLE, IN_USE);
         changed(IDLE, IN_USE);
         return s;
+    }
+
+    /**
+     * Before queueing, a full pool is watched for a while: on a busy pool the wait for a return is
+     * typically shorter than a park and its unpark (a futex call each, and a context switch). Parking at
+     * once made every acquisition of a contended pool park and every release unpark: a convoy that ran
+     * fifty times slower than a pool letting arrivals take a just-returned instance. Threads that do park
+     * are still served strictly oldest first: a release hands its instance to the longest waiter.
+     */
+    private Slot<R> spinThenAwait(long start, long timeoutNanos) {
+        if (total.get() >= config.maxSize() && !recovery.failing()) {
+            for (int i = 0; i < SPINS && accepting(); i++) {
+                if (i < SPINS / 4) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield(); // let the holder run: on a machine with fewer cores than threads it may be waiting for one
+                }
+                Slot<R> s = pollIdle(start);
+                if (s != null) {
+                    return s;
+                }
+            }
+        }
+        return await(start, timeoutNanos);
     }
 
     private Slot<R> await(long start, long timeoutNanos) {
@@ -277,7 +320,7 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
     /** Hands idle slots to queued waiters, oldest first, while both are there. */
     private void serveWaiters() {
         while (waiting.get() > 0 && waiters.peek() != null) {
-            Slot<R> s = pollIdle();
+            Slot<R> s = pollIdle(ticker.nanoTime());
             if (s == null) {
                 return;
             }
@@ -303,9 +346,9 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
 
     void release(PooledLease<R> lease, boolean invalidated) {
         Slot<R> s = lease.slot;
-        long now = ticker.nanoTime();
+        long now = hitClock.nanoTime();
         long held = now - lease.acquiredAt;
-        s.lease = null;
+        s.lease(null);
         if (lease.leakReported) {
             Log.LOG.log(INFO, () -> "NEBULA-0302 Lease on '" + name + "' reported as leaked came back after "
                     + Log.human(held));
@@ -392,8 +435,12 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
         return c;
     }
 
-    /** Creates an instance into reserved room; an {@code IDLE} slot known to the pool but in no idle structure. */
-    private Slot<R> newSlot(int endpoint) throws Exception {
+    /**
+     * Creates an instance into reserved room. A slot born {@code IDLE} is at once visible to acquirers
+     * (the LIFO bag finds slots by state); a creator that keeps the instance for itself makes it
+     * {@code IN_USE} or {@code VALIDATING} from the start, so nobody can take it first.
+     */
+    private Slot<R> newSlot(int endpoint, InstanceState initial) throws Exception {
         R instance;
         try {
             instance = create(endpoint);
@@ -403,7 +450,7 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
             throw e;
         }
         long now = ticker.nanoTime();
-        Slot<R> s = new Slot<>(instance, endpoint, now, mortal, lifetimeDeadline(now), keepaliveDeadline(now));
+        Slot<R> s = new Slot<>(instance, endpoint, now, mortal, lifetimeDeadline(now), keepaliveDeadline(now), initial);
         all.add(s);
         return s;
     }
@@ -469,7 +516,7 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
     private void startCreation(int endpoint) {
         io(() -> {
             try {
-                Slot<R> s = newSlot(endpoint);
+                Slot<R> s = newSlot(endpoint, IDLE);
                 if (accepting()) {
                     idle.push(s);
                     serveWaiters();
@@ -513,7 +560,7 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
                 creating.incrementAndGet();
                 io(() -> {
                     try {
-                        idle.push(newSlot(e));
+                        idle.push(newSlot(e, IDLE));
                     } catch (Exception x) {
                         // reported by create(); the housekeeper's probe takes over after the backoff
                     } finally {
@@ -663,7 +710,7 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
 
     private void detectLeaks(long now) {
         for (Slot<R> s : all) {
-            PooledLease<R> lease = s.lease;
+            PooledLease<R> lease = s.lease();
             if (lease != null && !lease.leakReported && lease.isOpen() && now - lease.acquiredAt > leakThresholdNanos) {
                 lease.leakReported = true;
                 long held = now - lease.acquiredAt;
@@ -747,13 +794,12 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
             }
             creating.incrementAndGet();
             try {
-                s = newSlot(e);
+                s = newSlot(e, VALIDATING);
             } catch (Exception x) {
                 return observed(details(HealthStatus.down(x)));
             } finally {
                 creating.decrementAndGet();
             }
-            s.cas(IDLE, VALIDATING);
             changed(IDLE, VALIDATING);
         }
         HealthStatus h = checkQuietly(s.instance, depth);
@@ -796,7 +842,7 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
             awaitQuiet(deadline);
             int forced = 0;
             for (Slot<R> s : all) {
-                PooledLease<R> lease = s.lease;
+                PooledLease<R> lease = s.lease();
                 if (s.state() == IN_USE && (lease == null || lease.revoke())) {
                     if (retire(s, IN_USE, EvictionReason.CLOSE)) {
                         forced++;

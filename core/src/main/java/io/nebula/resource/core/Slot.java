@@ -2,6 +2,8 @@ package io.nebula.resource.core;
 
 import io.nebula.resource.InstanceState;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
@@ -29,12 +31,30 @@ final class Slot<R> {
     /** When keep-alive next checks it; meaningless when keep-alive is off. */
     long nextKeepalive;
 
-    /** The lease holding it, while one does; read by leak detection and a forced drain. */
-    volatile PooledLease<R> lease;
+    private static final VarHandle LEASE;
 
-    private volatile InstanceState state = InstanceState.IDLE;
+    static {
+        try {
+            LEASE = MethodHandles.lookup().findVarHandle(Slot.class, "lease", PooledLease.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
-    Slot(R instance, int endpoint, long createdAt, boolean mortal, long expiresAt, long nextKeepalive) {
+    /**
+     * The lease holding it, while one does; read by leak detection and a forced drain on other threads.
+     * Written with release semantics, not as a volatile: a volatile store is a full fence on every
+     * acquisition and release, and the readers only need to see a lease once its slot is seen {@code IN_USE}.
+     */
+    @SuppressWarnings("unused") // through LEASE
+    private PooledLease<R> lease;
+
+    private volatile InstanceState state;
+
+    /** @param initial {@code IDLE} for an instance offered to everyone, or the state its creator keeps it in */
+    Slot(R instance, int endpoint, long createdAt, boolean mortal, long expiresAt, long nextKeepalive,
+         InstanceState initial) {
+        this.state = initial;
         this.instance = instance;
         this.endpoint = endpoint;
         this.createdAt = createdAt;
@@ -42,6 +62,15 @@ final class Slot<R> {
         this.expiresAt = expiresAt;
         this.lastReturned = createdAt;
         this.nextKeepalive = nextKeepalive;
+    }
+
+    @SuppressWarnings("unchecked")
+    PooledLease<R> lease() {
+        return (PooledLease<R>) LEASE.getAcquire(this);
+    }
+
+    void lease(PooledLease<R> lease) {
+        LEASE.setRelease(this, lease);
     }
 
     InstanceState state() {

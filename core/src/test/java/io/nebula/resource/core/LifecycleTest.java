@@ -78,7 +78,7 @@ class LifecycleTest {
         assertThat(legal).containsExactlyInAnyOrder("IDLE->IN_USE", "IN_USE->IDLE", "IDLE->VALIDATING",
                 "VALIDATING->IDLE", "VALIDATING->IN_USE", "VALIDATING->EVICTED", "IDLE->EVICTED", "IN_USE->EVICTED",
                 "EVICTED->DESTROYED");
-        Slot<String> slot = new Slot<>("x", 0, 0, false, 0, 0);
+        Slot<String> slot = new Slot<>("x", 0, 0, false, 0, 0, InstanceState.IDLE);
         assertThatThrownBy(() -> slot.cas(InstanceState.IDLE, InstanceState.DESTROYED))
                 .isInstanceOf(IllegalStateException.class).hasMessage("Illegal instance transition IDLE → DESTROYED");
         assertThat(slot.cas(InstanceState.IN_USE, InstanceState.IDLE)).as("it is IDLE, not IN_USE").isFalse();
