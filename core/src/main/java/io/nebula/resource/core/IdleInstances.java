@@ -42,15 +42,15 @@ abstract class IdleInstances<R> {
 
     /**
      * Idle slots found where they are, HikariCP's {@code ConcurrentBag} idea without its hand-off queue:
-     * the calling thread's last slot first (a thread-local read and, on a hit, one CAS on a slot no other
-     * thread is likely to touch), else the first {@code IDLE} slot of the pool in creation order.
-     * A release writes nothing here; pushing and removing are no-ops, since a slot is idle exactly when its
-     * state says so. The thread-local costs each thread that used the pool one map entry, dropped when the
-     * pool is collected.
+     * the slot the calling thread returned last, if still idle (a thread-local read and one CAS on a slot no
+     * other thread is likely to touch), else the first {@code IDLE} slot of the pool in creation order.
+     * A release records its slot in the releasing thread's hint and writes nothing shared; removing is a
+     * no-op, since a slot is idle exactly when its state says so. The thread-local costs each thread that
+     * returned an instance one map entry, dropped when the pool is collected.
      */
     static final class Bag<R> extends IdleInstances<R> {
         private final List<Slot<R>> slots;
-        private final ThreadLocal<Slot<R>> last = new ThreadLocal<>();
+        private final ThreadLocal<Slot<R>> returnedLast = new ThreadLocal<>();
 
         Bag(List<Slot<R>> slots) {
             this.slots = slots;
@@ -58,15 +58,12 @@ abstract class IdleInstances<R> {
 
         @Override
         Slot<R> poll() {
-            Slot<R> mine = last.get();
+            Slot<R> mine = returnedLast.get();
             if (mine != null && mine.state() == InstanceState.IDLE) {
                 return mine;
             }
             for (Slot<R> s : slots) {
                 if (s.state() == InstanceState.IDLE) {
-                    if (s != mine) {
-                        last.set(s);
-                    }
                     return s;
                 }
             }
@@ -75,7 +72,10 @@ abstract class IdleInstances<R> {
 
         @Override
         void push(Slot<R> slot) {
-            // its state, IDLE, is what makes it found
+            // Its state, IDLE, is what makes it found; the hint only says who should look at it first.
+            if (returnedLast.get() != slot) {
+                returnedLast.set(slot);
+            }
         }
 
         @Override

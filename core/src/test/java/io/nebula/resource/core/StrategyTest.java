@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.nebula.resource.core.FakeProvider.Conn;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,6 +47,38 @@ class StrategyTest {
         try (Lease<Conn> l = pool.acquire()) {
             assertThat(l.get()).isSameAs(c[2]);
         }
+    }
+
+    @Test
+    void lifoGivesAThreadBackTheInstanceItReturnedLastAndOthersTheOldestIdle() throws Exception {
+        pool = Pools.direct(provider, ticker, "pool.strategy", "lifo").build();
+        Lease<Conn> l0 = pool.acquire();
+        Lease<Conn> l1 = pool.acquire();
+        Lease<Conn> l2 = pool.acquire();
+        Conn c0 = l0.get();
+        Conn c1 = l1.get();
+        Conn c2 = l2.get();
+        l1.close(); // this thread's last return
+        Thread other = new Thread(() -> {
+            l0.close();
+            l2.close(); // the most recent return of all, but by another thread
+        });
+        other.start();
+        other.join();
+
+        try (Lease<Conn> l = pool.acquire()) {
+            assertThat(l.get()).as("this thread's own last instance").isSameAs(c1);
+        }
+        AtomicReference<Conn> seen = new AtomicReference<>();
+        Thread fresh = new Thread(() -> {
+            try (Lease<Conn> l = pool.acquire()) {
+                seen.set(l.get());
+            }
+        });
+        fresh.start();
+        fresh.join();
+        assertThat(seen.get()).as("a thread that returned nothing gets the oldest idle").isSameAs(c0);
+        assertThat(c2).isNotSameAs(c0);
     }
 
     @Test
