@@ -5,6 +5,7 @@ import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceException;
 import io.nebula.resource.ResourceState;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -15,10 +16,31 @@ final class Listeners implements PoolListener {
 
     private final String pool;
     private final PoolListener[] all;
+    // The callbacks of every acquisition and release go only to the listeners that implement them: a
+    // metrics listener that counts leases should not cost an interface call per instance state change.
+    private final PoolListener[] instanceStates;
+    private final PoolListener[] beforeAcquires;
+    private final PoolListener[] acquires;
+    private final PoolListener[] releases;
 
     Listeners(String pool, List<PoolListener> listeners) {
         this.pool = pool;
         this.all = listeners.toArray(new PoolListener[0]);
+        this.instanceStates = implementing("onInstanceState", String.class, InstanceState.class, InstanceState.class);
+        this.beforeAcquires = implementing("beforeAcquire", String.class, ResourceContext.class);
+        this.acquires = implementing("onAcquire", String.class, ResourceContext.class, long.class);
+        this.releases = implementing("onRelease", String.class, ResourceContext.class, long.class, boolean.class);
+    }
+
+    /** The listeners whose class overrides a callback rather than inheriting the no-op default. */
+    private PoolListener[] implementing(String method, Class<?>... parameters) {
+        return Arrays.stream(all).filter(l -> {
+            try {
+                return l.getClass().getMethod(method, parameters).getDeclaringClass() != PoolListener.class;
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException(e); // PoolListener declares it: cannot happen
+            }
+        }).toArray(PoolListener[]::new);
     }
 
     private void failed(PoolListener l, RuntimeException e) {
@@ -39,7 +61,7 @@ final class Listeners implements PoolListener {
 
     @Override
     public void onInstanceState(String pool, InstanceState from, InstanceState to) {
-        for (PoolListener l : all) {
+        for (PoolListener l : instanceStates) {
             try {
                 l.onInstanceState(pool, from, to);
             } catch (RuntimeException e) {
@@ -50,7 +72,7 @@ final class Listeners implements PoolListener {
 
     @Override
     public void beforeAcquire(String pool, ResourceContext ctx) {
-        for (PoolListener l : all) {
+        for (PoolListener l : beforeAcquires) {
             try {
                 l.beforeAcquire(pool, ctx);
             } catch (RuntimeException e) {
@@ -61,7 +83,7 @@ final class Listeners implements PoolListener {
 
     @Override
     public void onAcquire(String pool, ResourceContext ctx, long waitNanos) {
-        for (PoolListener l : all) {
+        for (PoolListener l : acquires) {
             try {
                 l.onAcquire(pool, ctx, waitNanos);
             } catch (RuntimeException e) {
@@ -83,7 +105,7 @@ final class Listeners implements PoolListener {
 
     @Override
     public void onRelease(String pool, ResourceContext ctx, long heldNanos, boolean invalidated) {
-        for (PoolListener l : all) {
+        for (PoolListener l : releases) {
             try {
                 l.onRelease(pool, ctx, heldNanos, invalidated);
             } catch (RuntimeException e) {
