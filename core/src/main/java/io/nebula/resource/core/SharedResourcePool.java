@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
@@ -84,7 +85,8 @@ final class SharedResourcePool<R> extends AbstractPool<R> {
     private final int[] schedule;
     private final AtomicLong cursor = new AtomicLong();
     private final Permits permits;
-    private final AtomicInteger leases = new AtomicInteger();
+    /** Open leases; a LongAdder since every lease counts in and out on whatever thread, and it is read rarely. */
+    private final LongAdder leases = new LongAdder();
     private final AtomicInteger waiting = new AtomicInteger();
     private final Set<SharedLease<R>> watched; // open leases, only when leak detection is on
     private final long leakThresholdNanos;
@@ -114,33 +116,59 @@ final class SharedResourcePool<R> extends AbstractPool<R> {
 
     @Override
     public Lease<R> acquire(Duration timeout, ResourceContext ctx) {
-        long timeoutNanos = timeoutNanos(timeout);
-        long start = ticker.nanoTime();
         listeners.beforeAcquire(name, ctx);
+        // As in the pooled engine: a lease on an instance that is there reads only the coarse clock and
+        // reports no wait; waiting for a permit or a creation is timed with the precise one.
+        long now = hitClock.nanoTime();
+        long start = 0;
+        boolean slow = false;
         boolean permit = false;
         try {
             ensureAccepting();
-            if (bounded) {
-                permit = takePermit(timeoutNanos);
+            long timeoutNanos = timeoutNanos(timeout);
+            int e = schedule.length == 1 ? schedule[0]
+                    : schedule[(int) Math.floorMod(cursor.getAndIncrement(), (long) schedule.length)];
+            // A bounded lease always takes the slow path: its permits are fair, and only a timed tryAcquire
+            // honours their order.
+            Holder<R> h = bounded ? null : present(e);
+            if (h == null) {
+                start = ticker.nanoTime();
+                slow = true;
+                if (bounded) {
+                    permit = takePermit(timeoutNanos);
+                }
+                h = holder(e, start, timeoutNanos);
+                now = hitClock.nanoTime();
             }
-            int e = schedule[(int) Math.floorMod(cursor.getAndIncrement(), (long) schedule.length)];
-            Holder<R> h = holder(e, start, timeoutNanos);
-            long now = ticker.nanoTime();
             SharedLease<R> lease = new SharedLease<>(this, h, ctx, now,
                     leakThresholdNanos > 0 ? new Throwable("Lease on '" + name + "' acquired here") : null);
-            leases.incrementAndGet();
+            leases.increment();
             if (watched != null) {
                 watched.add(lease);
             }
-            listeners.onAcquire(name, ctx, now - start);
+            listeners.onAcquire(name, ctx, slow ? ticker.nanoTime() - start : 0);
             return lease;
         } catch (ResourceException ex) {
             if (permit) {
                 permits.release();
             }
-            listeners.onAcquireFailure(name, ctx, ex, ticker.nanoTime() - start);
+            listeners.onAcquireFailure(name, ctx, ex, slow ? ticker.nanoTime() - start : 0);
             throw ex;
         }
+    }
+
+    /** The endpoint's instance with one more user, if it is there and not retired; else {@code null}. */
+    private Holder<R> present(int endpoint) {
+        Holder<R> h = current.get(endpoint);
+        if (h == null) {
+            return null;
+        }
+        h.users.incrementAndGet();
+        if (!h.retired) {
+            return h;
+        }
+        unuse(h);
+        return null;
     }
 
     private boolean takePermit(long timeoutNanos) {
@@ -242,7 +270,7 @@ final class SharedResourcePool<R> extends AbstractPool<R> {
     }
 
     void release(SharedLease<R> lease, boolean invalidated) {
-        long held = ticker.nanoTime() - lease.acquiredAt;
+        long held = hitClock.nanoTime() - lease.acquiredAt;
         if (watched != null) {
             watched.remove(lease);
         }
@@ -255,7 +283,7 @@ final class SharedResourcePool<R> extends AbstractPool<R> {
         if (invalidated) {
             retire(lease.holder, EvictionReason.FATAL);
         }
-        leases.decrementAndGet();
+        leases.decrement();
         unuse(lease.holder);
         if (bounded) {
             permits.release();
@@ -433,10 +461,10 @@ final class SharedResourcePool<R> extends AbstractPool<R> {
                 permits.release(Integer.MAX_VALUE / 2); // wake every waiter; each sees the drain and leaves
             }
             long deadline = ticker.nanoTime() + graceNanos;
-            while (leases.get() > 0 && deadline - ticker.nanoTime() > 0) {
+            while (leases.sum() > 0 && deadline - ticker.nanoTime() > 0) {
                 LockSupport.parkNanos(this, Math.min(deadline - ticker.nanoTime(), 10_000_000L));
             }
-            int out = leases.get();
+            int out = leases.intValue();
             if (out > 0) {
                 Log.LOG.log(WARNING, () -> "NEBULA-0601 Resource '" + name + "' drained with " + out
                         + " lease(s) still out after " + Log.human(graceNanos) + " ("
@@ -454,7 +482,7 @@ final class SharedResourcePool<R> extends AbstractPool<R> {
     @Override
     public PoolSnapshot snapshot() {
         int size = live.size();
-        int active = leases.get();
+        int active = leases.intValue();
         return new PoolSnapshot(size, active, active == 0 ? size : 0, waiting.get(), config.minSize(),
                 config.maxSize());
     }
@@ -466,7 +494,7 @@ final class SharedResourcePool<R> extends AbstractPool<R> {
 
     @Override
     int inUse() {
-        return leases.get();
+        return leases.intValue();
     }
 
     @Override
