@@ -46,7 +46,9 @@ abstract class IdleInstances<R> {
      * other thread is likely to touch), else the first {@code IDLE} slot of the pool in creation order.
      * A release records its slot in the releasing thread's hint and writes nothing shared; removing is a
      * no-op, since a slot is idle exactly when its state says so. The thread-local costs each thread that
-     * returned an instance one map entry, dropped when the pool is collected.
+     * returned an instance one map entry, dropped when the pool is collected; a pool of one instance (most
+     * tenant pools) does without it, since its scan is one slot long: ten thousand of those would otherwise
+     * fill every thread's thread-local map and turn each lookup into a cache miss.
      */
     static final class Bag<R> extends IdleInstances<R> {
         private final List<Slot<R>> slots;
@@ -58,9 +60,11 @@ abstract class IdleInstances<R> {
 
         @Override
         Slot<R> poll() {
-            Slot<R> mine = returnedLast.get();
-            if (mine != null && mine.state() == InstanceState.IDLE) {
-                return mine;
+            if (slots.size() > 1) {
+                Slot<R> mine = returnedLast.get();
+                if (mine != null && mine.state() == InstanceState.IDLE) {
+                    return mine;
+                }
             }
             for (Slot<R> s : slots) {
                 if (s.state() == InstanceState.IDLE) {
@@ -73,7 +77,7 @@ abstract class IdleInstances<R> {
         @Override
         void push(Slot<R> slot) {
             // Its state, IDLE, is what makes it found; the hint only says who should look at it first.
-            if (returnedLast.get() != slot) {
+            if (slots.size() > 1 && returnedLast.get() != slot) {
                 returnedLast.set(slot);
             }
         }
