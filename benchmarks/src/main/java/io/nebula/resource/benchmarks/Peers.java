@@ -115,14 +115,15 @@ final class Peers {
     /**
      * Agroal configured as Nebula's JDBC provider configures it for a resource with
      * {@code pool.min-size = pool.max-size = size} and every other key at its default (see
-     * {@code JdbcProvider.create} in providers/jdbc): metrics on, validation of connections idle
+     * {@code JdbcProvider.create} in providers/jdbc): Agroal's metrics off and the provider's counting listener on, validation of connections idle
      * longer than 500 ms, background validation every 2 minutes, idle reaping after 10 minutes,
      * 30-minute lifetime, an exception sorter and one (no-op) listener. Against raw Agroal it shows
      * what that configuration costs; against the injected data source, what Nebula's own code costs.
      */
     static AgroalDataSource agroalConfiguredLikeNebula(int size) {
+        // as JdbcProvider.create: Agroal's metrics off, the provider's counting listener on (see PoolCounts)
         AgroalDataSourceConfigurationSupplier config = new AgroalDataSourceConfigurationSupplier()
-                .metricsEnabled(true)
+                .metricsEnabled(false)
                 .connectionPoolConfiguration(pool -> pool
                         .initialSize(size)
                         .minSize(size)
@@ -143,7 +144,7 @@ final class Peers {
         AgroalDataSource ds;
         try {
             ds = AgroalDataSource.from(config, new AgroalDataSourceListener() {
-            });
+            }, io.nebula.resource.provider.jdbc.StubJdbcProvider.poolCounts());
         } catch (SQLException e) {
             throw new IllegalStateException("Agroal could not start over the stub driver", e);
         }
