@@ -138,7 +138,6 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
         Class<?> driver = loadDriver().orElseThrow(() -> new DriverNotFoundException(settings.name(), missingDriver()));
         JdbcLogin login = new JdbcLogin(settings.name(), credentials);
         List<AgroalPoolInterceptor> own = new ArrayList<>();
-        own.add(login);
         if (!jdbc.sessionReset().isEmpty()) {
             own.add(new SessionReset(settings.name(), jdbc.sessionReset()));
         }
@@ -150,7 +149,7 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
                         .connectionFactoryConfiguration(factory -> factoryConfiguration(factory, jdbc, driver, login)));
         PoolCounts counts = new PoolCounts();
         PooledDataSource dataSource = new PooledDataSource(settings.name(), kind, jdbc,
-                AgroalDataSource.from(configuration, new PoolEventLog(settings.name(), jdbc.leakThreshold()), counts),
+                AgroalDataSource.from(configuration, new PoolEventLog(settings.name(), jdbc.leakThreshold()), counts, login),
                 login, own, counts);
         try (Connection first = dataSource.getConnection()) {
             // Opened now rather than at first use, so a wrong password or database fails the resource at

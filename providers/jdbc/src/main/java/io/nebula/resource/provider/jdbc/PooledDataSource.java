@@ -39,7 +39,7 @@ final class PooledDataSource implements AgroalDataSource {
     private final transient JdbcSettings settings;
     private final transient AgroalDataSource agroal;
     private final transient JdbcLogin login;
-    /** The interceptors the provider installs (login tracking, session reset); a user's come on top, never instead. */
+    /** The interceptors the provider installs (session reset, when on; none else, see JdbcLogin); a user's come on top, never instead. */
     private final transient List<AgroalPoolInterceptor> own;
     /** The pool's counts, kept whether or not Agroal's metrics are on (see {@link PoolCounts}). */
     private final transient PoolCounts counts;
