@@ -149,7 +149,8 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
                         .connectionFactoryConfiguration(factory -> factoryConfiguration(factory, jdbc, driver, login)));
         PoolCounts counts = new PoolCounts();
         PooledDataSource dataSource = new PooledDataSource(settings.name(), kind, jdbc,
-                AgroalDataSource.from(configuration, new PoolEventLog(settings.name(), jdbc.leakThreshold()), counts, login),
+                AgroalDataSource.from(configuration,
+                        new AgroalEvents(counts, login, new PoolEventLog(settings.name(), jdbc.leakThreshold()))),
                 login, own, counts);
         try (Connection first = dataSource.getConnection()) {
             // Opened now rather than at first use, so a wrong password or database fails the resource at
