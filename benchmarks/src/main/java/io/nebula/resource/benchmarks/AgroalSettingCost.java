@@ -32,25 +32,35 @@ public class AgroalSettingCost {
 
     /** One setting of {@code JdbcProvider.create}, with its value at the provider's default. */
     public enum Setting {
-        NONE(false, pool -> pool),
-        /** {@code metricsEnabled(true)}: counters and wait/creation times. */
-        METRICS(true, pool -> pool),
+        NONE(false, false, pool -> pool),
+        /** {@code metricsEnabled(true)}: counters and wait/creation times ({@code agroal.metrics=true}). */
+        METRICS(true, false, pool -> pool),
+        /** The provider's counting listener ({@code PoolCounts}), which serves its health check with the metrics off. */
+        POOL_COUNTS(false, true, pool -> pool),
         /** {@code pool.validation-bypass=500ms}: validate a connection idle longer than that. */
-        IDLE_VALIDATION(false, pool -> pool.idleValidationTimeout(Duration.ofMillis(500))),
+        IDLE_VALIDATION(false, false, pool -> pool.idleValidationTimeout(Duration.ofMillis(500))),
         /** {@code pool.idle-timeout=10m}: reap connections idle longer than that. */
-        IDLE_REAPING(false, pool -> pool.reapTimeout(Duration.ofMinutes(10))),
+        IDLE_REAPING(false, false, pool -> pool.reapTimeout(Duration.ofMinutes(10))),
         /** {@code pool.max-lifetime=30m}. */
-        MAX_LIFETIME(false, pool -> pool.maxLifetime(Duration.ofMinutes(30))),
-        /** All of the above, as the provider configures Agroal. */
-        ALL(true, pool -> pool.idleValidationTimeout(Duration.ofMillis(500)).reapTimeout(Duration.ofMinutes(10))
-                .maxLifetime(Duration.ofMinutes(30)));
+        MAX_LIFETIME(false, false, pool -> pool.maxLifetime(Duration.ofMinutes(30))),
+        /** As the provider configures Agroal by default: counting listener, validation, reaping, lifetime. */
+        ALL(false, true, Setting::providerDefaults),
+        /** As the provider configured Agroal before its metrics were turned off (now {@code agroal.metrics=true}). */
+        ALL_WITH_METRICS(true, false, Setting::providerDefaults);
 
         final boolean metrics;
+        final boolean counts;
         final UnaryOperator<AgroalConnectionPoolConfigurationSupplier> pool;
 
-        Setting(boolean metrics, UnaryOperator<AgroalConnectionPoolConfigurationSupplier> pool) {
+        Setting(boolean metrics, boolean counts, UnaryOperator<AgroalConnectionPoolConfigurationSupplier> pool) {
             this.metrics = metrics;
+            this.counts = counts;
             this.pool = pool;
+        }
+
+        private static AgroalConnectionPoolConfigurationSupplier providerDefaults(AgroalConnectionPoolConfigurationSupplier pool) {
+            return pool.idleValidationTimeout(Duration.ofMillis(500)).reapTimeout(Duration.ofMinutes(10))
+                    .maxLifetime(Duration.ofMinutes(30));
         }
     }
 
@@ -69,7 +79,9 @@ public class AgroalSettingCost {
                         .connectionFactoryConfiguration(factory -> factory
                                 .jdbcUrl(StubDriver.URL)
                                 .connectionProviderClass(StubDriver.class))));
-        dataSource = AgroalDataSource.from(config);
+        dataSource = setting.counts
+                ? AgroalDataSource.from(config, io.nebula.resource.provider.jdbc.StubJdbcProvider.poolCounts())
+                : AgroalDataSource.from(config);
         Peers.fill("Agroal", 1, dataSource::getConnection, Connection::close);
     }
 

@@ -3,7 +3,6 @@ package io.nebula.resource.benchmarks;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.agroal.api.AgroalDataSource;
-import io.agroal.api.AgroalDataSourceListener;
 import io.agroal.api.configuration.AgroalConnectionPoolConfiguration.ConnectionValidator;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
 import io.nebula.resource.benchmarks.stub.StubDriver;
@@ -115,14 +114,15 @@ final class Peers {
     /**
      * Agroal configured as Nebula's JDBC provider configures it for a resource with
      * {@code pool.min-size = pool.max-size = size} and every other key at its default (see
-     * {@code JdbcProvider.create} in providers/jdbc): metrics on, validation of connections idle
+     * {@code JdbcProvider.create} in providers/jdbc): Agroal's metrics off and the provider's counting listener on, validation of connections idle
      * longer than 500 ms, background validation every 2 minutes, idle reaping after 10 minutes,
-     * 30-minute lifetime, an exception sorter and one (no-op) listener. Against raw Agroal it shows
+     * 30-minute lifetime, an exception sorter and one listener (the provider's counting one). Against raw Agroal it shows
      * what that configuration costs; against the injected data source, what Nebula's own code costs.
      */
     static AgroalDataSource agroalConfiguredLikeNebula(int size) {
+        // as JdbcProvider.create: Agroal's metrics off, the provider's counting listener on (see PoolCounts)
         AgroalDataSourceConfigurationSupplier config = new AgroalDataSourceConfigurationSupplier()
-                .metricsEnabled(true)
+                .metricsEnabled(false)
                 .connectionPoolConfiguration(pool -> pool
                         .initialSize(size)
                         .minSize(size)
@@ -142,8 +142,8 @@ final class Peers {
                                 .loginTimeout(Duration.ofSeconds(10))));
         AgroalDataSource ds;
         try {
-            ds = AgroalDataSource.from(config, new AgroalDataSourceListener() {
-            });
+            // one listener, as the provider gives Agroal one (AgroalEvents): the counting one
+            ds = AgroalDataSource.from(config, io.nebula.resource.provider.jdbc.StubJdbcProvider.poolCounts());
         } catch (SQLException e) {
             throw new IllegalStateException("Agroal could not start over the stub driver", e);
         }

@@ -20,6 +20,14 @@ public final class StubJdbcProvider extends JdbcProvider {
         super("benchmark-stub", StubDriver.class.getName(), "nebula-resource-benchmarks", "jdbc:stub:");
     }
 
+    /**
+     * What the provider adds to Agroal's listeners to count active and available connections for its health
+     * check with Agroal's metrics off: for raw Agroal configured as the provider configures it.
+     */
+    public static io.agroal.api.AgroalDataSourceListener poolCounts() {
+        return new PoolCounts();
+    }
+
     @Override
     String exampleUrl() {
         return StubDriver.URL;

@@ -10,7 +10,9 @@ import java.util.function.BiConsumer;
 
 /**
  * What one pool's circuit breaker is doing, as told by the breaker's state-change callback: its state, when
- * it opened (so an open circuit can say when it probes again) and the last backend error it counted.
+ * it opened (so an open circuit can say when it probes again) and the last backend error it counted. Reading
+ * the state lets the breaker move an open circuit whose delay is over to half-open first, so an observer (a
+ * health report) sees it half-open without an acquisition having come.
  */
 public final class CircuitState {
 
@@ -21,6 +23,8 @@ public final class CircuitState {
     private volatile CircuitBreakerState state = CircuitBreakerState.CLOSED;
     private volatile Instant openedAt;
     private volatile Throwable lastError;
+    private volatile Runnable refresh = () -> { };
+    private volatile boolean changing;
 
     /**
      * @param delay    how long the circuit stays open ({@code circuit-breaker.delay})
@@ -34,6 +38,11 @@ public final class CircuitState {
         this.onChange = onChange;
     }
 
+    /** The breaker's catch-up on time passed, run before the state is read. */
+    void observe(Runnable refresh) {
+        this.refresh = refresh;
+    }
+
     /** The breaker's state-change callback. */
     void changed(CircuitBreakerState to) {
         CircuitBreakerState from = state;
@@ -41,7 +50,12 @@ public final class CircuitState {
             openedAt = clock.instant();
         }
         state = to;
-        onChange.accept(from, this);
+        changing = true; // the callback reads the state: no move to half-open in the middle of telling "open"
+        try {
+            onChange.accept(from, this);
+        } finally {
+            changing = false;
+        }
     }
 
     void failed(Throwable error) {
@@ -49,6 +63,9 @@ public final class CircuitState {
     }
 
     public CircuitBreakerState state() {
+        if (state == CircuitBreakerState.OPEN && !changing) {
+            refresh.run();
+        }
         return state;
     }
 
@@ -74,7 +91,7 @@ public final class CircuitState {
 
     /** {@code closed}, {@code open}, {@code half-open}: for health reports and logs. */
     public String describe() {
-        return describe(state);
+        return describe(state());
     }
 
     /** {@code closed}, {@code open}, {@code half-open}. */

@@ -111,8 +111,12 @@ final class MicroProfileMetricsWeave implements Telemetry {
                 byOutcome[outcome.ordinal()] = c;
             }
             c.inc();
-            timers.computeIfAbsent(tenant, t -> registry.timer(duration, new Tag("resource", view.resource()),
-                    new Tag("tenant", t))).update(Duration.ofNanos(nanos));
+            Timer timer = timers.get(tenant); // get first: computeIfAbsent's lambda captures this pool, one allocation per call
+            if (timer == null) {
+                timer = timers.computeIfAbsent(tenant, t -> registry.timer(duration, new Tag("resource", view.resource()),
+                        new Tag("tenant", t)));
+            }
+            timer.update(Duration.ofNanos(nanos));
             if (error != null) {
                 error(tenant, Outcome.errorType(error));
                 if (outcome == Outcome.EXHAUSTED || outcome == Outcome.TIMEOUT) {

@@ -53,15 +53,20 @@ final class Telemetries implements Telemetry {
             this.listener = listeners.length == 0 ? null : new Listeners(listeners);
         }
 
+        /** The array of spans is made only when some backend traces: an acquisition without spans allocates nothing here. */
         @Override
         public Object startAcquire(ResourceContext ctx) {
-            Object[] spans = new Object[each.length];
-            boolean any = false;
+            Object[] spans = null;
             for (int i = 0; i < each.length; i++) {
-                spans[i] = each[i].startAcquire(ctx);
-                any |= spans[i] != null;
+                Object span = each[i].startAcquire(ctx);
+                if (span != null) {
+                    if (spans == null) {
+                        spans = new Object[each.length];
+                    }
+                    spans[i] = span;
+                }
             }
-            return any ? spans : null;
+            return spans;
         }
 
         @Override

@@ -1,7 +1,7 @@
 package io.nebula.resource.provider.jdbc;
 
 import io.agroal.api.AgroalDataSource;
-import io.agroal.api.AgroalPoolInterceptor;
+import io.agroal.api.AgroalDataSourceListener;
 import io.agroal.api.security.AgroalSecurityProvider;
 import io.nebula.resource.Secret;
 import io.nebula.resource.spi.Credentials;
@@ -26,10 +26,14 @@ import static java.lang.System.Logger.Level.INFO;
  * idle ones are closed at once, those in use when they come back, and no caller waits or fails. One race is
  * left to close: a connection whose login was fetched just before the rotation but that joined the pool just
  * after the flush. Each connection is therefore tagged with the rotation it logged in under (the fetch and
- * {@link #onConnectionCreate} run on the same thread), and when one from an earlier rotation is seen in use,
+ * {@link #onConnectionCreation} run on the same thread), and when one from an earlier rotation is seen in use,
  * the pool is flushed gracefully once more.
+ *
+ * <p>It follows the connections as an Agroal <em>listener</em>, not an interceptor: Agroal hands an interceptor
+ * a new wrapper of the connection on every acquisition and every return (56 bytes each, opened and closed),
+ * where a listener gets the driver's connection itself. On a pool hit this costs a read of a flag.
  */
-final class JdbcLogin implements AgroalSecurityProvider, AgroalPoolInterceptor {
+final class JdbcLogin implements AgroalSecurityProvider, AgroalDataSourceListener {
 
     private final String resource;
     private final Credentials credentials;
@@ -79,7 +83,7 @@ final class JdbcLogin implements AgroalSecurityProvider, AgroalPoolInterceptor {
     }
 
     @Override
-    public void onConnectionCreate(Connection connection) {
+    public void onConnectionCreation(Connection connection) {
         Integer loggedInUnder = loggingIn.get();
         loggingIn.remove();
         if (loggedInUnder == null) {
@@ -97,7 +101,7 @@ final class JdbcLogin implements AgroalSecurityProvider, AgroalPoolInterceptor {
     }
 
     @Override
-    public void onConnectionReturn(Connection connection) {
+    public void beforeConnectionReturn(Connection connection) {
         flushIfStraggler(connection);
     }
 
@@ -121,18 +125,13 @@ final class JdbcLogin implements AgroalSecurityProvider, AgroalPoolInterceptor {
         }
     }
 
-    /** The driver's connection behind Agroal's wrapper: the wrappers differ on every call, the connection does not. */
+    /** The driver's connection (listeners get it already; unwrapping is kept for a driver whose own connection is a wrapper). */
     private static Connection raw(Connection connection) {
         try {
             return connection.unwrap(Connection.class);
         } catch (SQLException | RuntimeException e) {
             return connection;
         }
-    }
-
-    @Override
-    public int getPriority() {
-        return 10;
     }
 
     @Override

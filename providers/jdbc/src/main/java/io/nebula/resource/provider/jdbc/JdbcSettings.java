@@ -37,7 +37,8 @@ record JdbcSettings(
         Duration loginTimeout,
         Duration validationTimeout,
         Optional<String> validationQuery,
-        List<String> sessionReset) {
+        List<String> sessionReset,
+        boolean agroalMetrics) {
 
     static final String URL = "url";
     static final String USERNAME = "username";
@@ -57,6 +58,8 @@ record JdbcSettings(
     static final String MAX_LIFETIME = "pool.max-lifetime";
     static final String SESSION_RESET = "session.reset";
     static final String SESSION_RESET_SQL = "session.reset-sql";
+    /** Agroal's own metrics (acquisition and creation times on top of the counts): off, as they read the clock on every acquisition. */
+    static final String AGROAL_METRICS = "agroal.metrics";
     /** The resource's scope, read here only to reset sessions by default for {@code scope=tenant}. */
     static final String SCOPE = "scope";
 
@@ -152,10 +155,13 @@ record JdbcSettings(
                     .orElseGet(() -> kind.resetStatements(schema));
         }
 
+        Boolean agroalMetrics = problems.read(() -> settings.bool(AGROAL_METRICS, false));
+
         problems.throwIfAny();
         return new JdbcSettings(url, settings.string(USERNAME), schema, Map.copyOf(driverProperties),
                 minSize, maxSize, acquireTimeout, leakThreshold, validationBypass, keepalive, idleTimeout,
-                maxLifetime, loginTimeout, validationTimeout, settings.string(VALIDATION_QUERY), resetStatements);
+                maxLifetime, loginTimeout, validationTimeout, settings.string(VALIDATION_QUERY), resetStatements,
+                agroalMetrics);
     }
 
     /** The query of a deep check: the configured validation query, or {@code SELECT 1}. */

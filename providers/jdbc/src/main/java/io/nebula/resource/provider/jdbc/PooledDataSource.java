@@ -39,13 +39,16 @@ final class PooledDataSource implements AgroalDataSource {
     private final transient JdbcSettings settings;
     private final transient AgroalDataSource agroal;
     private final transient JdbcLogin login;
-    /** The interceptors the provider installs (login tracking, session reset); a user's come on top, never instead. */
+    /** The interceptors the provider installs (session reset, when on; none else, see JdbcLogin); a user's come on top, never instead. */
     private final transient List<AgroalPoolInterceptor> own;
+    /** The pool's counts, kept whether or not Agroal's metrics are on (see {@link PoolCounts}). */
+    private final transient PoolCounts counts;
     private volatile boolean closed;
 
     PooledDataSource(String resource, String kind, JdbcSettings settings, AgroalDataSource agroal, JdbcLogin login,
-                     List<AgroalPoolInterceptor> own) {
+                     List<AgroalPoolInterceptor> own, PoolCounts counts) {
         this.resource = resource;
+        this.counts = counts;
         this.kind = kind;
         this.settings = settings;
         this.agroal = agroal;
@@ -71,20 +74,29 @@ final class PooledDataSource implements AgroalDataSource {
         return closed;
     }
 
-    /** Whether every connection is lent out right now, so an acquisition would have to wait. */
-    boolean isExhausted() {
-        AgroalDataSourceMetrics m = agroal.getMetrics();
-        return m.activeCount() >= settings.maxSize() && m.availableCount() == 0;
+    PoolCounts counts() {
+        return counts;
     }
 
+    /** Whether every connection is lent out right now, so an acquisition would have to wait. */
+    boolean isExhausted() {
+        return counts.activeCount() >= settings.maxSize() && counts.availableCount() == 0;
+    }
+
+    /** Agroal's, straight through on success: a hit costs this wrapper one call and nothing else. */
     @Override
     public Connection getConnection() throws SQLException {
         try {
             return agroal.getConnection();
         } catch (SQLException e) {
+            counts.waited();
             throw explained(e);
         } catch (CredentialUnavailableException e) {
+            counts.waited();
             throw loginUnavailable(resource, e);
+        } catch (RuntimeException | Error e) {
+            counts.waited();
+            throw e;
         }
     }
 
@@ -93,9 +105,14 @@ final class PooledDataSource implements AgroalDataSource {
         try {
             return agroal.getReadOnlyConnection();
         } catch (SQLException e) {
+            counts.waited();
             throw explained(e);
         } catch (CredentialUnavailableException e) {
+            counts.waited();
             throw loginUnavailable(resource, e);
+        } catch (RuntimeException | Error e) {
+            counts.waited();
+            throw e;
         }
     }
 
@@ -138,9 +155,10 @@ final class PooledDataSource implements AgroalDataSource {
         return agroal.getConfiguration();
     }
 
+    /** Agroal's metrics with {@code agroal.metrics=true}; else the counts this provider keeps (see {@link PoolCounts}). */
     @Override
     public AgroalDataSourceMetrics getMetrics() {
-        return agroal.getMetrics();
+        return settings.agroalMetrics() ? agroal.getMetrics() : counts;
     }
 
     @Override

@@ -108,6 +108,64 @@ class JdbcProviderTest {
     }
 
     @Test
+    void agroalsOwnMetricsAreOffByDefaultAndTheCountsAreKeptWithoutThem() throws SQLException {
+        AgroalDataSource ds = create(Databases.h2("uncounted-db", "pool.max-size", "3"));
+        assertThat(ds.getConfiguration().metricsEnabled()).as("no clock read per acquisition").isFalse();
+        try (Connection a = ds.getConnection(); Connection b = ds.getConnection()) {
+            assertThat(ds.getMetrics().activeCount()).isEqualTo(2);
+            assertThat(ds.getMetrics().acquireCount()).isEqualTo(3); // the connection opened at start, and these two
+        }
+        assertThat(ds.getMetrics().activeCount()).isZero();
+        assertThat(ds.getMetrics().availableCount()).isEqualTo(2);
+        assertThat(ds.getMetrics().maxUsedCount()).isEqualTo(2);
+        assertThat(ds.getMetrics().blockingTimeTotal()).as("not timed").isZero();
+    }
+
+    @Test
+    void agroalMetricsTrueTurnsAgroalsOwnMetricsOn() throws SQLException {
+        AgroalDataSource ds = create(Databases.h2("timed-db", "agroal.metrics", "true"));
+        assertThat(ds.getConfiguration().metricsEnabled()).isTrue();
+        try (Connection c = ds.getConnection()) {
+            assertThat(ds.getMetrics().activeCount()).isEqualTo(1);
+        }
+        assertThat(ds.getMetrics().acquireCount()).isEqualTo(2);
+        assertThat(h2.check(ds, CheckDepth.SHALLOW).details()).as("the check's own connection").containsEntry("active", 1L);
+    }
+
+    @Test
+    void aThreadWaitingForAConnectionIsCountedUntilItGetsOneOrGivesUp() throws Exception {
+        AgroalDataSource ds = create(Databases.h2("queue-db", "pool.max-size", "1", "pool.acquire-timeout", "5s"));
+        java.util.concurrent.ExecutorService waiter = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<?> waited;
+            try (Connection held = ds.getConnection()) {
+                waited = waiter.submit(() -> {
+                    try (Connection c = ds.getConnection()) {
+                        return c.isValid(1);
+                    }
+                });
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                        .until(() -> ds.getMetrics().awaitingCount() == 1);
+                HealthStatus status = h2.check(ds, CheckDepth.SHALLOW);
+                assertThat(status.status()).as("exhausted, not down").isEqualTo(HealthStatus.Status.DEGRADED);
+                assertThat(status.details()).containsEntry("awaiting", 1L).containsEntry("available", 0L);
+            }
+            assertThat(waited.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(true);
+            assertThat(ds.getMetrics().awaitingCount()).isZero();
+
+            AgroalDataSource quick = create(Databases.h2("give-up-db", "pool.max-size", "1", "pool.acquire-timeout", "200ms"));
+            try (Connection held = quick.getConnection()) {
+                java.util.concurrent.Future<?> gaveUp = waiter.submit(() -> quick.getConnection());
+                assertThatThrownBy(() -> gaveUp.get(5, java.util.concurrent.TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(SQLTimeoutException.class);
+            }
+            assertThat(quick.getMetrics().awaitingCount()).as("a waiter that timed out waits no more").isZero();
+        } finally {
+            waiter.shutdownNow();
+        }
+    }
+
+    @Test
     void aHealthyCheckReportsThePoolsCounts() throws SQLException {
         AgroalDataSource ds = create(Databases.h2("counted-db", "pool.max-size", "4"));
         HealthStatus status = h2.check(ds, CheckDepth.DEEP);
