@@ -19,7 +19,7 @@ import java.util.Arrays;
 final class AcquisitionWindow {
 
     static final int SIZE = 1024;
-    static final int INITIAL = 16;
+    static final int INITIAL = 8;
 
     /** A slot that was never written. */
     private static final long EMPTY = Long.MIN_VALUE;

@@ -209,7 +209,7 @@ final class DeclaredResource<R> implements ManagedResource<R> {
                 runtime.startDependenciesOf(name());
                 TenantPools.Builder<R> builder = TenantPools.<R>builder(runtime.tenancy().template(declaration), settings -> {
                             String tenant = settings.string("tenant").orElseThrow();
-                            return newPool(poolKey + "tenant:" + tenant, tenant, settings, PoolConfig.from(settings));
+                            return newPool(poolKey + "tenant:" + tenant, tenant, settings, poolConfigOf(tenant, settings));
                         })
                         .listener(new TenantPoolsListener() {
                             @Override
@@ -230,6 +230,14 @@ final class DeclaredResource<R> implements ManagedResource<R> {
         } finally {
             starting.unlock();
         }
+    }
+
+    /**
+     * A tenant's pool configuration: the resource's own, shared by every tenant without overrides (the pool keys
+     * hold no placeholder, so the template's values are theirs), rather than one parsed per tenant.
+     */
+    private PoolConfig poolConfigOf(String tenant, ResourceSettings settings) {
+        return runtime.tenancy().hasOverrides(tenant, name()) ? PoolConfig.from(settings) : declaration.pool();
     }
 
     private AuditTrail audit() {

@@ -94,6 +94,11 @@ final class Tenancy {
         return sink;
     }
 
+    /** Whether {@code tenant} overrides any key of {@code resource}. */
+    boolean hasOverrides(String tenant, String resource) {
+        return !overrides.of(tenant, resource).isEmpty();
+    }
+
     TenantTemplate template(ResourceDeclaration declaration) {
         return new TenantTemplate(declaration.settings(), tenant -> overrides.of(tenant, declaration.name()));
     }

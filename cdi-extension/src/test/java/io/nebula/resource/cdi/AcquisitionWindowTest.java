@@ -22,7 +22,7 @@ class AcquisitionWindowTest {
     @Test
     void growingKeepsEveryAcquisitionUntilTheRingIsFullThenTheLastOnesOnly() {
         AcquisitionWindow window = new AcquisitionWindow();
-        for (long n = 1; n <= 300; n++) { // grows 16 -> 32 -> ... -> 512
+        for (long n = 1; n <= 300; n++) { // grows 8 -> 16 -> ... -> 512
             window.record(n, n % 10 == 0);
         }
         AcquisitionWindow.Figures figures = AcquisitionWindow.of(List.of(window));
