@@ -263,11 +263,8 @@ final class DeclaredResource<R> implements ManagedResource<R> {
         AuditGate gate = auditGate();
         events.audit(gate);
         CredentialedProvider<R> credentialed = runtime.tenancy().credentialed(provider, settings, !poolKey.isEmpty(), trail);
-        ResourcePool.Builder<R> builder = ResourcePool.builder(credentialed, settings).config(config).listener(events);
-        if (gate != null) {
-            builder.listener(gate);
-        }
-        ResourcePool<R> pool = runtime.weaving().weave(declaration, settings, builder, tenant, this::health, events);
+        ResourcePool<R> pool = runtime.weaving().weave(declaration, settings,
+                ResourcePool.builder(credentialed, settings).config(config), tenant, this::health, events, gate);
         events.source(pool);
         if (pool instanceof WovenPool<R> woven) {
             credentialed.listen(new RotationMetrics(woven.weave()));
