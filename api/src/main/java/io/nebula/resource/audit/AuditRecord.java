@@ -11,9 +11,10 @@ import java.util.Objects;
  * resource, when, what happened and how it ended. Never holds a secret: {@link #detail()} names limits, keys,
  * error types and sources, never a value, a URL or an error message.
  *
- * <p>In a CDI application every record is fired as a CDI event and written to the logger
- * {@value #LOGGER} at INFO as one line of {@code key=value} pairs ({@link #toLogLine()}), so it can be
- * shipped wherever the application's logs or events go.
+ * <p>In a CDI application every record is fired as a CDI event when the application observes records, and
+ * written to the logger {@value #LOGGER} as one line of {@code key=value} pairs ({@link #toLogLine()}): at DEBUG
+ * for a lease granted or given back, at INFO for the rest. So it can be shipped wherever the application's logs
+ * or events go.
  *
  * @param at        when it happened
  * @param kind      what happened

@@ -1,7 +1,8 @@
 /**
  * The audit trail of resource use: an {@link io.nebula.resource.audit.AuditRecord} for every acquisition,
  * release, denial (quota, isolation, circuit) and credential use or rotation. In a CDI application they are
- * CDI events and lines of the logger {@code io.nebula.resource.audit}:
+ * CDI events (when the application observes them) and lines of the logger {@code io.nebula.resource.audit}
+ * (leases at DEBUG, the rest at INFO):
  *
  * <pre>{@code
  * void ship(@Observes AuditRecord record) {

@@ -53,6 +53,7 @@ final class DeclaredResource<R> implements ManagedResource<R> {
     private final Map<String, PoolEvents> tenantEvents = new ConcurrentHashMap<>();
     private volatile TenantPools<R> tenants;
     private volatile AuditTrail audit;
+    private volatile AuditGate auditGate; // null when audit is off
     private volatile ResourcePool<R> shared;
     private volatile boolean closed;
 
@@ -206,11 +207,10 @@ final class DeclaredResource<R> implements ManagedResource<R> {
             checkOpen();
             if (tenants == null) {
                 runtime.startDependenciesOf(name());
-                tenants = TenantPools.builder(runtime.tenancy().template(declaration), settings -> {
+                TenantPools.Builder<R> builder = TenantPools.<R>builder(runtime.tenancy().template(declaration), settings -> {
                             String tenant = settings.string("tenant").orElseThrow();
-                            return newPool(poolKey + "tenant:" + tenant, tenant, settings, PoolConfig.from(settings));
+                            return newPool(poolKey + "tenant:" + tenant, tenant, settings, poolConfigOf(tenant, settings));
                         })
-                        .listener(audit())
                         .listener(new TenantPoolsListener() {
                             @Override
                             public void onPoolClosing(String tenant, String reason) {
@@ -219,8 +219,12 @@ final class DeclaredResource<R> implements ManagedResource<R> {
                                     events.retiring();
                                 }
                             }
-                        })
-                        .build();
+                        });
+                AuditGate gate = auditGate();
+                if (gate != null) {
+                    builder.listener(gate);
+                }
+                tenants = builder.build();
             }
             return tenants;
         } finally {
@@ -228,25 +232,39 @@ final class DeclaredResource<R> implements ManagedResource<R> {
         }
     }
 
+    /**
+     * A tenant's pool configuration: the resource's own, shared by every tenant without overrides (the pool keys
+     * hold no placeholder, so the template's values are theirs), rather than one parsed per tenant.
+     */
+    private PoolConfig poolConfigOf(String tenant, ResourceSettings settings) {
+        return runtime.tenancy().hasOverrides(tenant, name()) ? PoolConfig.from(settings) : declaration.pool();
+    }
+
     private AuditTrail audit() {
         AuditTrail a = audit;
         if (a == null) {
             a = runtime.tenancy().auditTrail(name());
+            auditGate = runtime.tenancy().auditGate(a);
             audit = a;
         }
         return a;
+    }
+
+    /** Where this resource's pools let records into its audit trail; {@code null} when audit is off. */
+    private AuditGate auditGate() {
+        audit();
+        return auditGate;
     }
 
     private ResourcePool<R> newPool(String key, String tenant, ResourceSettings settings, PoolConfig config) {
         runtime.startDependenciesOf(name());
         PoolEvents events = runtime.poolEvents(name(), key);
         AuditTrail trail = audit();
-        events.audit(trail);
+        AuditGate gate = auditGate();
+        events.audit(gate);
         CredentialedProvider<R> credentialed = runtime.tenancy().credentialed(provider, settings, !poolKey.isEmpty(), trail);
-        ResourcePool<R> pool = runtime.weaving().weave(declaration, settings, ResourcePool.builder(credentialed, settings)
-                .config(config)
-                .listener(events)
-                .listener(new AuditedLeases(trail)), tenant, this::health, events);
+        ResourcePool<R> pool = runtime.weaving().weave(declaration, settings,
+                ResourcePool.builder(credentialed, settings).config(config), tenant, this::health, events, gate);
         events.source(pool);
         if (pool instanceof WovenPool<R> woven) {
             credentialed.listen(new RotationMetrics(woven.weave()));

@@ -1,5 +1,6 @@
 package io.nebula.resource.cdi;
 
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.spi.BeanManager;
 
 import static java.lang.System.Logger.Level.WARNING;
@@ -14,21 +15,36 @@ final class EventSink {
     private static final System.Logger LOG = System.getLogger(EventSink.class.getName());
 
     private final BeanManager beanManager;
+    /**
+     * Taken from the bean manager on the first event and kept: {@code getEvent()} builds a new {@code Event} each
+     * time, and an {@code Event} may be used from any thread.
+     */
+    private volatile Event<Object> event;
     private volatile boolean open = true;
 
     EventSink(BeanManager beanManager) {
         this.beanManager = beanManager;
     }
 
-    void fire(Object event) {
+    /** The bean manager the events go through, to ask which of them the application observes. */
+    BeanManager beanManager() {
+        return beanManager;
+    }
+
+    void fire(Object payload) {
         if (!open) {
             return;
         }
         try {
-            beanManager.getEvent().fire(event);
+            Event<Object> e = event;
+            if (e == null) {
+                e = beanManager.getEvent();
+                event = e;
+            }
+            e.fire(payload);
         } catch (RuntimeException e) {
-            LOG.log(WARNING, "NEBULA-1020 An observer of " + event.getClass().getSimpleName() + " failed; the event was "
-                    + event, e);
+            LOG.log(WARNING, "NEBULA-1020 An observer of " + payload.getClass().getSimpleName() + " failed; the event was "
+                    + payload, e);
         }
     }
 

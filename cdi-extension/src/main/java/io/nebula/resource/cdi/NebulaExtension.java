@@ -10,6 +10,7 @@ import io.nebula.resource.cdi.telemetry.TelemetryBackends;
 import io.nebula.resource.core.DependencyGraph;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
+import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.AnnotatedMethod;
 import jakarta.enterprise.inject.spi.AnnotatedType;
 import jakarta.enterprise.inject.spi.BeanManager;
@@ -129,6 +130,18 @@ public class NebulaExtension implements Extension {
             HealthCheckBeans.register(abd, rt.names(), rt::report);
         }
         runtime = rt;
+    }
+
+    /**
+     * Deployment is valid and the observers are known: whether the application observes audit records is asked
+     * now, once, rather than on an acquisition.
+     */
+    void afterDeployment(@Observes AfterDeploymentValidation adv) {
+        ResourceRuntime rt = runtime;
+        AuditSink audit = rt == null ? null : rt.tenancy().auditSink();
+        if (audit != null) {
+            audit.decide();
+        }
     }
 
     void closeResources(@Observes BeforeShutdown event) {

@@ -5,7 +5,6 @@ import io.nebula.resource.ResourceException;
 import io.nebula.resource.ResourceState;
 import io.nebula.resource.core.PoolListener;
 import io.nebula.resource.core.ResourcePool;
-import io.nebula.resource.core.audit.AuditTrail;
 import io.nebula.resource.event.AcquisitionFailedEvent;
 import io.nebula.resource.event.LeakDetectedEvent;
 import io.nebula.resource.event.ResourceLifecycleEvent;
@@ -20,7 +19,7 @@ final class PoolEvents implements PoolListener {
     private final EventSink events;
     private final HealthTracker health;
     private volatile ResourcePool<?> source;
-    private volatile AuditTrail audit = AuditTrail.NONE;
+    private volatile AuditGate audit; // null: audit is off
     private volatile boolean retiring;
 
     /**
@@ -40,7 +39,7 @@ final class PoolEvents implements PoolListener {
     }
 
     /** Where a failed acquisition is audited: once per caller, after its retries, as the chain reports it. */
-    void audit(AuditTrail audit) {
+    void audit(AuditGate audit) {
         this.audit = audit;
     }
 
@@ -74,7 +73,10 @@ final class PoolEvents implements PoolListener {
     void acquisitionFailed(ResourceContext ctx, Throwable error) {
         if (error instanceof ResourceException e) {
             events.fire(new AcquisitionFailedEvent(resource, ctx == null ? ResourceContext.GLOBAL : ctx, e));
-            audit.onAcquireFailure(resource, ctx, e, 0);
+            AuditGate a = audit;
+            if (a != null) {
+                a.acquisitionFailed(resource, ctx, e);
+            }
         }
     }
 

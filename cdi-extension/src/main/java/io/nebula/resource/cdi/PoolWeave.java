@@ -111,31 +111,58 @@ final class PoolWeave {
         telemetry = PoolTelemetry.NONE;
     }
 
-    /** The engine's reports, to the log and to whichever telemetry is in use now. */
-    PoolListener listener() {
+    /**
+     * Everything the extension hears from this pool, as one listener: its CDI events ({@code events}), its audit
+     * trail ({@code audit}, {@code null} when audit is off), its log and whichever telemetry is in use now. One
+     * listener rather than three because the pool calls each of its listeners several times per lease: with
+     * thousands of tenant pools each listener object a lease has to reach is a likely cache miss, and most of
+     * the calls would be no-ops. Where two parts hear the same call, the second runs even if the first throws.
+     */
+    PoolListener listener(PoolEvents events, AuditGate audit) {
         return new PoolListener() {
             @Override
             public void onStateChange(String pool, ResourceState from, ResourceState to) {
-                log.onStateChange(pool, from, to);
+                try {
+                    events.onStateChange(pool, from, to);
+                } finally {
+                    log.onStateChange(pool, from, to);
+                }
+            }
+
+            @Override
+            public void onAcquire(String pool, ResourceContext ctx, long waitNanos) {
+                if (audit != null) {
+                    audit.onAcquire(pool, ctx, waitNanos);
+                }
             }
 
             @Override
             public void onRelease(String pool, ResourceContext ctx, long heldNanos, boolean invalidated) {
-                if (invalidated) {
-                    log.onRelease(pool, ctx, heldNanos, true);
-                    PoolListener t = telemetry.listener();
-                    if (t != null) {
-                        t.onRelease(pool, ctx, heldNanos, true);
+                try {
+                    if (audit != null) {
+                        audit.onRelease(pool, ctx, heldNanos, invalidated);
+                    }
+                } finally {
+                    if (invalidated) {
+                        log.onRelease(pool, ctx, heldNanos, true);
+                        PoolListener t = telemetry.listener();
+                        if (t != null) {
+                            t.onRelease(pool, ctx, heldNanos, true);
+                        }
                     }
                 }
             }
 
             @Override
             public void onLeak(String pool, ResourceContext ctx, long heldNanos, Throwable acquiredAt) {
-                log.onLeak(pool, ctx, heldNanos, acquiredAt);
-                PoolListener t = telemetry.listener();
-                if (t != null) {
-                    t.onLeak(pool, ctx, heldNanos, acquiredAt);
+                try {
+                    events.onLeak(pool, ctx, heldNanos, acquiredAt);
+                } finally {
+                    log.onLeak(pool, ctx, heldNanos, acquiredAt);
+                    PoolListener t = telemetry.listener();
+                    if (t != null) {
+                        t.onLeak(pool, ctx, heldNanos, acquiredAt);
+                    }
                 }
             }
 
@@ -163,7 +190,7 @@ final class PoolWeave {
 
             @Override
             public void onAcquireFailure(String pool, ResourceContext ctx, ResourceException error, long waitNanos) {
-                // counted and logged once per acquisition, retries included, by the chain
+                // counted, logged, fired and audited once per acquisition, retries included, by the chain
             }
 
             @Override

@@ -176,7 +176,7 @@ final class ResourceRuntime {
                 tenants.put(tenant, p.snapshot());
             }
         }
-        AcquisitionWindow.Figures recent = AcquisitionWindow.of(windows, windows.size());
+        AcquisitionWindow.Figures recent = AcquisitionWindow.of(windows);
         String circuit = report.circuit();
         return new ResourceFigures(name, report.kind(), report.state(), report.health(), report.downDependencies(),
                 report.pool(), tenants, recent == null ? 0 : recent.acquisitions(),

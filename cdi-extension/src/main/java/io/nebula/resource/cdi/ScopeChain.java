@@ -9,11 +9,54 @@ import java.util.List;
 /**
  * The scopes a thread is in, broadest first: the global scope, then (each possibly absent) a tenant,
  * workflow, execution and action. Immutable.
+ *
+ * <p>A class rather than a record only to keep its {@link #context()}, made once per chain rather than on every
+ * acquisition and every injected call that asks for it.
  */
-record ScopeChain(ActiveScope global, ActiveScope tenant, ActiveScope workflow, ActiveScope execution, ActiveScope action) {
+final class ScopeChain {
+
+    private static final ResourceScope[] LEVELS = ResourceScope.values();
+
+    private final ActiveScope global;
+    private final ActiveScope tenant;
+    private final ActiveScope workflow;
+    private final ActiveScope execution;
+    private final ActiveScope action;
+    private final ResourceContext context;
+
+    ScopeChain(ActiveScope global, ActiveScope tenant, ActiveScope workflow, ActiveScope execution, ActiveScope action) {
+        this.global = global;
+        this.tenant = tenant;
+        this.workflow = workflow;
+        this.execution = execution;
+        this.action = action;
+        this.context = tenant == null && workflow == null && execution == null && action == null
+                ? ResourceContext.GLOBAL // outside every workflow scope: the common case of a JDBC call
+                : new ResourceContext(name(tenant), name(workflow), name(execution), name(action));
+    }
 
     static ScopeChain of(ActiveScope global) {
         return new ScopeChain(global, null, null, null, null);
+    }
+
+    ActiveScope global() {
+        return global;
+    }
+
+    ActiveScope tenant() {
+        return tenant;
+    }
+
+    ActiveScope workflow() {
+        return workflow;
+    }
+
+    ActiveScope execution() {
+        return execution;
+    }
+
+    ActiveScope action() {
+        return action;
     }
 
     /** The scope at a level; the global one for {@link ResourceScope#GLOBAL}; {@code null} when not active. */
@@ -39,20 +82,22 @@ record ScopeChain(ActiveScope global, ActiveScope tenant, ActiveScope workflow, 
 
     /** The narrowest active scope; the global one when no other is active. */
     ActiveScope narrowest() {
-        ResourceScope[] levels = ResourceScope.values();
-        for (int i = levels.length - 1; i > 0; i--) {
-            ActiveScope s = at(levels[i]);
-            if (s != null) {
-                return s;
-            }
-        }
-        return global;
+        return action != null ? action
+                : execution != null ? execution
+                : workflow != null ? workflow
+                : tenant != null ? tenant
+                : global;
+    }
+
+    /** Whether no scope but the global one is entered. */
+    boolean isOutside() {
+        return tenant == null && workflow == null && execution == null && action == null;
     }
 
     /** The entered scopes (not the global one), broadest first. */
     List<ActiveScope> entered() {
         List<ActiveScope> list = new ArrayList<>(4);
-        for (ResourceScope level : ResourceScope.values()) {
+        for (ResourceScope level : LEVELS) {
             ActiveScope s = at(level);
             if (level != ResourceScope.GLOBAL && s != null) {
                 list.add(s);
@@ -62,13 +107,15 @@ record ScopeChain(ActiveScope global, ActiveScope tenant, ActiveScope workflow, 
     }
 
     ResourceContext context() {
-        if (tenant == null && workflow == null && execution == null && action == null) {
-            return ResourceContext.GLOBAL; // outside every workflow scope: the common case of a JDBC call, no allocation
-        }
-        return new ResourceContext(name(tenant), name(workflow), name(execution), name(action));
+        return context;
     }
 
     private static String name(ActiveScope scope) {
         return scope == null ? null : scope.name();
+    }
+
+    @Override
+    public String toString() {
+        return "ScopeChain[" + context + "]";
     }
 }

@@ -20,6 +20,14 @@ final class ScopeRegistry implements WorkflowContexts {
 
     private static final ResourceScope[] ENTERABLE = {
             ResourceScope.TENANT, ResourceScope.WORKFLOW, ResourceScope.EXECUTION, ResourceScope.ACTION};
+    /** What a scope's id starts with at each enterable level, after its parent's: made once, not on every enter. */
+    private static final String[] ID_PREFIX = new String[ResourceScope.values().length];
+
+    static {
+        for (ResourceScope level : ENTERABLE) {
+            ID_PREFIX[level.ordinal()] = level.configName() + ":";
+        }
+    }
 
     private final ActiveScope global = ActiveScope.global();
     private final ScopeChain outside = ScopeChain.of(global);
@@ -144,7 +152,8 @@ final class ScopeRegistry implements WorkflowContexts {
     }
 
     private ActiveScope join(ActiveScope parent, ResourceScope level, String name) {
-        String id = (parent == global ? "" : parent.id() + "/") + level.configName() + ":" + name;
+        String id = parent == global ? ID_PREFIX[level.ordinal()].concat(name)
+                : parent.id() + "/" + ID_PREFIX[level.ordinal()] + name;
         return live.compute(id, (key, existing) ->
                 existing != null && existing.tryRetain() ? existing : new ActiveScope(level, name, key));
     }
@@ -165,7 +174,8 @@ final class ScopeRegistry implements WorkflowContexts {
     }
 
     private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
+        // an id is rarely blank: look at its first character before scanning it all
+        return s == null || s.isEmpty() || (Character.isWhitespace(s.charAt(0)) && s.isBlank()) ? null : s;
     }
 
     private final class Handle implements ScopeHandle {
@@ -195,7 +205,7 @@ final class ScopeRegistry implements WorkflowContexts {
             // Restore the thread's previous scopes only if this handle's are still current: a handle
             // closed out of order, or from another thread, must not clobber scopes entered since.
             if (Thread.currentThread() == owner && current.get() == chain) {
-                if (before.entered().isEmpty()) {
+                if (before.isOutside()) {
                     current.remove();
                 } else {
                     current.set(before);

@@ -6,7 +6,6 @@ import io.nebula.resource.ResourceScope;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.audit.AuditRecord;
 import io.nebula.resource.core.PoolConfig;
-import io.nebula.resource.core.audit.AuditLog;
 import io.nebula.resource.core.audit.AuditTrail;
 import io.nebula.resource.core.credential.CredentialSettings;
 import io.nebula.resource.core.credential.CredentialSources;
@@ -28,7 +27,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import static java.lang.System.Logger.Level.DEBUG;
@@ -52,10 +50,10 @@ final class Tenancy {
 
     private final TenantOverrides overrides;
     private final Map<String, CredentialSource> sources;
-    private final Consumer<AuditRecord> sink;
+    private final AuditSink sink;
     private final Supplier<String> principal;
 
-    private Tenancy(TenantOverrides overrides, Map<String, CredentialSource> sources, Consumer<AuditRecord> sink,
+    private Tenancy(TenantOverrides overrides, Map<String, CredentialSource> sources, AuditSink sink,
                     Supplier<String> principal) {
         this.overrides = overrides;
         this.sources = sources;
@@ -74,21 +72,31 @@ final class Tenancy {
         } catch (RuntimeException e) {
             problems.add(AUDIT_ENABLED, "must be true or false");
         }
-        Consumer<AuditRecord> sink = audit ? auditSink(events) : null;
+        AuditSink sink = audit ? new AuditSink(events) : null;
         return new Tenancy(overrides, Map.copyOf(sources), sink, new CallerPrincipal(beanManager));
-    }
-
-    private static Consumer<AuditRecord> auditSink(EventSink events) {
-        AuditLog log = new AuditLog();
-        return record -> {
-            log.accept(record);
-            events.fire(record);
-        };
     }
 
     /** The audit trail of one resource; records nothing when audit is off. */
     AuditTrail auditTrail(String resource) {
         return sink == null ? AuditTrail.NONE : new AuditTrail(resource, sink, principal, Clock.systemUTC());
+    }
+
+    /**
+     * Where the records of {@code trail} are let in: it makes a record only when the audit sink wants one.
+     * {@code null} when audit is off, so that no listener is added at all.
+     */
+    AuditGate auditGate(AuditTrail trail) {
+        return sink == null ? null : new AuditGate(trail, sink);
+    }
+
+    /** Where audit records go; {@code null} when audit is off. */
+    AuditSink auditSink() {
+        return sink;
+    }
+
+    /** Whether {@code tenant} overrides any key of {@code resource}. */
+    boolean hasOverrides(String tenant, String resource) {
+        return !overrides.of(tenant, resource).isEmpty();
     }
 
     TenantTemplate template(ResourceDeclaration declaration) {

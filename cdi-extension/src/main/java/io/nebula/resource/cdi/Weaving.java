@@ -47,9 +47,10 @@ final class Weaving {
      * @param tenant   the tenant whose pool this is, {@code null} for the resource's shared pool
      * @param health   the resource's health, cascaded, for gauges
      * @param events   the pool's CDI events: a failed acquisition is fired from its chain
+     * @param audit    where the pool's leases enter the resource's audit trail; {@code null} when audit is off
      */
     <R> WovenPool<R> weave(ResourceDeclaration declaration, ResourceSettings settings, ResourcePool.Builder<R> builder,
-                           String tenant, Supplier<HealthStatus> health, PoolEvents events) {
+                           String tenant, Supplier<HealthStatus> health, PoolEvents events, AuditGate audit) {
         String name = declaration.name();
         ResiliencePolicy policy = declaration.resilience();
         AtomicReference<ResourcePool<R>> built = new AtomicReference<>();
@@ -66,7 +67,7 @@ final class Weaving {
         PoolWeave weave = new PoolWeave(view, new ResourceGuard(name, policy, new Failures(declaration.provider()), circuit),
                 new Quarantine(name, declaration.health().quarantineAfter(), log.get()), log.get(), events::acquisitionFailed);
         weave.use(telemetry);
-        ResourcePool<R> pool = builder.listener(weave.listener()).build();
+        ResourcePool<R> pool = builder.listener(weave.listener(events, audit)).build();
         built.set(pool);
 
         List<WovenPool<?>> ofResource = pools.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>());

@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Level;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -169,6 +170,27 @@ class TenancyTest {
     }
 
     @Test
+    void anObserverHearsEveryLeaseWhileTheAuditLogAtInfoHasNoLineOfOne() {
+        try (LogCapture auditLog = LogCapture.of(AuditRecord.LOGGER, Level.INFO)) {
+            for (int i = 0; i < 3; i++) {
+                try (ScopeHandle acme = contexts.enter("acme", "billing", "run-" + i, "charge");
+                     Lease<TestConnection> lease = ledger()) {
+                    assertThat(lease.get().resource()).isEqualTo("ledger");
+                }
+            }
+            assertThat(observed.audit()).extracting(AuditRecord::kind)
+                    .filteredOn(k -> k == AuditKind.ACQUISITION || k == AuditKind.RELEASE)
+                    .containsExactly(AuditKind.ACQUISITION, AuditKind.RELEASE, AuditKind.ACQUISITION, AuditKind.RELEASE,
+                            AuditKind.ACQUISITION, AuditKind.RELEASE);
+            assertThat(auditLog.messages()).as("the instance's credential use, not a lease")
+                    .isNotEmpty()
+                    .allSatisfy(m -> assertThat(m).doesNotContain("kind=ACQUISITION", "kind=RELEASE"));
+        }
+        AuditSink sink = weld.getBeanManager().getExtension(NebulaExtension.class).runtime().tenancy().auditSink();
+        assertThat(sink.fired()).isEqualTo(observed.audit().size());
+    }
+
+    @Test
     void everyKindOfEventIsAuditedAsAnEventAndALogLineWithoutASecret() throws IOException {
         try (LogCapture auditLog = LogCapture.of(AuditRecord.LOGGER)) {
             try (ScopeHandle acme = contexts.enter("acme", "billing", "run-1", "charge")) {
@@ -209,6 +231,9 @@ class TenancyTest {
             assertThat(records).filteredOn(r -> r.kind() == AuditKind.CREDENTIAL_ROTATION).first()
                     .satisfies(r -> assertThat(r.detail()).contains("keys=password", "source=directory"));
 
+            assertThat(auditLog.records()).as("leases at DEBUG, the rest at INFO").allSatisfy(r -> assertThat(r.getLevel())
+                    .isEqualTo(r.getMessage().contains("outcome=SUCCESS") && r.getMessage().matches(".*kind=(ACQUISITION|RELEASE) .*")
+                            ? Level.FINE : Level.INFO));
             assertThat(auditLog.messages()).as("the same records, one log line each")
                     .anySatisfy(m -> assertThat(m).startsWith("NEBULA-4100 kind=QUOTA_DENIAL outcome=DENIED resource=ledger tenant=acme"))
                     .anySatisfy(m -> assertThat(m).contains("kind=CREDENTIAL_ROTATION"));

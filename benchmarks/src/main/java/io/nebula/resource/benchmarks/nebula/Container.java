@@ -19,11 +19,11 @@ import java.util.logging.Logger;
 public final class Container {
 
     /**
-     * Loggers an application routes to a file or a shipper: the audit trail writes two INFO lines per
-     * acquisition of a tenant-scoped resource and the pools' structured log one per lifecycle change.
-     * On the console of a benchmark they would measure the terminal, so they keep WARNING and above;
-     * the audit records are still made and fired as CDI events. (Held: a logger's level is lost when
-     * the logger is collected.)
+     * Loggers an application routes to a file or a shipper: the audit trail writes an INFO line per
+     * refusal or credential use (a DEBUG line per lease) and the pools' structured log one per lifecycle
+     * change. On the console of a benchmark they would measure the terminal, so they keep WARNING and
+     * above; audit records are fired as CDI events when the application observes them (no benchmark
+     * does). (Held: a logger's level is lost when the logger is collected.)
      */
     private static final List<Logger> QUIETED = List.of(
             Logger.getLogger("io.nebula.resource.audit"),

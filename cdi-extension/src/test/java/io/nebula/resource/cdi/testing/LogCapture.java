@@ -20,22 +20,27 @@ public final class LogCapture extends Handler implements AutoCloseable {
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
     private final SimpleFormatter formatter = new SimpleFormatter();
 
-    private LogCapture(String loggerName) {
+    private LogCapture(String loggerName, Level level) {
         logger = Logger.getLogger(loggerName);
         previous = logger.getLevel();
-        logger.setLevel(Level.ALL);
+        logger.setLevel(level);
         setLevel(Level.ALL);
         logger.addHandler(this);
     }
 
     /** Captures the loggers under {@code io.nebula.resource.cdi}. */
     public static LogCapture cdi() {
-        return new LogCapture("io.nebula.resource.cdi");
+        return new LogCapture("io.nebula.resource.cdi", Level.ALL);
     }
 
     /** Captures every logger: {@code ""} is the root. */
     public static LogCapture of(String loggerName) {
-        return new LogCapture(loggerName);
+        return new LogCapture(loggerName, Level.ALL);
+    }
+
+    /** Captures {@code loggerName} with its level set to {@code level}, as an operator would set it. */
+    public static LogCapture of(String loggerName, Level level) {
+        return new LogCapture(loggerName, level);
     }
 
     /** The records themselves, with their parameters (the structured fields of the weaving's records). */

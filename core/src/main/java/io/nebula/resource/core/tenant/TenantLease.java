@@ -3,7 +3,7 @@ package io.nebula.resource.core.tenant;
 import io.nebula.resource.Lease;
 import io.nebula.resource.core.Ticker;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * A lease from a tenant's pool. It remembers the tenant that pool was made for, and gives its place in the
@@ -14,7 +14,11 @@ final class TenantLease<R> implements Lease<R> {
     private final Lease<R> lease;
     private final TenantPool<R> owner;
     private final Ticker ticker;
-    private final AtomicBoolean returned = new AtomicBoolean();
+    /** 1 once given back. A field with an updater, not an AtomicBoolean: one object less per acquisition. */
+    private volatile int returned;
+
+    private static final AtomicIntegerFieldUpdater<TenantLease> RETURNED =
+            AtomicIntegerFieldUpdater.newUpdater(TenantLease.class, "returned");
 
     TenantLease(Lease<R> lease, TenantPool<R> owner, Ticker ticker) {
         this.lease = lease;
@@ -44,7 +48,7 @@ final class TenantLease<R> implements Lease<R> {
 
     @Override
     public void close() {
-        if (returned.compareAndSet(false, true)) {
+        if (RETURNED.compareAndSet(this, 0, 1)) {
             try {
                 lease.close();
             } finally {
@@ -55,7 +59,7 @@ final class TenantLease<R> implements Lease<R> {
 
     @Override
     public void invalidate() {
-        if (returned.compareAndSet(false, true)) {
+        if (RETURNED.compareAndSet(this, 0, 1)) {
             try {
                 lease.invalidate();
             } finally {

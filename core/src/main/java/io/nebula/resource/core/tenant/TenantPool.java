@@ -18,23 +18,34 @@ final class TenantPool<R> {
 
     final String tenant;
     final ResourcePool<R> pool;
-    final TenantQuota quota;
+    /**
+     * The tenant's {@link TenantQuota}, its two figures held here rather than in an object of their own: every
+     * acquisition reads them, and with thousands of tenants each object a call must reach is a likely cache miss.
+     */
+    final int maxConcurrentLeases;
+    final int maxAcquisitionsPerSecond;
     /** What this pool reserves of {@code tenant.max-instances}: its {@code pool.max-size}. */
     final long reservation;
     final AtomicInteger users = new AtomicInteger();
+    /**
+     * When the last user left (or the pool opened): what idle closing and the least-recently-used choice read.
+     * Only an idle pool is ever closed or chosen, and a pool is idle only after a user left, so it is written
+     * when a user leaves, not when one comes (which would read the clock once more per acquisition).
+     */
     volatile long lastUsed;
 
     TenantPool(String tenant, ResourcePool<R> pool, TenantQuota quota, long reservation, long now) {
         this.tenant = tenant;
         this.pool = pool;
-        this.quota = quota;
+        this.maxConcurrentLeases = quota.maxConcurrentLeases();
+        this.maxAcquisitionsPerSecond = quota.maxAcquisitionsPerSecond();
         this.reservation = reservation;
         this.lastUsed = now;
     }
 
     /** Counts one more user unless the tenant is at its concurrent-lease quota or the pool was retired. */
     Use tryUse() {
-        int max = quota.maxConcurrentLeases();
+        int max = maxConcurrentLeases;
         for (;;) {
             int n = users.get();
             if (n == RETIRED) {

@@ -177,21 +177,18 @@ public final class TenantPools<R> implements AutoCloseable {
      */
     private boolean take(TenantPool<R> p, ResourceContext ctx) {
         return switch (p.tryUse()) {
-            case TAKEN -> {
-                p.lastUsed = ticker.nanoTime();
-                yield true;
-            }
+            case TAKEN -> true; // lastUsed is written when the user leaves: see TenantPool.lastUsed
             case RETIRED -> false;
             case OVER_QUOTA -> throw denied(ctx, new QuotaExceededException(resource, p.tenant,
-                    TenantQuota.MAX_CONCURRENT_LEASES, p.quota.maxConcurrentLeases(), "NEBULA-4006 Tenant '" + p.tenant
+                    TenantQuota.MAX_CONCURRENT_LEASES, p.maxConcurrentLeases, "NEBULA-4006 Tenant '" + p.tenant
                     + "' is over its quota on resource '" + resource + "': " + TenantQuota.MAX_CONCURRENT_LEASES + "="
-                    + p.quota.maxConcurrentLeases() + " leases are out already; close leases sooner or raise "
+                    + p.maxConcurrentLeases + " leases are out already; close leases sooner or raise "
                     + overrideKey(p.tenant, TenantQuota.MAX_CONCURRENT_LEASES)));
         };
     }
 
     private void checkRate(TenantPool<R> owner, ResourceContext ctx) {
-        int rate = owner.quota.maxAcquisitionsPerSecond();
+        int rate = owner.maxAcquisitionsPerSecond;
         if (rate == 0) {
             return;
         }
