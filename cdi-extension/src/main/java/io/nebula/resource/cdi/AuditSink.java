@@ -4,6 +4,7 @@ import io.nebula.resource.ResourceContext;
 import io.nebula.resource.audit.AuditKind;
 import io.nebula.resource.audit.AuditRecord;
 import io.nebula.resource.audit.AuditRecord.Outcome;
+import io.nebula.resource.core.audit.AuditLog;
 import jakarta.enterprise.inject.spi.BeanManager;
 
 import java.time.Instant;
@@ -46,11 +47,11 @@ final class AuditSink implements Consumer<AuditRecord> {
 
     /** A lease granted or given back: the records an operator does not want one line each of. */
     static boolean perLease(AuditKind kind, Outcome outcome) {
-        return kind == AuditKind.RELEASE || (kind == AuditKind.ACQUISITION && outcome == Outcome.SUCCESS);
+        return AuditLog.perLease(kind, outcome);
     }
 
     static System.Logger.Level levelOf(AuditKind kind, Outcome outcome) {
-        return perLease(kind, outcome) ? DEBUG : INFO;
+        return AuditLog.levelOf(kind, outcome);
     }
 
     /** Whether a record of a lease granted or given back would go anywhere now: make none when not. */
