@@ -40,8 +40,8 @@ import static java.lang.System.Logger.Level.WARNING;
  *
  * <p><b>Waiting.</b> When nothing is idle and the pool is full, the acquirer first watches for a
  * return for a few dozen spins and yields ({@link #spinThenAwait}), then queues a {@link Waiter} (FIFO)
- * and parks. A releaser hands its instance straight to the longest parked waiter; instances that become idle otherwise (created,
- * validated) are pushed and then handed to waiters by {@link #serveWaiters}. Both sides publish first
+ * and parks. A releaser hands its instance straight to the longest parked waiter; instances that become
+ * idle otherwise (created, validated) are pushed and then handed to waiters by {@link #serveWaiters}. Both sides publish first
  * and look at the other side second (the releaser pushes then looks for waiters; the waiter queues
  * then looks for idle instances), so an instance and a waiter cannot miss each other.
  *
