@@ -17,7 +17,7 @@ import static java.lang.System.Logger.Level.INFO;
 /**
  * Where an application's audit records go: the logger {@value AuditRecord#LOGGER}, and CDI events when the
  * application observes {@link AuditRecord}. Leases are granted and given back far more often than anything else
- * happens to a resource, so their records ({@link #perLease}) are logged at DEBUG and the rest (refusals, failed
+ * happens to a resource, so their records ({@link AuditLog#perLease}) are logged at DEBUG and the rest (refusals, failed
  * acquisitions, credential use and rotation) at INFO: an operator reading the log at INFO sees what needs a
  * look, not a line per lease.
  *
@@ -45,15 +45,6 @@ final class AuditSink implements Consumer<AuditRecord> {
         this.events = events;
     }
 
-    /** A lease granted or given back: the records an operator does not want one line each of. */
-    static boolean perLease(AuditKind kind, Outcome outcome) {
-        return AuditLog.perLease(kind, outcome);
-    }
-
-    static System.Logger.Level levelOf(AuditKind kind, Outcome outcome) {
-        return AuditLog.levelOf(kind, outcome);
-    }
-
     /** Whether a record of a lease granted or given back would go anywhere now: make none when not. */
     boolean wantsLeases() {
         return observed() || LOG.isLoggable(DEBUG);
@@ -67,7 +58,7 @@ final class AuditSink implements Consumer<AuditRecord> {
     @Override
     public void accept(AuditRecord record) {
         delivered.increment();
-        System.Logger.Level level = levelOf(record.kind(), record.outcome());
+        System.Logger.Level level = AuditLog.levelOf(record.kind(), record.outcome());
         if (LOG.isLoggable(level)) {
             LOG.log(level, "NEBULA-4100 " + record.toLogLine());
         }

@@ -96,10 +96,8 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
             if (adaptive != null) {
                 adaptive.arrived();
             }
-            Slot<R> s = pollIdle(now); // arrivals may take an idle instance even while others wait: see spinThenAwait
-            if (s != null && s.state() == VALIDATING && !validate(s)) {
-                s = null;
-            }
+            // arrivals may take an idle instance even while others wait: see spinThenAwait
+            Slot<R> s = usable(pollIdle(now));
             long waited = 0;
             if (s == null) {
                 waitStart = ticker.nanoTime();
@@ -127,16 +125,19 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
     /** Nothing was idle (or what was idle failed validation): create, or wait for a return, within the deadline. */
     private Slot<R> borrow(long start, long timeoutNanos) {
         for (;;) {
-            Slot<R> s = timeoutNanos == 0 ? createNow() : spinThenAwait(start, timeoutNanos);
-            if (s.state() != VALIDATING || validate(s)) {
-                return s;
+            Slot<R> s = usable(timeoutNanos == 0 ? createNow() : spinThenAwait(start, timeoutNanos));
+            if (s == null) {
+                s = usable(pollIdle(ticker.nanoTime())); // it was broken and is gone; try another within the same deadline
             }
-            // it was broken and is gone; try another within the same deadline
-            s = pollIdle(ticker.nanoTime());
-            if (s != null && (s.state() != VALIDATING || validate(s))) {
+            if (s != null) {
                 return s;
             }
         }
+    }
+
+    /** A taken slot ready for use: as is, or validated first when taken {@code VALIDATING}; {@code null} when none or broken. */
+    private Slot<R> usable(Slot<R> s) {
+        return s == null || s.state() != VALIDATING || validate(s) ? s : null;
     }
 
     /**

@@ -125,7 +125,6 @@ final class SharedResourcePool<R> extends AbstractPool<R> {
         boolean permit = false;
         try {
             ensureAccepting();
-            long timeoutNanos = timeoutNanos(timeout);
             int e = schedule.length == 1 ? schedule[0]
                     : schedule[(int) Math.floorMod(cursor.getAndIncrement(), (long) schedule.length)];
             // A bounded lease always takes the slow path: its permits are fair, and only a timed tryAcquire
@@ -134,6 +133,7 @@ final class SharedResourcePool<R> extends AbstractPool<R> {
             if (h == null) {
                 start = ticker.nanoTime();
                 slow = true;
+                long timeoutNanos = timeoutNanos(timeout);
                 if (bounded) {
                     permit = takePermit(timeoutNanos);
                 }
@@ -160,15 +160,17 @@ final class SharedResourcePool<R> extends AbstractPool<R> {
     /** The endpoint's instance with one more user, if it is there and not retired; else {@code null}. */
     private Holder<R> present(int endpoint) {
         Holder<R> h = current.get(endpoint);
-        if (h == null) {
-            return null;
-        }
+        return h != null && use(h) ? h : null;
+    }
+
+    /** Counts one more user of {@code h}; {@code false} (and uncounted) when it was retired meanwhile. */
+    private boolean use(Holder<R> h) {
         h.users.incrementAndGet();
         if (!h.retired) {
-            return h;
+            return true;
         }
         unuse(h);
-        return null;
+        return false;
     }
 
     private boolean takePermit(long timeoutNanos) {
@@ -196,11 +198,10 @@ final class SharedResourcePool<R> extends AbstractPool<R> {
             if (h == null) {
                 h = createOrAwait(endpoint, start, timeoutNanos);
             }
-            h.users.incrementAndGet();
-            if (!h.retired) {
+            if (use(h)) {
                 return h;
             }
-            unuse(h); // retired meanwhile; take the next one
+            // retired meanwhile; take the next one
         }
     }
 
