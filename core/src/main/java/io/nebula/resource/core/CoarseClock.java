@@ -2,6 +2,7 @@ package io.nebula.resource.core;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The system clock read without a system call, to within about a millisecond: one daemon thread stores
@@ -31,6 +32,13 @@ final class CoarseClock implements Ticker {
     private volatile boolean ticking;
     /** Set by readers, cleared by the clock thread once per {@link #IDLE_TICKS}: a reader writes it about once a second. */
     private volatile boolean read;
+    /**
+     * Guards {@link #thread} and the switch of {@link #ticking} between a waking reader and the parking clock
+     * thread. A lock, not a monitor: the reader may be a virtual thread, and one that blocks on a monitor pins
+     * its carrier on JDK &lt; 24; a {@code java.util.concurrent} lock unmounts it instead. Taken about once a
+     * second at most (when the clock stops or starts), never on a read of a ticking clock.
+     */
+    private final ReentrantLock lock = new ReentrantLock();
     private Thread thread;
 
     private CoarseClock() {
@@ -47,19 +55,24 @@ final class CoarseClock implements Ticker {
         return now;
     }
 
-    private synchronized long wake() {
+    private long wake() {
         long t = System.nanoTime();
-        if (!ticking) {
-            now = t;
-            read = true;
-            ticking = true;
-            if (thread == null) {
-                thread = new Thread(this::tick, "nebula-coarse-clock");
-                thread.setDaemon(true); // never what keeps a JVM alive
-                thread.start();
-            } else {
-                LockSupport.unpark(thread);
+        lock.lock();
+        try {
+            if (!ticking) {
+                now = t;
+                read = true;
+                ticking = true;
+                if (thread == null) {
+                    thread = new Thread(this::tick, "nebula-coarse-clock");
+                    thread.setDaemon(true); // never what keeps a JVM alive
+                    thread.start();
+                } else {
+                    LockSupport.unpark(thread);
+                }
             }
+        } finally {
+            lock.unlock();
         }
         return t;
     }
@@ -79,11 +92,14 @@ final class CoarseClock implements Ticker {
 
     /** Nobody read the clock for a second: stop ticking until a reader wakes it. @return true once woken */
     private boolean park() {
-        synchronized (this) {
+        lock.lock();
+        try {
             if (read) {
                 return false; // a read came in meanwhile
             }
             ticking = false;
+        } finally {
+            lock.unlock();
         }
         while (!ticking) {
             LockSupport.park(this);
