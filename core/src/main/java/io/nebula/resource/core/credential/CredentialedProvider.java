@@ -18,8 +18,6 @@ import io.nebula.resource.spi.ResourceProvider;
 import io.nebula.resource.spi.Topology;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -75,8 +74,15 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
     private final ScheduledExecutorService scheduler;
     private final ResourceContext context;
     private final String who;
-    private final Set<R> instances = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
-    private final Set<R> stale = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+    /*
+     * Live and stale instances, by identity (an instance's equals is the provider's business). Concurrent maps
+     * rather than synchronized sets: no monitor in the engine (a virtual thread blocked on one pins its carrier
+     * on JDK < 24, see ArchitectureTest), and a rotation iterates the live ones without locking out creations
+     * and destructions. Its copy is weakly consistent, which is no weaker than the locked copy was: an
+     * instance added during the copy could as well have been added just after it.
+     */
+    private final Map<Identity, R> instances = new ConcurrentHashMap<>();
+    private final Set<Identity> stale = ConcurrentHashMap.newKeySet();
     private final AtomicLong rotations = new AtomicLong();
     /** Whether {@link #stale} may hold anything: a release (the hot path) looks it up only then. */
     private volatile boolean anyStale;
@@ -124,7 +130,7 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
 
     /** Whether an instance was made with credentials that have since changed and could not be renewed in place. */
     public boolean isStale(R instance) {
-        return anyStale && stale.contains(instance);
+        return anyStale && stale.contains(new Identity(instance));
     }
 
     // ------------------------------------------------------------------ creation
@@ -140,7 +146,7 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
         Map<String, String> overlay = new TreeMap<>();
         values.forEach((key, value) -> value.ifPresent(s -> overlay.put(key, s.reveal())));
         R instance = delegate.create(instanceSettings.withAll(overlay), this::fetchForConnection);
-        instances.add(instance);
+        instances.put(new Identity(instance), instance);
         startWatch();
         return instance;
     }
@@ -261,10 +267,7 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
 
     private void rotate(Set<String> changed) {
         rotations.incrementAndGet();
-        List<R> live;
-        synchronized (instances) {
-            live = new ArrayList<>(instances);
-        }
+        List<R> live = new ArrayList<>(instances.values());
         int renewed = 0;
         int retiring = 0;
         for (R instance : live) {
@@ -279,7 +282,7 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
             if (inPlace) {
                 renewed++;
             } else {
-                stale.add(instance);
+                stale.add(new Identity(instance));
                 anyStale = true;
                 retiring++;
             }
@@ -334,8 +337,9 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
 
     @Override
     public void destroy(R instance) {
-        instances.remove(instance);
-        stale.remove(instance);
+        Identity id = new Identity(instance);
+        instances.remove(id);
+        stale.remove(id);
         delegate.destroy(instance);
     }
 
@@ -459,6 +463,19 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
                 credentials = CredentialSettings.from(settings, source.name(), Map.of(source.name(), source));
             }
             return new CredentialedProvider<>(this);
+        }
+    }
+
+    /** An instance as a map key by identity, as an IdentityHashMap would have it. */
+    private record Identity(Object instance) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Identity other && other.instance == instance;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(instance);
         }
     }
 
