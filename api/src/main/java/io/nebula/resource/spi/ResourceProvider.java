@@ -114,6 +114,19 @@ public interface ResourceProvider<R> {
         return Set.of();
     }
 
+    /**
+     * Puts what {@code instance} hands out itself (a JDBC data source's connections) behind the resource's
+     * acquisition pipeline: {@code pipeline.around(...)} once, and every later hand-out through the gate it returns.
+     * Called once per instance, before the instance (or a view of it) first reaches the application. The default
+     * does nothing: the instance is the acquisition, and its lease already passed the pipeline.
+     *
+     * <p>A hand-out that fails because the instance's own pool is busy (not the backend) should throw an
+     * {@code io.nebula.resource.AcquisitionTimeoutException} with reason {@code POOL_EXHAUSTED} inside the gate, so
+     * that the pipeline neither retries it nor counts it against the circuit.
+     */
+    default void handOutThrough(R instance, HandOutPipeline pipeline) {
+    }
+
     /** Adapts an instance to one of {@link #views()}. */
     default <V> V view(R instance, Class<V> viewType) {
         if (viewType.isInstance(instance)) {

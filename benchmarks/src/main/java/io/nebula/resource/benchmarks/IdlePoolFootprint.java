@@ -82,11 +82,11 @@ public final class IdlePoolFootprint {
     private static String engineTenantPools(int count) throws Exception {
         TenantPools<Widget> pools = TenantScale.tenantPools(new WidgetProvider());
         try {
-            pools.acquire(new ResourceContext("warm-up", null, null, null), null).invalidate();
+            pools.acquire(null, new ResourceContext("warm-up", null, null, null)).invalidate();
             int threadsBefore = Thread.activeCount();
             long before = heapAfterGc();
             for (int i = 0; i < count; i++) {
-                pools.acquire(new ResourceContext("tenant-" + i, null, null, null), null).invalidate();
+                pools.acquire(null, new ResourceContext("tenant-" + i, null, null, null)).invalidate();
             }
             long after = heapAfterGc();
             long kept = after - before;

@@ -6,6 +6,7 @@ import io.agroal.api.AgroalDataSource;
 import io.agroal.api.configuration.AgroalConnectionPoolConfiguration.ConnectionValidator;
 import io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier;
 import io.nebula.resource.benchmarks.stub.StubDriver;
+import io.nebula.resource.provider.jdbc.ProviderParts;
 import org.apache.commons.pool2.BasePooledObjectFactory;
 import org.apache.commons.pool2.PooledObject;
 import org.apache.commons.pool2.impl.DefaultPooledObject;
@@ -21,6 +22,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -112,43 +115,110 @@ final class Peers {
     }
 
     /**
-     * Agroal configured as Nebula's JDBC provider configures it for a resource with
-     * {@code pool.min-size = pool.max-size = size} and every other key at its default (see
-     * {@code JdbcProvider.create} in providers/jdbc): Agroal's metrics off and the provider's counting listener on, validation of connections idle
-     * longer than 500 ms, background validation every 2 minutes, idle reaping after 10 minutes,
-     * 30-minute lifetime, an exception sorter and one listener (the provider's counting one). Against raw Agroal it shows
-     * what that configuration costs; against the injected data source, what Nebula's own code costs.
+     * Agroal over the stub driver configured as Nebula's JDBC provider configures it for a resource with
+     * {@code pool.min-size = pool.max-size = size} and every other key at its default: see
+     * {@link #agroalLikeNebula}. Against raw Agroal it shows what that configuration costs; against the injected
+     * data source, what Nebula's own code costs.
      */
     static AgroalDataSource agroalConfiguredLikeNebula(int size) {
-        // as JdbcProvider.create: Agroal's metrics off, the provider's counting listener on (see PoolCounts)
+        return agroalLikeNebula("stub-db", "benchmark-stub", StubDriver.URL, StubDriver.class.getName(),
+                error -> false, size);
+    }
+
+    /**
+     * Agroal configured as {@code JdbcProvider.create} (providers/jdbc) configures it for a resource of kind
+     * {@code kind} with {@code pool.min-size = pool.max-size = size}, no credentials and every other key at its
+     * default: Agroal's metrics off; initial size 0, the pool filled by the caller before it is handed out (as the
+     * provider's {@code InitialFill} does); a 30 s acquisition timeout; no leak detection; validation of
+     * connections idle longer than 500 ms ({@code pool.validation-bypass}); background validation every 2 minutes
+     * ({@code pool.keepalive-interval}) with the driver's {@code isValid} (5 s); idle reaping after 10 minutes;
+     * 30-minute lifetime; no establishment retries; an exception sorter (SQLState class 08 and the kind's own
+     * broken-connection codes); a 10 s login timeout; and the provider's own login and one listener
+     * ({@code JdbcLogin}, {@code AgroalEvents}: the health check's counts and the login tracking on every hit),
+     * made by the provider's code ({@link ProviderParts}). Not here: the
+     * provider's {@code PooledDataSource} wrapper around Agroal, which adds one delegating call to
+     * {@code getConnection()} and no interceptor when sessions are not reset (they are not by default, outside
+     * {@code scope=tenant}).
+     *
+     * @param brokenConnection the kind's {@code isBrokenConnection} (beyond SQLState class 08)
+     */
+    static AgroalDataSource agroalLikeNebula(String resource, String kind, String url, String driverClass,
+                                             Predicate<SQLException> brokenConnection, int size) {
+        ProviderParts provider = ProviderParts.of(resource, kind);
         AgroalDataSourceConfigurationSupplier config = new AgroalDataSourceConfigurationSupplier()
                 .metricsEnabled(false)
                 .connectionPoolConfiguration(pool -> pool
-                        .initialSize(size)
-                        .minSize(size)
                         .maxSize(size)
+                        .minSize(size)
+                        .initialSize(0)
                         .acquisitionTimeout(ACQUIRE_TIMEOUT)
                         .leakTimeout(Duration.ZERO)
                         .reapTimeout(Duration.ofMinutes(10))
                         .maxLifetime(Duration.ofMinutes(30))
                         .validationTimeout(Duration.ofMinutes(2))
                         .connectionValidator(ConnectionValidator.defaultValidatorWithTimeout(5))
-                        .exceptionSorter((error) -> error.getSQLState() != null && error.getSQLState().startsWith("08"))
+                        .exceptionSorter(error -> error.getSQLState() != null && error.getSQLState().startsWith("08")
+                                || brokenConnection.test(error))
                         .establishmentRetryAttempts(0)
                         .idleValidationTimeout(Duration.ofMillis(500))
-                        .connectionFactoryConfiguration(factory -> factory
-                                .jdbcUrl(StubDriver.URL)
-                                .connectionProviderClass(StubDriver.class)
-                                .loginTimeout(Duration.ofSeconds(10))));
+                        .connectionFactoryConfiguration(factory -> provider.login(factory
+                                .jdbcUrl(url)
+                                .connectionProviderClassName(driverClass)
+                                .loginTimeout(Duration.ofSeconds(10)))));
         AgroalDataSource ds;
         try {
-            // one listener, as the provider gives Agroal one (AgroalEvents): the counting one
-            ds = AgroalDataSource.from(config, io.nebula.resource.provider.jdbc.StubJdbcProvider.poolCounts());
+            ds = AgroalDataSource.from(config, provider.listener());
         } catch (SQLException e) {
-            throw new IllegalStateException("Agroal could not start over the stub driver", e);
+            throw new IllegalStateException("Agroal configured like Nebula could not start on " + url, e);
         }
-        fill("Agroal", size, ds::getConnection, Connection::close);
+        provider.pool(ds);
+        fill("Agroal configured like Nebula", size, ds::getConnection, Connection::close);
         return ds;
+    }
+
+    // --- the h2 suite: the same pools over an in-memory H2 database //
+
+    /** The in-memory H2 database of the h2 suite, kept as long as the JVM ({@code DB_CLOSE_DELAY=-1}). */
+    static final String H2_URL = "jdbc:h2:mem:bench;DB_CLOSE_DELAY=-1";
+    static final String H2_DRIVER = "org.h2.Driver";
+    /** As {@code H2Provider.isBrokenConnection}: CONNECTION_BROKEN_1, DATABASE_IS_CLOSED, DATABASE_CALLED_AT_SHUTDOWN. */
+    private static final Set<Integer> H2_SESSION_ENDED = Set.of(90067, 90098, 90121);
+
+    /** HikariCP over H2 with its defaults, only the pool size set ({@code minimumIdle} defaults to it). */
+    static HikariDataSource hikariH2(int size) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(H2_URL);
+        config.setMaximumPoolSize(size);
+        HikariDataSource ds = new HikariDataSource(config);
+        fill("HikariCP (H2)", size, ds::getConnection, Connection::close);
+        return ds;
+    }
+
+    /**
+     * Agroal over H2 with its defaults, only the sizes set (initial size 0, its default, and no acquisition
+     * timeout, its default of waiting forever); {@link #fill} opens the connections.
+     */
+    static AgroalDataSource agroalH2(int size) {
+        AgroalDataSourceConfigurationSupplier config = new AgroalDataSourceConfigurationSupplier()
+                .connectionPoolConfiguration(pool -> pool
+                        .minSize(size)
+                        .maxSize(size)
+                        .connectionFactoryConfiguration(factory -> factory
+                                .jdbcUrl(H2_URL)
+                                .connectionProviderClassName(H2_DRIVER)));
+        AgroalDataSource ds;
+        try {
+            ds = AgroalDataSource.from(config);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Agroal could not start on H2", e);
+        }
+        fill("Agroal (H2)", size, ds::getConnection, Connection::close);
+        return ds;
+    }
+
+    /** Agroal over H2 configured as Nebula's JDBC provider configures a resource of kind {@code h2} (see {@link #agroalLikeNebula}). */
+    static AgroalDataSource agroalConfiguredLikeNebulaH2(int size) {
+        return agroalLikeNebula("bench", "h2", H2_URL, H2_DRIVER, error -> H2_SESSION_ENDED.contains(error.getErrorCode()), size);
     }
 
     /**

@@ -3,12 +3,21 @@ package io.nebula.resource.benchmarks;
 import com.zaxxer.hikari.HikariDataSource;
 import io.agroal.api.AgroalDataSource;
 import io.nebula.resource.Lease;
+import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.Resources;
+import io.nebula.resource.benchmarks.nebula.Container;
 import io.nebula.resource.benchmarks.nebula.InjectedDataSource;
 import io.nebula.resource.benchmarks.nebula.MeteringListener;
 import io.nebula.resource.benchmarks.nebula.NebulaPools;
+import io.nebula.resource.benchmarks.nebula.OpenTelemetrySetup;
 import io.nebula.resource.benchmarks.nebula.WidgetProvider;
 import io.nebula.resource.core.ResourcePool;
+import io.nebula.resource.core.pipeline.WovenPool;
+import io.nebula.resource.core.telemetry.Outcome;
+import jakarta.enterprise.context.Dependent;
+import jakarta.inject.Inject;
 import org.apache.commons.pool2.impl.GenericObjectPool;
+import org.jboss.weld.environment.se.WeldContainer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -26,6 +35,8 @@ import stormpot.Timeout;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,6 +46,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Object pools hand out a {@link Widget}; connection pools hand out a stub-driver connection
  * (see {@code stub.StubDriver}), so any difference between two pools of a kind is the pools'.
+ *
+ * <p>Nebula's object pool is measured at three levels: the engine's pool alone ({@code nebulaCore}, with a
+ * stand-in metrics listener in {@code nebulaCoreMetered}); core's woven pool, the engine behind its acquisition
+ * pipeline at the defaults, as plain Java builds it ({@code nebulaWoven}); and {@code Resources.acquire} in a CDI
+ * application with the OpenTelemetry SDK ({@code nebulaResourcesAcquire}), which goes through the same pipeline.
  */
 @BenchmarkMode({Mode.Throughput, Mode.SampleTime})
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -51,6 +67,30 @@ public class PoolHitCycle {
     @Benchmark
     public Object nebulaCoreMetered(NebulaCoreMeteredPool state) {
         Lease<Widget> lease = state.pool.acquire();
+        Widget widget = lease.get();
+        lease.close();
+        return widget;
+    }
+
+    /**
+     * The pool plain Java builds with core's pipeline ({@code WovenPool.builder(provider, settings).build()}): the
+     * engine's pool behind metering, quarantine, circuit breaker and retry at their defaults, no telemetry.
+     */
+    @Benchmark
+    public Object nebulaWoven(NebulaWovenPool state) {
+        Lease<Widget> lease = state.pool.acquire();
+        Widget widget = lease.get();
+        lease.close();
+        return widget;
+    }
+
+    /**
+     * What an application gets: {@code Resources.acquire} on a resource declared in configuration, in a Weld SE
+     * container whose application has the OpenTelemetry SDK with metrics.
+     */
+    @Benchmark
+    public Object nebulaResourcesAcquire(NebulaResourcesAcquire state) {
+        Lease<Widget> lease = state.resources.acquire(NebulaResourcesAcquire.RESOURCE, Widget.class);
         Widget widget = lease.get();
         lease.close();
         return widget;
@@ -151,6 +191,104 @@ public class PoolHitCycle {
             if (metrics.acquisitions() == 0 || metrics.acquisitions() != metrics.releases()) {
                 throw new IllegalStateException("the metering listener saw " + metrics.acquisitions()
                         + " acquisitions and " + metrics.releases() + " releases: it was not on the hit path");
+            }
+        }
+    }
+
+    /**
+     * Core's woven pool as plain Java builds it: {@code pool.min-size = pool.max-size = size}, {@code pool.warmup =
+     * eager}, every other key at its default (so metering, quarantine, circuit breaker and retry are on), no
+     * telemetry; filled before measurement as {@link NebulaPools#full} fills the core pool.
+     */
+    @State(Scope.Benchmark)
+    public static class NebulaWovenPool extends SizedPool {
+        /** The stages every acquisition must pass through, outermost first, for this to measure what it says. */
+        static final List<String> STAGES = List.of("metering", "quarantine", "circuit breaker", "retry");
+
+        WovenPool<Widget> pool;
+        long beforeMeasurement;
+
+        @Override
+        void open(int size) {
+            ResourceSettings settings = ResourceSettings.of("widgets", "benchmark-widget", Map.of(
+                    "pool.min-size", String.valueOf(size),
+                    "pool.max-size", String.valueOf(size),
+                    "pool.warmup", "eager"));
+            pool = WovenPool.builder(new WidgetProvider(), settings).build();
+            pool.start();
+            if (!pool.stages().equals(STAGES)) {
+                throw new IllegalStateException("the woven pool's stages are " + pool.stages() + ", not " + STAGES);
+            }
+            Peers.fill("Nebula woven", size, pool::acquire, Lease::close);
+            beforeMeasurement = pool.counts().count(Outcome.SUCCESS);
+            System.out.println("woven pool: stages " + pool.stages() + ", " + pool.snapshot());
+        }
+
+        @TearDown
+        public void close() {
+            long counted = pool.counts().count(Outcome.SUCCESS);
+            pool.close();
+            if (counted <= beforeMeasurement) {
+                throw new IllegalStateException("the woven pool counted " + counted + " successful acquisitions, "
+                        + beforeMeasurement + " of them before measurement: the benchmark did not go through its pipeline");
+            }
+        }
+    }
+
+    /** The application bean: {@link Resources} injected, as application code has it. */
+    @Dependent
+    public static class ResourcesClient {
+        @Inject
+        Resources resources;
+    }
+
+    /**
+     * A Weld SE container with Nebula's extension, the resource {@value #RESOURCE} (kind {@code benchmark-widget},
+     * {@code pool.min-size = pool.max-size = size}, {@code pool.warmup = eager}, every other key at the deployed
+     * default) and the OpenTelemetry SDK with metrics ({@link OpenTelemetrySetup.Metrics}, as the observability
+     * suite's {@code METRICS}); the benchmark acquires through the injected {@link Resources}.
+     */
+    @State(Scope.Benchmark)
+    public static class NebulaResourcesAcquire extends SizedPool {
+        static final String RESOURCE = "widgets";
+
+        WeldContainer container;
+        Resources resources;
+        long metricsBefore;
+        long acquisitionsBefore;
+
+        @Override
+        void open(int size) {
+            container = Container.boot(Map.of(RESOURCE, Map.of(
+                    "kind", "benchmark-widget",
+                    "pool.min-size", String.valueOf(size),
+                    "pool.max-size", String.valueOf(size),
+                    "pool.warmup", "eager")), ResourcesClient.class, OpenTelemetrySetup.Metrics.class);
+            resources = container.select(ResourcesClient.class).get().resources;
+            Peers.fill("Nebula Resources.acquire", size, () -> resources.acquire(RESOURCE, Widget.class), Lease::close);
+            // what the SDK has seen before measurement, so that the checks below count only what was measured
+            OpenTelemetrySetup.exportMetricsNow();
+            metricsBefore = OpenTelemetrySetup.nebulaMetricsExported();
+            acquisitionsBefore = OpenTelemetrySetup.nebulaAcquisitionsExported(RESOURCE);
+            System.out.println("Resources.acquire: " + resources.find(RESOURCE).map(r -> r.kind() + " " + r.pool())
+                    .orElse("no resource " + RESOURCE) + ", exported acquisitions before measurement " + acquisitionsBefore);
+        }
+
+        /**
+         * The SDK must have seen the measured leases: exported now, while the pool is open (the container closes its
+         * pools before the SDK, whose last export then has no pool to read); and closing the container closes the
+         * SDK, which exports what it holds.
+         */
+        @TearDown
+        public void close() {
+            OpenTelemetrySetup.exportMetricsNow();
+            long acquisitions = OpenTelemetrySetup.nebulaAcquisitionsExported(RESOURCE);
+            container.shutdown();
+            long metrics = OpenTelemetrySetup.nebulaMetricsExported();
+            if (metrics <= metricsBefore || acquisitions <= acquisitionsBefore) {
+                throw new IllegalStateException("the OpenTelemetry SDK exported " + (metrics - metricsBefore)
+                        + " Nebula metrics and " + (acquisitions - acquisitionsBefore) + " successful acquisitions of '"
+                        + RESOURCE + "' after set-up: the benchmark did not measure Resources.acquire with metrics on");
             }
         }
     }

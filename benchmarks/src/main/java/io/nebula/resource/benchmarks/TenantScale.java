@@ -90,7 +90,7 @@ public class TenantScale {
         public void open(TenantScale bench) {
             pools = tenantPools(new WidgetProvider());
             for (ResourceContext ctx : bench.contexts) {
-                pools.acquire(ctx, null).close();
+                pools.acquire(null, ctx).close();
             }
         }
 
@@ -136,7 +136,7 @@ public class TenantScale {
 
     @Benchmark
     public Object tenantPools(Engine engine) {
-        try (Lease<Widget> lease = engine.pools.acquire(nextContext(), null)) {
+        try (Lease<Widget> lease = engine.pools.acquire(null, nextContext())) {
             return lease.get();
         }
     }

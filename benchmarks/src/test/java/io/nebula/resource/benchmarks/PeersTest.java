@@ -9,6 +9,9 @@ import org.apache.commons.pool2.impl.GenericObjectPool;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,6 +49,27 @@ class PeersTest {
             try (Connection c = agroal.getConnection()) {
                 assertThat(c.getAutoCommit()).isTrue();
                 assertThat(c.isValid(1)).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void h2PoolsHandOutConnectionsToTheSuitesInMemoryDatabase() throws Exception {
+        try (HikariDataSource hikari = Peers.hikariH2(4);
+             AgroalDataSource agroal = Peers.agroalH2(4);
+             AgroalDataSource likeNebula = Peers.agroalConfiguredLikeNebulaH2(4)) {
+            assertThat(hikari.getHikariPoolMXBean().getTotalConnections()).isEqualTo(4);
+            for (javax.sql.DataSource ds : List.of(hikari, agroal, likeNebula)) {
+                try (Connection c = ds.getConnection()) {
+                    assertThat(c.getMetaData().getDatabaseProductName()).isEqualTo("H2");
+                    assertThat(Peers.H2_URL).startsWith(c.getMetaData().getURL());
+                    assertThat(c.getAutoCommit()).isTrue();
+                }
+            }
+            try (Connection own = DriverManager.getConnection(Peers.H2_URL);
+                 ResultSet sessions = own.createStatement().executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.SESSIONS")) {
+                sessions.next();
+                assertThat(sessions.getLong(1)).as("the three pools' connections and this one").isEqualTo(3 * 4 + 1);
             }
         }
     }

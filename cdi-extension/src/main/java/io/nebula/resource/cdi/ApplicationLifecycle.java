@@ -1,6 +1,6 @@
 package io.nebula.resource.cdi;
 
-import io.nebula.resource.cdi.telemetry.TelemetryBackends;
+import io.nebula.resource.cdi.integration.TelemetryBackends;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Dependent;

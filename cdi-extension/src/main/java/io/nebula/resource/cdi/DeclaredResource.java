@@ -7,18 +7,23 @@ import io.nebula.resource.PoolSnapshot;
 import io.nebula.resource.ResourceClosedException;
 import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceScope;
+import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.ResourceState;
+import io.nebula.resource.cdi.config.ResourceDeclaration;
+import io.nebula.resource.cdi.inject.InjectableResource;
+import io.nebula.resource.cdi.inject.ViewLease;
+import io.nebula.resource.cdi.scope.ActiveScope;
+import io.nebula.resource.cdi.scope.ScopeChain;
 import io.nebula.resource.core.PoolConfig;
 import io.nebula.resource.core.ResourcePool;
 import io.nebula.resource.core.audit.AuditTrail;
 import io.nebula.resource.core.credential.CredentialedProvider;
+import io.nebula.resource.core.pipeline.WovenPool;
 import io.nebula.resource.core.tenant.TenantPools;
 import io.nebula.resource.core.tenant.TenantPoolsListener;
-import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.spi.ResourceProvider;
 import io.nebula.resource.spi.Topology;
 
-import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +46,7 @@ import static java.lang.System.Logger.Level.WARNING;
  * lifetime, binds it to the narrowest active scope: the current action, say, or the global scope outside
  * any workflow.
  */
-final class DeclaredResource<R> implements ManagedResource<R> {
+final class DeclaredResource<R> implements ManagedResource<R>, InjectableResource {
 
     private static final System.Logger LOG = System.getLogger(DeclaredResource.class.getName());
 
@@ -78,7 +83,8 @@ final class DeclaredResource<R> implements ManagedResource<R> {
         return declaration;
     }
 
-    ResourceProvider<R> provider() {
+    @Override
+    public ResourceProvider<R> provider() {
         return provider;
     }
 
@@ -94,6 +100,11 @@ final class DeclaredResource<R> implements ManagedResource<R> {
         }
         ResourceScope effective = chain.context().effectiveScope(configured);
         return new Binding(chain.at(effective), effective, effective != configured);
+    }
+
+    @Override
+    public ActiveScope boundScope(ScopeChain chain) {
+        return binding(chain).scope();
     }
 
     /** The lease every user of this resource shares in the binding scope; taken on first use there. */
@@ -114,7 +125,8 @@ final class DeclaredResource<R> implements ManagedResource<R> {
      * The instance (or view) for a thread in {@code chain}: a resident resource of global scope hands out
      * its shared instance; any other comes from the lease bound to the current scopes.
      */
-    Object instance(Class<?> view, ScopeChain chain) {
+    @Override
+    public Object instance(Class<?> view, ScopeChain chain) {
         ResourceContext context = chain.context();
         if (sharesOneInstance()) {
             try (Lease<R> lease = acquire(null, context)) {
@@ -124,41 +136,34 @@ final class DeclaredResource<R> implements ManagedResource<R> {
         return deliver(boundLease(chain).get(), view, context);
     }
 
-    /** Whether injection points get the one shared instance itself rather than a proxy to a scoped lease. */
-    boolean sharesOneInstance() {
+    @Override
+    public boolean sharesOneInstance() {
         return provider.topology() == Topology.RESIDENT && declaration.scope() == ResourceScope.GLOBAL;
     }
 
-    /** A lease the caller holds, seen as {@code view}. {@code timeout} null means the configured one. */
+    @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
-    Lease<?> lease(Class<?> view, Duration timeout, ResourceContext context) {
+    public Lease<?> lease(Class<?> view, Duration timeout, ResourceContext context) {
         Lease<R> lease = acquire(timeout, context);
         return view == provider.type() ? lease : new ViewLease(lease, provider, view);
     }
 
     Lease<R> acquire(Duration timeout, ResourceContext context) {
         if (declaration.scope() == ResourceScope.TENANT) {
-            return tenants().acquire(context, timeout); // refuses a request without a tenant
+            return tenants().acquire(timeout, context); // refuses a request without a tenant
         }
         ResourcePool<R> pool = sharedPool();
         return pool.acquire(timeout == null ? pool.config().acquireTimeout() : timeout, context);
     }
 
-    /** The type an injection point or lookup of {@code requested} is served as: the provider's type or one of its views. */
-    Class<?> viewFor(Class<?> requested) {
-        return Views.viewFor(provider, requested);
-    }
-
     /**
-     * The instance seen as {@code view}. Seen as a {@code javax.sql.DataSource} (an Agroal pool), it is the woven
-     * data source of the pool it came from, whose {@code getConnection()} passes through that pool's chain.
+     * The instance seen as {@code view}, with what it hands out itself (a JDBC data source's connections) behind the
+     * pipeline of the pool it came from ({@link WovenPool#handingOut}): one object, whichever type it is seen as.
      */
     Object deliver(R instance, Class<?> view, ResourceContext context) {
-        Object delivered = view == provider.type() ? instance : provider.view(instance, view);
-        if (view == DataSource.class && delivered instanceof DataSource raw && poolFor(context) instanceof WovenPool<R> woven) {
-            return woven.dataSource(raw, Weaving.contextOf(runtime.scopes()));
-        }
-        return delivered;
+        R handing = poolFor(context) instanceof WovenPool<R> woven
+                ? woven.handingOut(instance, Weaving.contextOf(runtime.scopes())) : instance;
+        return view == provider.type() ? handing : provider.view(handing, view);
     }
 
     /** Starts the shared pool, or a tenant-scoped resource's tenant pools (and, first, the resources this one depends on). */
@@ -263,12 +268,10 @@ final class DeclaredResource<R> implements ManagedResource<R> {
         AuditGate gate = auditGate();
         events.audit(gate);
         CredentialedProvider<R> credentialed = runtime.tenancy().credentialed(provider, settings, !poolKey.isEmpty(), trail);
-        ResourcePool<R> pool = runtime.weaving().weave(declaration, settings,
-                ResourcePool.builder(credentialed, settings).config(config), tenant, this::health, events, gate);
+        WovenPool<R> pool = runtime.weaving().weave(declaration, settings, credentialed, config, tenant, this::health,
+                events, gate);
         events.source(pool);
-        if (pool instanceof WovenPool<R> woven) {
-            credentialed.listen(new RotationMetrics(woven.weave()));
-        }
+        credentialed.listen(new RotationMetrics(pool));
         if (tenant != null) {
             tenantEvents.put(tenant, events);
         }
@@ -309,10 +312,6 @@ final class DeclaredResource<R> implements ManagedResource<R> {
         if (pool != null) {
             closeQuietly(pool);
         }
-    }
-
-    boolean isStarted() {
-        return shared != null || tenants != null;
     }
 
     private void closeQuietly(ResourcePool<R> pool) {
@@ -363,16 +362,7 @@ final class DeclaredResource<R> implements ManagedResource<R> {
     public PoolSnapshot pool() {
         TenantPools<R> t = tenants;
         if (t != null) { // every tenant's pool together
-            int size = 0, active = 0, idle = 0, pending = 0, min = 0, max = 0;
-            for (PoolSnapshot s : t.snapshots().values()) {
-                size += s.size();
-                active += s.active();
-                idle += s.idle();
-                pending += s.pending();
-                min += s.minSize();
-                max += s.maxSize();
-            }
-            return new PoolSnapshot(size, active, idle, pending, min, max);
+            return PoolSnapshot.sum(t.snapshots().values());
         }
         ResourcePool<R> pool = shared;
         return pool != null ? pool.snapshot()

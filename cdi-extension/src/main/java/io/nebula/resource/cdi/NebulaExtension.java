@@ -4,11 +4,26 @@ import io.nebula.resource.Action;
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ConfigurationInvalidException;
 import io.nebula.resource.ResourceSettings;
-import io.nebula.resource.cdi.health.HealthApi;
-import io.nebula.resource.cdi.health.HealthCheckBeans;
-import io.nebula.resource.cdi.telemetry.TelemetryBackends;
+import io.nebula.resource.Resources;
+import io.nebula.resource.cdi.action.ActionInterceptor;
+import io.nebula.resource.cdi.action.ActionScopes;
+import io.nebula.resource.cdi.config.ConfiguredResources;
+import io.nebula.resource.cdi.config.ProviderCatalog;
+import io.nebula.resource.cdi.config.ResourceDeclaration;
+import io.nebula.resource.cdi.config.ResourceDeclarations;
+import io.nebula.resource.cdi.inject.ResourceBeans;
+import io.nebula.resource.cdi.inject.ResourceInjectionPoint;
+import io.nebula.resource.cdi.inject.Views;
+import io.nebula.resource.cdi.integration.TelemetryBackends;
+import io.nebula.resource.cdi.integration.health.HealthApi;
+import io.nebula.resource.cdi.integration.health.HealthCheckBeans;
+import io.nebula.resource.cdi.scope.LeaseContext;
+import io.nebula.resource.cdi.scope.WorkflowScopeContext;
 import io.nebula.resource.core.DependencyGraph;
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Default;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;
 import jakarta.enterprise.inject.spi.AfterDeploymentValidation;
 import jakarta.enterprise.inject.spi.AnnotatedMethod;
@@ -124,12 +139,30 @@ public class NebulaExtension implements Extension {
         for (WorkflowScopeContext context : WorkflowScopeContext.all(rt.scopes())) {
             abd.addContext(context);
         }
-        abd.addContext(new LeaseContext(rt));
-        ResourceBeans.register(abd, rt, injectionPoints);
+        abd.addContext(new LeaseContext(name -> rt.resource(name).boundScope(rt.scopes().chain())));
+        ResourceBeans.register(abd, rt.all(), rt.scopes(), injectionPoints);
+        addRuntimeBeans(abd, rt);
         if (HealthApi.AVAILABLE) {
             HealthCheckBeans.register(abd, rt.names(), rt::report);
         }
         runtime = rt;
+    }
+
+    /**
+     * The runtime's beans: the public API ({@link io.nebula.resource.Resources}, {@link WorkflowContexts},
+     * {@link ResourceStatistics}) and what the {@code @Action} interceptor uses ({@link ActionScopes}).
+     */
+    private static void addRuntimeBeans(AfterBeanDiscovery abd, ResourceRuntime rt) {
+        addBean(abd, "resources", Resources.class, rt.api());
+        addBean(abd, "contexts", WorkflowContexts.class, rt.scopes());
+        addBean(abd, "statistics", ResourceStatistics.class, (ResourceStatistics) rt::figures);
+        addBean(abd, "actions", ActionScopes.class, (ActionScopes) rt::enterAction);
+    }
+
+    private static <T> void addBean(AfterBeanDiscovery abd, String id, Class<T> type, T instance) {
+        abd.addBean().id(NebulaExtension.class.getName() + ":" + id)
+                .types(type, Object.class).qualifiers(Any.Literal.INSTANCE, Default.Literal.INSTANCE)
+                .scope(Dependent.class).createWith(cc -> instance);
     }
 
     /**

@@ -7,6 +7,9 @@ import io.nebula.resource.ManagedResource;
 import io.nebula.resource.ResourceBuilder;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.Resources;
+import io.nebula.resource.cdi.config.CodeResourceBuilder;
+import io.nebula.resource.cdi.config.ResourceDeclaration;
+import io.nebula.resource.cdi.inject.Views;
 
 import java.time.Duration;
 import java.util.List;
@@ -77,7 +80,7 @@ final class NebulaResources implements Resources {
 
     @Override
     public ResourceBuilder builder(String name) {
-        return new CodeResourceBuilder(runtime, Objects.requireNonNull(name, "name"));
+        return new CodeResourceBuilder(runtime::declare, Objects.requireNonNull(name, "name"));
     }
 
     private <T> T instance(DeclaredResource<?> resource, Class<T> type) {

@@ -3,6 +3,7 @@ package io.nebula.resource.cdi;
 import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceException;
 import io.nebula.resource.ResourceState;
+import io.nebula.resource.core.HealthTracker;
 import io.nebula.resource.core.PoolListener;
 import io.nebula.resource.core.ResourcePool;
 import io.nebula.resource.event.AcquisitionFailedEvent;

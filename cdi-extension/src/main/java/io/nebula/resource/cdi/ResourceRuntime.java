@@ -6,11 +6,18 @@ import io.nebula.resource.ConfigurationInvalidException;
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.PoolSnapshot;
 import io.nebula.resource.ResourceSettings;
-import io.nebula.resource.cdi.health.HealthReport;
-import io.nebula.resource.cdi.resilience.CircuitState;
-import io.nebula.resource.cdi.telemetry.Redactor;
-import io.nebula.resource.cdi.telemetry.Telemetry;
+import io.nebula.resource.cdi.config.ProviderCatalog;
+import io.nebula.resource.cdi.config.ResourceDeclaration;
+import io.nebula.resource.cdi.config.ResourceDeclarations;
+import io.nebula.resource.cdi.integration.health.HealthReport;
+import io.nebula.resource.cdi.scope.ScopeRegistry;
 import io.nebula.resource.core.DependencyGraph;
+import io.nebula.resource.core.HealthTracker;
+import io.nebula.resource.core.pipeline.CircuitState;
+import io.nebula.resource.core.pipeline.RecentAcquisitions;
+import io.nebula.resource.core.pipeline.WovenPool;
+import io.nebula.resource.core.telemetry.Redactor;
+import io.nebula.resource.core.telemetry.Telemetry;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,8 +30,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 import static java.lang.System.Logger.Level.INFO;
@@ -69,6 +76,27 @@ final class ResourceRuntime {
 
     NebulaResources api() {
         return api;
+    }
+
+    /**
+     * {@link io.nebula.resource.cdi.action.ActionScopes}: a new action scope on this thread with a lease of each
+     * of {@code resources} bound, in order; when one cannot be had, the scope is left and the failure thrown.
+     */
+    ScopeHandle enterAction(String action, String[] resources) {
+        ScopeHandle handle = scopes.enterAction(action);
+        try {
+            for (String resource : resources) {
+                resource(resource).boundLease(scopes.chain());
+            }
+            return handle;
+        } catch (RuntimeException | Error e) {
+            try {
+                handle.close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
     }
 
     /** @throws ConfigurationInvalidException naming the missing declaration */
@@ -132,28 +160,21 @@ final class ResourceRuntime {
         Throwable lastError = null;
         Redactor errorRedactor = redactor;
         if (!live.isEmpty()) {
-            int size = 0, active = 0, idle = 0, pending = 0, min = 0, max = 0;
+            List<PoolSnapshot> snapshots = new ArrayList<>(live.size());
             for (WovenPool<?> p : live) {
-                PoolSnapshot s = p.snapshot();
-                size += s.size();
-                active += s.active();
-                idle += s.idle();
-                pending += s.pending();
-                min += s.minSize();
-                max += s.maxSize();
-                PoolWeave w = p.weave();
-                quarantined |= w.quarantine().active();
-                stalled |= p.state().acceptsAcquisitions() && w.checksStalled(r.declaration().health().interval());
-                CircuitState c = w.guard().circuit();
+                snapshots.add(p.snapshot());
+                quarantined |= p.quarantined();
+                stalled |= p.state().acceptsAcquisitions() && p.checksStalled(r.declaration().health().interval());
+                CircuitState c = p.circuit().orElse(null);
                 if (c != null && worse(c.describe(), circuit)) {
                     circuit = c.describe();
                 }
                 if (lastError == null) {
                     lastError = p.lastError().orElse(c == null ? null : c.lastError());
-                    errorRedactor = w.view().redactor(); // a tenant's pool masks its own secrets too
+                    errorRedactor = p.view().redactor(); // a tenant's pool masks its own secrets too
                 }
             }
-            pool = new PoolSnapshot(size, active, idle, pending, min, max);
+            pool = PoolSnapshot.sum(snapshots);
         }
         HealthStatus status = health(name);
         HealthStatus shown = status.with(status.status(), redactor.redact(status.message().orElse(null)));
@@ -163,25 +184,23 @@ final class ResourceRuntime {
                 quarantined, downDependencies, stalled);
     }
 
-    /** {@link ResourceStatistics}: the health report's figures, each tenant's pool, and the acquisition windows. */
+    /** {@link ResourceStatistics}: the health report's figures, each tenant's pool, and the recent acquisitions. */
     ResourceFigures figures(String name) {
         HealthReport report = report(name);
         List<WovenPool<?>> live = weaving.poolsOf(name);
         Map<String, PoolSnapshot> tenants = new TreeMap<>();
-        List<AcquisitionWindow> windows = new ArrayList<>(live.size());
         for (WovenPool<?> p : live) {
-            windows.add(p.weave().window());
-            String tenant = p.weave().view().tenant();
+            String tenant = p.view().tenant();
             if (tenant != null) {
                 tenants.put(tenant, p.snapshot());
             }
         }
-        AcquisitionWindow.Figures recent = AcquisitionWindow.of(windows);
+        Optional<RecentAcquisitions> recent = RecentAcquisitions.of(live);
         String circuit = report.circuit();
         return new ResourceFigures(name, report.kind(), report.state(), report.health(), report.downDependencies(),
-                report.pool(), tenants, recent == null ? 0 : recent.acquisitions(),
-                recent == null ? Optional.empty() : Optional.of(java.time.Duration.ofNanos(recent.p99Nanos())),
-                recent == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(recent.errorRate()),
+                report.pool(), tenants, recent.map(f -> (int) Math.min(Integer.MAX_VALUE, f.acquisitions())).orElse(0),
+                recent.map(RecentAcquisitions::p99),
+                recent.isPresent() ? java.util.OptionalDouble.of(recent.get().errorRate()) : java.util.OptionalDouble.empty(),
                 "off".equals(circuit) ? Optional.empty() : Optional.of(circuit));
     }
 

@@ -11,15 +11,15 @@ import java.util.Set;
  */
 final class RotationMetrics implements PoolListener {
 
-    private final PoolWeave weave;
+    private final io.nebula.resource.core.pipeline.WovenPool<?> woven;
 
-    RotationMetrics(PoolWeave weave) {
-        this.weave = weave;
+    RotationMetrics(io.nebula.resource.core.pipeline.WovenPool<?> pool) {
+        this.woven = pool;
     }
 
     @Override
     public void onCredentialRotation(String pool, ResourceContext ctx, Set<String> keys) {
-        PoolListener metrics = weave.telemetry().listener();
+        PoolListener metrics = woven.telemetry().listener();
         if (metrics != null) {
             metrics.onCredentialRotation(pool, ctx, keys);
         }

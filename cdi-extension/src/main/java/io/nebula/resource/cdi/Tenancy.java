@@ -5,6 +5,9 @@ import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ResourceScope;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.audit.AuditRecord;
+import io.nebula.resource.cdi.config.ConfigCredentialSource;
+import io.nebula.resource.cdi.config.ResourceDeclaration;
+import io.nebula.resource.cdi.config.TenantOverrides;
 import io.nebula.resource.core.PoolConfig;
 import io.nebula.resource.core.audit.AuditTrail;
 import io.nebula.resource.core.credential.CredentialSettings;
@@ -42,8 +45,6 @@ final class Tenancy {
     private static final System.Logger LOG = System.getLogger(Tenancy.class.getName());
 
     static final String AUDIT_ENABLED = "nebula.audit.enabled";
-    /** The tenant id a tenant-scoped template is checked with at deployment. */
-    static final String SAMPLE_TENANT = "tenant";
     /** Keys a tenant cannot override: they say what the resource is, not how one tenant's pool behaves. */
     private static final Set<String> NOT_PER_TENANT = Set.of(ResourceDeclaration.KIND, ResourceDeclaration.SCOPE,
             ResourceDeclaration.DEPENDS_ON, ResourceDeclaration.START, CredentialSettings.SOURCE);
@@ -178,11 +179,6 @@ final class Tenancy {
             }
         }
         return found;
-    }
-
-    /** The settings a tenant-scoped resource's provider is checked with at deployment: the template, for a sample tenant. */
-    static ResourceSettings sample(ResourceSettings template) {
-        return new TenantTemplate(template, t -> Map.of()).settingsFor(SAMPLE_TENANT);
     }
 
     /**

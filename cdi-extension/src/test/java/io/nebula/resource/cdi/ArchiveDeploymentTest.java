@@ -32,11 +32,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @SuppressWarnings("try") // scopes are entered and left with try-with-resources
 class ArchiveDeploymentTest {
 
+    /** The library's packages below {@code io.nebula.resource.cdi}: in the archive, not scanned. */
+    private static final String[] LIBRARY_PACKAGES = {"io.nebula.resource.cdi.action", "io.nebula.resource.cdi.config",
+            "io.nebula.resource.cdi.inject", "io.nebula.resource.cdi.integration", "io.nebula.resource.cdi.scope"};
+
     @Deployment
     static JavaArchive application() {
         return ShrinkWrap.create(JavaArchive.class, "ledger-app.jar")
                 .addPackage(Ledger.class.getPackage())
                 .addPackage(NebulaExtension.class.getPackage())
+                .addPackages(true, LIBRARY_PACKAGES)
                 .addAsServiceProvider(Extension.class, NebulaExtension.class)
                 .addClasses(CounterProvider.class, TestConnection.class, Pinger.class, TestBackend.class)
                 .addAsServiceProvider(ResourceProvider.class, CounterProvider.class)
@@ -50,6 +55,11 @@ class ArchiveDeploymentTest {
                         <beans xmlns="https://jakarta.ee/xml/ns/jakartaee" version="4.0" bean-discovery-mode="annotated">
                           <scan>
                             <exclude name="io.nebula.resource.cdi.*"/>
+                            <exclude name="io.nebula.resource.cdi.action.**"/>
+                            <exclude name="io.nebula.resource.cdi.config.**"/>
+                            <exclude name="io.nebula.resource.cdi.inject.**"/>
+                            <exclude name="io.nebula.resource.cdi.integration.**"/>
+                            <exclude name="io.nebula.resource.cdi.scope.**"/>
                           </scan>
                         </beans>
                         """), "beans.xml");

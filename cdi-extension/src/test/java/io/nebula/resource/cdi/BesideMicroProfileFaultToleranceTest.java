@@ -1,7 +1,7 @@
 package io.nebula.resource.cdi;
 
 import io.nebula.resource.NebulaResource;
-import io.nebula.resource.cdi.resilience.FaultToleranceLibrary;
+import io.nebula.resource.cdi.integration.faulttolerance.FaultToleranceLibrary;
 import io.nebula.resource.cdi.testing.Deployments;
 import io.nebula.resource.cdi.testing.FlakyBackend;
 import io.nebula.resource.cdi.testing.NebulaWeldTest;
@@ -15,9 +15,9 @@ import org.jboss.weld.junit5.WeldInitiator;
 import org.jboss.weld.junit5.WeldSetup;
 import org.junit.jupiter.api.Test;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

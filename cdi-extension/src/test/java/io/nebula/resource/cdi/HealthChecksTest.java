@@ -133,7 +133,7 @@ class HealthChecksTest {
 
     @Test
     void repeatedFailedDeepChecksQuarantineTheResourceUntilACheckPasses() {
-        try (LogCapture log = LogCapture.cdi()) {
+        try (LogCapture log = LogCapture.nebula()) {
             resources.acquire("orders-db", TestConnection.class).close();
             FlakyBackend.set("orders-db", FlakyBackend.Mode.DOWN);
             await().atMost(Duration.ofSeconds(5)).until(() -> readiness().get("nebula-resource:orders-db")

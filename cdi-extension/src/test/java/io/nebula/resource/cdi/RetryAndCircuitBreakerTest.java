@@ -173,7 +173,7 @@ class RetryAndCircuitBreakerTest {
 
     @Test
     void theCircuitOpensFailsFastHalfOpensAndClosesPerTenantPool() {
-        try (LogCapture log = LogCapture.cdi()) {
+        try (LogCapture log = LogCapture.nebula()) {
             FlakyBackend.set("ledger", FlakyBackend.Mode.DOWN);
             try (ScopeHandle acme = contexts.enter("acme", null, null, null)) {
                 for (int i = 0; i < 4; i++) {

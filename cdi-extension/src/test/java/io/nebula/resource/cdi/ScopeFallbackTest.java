@@ -72,7 +72,7 @@ class ScopeFallbackTest {
 
     @Test
     void anActionResourceUsedOutsideAnyActionLivesAsLongAsTheExecution() {
-        try (LogCapture log = LogCapture.cdi()) {
+        try (LogCapture log = LogCapture.nebula()) {
             try (ScopeHandle execution = contexts.enter("acme", "billing", "run-1", null)) {
                 int first = uses.step();
                 try (ScopeHandle otherRun = contexts.enter(null, null, "run-1", null)) {
@@ -88,7 +88,7 @@ class ScopeFallbackTest {
 
     @Test
     void anExecutionResourceUsedOutsideAnyWorkflowFallsBackToTheGlobalScope() {
-        try (LogCapture log = LogCapture.cdi()) {
+        try (LogCapture log = LogCapture.nebula()) {
             int first = uses.run();
             assertThat(uses.run()).isEqualTo(first);
             assertThat(active("run")).as("bound to the global scope: kept until shutdown").isEqualTo(1);
@@ -111,7 +111,7 @@ class ScopeFallbackTest {
 
     @Test
     void noFallbackIsLoggedWhenTheScopeIsActive() {
-        try (LogCapture log = LogCapture.cdi()) {
+        try (LogCapture log = LogCapture.nebula()) {
             try (ScopeHandle action = contexts.enter("acme", "billing", "run-1", "a")) {
                 uses.step();
                 uses.run();

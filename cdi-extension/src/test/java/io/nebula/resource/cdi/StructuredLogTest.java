@@ -44,7 +44,7 @@ class StructuredLogTest {
 
     @Test
     void aFailedAcquisitionIsOneRecordWithItsFields() {
-        try (LogCapture log = LogCapture.cdi()) {
+        try (LogCapture log = LogCapture.nebula()) {
             FlakyBackend.set("orders", FlakyBackend.Mode.DOWN);
             try (ScopeHandle s = contexts.enter("acme", "billing", "run-42", "charge")) {
                 assertThatThrownBy(() -> resources.acquire("orders", TestConnection.class))
@@ -53,7 +53,7 @@ class StructuredLogTest {
             List<LogRecord> failed = log.records().stream().filter(r -> r.getMessage().startsWith("NEBULA-3101")).toList();
             assertThat(failed).singleElement().satisfies(r -> {
                 assertThat(r.getLevel()).isEqualTo(Level.WARNING);
-                assertThat(r.getLoggerName()).isEqualTo("io.nebula.resource.cdi.telemetry");
+                assertThat(r.getLoggerName()).isEqualTo("io.nebula.resource.core.telemetry");
                 assertThat(r.getParameters()).hasSize(1);
                 @SuppressWarnings("unchecked")
                 Map<String, Object> fields = (Map<String, Object>) r.getParameters()[0];

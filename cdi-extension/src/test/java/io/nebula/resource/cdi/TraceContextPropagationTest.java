@@ -2,7 +2,7 @@ package io.nebula.resource.cdi;
 
 import com.sun.net.httpserver.HttpServer;
 import io.nebula.resource.NebulaResource;
-import io.nebula.resource.cdi.telemetry.TraceContext;
+import io.nebula.resource.cdi.integration.telemetry.TraceContext;
 import io.nebula.resource.cdi.testing.Deployments;
 import io.nebula.resource.cdi.testing.NebulaWeldTest;
 import io.nebula.resource.cdi.testing.TestConfig;

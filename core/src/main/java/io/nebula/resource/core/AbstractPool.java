@@ -1,20 +1,16 @@
 package io.nebula.resource.core;
 
-import io.nebula.resource.AcquisitionTimeoutException;
-import io.nebula.resource.AcquisitionTimeoutException.Reason;
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.Lease;
 import io.nebula.resource.ResourceClosedException;
 import io.nebula.resource.ResourceContext;
-import io.nebula.resource.ResourceException;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.ResourceState;
+import io.nebula.resource.spi.CheckDepth;
 import io.nebula.resource.spi.ResourceProvider;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
@@ -31,7 +27,8 @@ import static java.lang.System.Logger.Level.WARNING;
 
 /**
  * What every topology shares: the lifecycle, recovery from a failing backend, the housekeeping
- * schedule with its clock-jump guard, endpoint settings, and the wording of failures.
+ * schedule with its clock-jump guard, creating and destroying instances; failures are worded by
+ * {@link AcquisitionFailures}.
  */
 abstract class AbstractPool<R> implements ResourcePool<R> {
 
@@ -51,6 +48,9 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
     final List<Endpoint> endpoints;
     /** The settings each endpoint's instances are created with; one entry without endpoints. */
     final ResourceSettings[] endpointSettings;
+
+    /** Failures, worded for the operator who reads them. */
+    final AcquisitionFailures failures = new AcquisitionFailures(this);
 
     /** The one place that changes at run time: {@link #resize} swaps in a copy with new sizes. */
     volatile PoolConfig config;
@@ -73,30 +73,7 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
         this.lifecycle = new ResourceStateMachine(this::stateChanged);
         this.recovery = new Recovery(config.backoffInitial().toNanos(), config.backoffMax().toNanos());
         this.endpoints = config.endpoints();
-        this.endpointSettings = endpointSettings(settings, endpoints);
-    }
-
-    /**
-     * Endpoint {@code e}'s settings: the resource's keys, overridden by those under {@code endpoints.<e>.},
-     * plus {@code endpoint=<e>}.
-     */
-    static ResourceSettings[] endpointSettings(ResourceSettings settings, List<Endpoint> endpoints) {
-        if (endpoints.isEmpty()) {
-            return new ResourceSettings[] {settings};
-        }
-        ResourceSettings[] result = new ResourceSettings[endpoints.size()];
-        for (int i = 0; i < result.length; i++) {
-            String prefix = "endpoints." + endpoints.get(i).name() + ".";
-            Map<String, String> overrides = new HashMap<>();
-            settings.asMap().forEach((k, v) -> {
-                if (k.startsWith(prefix)) {
-                    overrides.put(k.substring(prefix.length()), v);
-                }
-            });
-            overrides.put("endpoint", endpoints.get(i).name());
-            result[i] = settings.withAll(overrides);
-        }
-        return result;
+        this.endpointSettings = Endpoint.settingsOf(settings, endpoints);
     }
 
     private void stateChanged(ResourceState from, ResourceState to) {
@@ -229,7 +206,7 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
             s = lifecycle.current();
         }
         if (!s.acceptsAcquisitions()) {
-            throw s == ResourceState.TERMINATED ? new ResourceClosedException(name) : draining(0);
+            throw s == ResourceState.TERMINATED ? new ResourceClosedException(name) : failures.draining(0);
         }
     }
 
@@ -345,6 +322,16 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
         listeners.onDestroy(name);
     }
 
+    /** The provider's check; a provider that throws or answers nothing is {@code DOWN}. */
+    final HealthStatus checkQuietly(R instance, CheckDepth depth) {
+        try {
+            HealthStatus h = provider.check(instance, depth);
+            return h != null ? h : HealthStatus.down("provider returned no status");
+        } catch (RuntimeException e) {
+            return HealthStatus.down(e);
+        }
+    }
+
     /** Moves the lifecycle after a health check. */
     final HealthStatus observed(HealthStatus status) {
         switch (status.status()) {
@@ -379,54 +366,6 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
         } catch (ArithmeticException e) {
             return Long.MAX_VALUE / 2;
         }
-    }
-
-    // --- failures, worded for the operator who reads them ---
-
-    final AcquisitionTimeoutException failure(Reason reason, Throwable cause, long timeoutNanos, int waiting) {
-        return switch (reason) {
-            case POOL_EXHAUSTED -> exhausted(timeoutNanos, waiting);
-            case BACKEND_UNAVAILABLE -> unavailable(cause, timeoutNanos, waiting);
-            case POOL_DRAINING -> draining(waiting);
-            case QUARANTINED -> new AcquisitionTimeoutException(name, reason, waiting,
-                    "NEBULA-0105 Could not acquire '" + name + "': the resource is quarantined", cause);
-        };
-    }
-
-    final AcquisitionTimeoutException exhausted(long timeoutNanos, int waiting) {
-        int max = config.maxSize();
-        return new AcquisitionTimeoutException(name, Reason.POOL_EXHAUSTED, waiting,
-                "NEBULA-0101 Could not acquire '" + name + "' " + within(timeoutNanos) + ": pool exhausted ("
-                        + inUse() + " of " + max + " in use, " + waiting + " waiting); raise "
-                        + settings.keyOf(PoolConfig.MAX_SIZE) + " or " + settings.keyOf(PoolConfig.ACQUIRE_TIMEOUT)
-                        + ", or return leases sooner", null);
-    }
-
-    final AcquisitionTimeoutException unavailable(Throwable cause, long timeoutNanos, int waiting) {
-        Throwable error = cause != null ? cause : recovery.lastError();
-        long next = recovery.nanosUntilNextAttempt(ticker.nanoTime());
-        String why = recovery.lastRetryable()
-                ? "backend unavailable"
-                : "backend refused with an error that retrying cannot fix";
-        return new AcquisitionTimeoutException(name, Reason.BACKEND_UNAVAILABLE, waiting,
-                "NEBULA-0102 Could not acquire '" + name + "' " + within(timeoutNanos) + ": " + why
-                        + " (last error: " + Log.describe(error) + ")"
-                        + (next > 0 ? "; next attempt in " + Log.human(next) : ""), error);
-    }
-
-    final AcquisitionTimeoutException draining(int waiting) {
-        return new AcquisitionTimeoutException(name, Reason.POOL_DRAINING, waiting,
-                "NEBULA-0103 Could not acquire '" + name + "': the pool is draining and accepts no new acquisitions",
-                null);
-    }
-
-    final ResourceException interrupted(InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return new ResourceException(name, "NEBULA-0104 Acquisition of '" + name + "' was interrupted", e);
-    }
-
-    private static String within(long timeoutNanos) {
-        return timeoutNanos == 0 ? "at once" : "within " + Log.human(timeoutNanos);
     }
 
     /** Leases out now; for messages and snapshots. */

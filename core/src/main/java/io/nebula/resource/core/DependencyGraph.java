@@ -164,11 +164,6 @@ public final class DependencyGraph {
         return startOrder.stream().filter(all::contains).toList();
     }
 
-    /** The direct dependencies of {@code name}. */
-    public List<String> directDependenciesOf(String name) {
-        return direct.getOrDefault(name, List.of());
-    }
-
     /**
      * Health with dependencies taken into account: a resource whose own status is UP but one of whose
      * (transitive) dependencies is DOWN is DEGRADED, with a message naming them

@@ -1,5 +1,10 @@
 package io.nebula.resource.core;
 
+import io.nebula.resource.ResourceSettings;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -17,6 +22,29 @@ public record Endpoint(String name, int weight) {
         if (weight < 1) {
             throw new IllegalArgumentException("weight must be at least 1, was " + weight);
         }
+    }
+
+    /**
+     * Each endpoint's settings, as its instances are created with: the resource's keys, overridden by those
+     * under {@code endpoints.<e>.}, plus {@code endpoint=<e>}; the resource's own settings alone without endpoints.
+     */
+    static ResourceSettings[] settingsOf(ResourceSettings settings, List<Endpoint> endpoints) {
+        if (endpoints.isEmpty()) {
+            return new ResourceSettings[] {settings};
+        }
+        ResourceSettings[] result = new ResourceSettings[endpoints.size()];
+        for (int i = 0; i < result.length; i++) {
+            String prefix = "endpoints." + endpoints.get(i).name() + ".";
+            Map<String, String> overrides = new HashMap<>();
+            settings.asMap().forEach((k, v) -> {
+                if (k.startsWith(prefix)) {
+                    overrides.put(k.substring(prefix.length()), v);
+                }
+            });
+            overrides.put("endpoint", endpoints.get(i).name());
+            result[i] = settings.withAll(overrides);
+        }
+        return result;
     }
 
     @Override

@@ -7,14 +7,10 @@ import io.nebula.resource.PoolStrategy;
 import io.nebula.resource.ResourceSettings;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
-import java.util.stream.Collectors;
 
 /**
  * How a pool behaves: its sizes, strategy, timeouts and housekeeping. Immutable; built by a strict
@@ -51,9 +47,6 @@ public final class PoolConfig {
             IDLE_TIMEOUT, MAX_LIFETIME, LEAK_THRESHOLD, VALIDATION_BYPASS, KEEPALIVE_INTERVAL, WARMUP,
             WARMUP_PARALLELISM, DRAIN_GRACE, ENDPOINTS, HOUSEKEEPING_INTERVAL, BACKOFF_INITIAL, BACKOFF_MAX,
             ADAPTIVE_HEADROOM, ADAPTIVE_SHRINK_AFTER));
-
-    private static final String STRATEGIES = Arrays.stream(PoolStrategy.values())
-            .map(PoolStrategy::configName).collect(Collectors.joining(", "));
 
     private final int minSize;
     private final int maxSize;
@@ -111,7 +104,7 @@ public final class PoolConfig {
      */
     public static PoolConfig from(ResourceSettings settings) {
         ConfigProblems problems = new ConfigProblems();
-        Builder b = read(settings, problems);
+        Builder b = PoolConfigReader.read(settings, problems);
         problems.throwIfAny();
         return b.build(settings::keyOf);
     }
@@ -119,86 +112,8 @@ public final class PoolConfig {
     /** The problems {@link #from} would report; empty when the keys are valid. */
     public static List<ConfigProblem> problems(ResourceSettings settings) {
         ConfigProblems problems = new ConfigProblems();
-        read(settings, problems);
+        PoolConfigReader.read(settings, problems);
         return problems.list();
-    }
-
-    private static Builder read(ResourceSettings s, ConfigProblems problems) {
-        Builder b = new Builder();
-        Builder d = new Builder(); // defaults, for keys that failed to parse
-        b.minSize = orDefault(problems.read(() -> s.intValue(MIN_SIZE, d.minSize)), d.minSize);
-        b.maxSize = orDefault(problems.read(() -> s.intValue(MAX_SIZE, d.maxSize)), d.maxSize);
-        s.string(STRATEGY).ifPresent(v -> PoolStrategy.parse(v).ifPresentOrElse(x -> b.strategy = x,
-                () -> problems.add(s.keyOf(STRATEGY), "must be one of " + STRATEGIES + ", was '" + v + "'")));
-        b.acquireTimeout = duration(s, problems, ACQUIRE_TIMEOUT, d.acquireTimeout);
-        b.idleTimeout = duration(s, problems, IDLE_TIMEOUT, d.idleTimeout);
-        b.maxLifetime = duration(s, problems, MAX_LIFETIME, d.maxLifetime);
-        b.leakThreshold = duration(s, problems, LEAK_THRESHOLD, d.leakThreshold);
-        b.validationBypass = duration(s, problems, VALIDATION_BYPASS, d.validationBypass);
-        b.keepaliveInterval = duration(s, problems, KEEPALIVE_INTERVAL, d.keepaliveInterval);
-        s.string(WARMUP).ifPresent(v -> WarmUp.parse(v).ifPresentOrElse(x -> b.warmup = x,
-                () -> problems.add(s.keyOf(WARMUP), "must be one of lazy, eager, was '" + v + "'")));
-        b.warmupParallelism = orDefault(problems.read(() -> s.intValue(WARMUP_PARALLELISM, d.warmupParallelism)),
-                d.warmupParallelism);
-        b.drainGrace = duration(s, problems, DRAIN_GRACE, d.drainGrace);
-        s.string(ENDPOINTS).ifPresent(v -> b.endpoints = parseEndpoints(v, s.keyOf(ENDPOINTS), problems));
-        b.housekeepingInterval = duration(s, problems, HOUSEKEEPING_INTERVAL, d.housekeepingInterval);
-        b.backoffInitial = duration(s, problems, BACKOFF_INITIAL, d.backoffInitial);
-        b.backoffMax = duration(s, problems, BACKOFF_MAX, d.backoffMax);
-        b.adaptiveHeadroom = orDefault(problems.read(() -> s.doubleValue(ADAPTIVE_HEADROOM, d.adaptiveHeadroom)),
-                d.adaptiveHeadroom);
-        b.adaptiveShrinkAfter = orDefault(problems.read(() -> s.intValue(ADAPTIVE_SHRINK_AFTER,
-                d.adaptiveShrinkAfter)), d.adaptiveShrinkAfter);
-        for (String key : s.keys()) {
-            if (key.startsWith("pool.") && !KEYS.contains(key)) {
-                problems.add(s.keyOf(key), "is not a pool setting; known keys are "
-                        + KEYS.stream().sorted().collect(Collectors.joining(", ")));
-            }
-        }
-        problems.addAll(b.check(s::keyOf));
-        return b;
-    }
-
-    private static Duration duration(ResourceSettings s, ConfigProblems problems, String key, Duration dflt) {
-        return orDefault(problems.read(() -> s.duration(key, dflt)), dflt);
-    }
-
-    private static <T> T orDefault(T value, T dflt) {
-        return value == null ? dflt : value;
-    }
-
-    /** Parses {@code primary:3,replica-1:1}; a bare name has weight 1. */
-    static List<Endpoint> parseEndpoints(String text, String key, ConfigProblems problems) {
-        List<Endpoint> result = new ArrayList<>();
-        Set<String> seen = new LinkedHashSet<>();
-        for (String part : text.split(",")) {
-            String p = part.trim();
-            if (p.isEmpty()) {
-                continue;
-            }
-            int colon = p.lastIndexOf(':');
-            String name = colon < 0 ? p : p.substring(0, colon).trim();
-            int weight = 1;
-            if (colon >= 0) {
-                try {
-                    weight = Integer.parseInt(p.substring(colon + 1).trim());
-                } catch (NumberFormatException e) {
-                    weight = -1;
-                }
-            }
-            if (name.isEmpty() || weight < 1) {
-                problems.add(key, "each endpoint must be name:weight with a weight of at least 1, "
-                        + "such as primary:3,replica-1:1; was '" + p + "'");
-            } else if (!seen.add(name)) {
-                problems.add(key, "names endpoint '" + name + "' twice");
-            } else {
-                result.add(new Endpoint(name, weight));
-            }
-        }
-        if (result.isEmpty() && !text.isBlank() && problems.isEmpty()) {
-            problems.add(key, "names no endpoint; expected name:weight,... such as primary:3,replica-1:1");
-        }
-        return result;
     }
 
     public int minSize() {
@@ -329,24 +244,24 @@ public final class PoolConfig {
 
     /** A strict builder: {@link #build()} checks every value and reports every problem at once. */
     public static final class Builder {
-        private int minSize = 0;
-        private int maxSize = 10;
-        private PoolStrategy strategy = PoolStrategy.LIFO;
-        private Duration acquireTimeout = Duration.ofSeconds(30);
-        private Duration idleTimeout = Duration.ofMinutes(10);
-        private Duration maxLifetime = Duration.ofMinutes(30);
-        private Duration leakThreshold = Duration.ZERO;
-        private Duration validationBypass = Duration.ofMillis(500);
-        private Duration keepaliveInterval = Duration.ofMinutes(2);
-        private WarmUp warmup = WarmUp.LAZY;
-        private int warmupParallelism = 2;
-        private Duration drainGrace = Duration.ofSeconds(30);
-        private List<Endpoint> endpoints = List.of();
-        private Duration housekeepingInterval = Duration.ofSeconds(30);
-        private Duration backoffInitial = Duration.ofMillis(100);
-        private Duration backoffMax = Duration.ofSeconds(30);
-        private double adaptiveHeadroom = 1.25;
-        private int adaptiveShrinkAfter = 3;
+        int minSize = 0;
+        int maxSize = 10;
+        PoolStrategy strategy = PoolStrategy.LIFO;
+        Duration acquireTimeout = Duration.ofSeconds(30);
+        Duration idleTimeout = Duration.ofMinutes(10);
+        Duration maxLifetime = Duration.ofMinutes(30);
+        Duration leakThreshold = Duration.ZERO;
+        Duration validationBypass = Duration.ofMillis(500);
+        Duration keepaliveInterval = Duration.ofMinutes(2);
+        WarmUp warmup = WarmUp.LAZY;
+        int warmupParallelism = 2;
+        Duration drainGrace = Duration.ofSeconds(30);
+        List<Endpoint> endpoints = List.of();
+        Duration housekeepingInterval = Duration.ofSeconds(30);
+        Duration backoffInitial = Duration.ofMillis(100);
+        Duration backoffMax = Duration.ofSeconds(30);
+        double adaptiveHeadroom = 1.25;
+        int adaptiveShrinkAfter = 3;
 
         private Builder() {
         }
@@ -452,49 +367,7 @@ public final class PoolConfig {
 
         /** Every rule that spans values or bounds one; parse errors are reported by the reader. */
         List<ConfigProblem> check(UnaryOperator<String> keyOf) {
-            ConfigProblems p = new ConfigProblems();
-            if (minSize < 0) {
-                p.add(keyOf.apply(MIN_SIZE), "must be 0 or more, was " + minSize);
-            }
-            if (maxSize < 1) {
-                p.add(keyOf.apply(MAX_SIZE), "must be 1 or more, was " + maxSize);
-            }
-            if (minSize > maxSize && maxSize >= 1) {
-                p.add(keyOf.apply(MIN_SIZE), "must not exceed " + keyOf.apply(MAX_SIZE) + " (" + maxSize
-                        + "), was " + minSize);
-            }
-            if (warmupParallelism < 1) {
-                p.add(keyOf.apply(WARMUP_PARALLELISM), "must be 1 or more, was " + warmupParallelism);
-            }
-            if (housekeepingInterval.compareTo(Duration.ofMillis(10)) < 0) {
-                p.add(keyOf.apply(HOUSEKEEPING_INTERVAL), "must be at least 10ms, was " + housekeepingInterval);
-            }
-            if (!keepaliveInterval.isZero() && !maxLifetime.isZero() && keepaliveInterval.compareTo(maxLifetime) >= 0) {
-                p.add(keyOf.apply(KEEPALIVE_INTERVAL), "must be shorter than " + keyOf.apply(MAX_LIFETIME) + " ("
-                        + maxLifetime + "), or 0 to turn keep-alive off; was " + keepaliveInterval);
-            }
-            if (backoffInitial.isZero()) {
-                p.add(keyOf.apply(BACKOFF_INITIAL), "must be more than 0");
-            }
-            if (backoffMax.compareTo(backoffInitial) < 0) {
-                p.add(keyOf.apply(BACKOFF_MAX), "must be at least " + keyOf.apply(BACKOFF_INITIAL) + " ("
-                        + backoffInitial + "), was " + backoffMax);
-            }
-            if (!(adaptiveHeadroom >= 1.0 && adaptiveHeadroom <= 10.0)) {
-                p.add(keyOf.apply(ADAPTIVE_HEADROOM), "must be between 1.0 and 10.0, was " + adaptiveHeadroom);
-            }
-            if (adaptiveShrinkAfter < 1) {
-                p.add(keyOf.apply(ADAPTIVE_SHRINK_AFTER), "must be 1 or more windows, was " + adaptiveShrinkAfter);
-            }
-            if (strategy == PoolStrategy.WEIGHTED_ROUND_ROBIN && endpoints.isEmpty()) {
-                p.add(keyOf.apply(ENDPOINTS), "is required by " + keyOf.apply(STRATEGY)
-                        + "=weighted-round-robin; e.g. primary:3,replica-1:1");
-            }
-            if (strategy != PoolStrategy.WEIGHTED_ROUND_ROBIN && !endpoints.isEmpty()) {
-                p.add(keyOf.apply(ENDPOINTS), "is only used with " + keyOf.apply(STRATEGY)
-                        + "=weighted-round-robin, but the strategy is " + strategy.configName());
-            }
-            return p.list();
+            return PoolConfigReader.check(this, keyOf);
         }
     }
 }

@@ -14,14 +14,14 @@ final class SharedLease<R> implements Lease<R> {
             AtomicIntegerFieldUpdater.newUpdater(SharedLease.class, "closed");
 
     final SharedResourcePool<R> pool;
-    final SharedResourcePool.Holder<R> holder;
+    final SharedInstance<R> holder;
     final ResourceContext ctx;
     final long acquiredAt;
     final Throwable acquiredTrace;
     volatile boolean leakReported;
     private volatile int closed;
 
-    SharedLease(SharedResourcePool<R> pool, SharedResourcePool.Holder<R> holder, ResourceContext ctx, long acquiredAt,
+    SharedLease(SharedResourcePool<R> pool, SharedInstance<R> holder, ResourceContext ctx, long acquiredAt,
                 Throwable trace) {
         this.pool = pool;
         this.holder = holder;

@@ -12,4 +12,12 @@ public interface Ticker {
 
     /** {@link System#nanoTime()}. */
     Ticker SYSTEM = System::nanoTime;
+
+    /**
+     * {@link #SYSTEM} to within about a millisecond, read without a system call: the clock of a hit path, where a
+     * field read instead of a 25–30 ns clock read matters. Same time base as {@link #SYSTEM}.
+     */
+    static Ticker coarse() {
+        return CoarseClock.INSTANCE;
+    }
 }

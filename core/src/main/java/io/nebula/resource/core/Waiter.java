@@ -20,7 +20,7 @@ final class Waiter {
     private static final AtomicReferenceFieldUpdater<Waiter, Object> OUTCOME =
             AtomicReferenceFieldUpdater.newUpdater(Waiter.class, Object.class, "outcome");
 
-    final Thread thread;
+    private final Thread thread;
     private volatile Object outcome;
 
     Waiter(Thread thread) {
@@ -45,9 +45,5 @@ final class Waiter {
     Object outcome() {
         Object o = outcome;
         return o == CANCELLED ? null : o;
-    }
-
-    boolean cancelled() {
-        return outcome == CANCELLED;
     }
 }

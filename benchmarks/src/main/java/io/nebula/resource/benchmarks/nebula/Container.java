@@ -27,7 +27,7 @@ public final class Container {
      */
     private static final List<Logger> QUIETED = List.of(
             Logger.getLogger("io.nebula.resource.audit"),
-            Logger.getLogger("io.nebula.resource.cdi.telemetry"));
+            Logger.getLogger(io.nebula.resource.core.telemetry.PoolLog.LOGGER));
 
     static {
         QUIETED.forEach(logger -> logger.setLevel(Level.WARNING));

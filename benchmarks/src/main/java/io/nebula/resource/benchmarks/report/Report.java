@@ -34,6 +34,8 @@ public final class Report {
     static {
         pool("nebulaCoreMetered", "Nebula core + metrics listener", new Color(0x1f, 0x4e, 0x9c));
         pool("nebulaCore", "Nebula core", new Color(0x6f, 0xa8, 0xdc));
+        pool("nebulaWoven", "Nebula WovenPool, plain Java (core pipeline at defaults, no telemetry)", new Color(0x00, 0x7c, 0x91));
+        pool("nebulaResourcesAcquire", "Nebula Resources.acquire, CDI (pipeline at defaults, OpenTelemetry metrics)", new Color(0x33, 0x33, 0x33));
         pool("stormpot", "Stormpot 3.2", new Color(0x2e, 0x8b, 0x57));
         pool("commonsPool2", "commons-pool2 2.13.1", new Color(0x80, 0x80, 0x80));
         pool("nebulaJdbcInjected", "Nebula jdbc, injected (stub)", new Color(0x7b, 0x3f, 0xa0));
@@ -44,6 +46,16 @@ public final class Report {
 
     private static void pool(String method, String label, Color color) {
         POOLS.put(method, new Pool(label, color));
+    }
+
+    /** The pools of the h2 suite ({@code H2HitCycle}), in the order of its table, with their labels. */
+    private static final Map<String, String> H2_POOLS = new LinkedHashMap<>();
+
+    static {
+        H2_POOLS.put("nebulaInjected", "Nebula jdbc, injected (H2; OpenTelemetry metrics)");
+        H2_POOLS.put("agroal", "Agroal 3.2.1 (H2, defaults)");
+        H2_POOLS.put("agroalConfiguredLikeNebula", "Agroal 3.2.1 configured as Nebula jdbc does (H2)");
+        H2_POOLS.put("hikari", "HikariCP 7.1.0 (H2, defaults)");
     }
 
     /** One column of the hit-cycle tables: a thread count and a contention. */
@@ -86,6 +98,7 @@ public final class Report {
     private void write(String chartPrefix) throws IOException {
         hitCycle(chartPrefix);
         allocation();
+        h2Cycle();
         otherSuites();
         includeIfPresent("pinning.md");
         includeIfPresent("footprint.md");
@@ -246,11 +259,60 @@ public final class Report {
         return Double.isNaN(v) ? "–" : fmt(v);
     }
 
+    // --- the h2 suite: the pool-hit cycle on an in-memory H2 database //
+
+    private void h2Cycle() {
+        List<JmhResult> h2 = results.stream().filter(r -> r.suite().equals("H2HitCycle") && r.mode().equals("thrpt")
+                && !r.isPercentile()).collect(Collectors.toList());
+        if (h2.isEmpty()) {
+            return;
+        }
+        List<Config> configs = h2.stream().map(r -> new Config(r.threads(), "")).distinct()
+                .sorted(Comparator.comparingInt(Config::threads)).collect(Collectors.toList());
+        List<String> pools = H2_POOLS.keySet().stream().filter(m -> h2.stream().anyMatch(r -> r.method().equals(m)))
+                .collect(Collectors.toList());
+        List<String> titles = configs.stream().map(Config::title).collect(Collectors.toList());
+
+        md.append("## Pool-hit cycle on H2 (in memory, pool size = threads): throughput (ops/µs, higher is better)\n\n");
+        header("pool", titles);
+        for (String pool : pools) {
+            List<String> cells = new ArrayList<>();
+            for (Config c : configs) {
+                cells.add(h2Throughput(h2, pool, c).map(Report::withError).orElse("–"));
+            }
+            row(H2_POOLS.get(pool), cells);
+        }
+        md.append('\n');
+
+        if (!pools.contains("hikari")) {
+            return;
+        }
+        md.append("## Pool-hit cycle on H2: throughput relative to HikariCP (× HikariCP's ops/µs, higher is better)\n\n");
+        header("pool", titles);
+        for (String pool : pools) {
+            if (pool.equals("hikari")) {
+                continue;
+            }
+            List<String> cells = new ArrayList<>();
+            for (Config c : configs) {
+                Optional<JmhResult> mine = h2Throughput(h2, pool, c);
+                Optional<JmhResult> hikari = h2Throughput(h2, "hikari", c);
+                cells.add(mine.isPresent() && hikari.isPresent() ? fmt(mine.get().score() / hikari.get().score()) + "×" : "–");
+            }
+            row(H2_POOLS.get(pool), cells);
+        }
+        md.append('\n');
+    }
+
+    private static Optional<JmhResult> h2Throughput(List<JmhResult> h2, String method, Config c) {
+        return h2.stream().filter(r -> r.method().equals(method) && r.threads() == c.threads()).findFirst();
+    }
+
     // --- the other suites: their own tables, with the ratio each target asks for //
 
     private void otherSuites() {
         Map<String, List<JmhResult>> bySuite = results.stream()
-                .filter(r -> !r.suite().equals("PoolHitCycle") && !r.isPercentile())
+                .filter(r -> !r.suite().equals("PoolHitCycle") && !r.suite().equals("H2HitCycle") && !r.isPercentile())
                 .collect(Collectors.groupingBy(JmhResult::suite, LinkedHashMap::new, Collectors.toList()));
         bySuite.forEach((suite, rows) -> {
             md.append("## ").append(suite).append("\n\n");

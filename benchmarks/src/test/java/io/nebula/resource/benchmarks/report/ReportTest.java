@@ -46,4 +46,27 @@ class ReportTest {
         assertThat(summary).contains("| ≥ half of Stormpot | 16 threads | 0.250× | **missed**: 0.250× instead of 0.500× (50% short) |");
         assertThat(dir.resolve("chart-hit.png")).isNotEmptyFile();
     }
+
+    @Test
+    void tablesTheWovenPoolResourcesAcquireAndTheH2SuiteWithRatiosToHikari(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("hit-t4-thrpt.csv"), HEADER
+                + "\"x.PoolHitCycle.nebulaWoven\",\"thrpt\",4,10,20.0,0.5,\"ops/us\",UNCONTENDED\n"
+                + "\"x.PoolHitCycle.nebulaResourcesAcquire\",\"thrpt\",4,10,2.0,0.5,\"ops/us\",UNCONTENDED\n");
+        String h2Header = "\"Benchmark\",\"Mode\",\"Threads\",\"Samples\",\"Score\",\"Score Error (99.9%)\",\"Unit\"\n";
+        Files.writeString(dir.resolve("h2-t1.csv"), h2Header
+                + "\"x.H2HitCycle.hikari\",\"thrpt\",1,10,4.0,0.5,\"ops/us\"\n"
+                + "\"x.H2HitCycle.nebulaInjected\",\"thrpt\",1,10,2.0,0.5,\"ops/us\"\n");
+        Files.writeString(dir.resolve("h2-t4.csv"), h2Header
+                + "\"x.H2HitCycle.hikari\",\"thrpt\",4,10,5.0,0.5,\"ops/us\"\n"
+                + "\"x.H2HitCycle.nebulaInjected\",\"thrpt\",4,10,10.0,0.5,\"ops/us\"\n");
+        Report.main(new String[]{dir.toString(), dir.resolve("chart").toString()});
+
+        String summary = Files.readString(dir.resolve("summary.md"));
+        assertThat(summary).contains("| Nebula WovenPool, plain Java (core pipeline at defaults, no telemetry) | 20.0 ± 0.500 |");
+        assertThat(summary).contains("| Nebula Resources.acquire, CDI (pipeline at defaults, OpenTelemetry metrics) | 2.00 ± 0.500 |");
+        assertThat(summary).contains("| pool | 1 thread | 4 threads |");
+        assertThat(summary).contains("| HikariCP 7.1.0 (H2, defaults) | 4.00 ± 0.500 | 5.00 ± 0.500 |");
+        assertThat(summary).contains("| Nebula jdbc, injected (H2; OpenTelemetry metrics) | 0.500× | 2.00× |");
+        assertThat(summary).doesNotContain("## H2HitCycle");
+    }
 }

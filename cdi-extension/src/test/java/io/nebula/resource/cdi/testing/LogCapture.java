@@ -28,9 +28,9 @@ public final class LogCapture extends Handler implements AutoCloseable {
         logger.addHandler(this);
     }
 
-    /** Captures the loggers under {@code io.nebula.resource.cdi}. */
-    public static LogCapture cdi() {
-        return new LogCapture("io.nebula.resource.cdi", Level.ALL);
+    /** Captures the loggers under {@code io.nebula.resource}: the extension's and core's (the pools' structured log). */
+    public static LogCapture nebula() {
+        return new LogCapture("io.nebula.resource", Level.ALL);
     }
 
     /** Captures every logger: {@code ""} is the root. */

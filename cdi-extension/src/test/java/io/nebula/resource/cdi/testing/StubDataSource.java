@@ -1,11 +1,15 @@
 package io.nebula.resource.cdi.testing;
 
+import io.nebula.resource.ResourceException;
+import io.nebula.resource.spi.HandOutPipeline;
+
 import javax.sql.DataSource;
 import java.io.PrintWriter;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
@@ -14,6 +18,7 @@ public final class StubDataSource implements DataSource {
 
     private final String resource;
     private final AtomicInteger open = new AtomicInteger();
+    private volatile HandOutPipeline.Gate<Connection> gate;
 
     StubDataSource(String resource) {
         this.resource = resource;
@@ -24,8 +29,30 @@ public final class StubDataSource implements DataSource {
         return open.get();
     }
 
+    /** The resource's pipeline around {@link #connect()}, as the JDBC provider's data source puts itself behind it. */
+    void handOutThrough(HandOutPipeline pipeline) {
+        gate = pipeline.around(this::connect);
+    }
+
+    /** Through the pipeline once the application holds it; its refusals as SQLState 08001, as the JDBC provider does. */
     @Override
     public Connection getConnection() throws SQLException {
+        HandOutPipeline.Gate<Connection> g = gate;
+        if (g == null) {
+            return connect();
+        }
+        try {
+            return g.get();
+        } catch (ResourceException e) {
+            throw new SQLTransientConnectionException(e.getMessage(), "08001", e);
+        } catch (SQLException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new SQLException(e);
+        }
+    }
+
+    private Connection connect() throws SQLException {
         switch (FlakyBackend.attempt(resource)) {
             case DOWN -> throw new SQLException("Connection to " + resource + " refused", "08001");
             case REFUSING -> throw new SQLException("password authentication failed for user \"app\"", "28P01");

@@ -37,6 +37,11 @@ public class StubDataSourceProvider implements ResourceProvider<StubDataSource> 
     }
 
     @Override
+    public void handOutThrough(StubDataSource instance, io.nebula.resource.spi.HandOutPipeline pipeline) {
+        instance.handOutThrough(pipeline);
+    }
+
+    @Override
     public StubDataSource create(ResourceSettings settings) {
         return new StubDataSource(settings.name());
     }

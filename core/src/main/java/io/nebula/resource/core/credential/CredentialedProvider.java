@@ -25,18 +25,12 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 import static java.lang.System.Logger.Level.DEBUG;
-import static java.lang.System.Logger.Level.ERROR;
 import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
@@ -68,12 +62,11 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
     private final ResourceProvider<R> delegate;
     private final ResourceSettings settings;
     private final CredentialSource source;
-    private final CredentialSettings credentials;
+    final CredentialSettings credentials;
     private final AuditTrail audit;
     private final List<PoolListener> listeners = new CopyOnWriteArrayList<>();
-    private final ScheduledExecutorService scheduler;
     private final ResourceContext context;
-    private final String who;
+    final String who;
     /*
      * Live and stale instances, by identity (an instance's equals is the provider's business). Concurrent maps
      * rather than synchronized sets: no monitor in the engine (a virtual thread blocked on one pins its carrier
@@ -86,11 +79,7 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
     private final AtomicLong rotations = new AtomicLong();
     /** Whether {@link #stale} may hold anything: a release (the hot path) looks it up only then. */
     private volatile boolean anyStale;
-    private final ReentrantLock lock = new ReentrantLock(); // guards inForce, watch and shutDown; never held around I/O
-    private Map<String, Optional<Secret>> inForce; // null until the first creation
-    private ScheduledFuture<?> watch;
-    private boolean shutDown;
-    private boolean failingToRefresh; // only the watch task touches it
+    private final CredentialWatch watch;
 
     private CredentialedProvider(Builder<R> b) {
         this.delegate = b.delegate;
@@ -99,10 +88,10 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
         this.credentials = b.credentials;
         this.audit = b.audit;
         this.listeners.addAll(b.listeners);
-        this.scheduler = b.scheduler != null ? b.scheduler : WatchThread.SCHEDULER;
         String tenant = settings.string(TenantTemplate.TENANT_KEY).orElse(null);
         this.context = new ResourceContext(tenant, null, null, null);
         this.who = "resource '" + settings.name() + "'" + (tenant == null ? "" : " (tenant '" + tenant + "')");
+        this.watch = new CredentialWatch(this, b.scheduler);
     }
 
     /**
@@ -139,7 +128,7 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
     public R create(ResourceSettings instanceSettings) throws Exception {
         Map<String, Optional<Secret>> values = fetchAll();
         audit.record(AuditKind.CREDENTIAL_USE, Outcome.SUCCESS, context, useDetail(values, "instance"), null);
-        Set<String> changed = adopt(values);
+        Set<String> changed = watch.adopt(values);
         if (!changed.isEmpty()) {
             rotate(changed);
         }
@@ -147,7 +136,7 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
         values.forEach((key, value) -> value.ifPresent(s -> overlay.put(key, s.reveal())));
         R instance = delegate.create(instanceSettings.withAll(overlay), this::fetchForConnection);
         instances.put(new Identity(instance), instance);
-        startWatch();
+        watch.start();
         return instance;
     }
 
@@ -181,7 +170,7 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
     }
 
     /** The source's value, or the one in the settings when the source holds none. */
-    private Optional<Secret> fetch(String key) {
+    Optional<Secret> fetch(String key) {
         Optional<Secret> value;
         try {
             value = source.fetch(settings, key);
@@ -201,71 +190,13 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
 
     // ------------------------------------------------------------------ rotation
 
-    /** Makes {@code values} the ones in force; returns the keys that differ from before (none the first time). */
-    private Set<String> adopt(Map<String, Optional<Secret>> values) {
-        lock.lock();
-        try {
-            return adoptLocked(values);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private Set<String> adoptLocked(Map<String, Optional<Secret>> values) {
-        Set<String> changed = new TreeSet<>();
-        if (inForce != null) {
-            values.forEach((key, value) -> {
-                if (!value.equals(inForce.getOrDefault(key, Optional.empty()))) { // Secret.equals: constant time
-                    changed.add(key);
-                }
-            });
-        }
-        inForce = values;
-        return changed;
-    }
-
     /** Reads the source again; rotates when a value changed. The watch calls it; tests call it directly. */
     public void refresh() {
-        Map<String, Optional<Secret>> values;
-        try {
-            values = fetchAll0();
-        } catch (CredentialUnavailableException e) {
-            if (!failingToRefresh) {
-                failingToRefresh = true;
-                LOG.log(WARNING, "NEBULA-4303 Could not read the credentials of " + who + " again to look for a"
-                        + " rotation; the ones in force stay (" + e.getMessage() + ")", e.getCause());
-            }
-            return;
-        }
-        if (failingToRefresh) {
-            failingToRefresh = false;
-            LOG.log(INFO, () -> "NEBULA-4304 The credentials of " + who + " can be read again");
-        }
-        Set<String> changed;
-        lock.lock();
-        try {
-            if (inForce == null || shutDown) {
-                return; // nothing made yet: the first creation reads them
-            }
-            changed = adoptLocked(values);
-        } finally {
-            lock.unlock();
-        }
-        if (!changed.isEmpty()) {
-            rotate(changed);
-        }
+        watch.refresh();
     }
 
-    /** Like {@link #fetchAll} without auditing: reading to compare is not a use. */
-    private Map<String, Optional<Secret>> fetchAll0() {
-        Map<String, Optional<Secret>> values = new TreeMap<>();
-        for (String key : credentials.keys()) {
-            values.put(key, fetch(key));
-        }
-        return values;
-    }
-
-    private void rotate(Set<String> changed) {
+    /** Offers the new credentials to each live instance; marks those that cannot take them in place stale. */
+    void rotate(Set<String> changed) {
         rotations.incrementAndGet();
         List<R> live = new ArrayList<>(instances.values());
         int renewed = 0;
@@ -304,30 +235,6 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
         }
     }
 
-    private void startWatch() {
-        lock.lock();
-        try {
-            if (watch != null || shutDown || credentials.refreshInterval().isZero()) {
-                return;
-            }
-            long every = credentials.refreshInterval().toNanos();
-            watch = scheduler.scheduleWithFixedDelay(this::refreshSafely, every, every, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            LOG.log(ERROR, "NEBULA-4307 Could not schedule the credential watch of " + who + "; rotations are seen"
-                    + " only when an instance is created", e);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void refreshSafely() {
-        try {
-            refresh();
-        } catch (RuntimeException | Error e) {
-            LOG.log(ERROR, "NEBULA-4308 The credential watch of " + who + " failed", e); // never cancel the task
-        }
-    }
-
     // ------------------------------------------------------------------ the rest goes to the kind's provider
 
     @Override
@@ -337,24 +244,14 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
 
     @Override
     public void destroy(R instance) {
-        Identity id = new Identity(instance);
-        instances.remove(id);
-        stale.remove(id);
+        instances.remove(new Identity(instance));
+        stale.remove(new Identity(instance));
         delegate.destroy(instance);
     }
 
     @Override
     public void shutdown(ResourceSettings shutdownSettings) {
-        lock.lock();
-        try {
-            shutDown = true;
-            if (watch != null) {
-                watch.cancel(false);
-                watch = null;
-            }
-        } finally {
-            lock.unlock();
-        }
+        watch.stop();
         delegate.shutdown(shutdownSettings);
         LOG.log(DEBUG, () -> "NEBULA-4309 Credential watch of " + who + " stopped");
     }
@@ -407,6 +304,11 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
     @Override
     public <V> V view(R instance, Class<V> viewType) {
         return delegate.view(instance, viewType);
+    }
+
+    @Override
+    public void handOutThrough(R instance, io.nebula.resource.spi.HandOutPipeline pipeline) {
+        delegate.handOutThrough(instance, pipeline);
     }
 
     @Override
@@ -476,21 +378,6 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
         @Override
         public int hashCode() {
             return System.identityHashCode(instance);
-        }
-    }
-
-    /** The daemon thread that re-reads credentials, shared by every pool that was given no scheduler. */
-    private static final class WatchThread {
-        static final ScheduledExecutorService SCHEDULER = newScheduler();
-
-        private static ScheduledExecutorService newScheduler() {
-            ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "nebula-credential-watch");
-                t.setDaemon(true);
-                return t;
-            });
-            s.setRemoveOnCancelPolicy(true);
-            return s;
         }
     }
 }

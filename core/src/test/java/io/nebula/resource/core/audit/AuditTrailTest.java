@@ -80,12 +80,12 @@ class AuditTrailTest {
                 .listener(audit)
                 .build();
         ResourceContext acme = new ResourceContext("acme", "billing", "run-42", "charge");
-        try (Lease<String> lease = pools.acquire(acme, Duration.ZERO)) {
-            assertThatThrownBy(() -> pools.acquire(acme, Duration.ZERO)).isInstanceOf(QuotaExceededException.class);
+        try (Lease<String> lease = pools.acquire(Duration.ZERO, acme)) {
+            assertThatThrownBy(() -> pools.acquire(Duration.ZERO, acme)).isInstanceOf(QuotaExceededException.class);
         }
-        assertThatThrownBy(() -> pools.acquire(ResourceContext.GLOBAL, Duration.ZERO)).isInstanceOf(TenantRequiredException.class);
+        assertThatThrownBy(() -> pools.acquire(Duration.ZERO, ResourceContext.GLOBAL)).isInstanceOf(TenantRequiredException.class);
         provider.failing = true;
-        assertThatThrownBy(() -> pools.acquire(new ResourceContext("globex", null, null, null), Duration.ZERO))
+        assertThatThrownBy(() -> pools.acquire(Duration.ZERO, new ResourceContext("globex", null, null, null)))
                 .isInstanceOf(AcquisitionTimeoutException.class);
         audit.onAcquireFailure("orders-db", acme, new CircuitOpenException("orders-db", null, null), 0);
         pools.close();

@@ -45,7 +45,7 @@ class TenantPoolsStressTest {
                 try {
                     for (int i = 0; i < 2_000; i++) {
                         String tenant = "t" + random.nextInt(20);
-                        try (Lease<Conn> lease = pools.acquire(new ResourceContext(tenant, "w", null, null), Duration.ZERO)) {
+                        try (Lease<Conn> lease = pools.acquire(Duration.ZERO, new ResourceContext(tenant, "w", null, null))) {
                             int now = holding.computeIfAbsent(tenant, k -> new AtomicInteger()).incrementAndGet();
                             maxPerTenant.accumulateAndGet(now, Math::max);
                             if (!tenant.equals(lease.get().tenant) || lease.get().destroyed) {

@@ -62,7 +62,7 @@ class TenantPoolsTest {
     }
 
     Lease<Conn> acquire(String tenant) {
-        return pools.acquire(in(tenant), Duration.ZERO);
+        return pools.acquire(Duration.ZERO, in(tenant));
     }
 
     @Test
@@ -86,7 +86,7 @@ class TenantPoolsTest {
     @Test
     void aRequestWithoutATenantIsRefusedAndNoPoolIsMade() {
         pools(Map.of());
-        assertThatThrownBy(() -> pools.acquire(ResourceContext.GLOBAL, Duration.ZERO))
+        assertThatThrownBy(() -> pools.acquire(Duration.ZERO, ResourceContext.GLOBAL))
                 .isInstanceOf(TenantRequiredException.class)
                 .hasMessageContaining("NEBULA-4001")
                 .hasMessageContaining("'orders-db'")
@@ -107,7 +107,7 @@ class TenantPoolsTest {
                 "tenant.quota.max-concurrent-leases", "2", "pool.max-size", "5");
         Lease<Conn> a1 = acquire("globex");
         Lease<Conn> a2 = acquire("globex");
-        assertThatThrownBy(() -> pools.acquire(in("globex"), Duration.ofSeconds(30)))
+        assertThatThrownBy(() -> pools.acquire(Duration.ofSeconds(30), in("globex")))
                 .isInstanceOfSatisfying(QuotaExceededException.class, e -> {
                     assertThat(e.tenant()).isEqualTo("globex");
                     assertThat(e.limit()).isEqualTo("tenant.quota.max-concurrent-leases");
@@ -184,7 +184,7 @@ class TenantPoolsTest {
     void atTheCapOnPoolsWithEveryPoolBusyANewTenantIsRefusedAtOnce() {
         pools(Map.of(), "tenant.max-pools", "2");
         try (Lease<Conn> a = acquire("a"); Lease<Conn> b = acquire("b")) {
-            assertThatThrownBy(() -> pools.acquire(in("c"), Duration.ofSeconds(30)))
+            assertThatThrownBy(() -> pools.acquire(Duration.ofSeconds(30), in("c")))
                     .isInstanceOfSatisfying(QuotaExceededException.class, e -> {
                         assertThat(e.tenant()).isEqualTo("c");
                         assertThat(e.limit()).isEqualTo("tenant.max-pools");

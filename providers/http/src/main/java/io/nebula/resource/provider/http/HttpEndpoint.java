@@ -1,5 +1,6 @@
 package io.nebula.resource.provider.http;
 
+import io.nebula.resource.spi.RequestDecorator;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

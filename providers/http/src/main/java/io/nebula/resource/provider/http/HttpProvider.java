@@ -1,5 +1,6 @@
 package io.nebula.resource.provider.http;
 
+import io.nebula.resource.spi.RequestDecorator;
 import io.nebula.resource.ConfigProblem;
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ConfigurationInvalidException;

@@ -1,5 +1,6 @@
 package io.nebula.resource.provider.http;
 
+import io.nebula.resource.spi.RequestDecorator;
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.spi.CheckDepth;

@@ -11,6 +11,7 @@ import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ConfigurationInvalidException;
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.spi.HandOutPipeline;
 import io.nebula.resource.spi.CheckDepth;
 import io.nebula.resource.spi.Credentials;
 import io.nebula.resource.spi.ResourceProvider;
@@ -107,6 +108,14 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
         return Topology.RESIDENT;
     }
 
+    /** The pool's {@code getConnection()} runs through the resource's pipeline: one data source, no wrapper over it. */
+    @Override
+    public final void handOutThrough(AgroalDataSource instance, HandOutPipeline pipeline) {
+        if (instance instanceof PooledDataSource dataSource) {
+            dataSource.handOutThrough(pipeline);
+        }
+    }
+
     @Override
     public final Set<Class<?>> views() {
         return Set.of(DataSource.class);
@@ -152,9 +161,11 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
                 AgroalDataSource.from(configuration,
                         new AgroalEvents(counts, login, new PoolEventLog(settings.name(), jdbc.leakThreshold()))),
                 login, own, counts);
-        try (Connection first = dataSource.getConnection()) {
+        try {
             // Opened now rather than at first use, so a wrong password or database fails the resource at
-            // start-up, classified by isRetryable; the connection stays in the pool for the first caller.
+            // start-up, classified by isRetryable; the connections stay in the pool for the first callers.
+            // Here, not by Agroal in the background: its initial fill can strand a caller (see InitialFill).
+            InitialFill.open(dataSource);
         } catch (SQLException | RuntimeException e) {
             dataSource.close();
             throw e;
@@ -168,7 +179,8 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
                                                                         JdbcSettings jdbc) {
         pool.maxSize(jdbc.maxSize())
                 .minSize(jdbc.minSize())
-                .initialSize(jdbc.minSize())
+                // InitialFill opens pool.min-size before the pool is handed out; Agroal's own fill races callers.
+                .initialSize(0)
                 // Agroal reads zero as "wait forever"; here zero means "fail at once when none is free".
                 .acquisitionTimeout(jdbc.acquireTimeout().isZero() ? Duration.ofNanos(1) : jdbc.acquireTimeout())
                 .leakTimeout(jdbc.leakThreshold())

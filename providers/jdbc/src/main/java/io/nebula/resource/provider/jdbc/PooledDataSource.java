@@ -4,7 +4,10 @@ import io.agroal.api.AgroalDataSource;
 import io.agroal.api.AgroalDataSourceMetrics;
 import io.agroal.api.AgroalPoolInterceptor;
 import io.agroal.api.configuration.AgroalDataSourceConfiguration;
+import io.nebula.resource.AcquisitionTimeoutException;
+import io.nebula.resource.ResourceException;
 import io.nebula.resource.spi.CredentialUnavailableException;
+import io.nebula.resource.spi.HandOutPipeline;
 
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -31,6 +34,9 @@ final class PooledDataSource implements AgroalDataSource {
 
     private static final long serialVersionUID = 1L;
 
+    /** SQLState "SQL-client unable to establish SQL-connection": a refusal of the pipeline. */
+    static final String CONNECTION_EXCEPTION = "08001";
+
     /** SQLState "connection does not exist" (SQL:2016, class 08). */
     static final String CLOSED_STATE = "08003";
 
@@ -44,6 +50,8 @@ final class PooledDataSource implements AgroalDataSource {
     /** The pool's counts, kept whether or not Agroal's metrics are on (see {@link PoolCounts}). */
     private final transient PoolCounts counts;
     private volatile boolean closed;
+    /** The resource's pipeline around {@link #borrow()}; {@code null} until the application holds this data source. */
+    private transient volatile HandOutPipeline.Gate<Connection> gate;
 
     PooledDataSource(String resource, String kind, JdbcSettings settings, AgroalDataSource agroal, JdbcLogin login,
                      List<AgroalPoolInterceptor> own, PoolCounts counts) {
@@ -83,9 +91,54 @@ final class PooledDataSource implements AgroalDataSource {
         return counts.activeCount() >= settings.maxSize() && counts.availableCount() == 0;
     }
 
-    /** Agroal's, straight through on success: a hit costs this wrapper one call and nothing else. */
+    /**
+     * Puts {@link #getConnection()} behind the resource's acquisition pipeline (see
+     * {@link JdbcProvider#handOutThrough}): from now on each call passes tracing, metering, the circuit breaker
+     * and the retry before it asks Agroal. Agroal's own wait for a free connection that ran out is a busy pool:
+     * said so to the pipeline as {@code POOL_EXHAUSTED}, which it neither retries nor counts against the circuit.
+     */
+    void handOutThrough(HandOutPipeline pipeline) {
+        gate = pipeline.around(() -> {
+            try {
+                return borrow();
+            } catch (SQLTimeoutException e) {
+                throw new AcquisitionTimeoutException(resource, AcquisitionTimeoutException.Reason.POOL_EXHAUSTED, 0,
+                        e.getMessage(), e);
+            }
+        });
+    }
+
+    /**
+     * A connection, through the resource's pipeline once the application holds this data source. A refusal of
+     * the pipeline (circuit open, quarantined, bulkhead full, an attempt past {@code timeout}) reaches JDBC code as
+     * an {@link SQLTransientConnectionException} with SQLState {@code 08001} whose cause is Nebula's exception; the
+     * driver's and Agroal's own {@code SQLException}s pass unchanged.
+     */
     @Override
     public Connection getConnection() throws SQLException {
+        HandOutPipeline.Gate<Connection> g = gate;
+        if (g == null) {
+            return borrow();
+        }
+        try {
+            return g.get();
+        } catch (AcquisitionTimeoutException e) {
+            if (e.getCause() instanceof SQLTimeoutException own) {
+                throw own;
+            }
+            throw new SQLTransientConnectionException(e.getMessage(), CONNECTION_EXCEPTION, e);
+        } catch (ResourceException e) {
+            throw new SQLTransientConnectionException(e.getMessage(), CONNECTION_EXCEPTION, e);
+        } catch (SQLException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new SQLException("NEBULA-3401 Could not get a connection of '" + resource + "': "
+                    + e.getClass().getName(), CONNECTION_EXCEPTION, e);
+        }
+    }
+
+    /** Agroal's, straight through on success: a hit costs this one call and nothing else. */
+    private Connection borrow() throws SQLException {
         try {
             return agroal.getConnection();
         } catch (SQLException e) {

@@ -5,10 +5,11 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.nebula.resource.ResourceSettings;
 
+import io.nebula.resource.spi.SharedBackend;
+
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The one AMQP connection whose channels are a resource's instances. It is opened by the first
@@ -26,11 +27,7 @@ final class SharedConnection {
 
     private final String resource;
     private final RabbitEndpoint endpoint;
-    // not synchronized: opening the connection is I/O, and virtual threads must not pin on it
-    private final ReentrantLock lock = new ReentrantLock();
-    private Connection connection;
-    private int openChannels;
-    private boolean shutdownRequested;
+    private final SharedBackend<Connection> connection = new SharedBackend<>(Connection::isOpen, this::close);
 
     SharedConnection(String resource, RabbitEndpoint endpoint) {
         this.resource = resource;
@@ -59,56 +56,26 @@ final class SharedConnection {
 
     /** A channel opened by {@link #openChannel} is closed. */
     void release() {
-        Connection idle = null;
-        lock.lock();
-        try {
-            openChannels--;
-            if (openChannels == 0 && shutdownRequested) {
-                idle = detach();
-            }
-        } finally {
-            lock.unlock();
-        }
-        close(idle);
+        connection.release();
     }
 
     /** Closes the connection now if no channel is left, else as soon as the last one is released. */
     void shutdown() {
-        Connection idle = null;
-        lock.lock();
-        try {
-            if (openChannels == 0) {
-                idle = detach();
-            } else {
-                shutdownRequested = true;
-            }
-        } finally {
-            lock.unlock();
-        }
-        close(idle);
+        connection.shutdown();
     }
 
     /** The connection if one is open, for tests and diagnostics. */
     Connection current() {
-        lock.lock();
-        try {
-            return connection != null && connection.isOpen() ? connection : null;
-        } finally {
-            lock.unlock();
-        }
+        return connection.current();
     }
 
     private Connection retain(ResourceSettings settings) throws IOException, TimeoutException {
-        lock.lock();
         try {
-            if (connection == null || !connection.isOpen()) {
-                connection = open(settings);
-                shutdownRequested = false;
-            }
-            openChannels++;
-            return connection;
-        } finally {
-            lock.unlock();
+            return connection.retain(() -> open(settings));
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e); // open throws nothing else
         }
     }
 
@@ -124,17 +91,7 @@ final class SharedConnection {
         return c;
     }
 
-    private Connection detach() {
-        Connection c = connection;
-        connection = null;
-        shutdownRequested = false;
-        return c;
-    }
-
     private void close(Connection c) {
-        if (c == null) {
-            return;
-        }
         // abort: closes like close() but swallows the errors of a connection that is already gone
         c.abort(CLOSE_TIMEOUT_MILLIS);
         LOG.log(Level.DEBUG, "NEBULA-2801 rabbitmq: connection of resource ''{0}'' closed", resource);

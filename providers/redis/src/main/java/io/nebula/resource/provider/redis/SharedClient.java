@@ -6,11 +6,11 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
+import io.nebula.resource.spi.SharedBackend;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The {@link RedisClient} (and with it the netty event loops) that the connections of one resource
@@ -26,10 +26,7 @@ final class SharedClient {
 
     private final String resource;
     private final ClientOptions options;
-    private final ReentrantLock lock = new ReentrantLock(); // not synchronized: virtual threads must not pin here
-    private RedisClient client;
-    private int openConnections;
-    private boolean shutdownRequested;
+    private final SharedBackend<RedisClient> client = new SharedBackend<>(c -> true, this::close);
 
     SharedClient(String resource, RedisEndpoint endpoint, boolean autoReconnect) {
         this.resource = resource;
@@ -54,71 +51,34 @@ final class SharedClient {
 
     /** A connection made by {@link #connect} is closed. */
     void release() {
-        RedisClient idle = null;
-        lock.lock();
-        try {
-            openConnections--;
-            if (openConnections == 0 && shutdownRequested) {
-                idle = detach();
-            }
-        } finally {
-            lock.unlock();
-        }
-        close(idle);
+        client.release();
     }
 
     /** Closes the client now if no connection is open, else as soon as the last one is released. */
     void shutdown() {
-        RedisClient idle = null;
-        lock.lock();
-        try {
-            if (openConnections == 0) {
-                idle = detach();
-            } else {
-                shutdownRequested = true;
-            }
-        } finally {
-            lock.unlock();
-        }
-        close(idle);
+        client.shutdown();
     }
 
     /** Whether a client (and its event loops) is alive. */
     boolean isRunning() {
-        lock.lock();
-        try {
-            return client != null;
-        } finally {
-            lock.unlock();
-        }
+        return client.current() != null;
     }
 
     private RedisClient retain() {
-        lock.lock();
         try {
-            if (client == null) {
-                client = RedisClient.create();
-                client.setOptions(options);
-                shutdownRequested = false;
-            }
-            openConnections++;
-            return client;
-        } finally {
-            lock.unlock();
+            return client.retain(() -> {
+                RedisClient c = RedisClient.create();
+                c.setOptions(options);
+                return c;
+            });
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // creating a client throws nothing checked
         }
-    }
-
-    private RedisClient detach() {
-        RedisClient c = client;
-        client = null;
-        shutdownRequested = false;
-        return c;
     }
 
     private void close(RedisClient c) {
-        if (c == null) {
-            return;
-        }
         try {
             // no quiet period: every connection is closed already, nothing can still be submitted
             c.shutdown(Duration.ZERO.toMillis(), TimeUnit.SECONDS.toMillis(2), TimeUnit.MILLISECONDS);

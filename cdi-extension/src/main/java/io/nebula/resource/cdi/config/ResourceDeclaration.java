@@ -1,0 +1,131 @@
+package io.nebula.resource.cdi.config;
+
+import io.nebula.resource.ConfigProblem;
+import io.nebula.resource.ConfigProblems;
+import io.nebula.resource.ResourceScope;
+import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.core.PoolConfig;
+import io.nebula.resource.core.WarmUp;
+import io.nebula.resource.core.pipeline.HealthPolicy;
+import io.nebula.resource.core.pipeline.ResiliencePolicy;
+import io.nebula.resource.core.tenant.TenantTemplate;
+import io.nebula.resource.spi.ResourceProvider;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One resource's configuration, checked: its provider, pool settings, scope, dependencies and start
+ * mode. The keys this extension reads itself (the provider and the pool engine check theirs):
+ * <ul>
+ *   <li>{@code kind}: required, one of the installed providers' kinds;</li>
+ *   <li>{@code scope}: {@code global} (default), {@code tenant}, {@code workflow}, {@code execution}, {@code action};</li>
+ *   <li>{@code depends-on}: comma-separated names of declared resources;</li>
+ *   <li>{@code start}: {@code lazy} (default; on first use) or {@code eager} (at application start);
+ *       {@code pool.warmup=eager} implies {@code eager} unless {@code start} says otherwise;</li>
+ *   <li>{@code health.*}: see {@link HealthPolicy};</li>
+ *   <li>{@code retry.*}, {@code circuit-breaker.*}, {@code timeout}, {@code bulkhead.*}: see {@link ResiliencePolicy}.</li>
+ * </ul>
+ */
+public record ResourceDeclaration(ResourceSettings settings, ResourceProvider<?> provider, PoolConfig pool,
+                           ResourceScope scope, List<String> dependsOn, boolean eager,
+                           ResiliencePolicy resilience, HealthPolicy health) {
+
+    public static final String KIND = "kind";
+    public static final String SCOPE = "scope";
+    public static final String DEPENDS_ON = "depends-on";
+    public static final String START = "start";
+    static final String HEALTH_INTERVAL = HealthPolicy.INTERVAL;
+    /** The tenant id a tenant-scoped resource's settings (a template) are checked with at deployment. */
+    private static final String SAMPLE_TENANT = "tenant";
+
+    public String name() {
+        return settings.name();
+    }
+
+    /**
+     * Checks every key and returns the declaration, or empty when something is wrong; every problem
+     * found is added to {@code problems}, each naming its full key.
+     */
+    public static Optional<ResourceDeclaration> parse(ResourceSettings settings, ProviderCatalog providers, ConfigProblems problems) {
+        ConfigProblems found = new ConfigProblems();
+
+        ResourceProvider<?> provider = null;
+        if (settings.kind() == null || settings.kind().isBlank()) {
+            found.add(settings.keyOf(KIND), "is required: it says which provider makes this resource; known kinds: "
+                    + providers.knownKinds());
+        } else {
+            String why = providers.problemWith(settings.kind());
+            if (why != null) {
+                found.add(settings.keyOf(KIND), why);
+            } else {
+                provider = providers.provider(settings.kind());
+            }
+        }
+
+        ResourceScope scope = ResourceScope.GLOBAL;
+        Optional<String> scopeValue = settings.string(SCOPE);
+        if (scopeValue.isPresent()) {
+            scope = ResourceScope.parse(scopeValue.get()).orElse(null);
+            if (scope == null) {
+                found.add(settings.keyOf(SCOPE), "must be one of " + allowed(ResourceScope.values())
+                        + ", was '" + scopeValue.get() + "'");
+            }
+        }
+
+        List<String> dependsOn = ResourceDeclarations.dependsOn(settings);
+
+        Boolean startEager = null;
+        Optional<String> start = settings.string(START);
+        if (start.isPresent()) {
+            switch (start.get().toLowerCase(Locale.ROOT)) {
+                case "eager" -> startEager = true;
+                case "lazy" -> startEager = false;
+                default -> found.add(settings.keyOf(START), "must be one of lazy, eager, was '" + start.get() + "'");
+            }
+        }
+
+        Optional<HealthPolicy> health = HealthPolicy.parse(settings, found);
+        Optional<ResiliencePolicy> resilience = ResiliencePolicy.parse(settings, found);
+
+        found.addAll(PoolConfig.problems(settings));
+        if (provider != null) {
+            // a tenant-scoped resource's settings are a template: its provider checks them with a tenant in place of {tenant}
+            found.addAll(providerProblems(provider, scope == ResourceScope.TENANT ? sample(settings) : settings));
+        }
+
+        if (!found.isEmpty()) {
+            problems.addAll(found.list());
+            return Optional.empty();
+        }
+        PoolConfig pool = PoolConfig.from(settings);
+        boolean eager = startEager != null ? startEager : pool.warmup() == WarmUp.EAGER;
+        return Optional.of(new ResourceDeclaration(settings, provider, pool, scope, dependsOn, eager,
+                resilience.orElseThrow(), health.orElseThrow()));
+    }
+
+    /** The settings a tenant-scoped resource's provider is checked with at deployment: the template, for a sample tenant. */
+    private static ResourceSettings sample(ResourceSettings template) {
+        return new TenantTemplate(template, t -> Map.of()).settingsFor(SAMPLE_TENANT);
+    }
+
+    private static List<ConfigProblem> providerProblems(ResourceProvider<?> provider, ResourceSettings settings) {
+        try {
+            return provider.validate(settings);
+        } catch (RuntimeException e) {
+            // a provider's bug must not hide the rest of the report; its message is not shown, it may hold a value
+            return List.of(new ConfigProblem(settings.keyOf(KIND), "the " + settings.kind() + " provider ("
+                    + provider.getClass().getName() + ") failed to check this resource's keys: " + e.getClass().getName()));
+        }
+    }
+
+    private static String allowed(Enum<?>[] values) {
+        StringBuilder b = new StringBuilder();
+        for (Enum<?> v : values) {
+            b.append(b.length() == 0 ? "" : ", ").append(v.name().toLowerCase(Locale.ROOT));
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,55 @@
+package io.nebula.resource.cdi.integration.faulttolerance;
+
+import io.nebula.resource.ResourceContext;
+import io.nebula.resource.core.pipeline.Acquisition;
+import io.nebula.resource.core.pipeline.AttemptGuard;
+import io.nebula.resource.core.pipeline.ResiliencePolicy;
+import io.smallrye.faulttolerance.api.Guard;
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Callable;
+
+/**
+ * The timeout and bulkhead of one pool's attempts, as a SmallRye Fault Tolerance guard: its timer interrupts an
+ * attempt that runs too long, its bulkhead bounds the attempts under way and queues the next ones. Off by
+ * default (no {@code timeout}, no {@code bulkhead.max-concurrent}), so most pools never build one.
+ */
+public final class SmallRyeAttemptGuard implements AttemptGuard {
+
+    private final Guard guard;
+
+    public SmallRyeAttemptGuard(String resource, ResiliencePolicy policy) {
+        Guard.Builder b = FaultToleranceLibrary.guard().withDescription("nebula-resource attempts of " + resource);
+        if (!policy.timeout().isZero()) {
+            b.withTimeout().duration(policy.timeout().toMillis(), ChronoUnit.MILLIS).done();
+        }
+        if (policy.maxConcurrent() > 0) {
+            Guard.Builder.BulkheadBuilder bulkhead = b.withBulkhead().limit(policy.maxConcurrent());
+            if (policy.queue() > 0) {
+                bulkhead.queueSize(policy.queue()).enableSynchronousQueueing();
+            }
+            bulkhead.done();
+        }
+        this.guard = b.build();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T call(Acquisition<T> attempt, Duration timeout, ResourceContext ctx) throws Exception {
+        Callable<Object> call = () -> attempt.acquire(timeout, ctx);
+        return (T) guard.call(call, Object.class);
+    }
+
+    @Override
+    public boolean timedOut(Throwable error) {
+        return error instanceof TimeoutException;
+    }
+
+    @Override
+    public boolean rejected(Throwable error) {
+        return error instanceof BulkheadException;
+    }
+}

@@ -1,0 +1,29 @@
+package io.nebula.resource.cdi.integration.otel;
+
+import io.nebula.resource.core.telemetry.Telemetry;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.OpenTelemetry;
+import jakarta.enterprise.context.Dependent;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+/**
+ * Finds the application's {@code OpenTelemetry}: the CDI bean where there is one (MP Telemetry, SmallRye
+ * OpenTelemetry: on Open Liberty {@code GlobalOpenTelemetry} is a no-op), else {@code GlobalOpenTelemetry}.
+ * A bean the extension adds when the OpenTelemetry API is on the class path, so the lookup happens from inside
+ * the application, as an injection point of its own.
+ */
+@Dependent
+public class OpenTelemetryHolder {
+
+    @Inject
+    Instance<OpenTelemetry> openTelemetry;
+
+    OpenTelemetry get() {
+        return openTelemetry.isResolvable() ? openTelemetry.get() : GlobalOpenTelemetry.get();
+    }
+
+    public Telemetry telemetry() {
+        return OpenTelemetryWeave.of(get());
+    }
+}

@@ -1,0 +1,239 @@
+package io.nebula.resource.core;
+
+import io.nebula.resource.InstanceState;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+import static io.nebula.resource.InstanceState.EVICTED;
+import static io.nebula.resource.InstanceState.IDLE;
+import static io.nebula.resource.InstanceState.IN_USE;
+
+/**
+ * The creations of a {@link PooledResourcePool}. They run on the creator executor, at most
+ * {@code pool.warmup-parallelism} at once, one per waiter not already covered, and enough to keep the
+ * floor (the minimum size, or the adaptive target). {@code total} counts instances alive or being created
+ * and is reserved by CAS before creating, so the pool never holds more than {@code pool.max-size}; it is
+ * only released after an instance is destroyed.
+ */
+final class Creations<R> {
+
+    private final PooledResourcePool<R> pool;
+    /** The pool's count of instances alive or being created, shared with it so a release reads it directly. */
+    private final AtomicInteger total;
+    private final AtomicInteger creating = new AtomicInteger();
+    private final AtomicIntegerArray perEndpoint;
+    private final boolean mortal;
+
+    Creations(PooledResourcePool<R> pool, AtomicInteger total, PoolConfig config) {
+        this.pool = pool;
+        this.total = total;
+        this.perEndpoint = new AtomicIntegerArray(Math.max(1, config.endpoints().size()));
+        this.mortal = !config.maxLifetime().isZero();
+    }
+
+    /** Whether a creation or a check's creation is under way; a drain waits for them. */
+    boolean underWay() {
+        return creating.get() > 0;
+    }
+
+    /** Fail fast: an idle slot was not there, so a new instance if there is room, or a failure at once. */
+    Slot<R> createNow() {
+        if (pool.waiting.get() > 0) {
+            throw pool.failures.exhausted(0, pool.waiting.get());
+        }
+        if (pool.recovery.failing() && !pool.recovery.tryBeginProbe(pool.ticker.nanoTime())) {
+            throw pool.failures.unavailable(null, 0, pool.waiting.get());
+        }
+        int endpoint = reserve();
+        if (endpoint < 0) {
+            if (pool.recovery.failing()) {
+                pool.recovery.abandonProbe();
+            }
+            throw pool.failures.exhausted(0, pool.waiting.get());
+        }
+        Slot<R> s;
+        try {
+            s = createCounted(endpoint, IN_USE); // born ours: no other thread can take it before we do
+        } catch (Exception e) {
+            throw pool.failures.unavailable(e, 0, pool.waiting.get());
+        }
+        pool.changed(IDLE, IN_USE);
+        return s;
+    }
+
+    /** {@link #newSlot} on the caller's thread, counted as under way so a drain that starts meanwhile waits for it. */
+    Slot<R> createCounted(int endpoint, InstanceState initial) throws Exception {
+        creating.incrementAndGet();
+        try {
+            return newSlot(endpoint, initial);
+        } finally {
+            creating.decrementAndGet();
+        }
+    }
+
+    /** Reserves room for one instance. @return the endpoint to create it against, or -1 when the pool is full */
+    int reserve() {
+        for (;;) {
+            int t = total.get();
+            if (t >= pool.config.maxSize()) {
+                return -1;
+            }
+            if (total.compareAndSet(t, t + 1)) {
+                int e = pool.endpoints.isEmpty() ? 0 : WeightedSchedule.leastServed(pool.endpoints, endpointCounts());
+                perEndpoint.incrementAndGet(e);
+                return e;
+            }
+        }
+    }
+
+    void unreserve(int endpoint) {
+        perEndpoint.decrementAndGet(endpoint);
+        total.decrementAndGet();
+    }
+
+    private int[] endpointCounts() {
+        int[] c = new int[perEndpoint.length()];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = perEndpoint.get(i);
+        }
+        return c;
+    }
+
+    /**
+     * Creates an instance into reserved room. A slot born {@code IDLE} is at once visible to acquirers
+     * (the LIFO bag finds slots by state); a creator that keeps the instance for itself makes it
+     * {@code IN_USE} or {@code VALIDATING} from the start, so nobody can take it first.
+     */
+    private Slot<R> newSlot(int endpoint, InstanceState initial) throws Exception {
+        R instance;
+        try {
+            instance = pool.create(endpoint);
+        } catch (Exception e) {
+            unreserve(endpoint);
+            pool.waiters.creationFailed(e);
+            throw e;
+        }
+        long now = pool.ticker.nanoTime();
+        Slot<R> s = new Slot<>(instance, endpoint, now, mortal, pool.lifetimeDeadline(now),
+                pool.keepaliveDeadline(now), initial);
+        pool.all.add(s);
+        return s;
+    }
+
+    /**
+     * Starts the creations the pool needs now: one per waiter not already covered by a creation in
+     * flight, and enough to reach the floor (minimum size, or adaptive target), within the maximum size
+     * and the creation parallelism. While the backend is failing, only a single probe, once the backoff
+     * has passed.
+     *
+     * @return whether this call started the probe
+     */
+    boolean ensureCapacity() {
+        if (!pool.accepting()) {
+            return false;
+        }
+        Recovery recovery = pool.recovery;
+        if (recovery.failing()) {
+            if (!recovery.tryBeginProbe(pool.ticker.nanoTime())) {
+                return false;
+            }
+            creating.incrementAndGet();
+            int e = reserve();
+            if (e < 0) {
+                creating.decrementAndGet();
+                recovery.abandonProbe();
+                return false;
+            }
+            startCreation(e);
+            return true;
+        }
+        int parallelism = pool.config.warmupParallelism();
+        for (;;) {
+            int c = creating.get();
+            int want = Math.max(pool.waiting.get() - c, floor() - total.get());
+            if (want <= 0 || c >= parallelism || recovery.failing()) {
+                return false;
+            }
+            if (!creating.compareAndSet(c, c + 1)) {
+                continue;
+            }
+            int e = reserve();
+            if (e < 0) {
+                creating.decrementAndGet();
+                return false;
+            }
+            startCreation(e);
+        }
+    }
+
+    private void startCreation(int endpoint) {
+        pool.io(() -> {
+            try {
+                Slot<R> s = newSlot(endpoint, IDLE);
+                if (pool.accepting()) {
+                    pool.idle.push(s);
+                    pool.waiters.serve();
+                } else if (s.cas(IDLE, EVICTED)) {
+                    pool.changed(IDLE, EVICTED);
+                    pool.evicted(s, EvictionReason.CLOSE);
+                }
+            } catch (Exception e) {
+                // reported by create(); waiters were told by WaiterQueue.creationFailed
+            } finally {
+                creating.decrementAndGet();
+                pool.wakeDrainer();
+            }
+            ensureCapacity();
+        });
+    }
+
+    /** The fewest instances the pool keeps: the minimum size, or the adaptive target when higher. */
+    int floor() {
+        int min = pool.config.minSize();
+        AdaptiveSizer adaptive = pool.adaptive;
+        return adaptive == null ? min : Math.max(min, adaptive.target());
+    }
+
+    /** Creates {@code pool.min-size} instances, at most {@code pool.warmup-parallelism} at a time, for an eager warm-up. */
+    void warmUp() {
+        PoolConfig config = pool.config;
+        if (config.warmup() != WarmUp.EAGER || config.minSize() == 0) {
+            return;
+        }
+        int n = config.minSize();
+        Semaphore parallel = new Semaphore(config.warmupParallelism());
+        CountDownLatch done = new CountDownLatch(n);
+        int started = 0;
+        try {
+            for (; started < n && !pool.recovery.failing(); started++) {
+                parallel.acquire();
+                int e = reserve();
+                if (e < 0) {
+                    parallel.release();
+                    break;
+                }
+                creating.incrementAndGet();
+                pool.io(() -> {
+                    try {
+                        pool.idle.push(newSlot(e, IDLE));
+                    } catch (Exception x) {
+                        // reported by create(); the housekeeper's probe takes over after the backoff
+                    } finally {
+                        creating.decrementAndGet();
+                        parallel.release();
+                        done.countDown();
+                    }
+                });
+            }
+            for (int i = started; i < n; i++) {
+                done.countDown();
+            }
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

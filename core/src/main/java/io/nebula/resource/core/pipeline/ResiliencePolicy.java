@@ -1,0 +1,125 @@
+package io.nebula.resource.core.pipeline;
+
+import io.nebula.resource.ConfigProblems;
+import io.nebula.resource.ResourceSettings;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A resource's fault tolerance, read from {@code nebula.resource.<name>.retry.*}, {@code .circuit-breaker.*},
+ * {@code .timeout} and {@code .bulkhead.*}. Immutable; every problem is reported at deployment, each naming its
+ * key. See docs/resilience.md for what each key does and why the defaults are what they are.
+ *
+ * @param maxRetries       retries after the first attempt; 0 turns retrying off
+ * @param delay            wait before the first retry; doubled for each further one (exponential backoff)
+ * @param maxDelay         the longest wait between two attempts
+ * @param jitter           each wait is moved by a random amount within ± this
+ * @param maxDuration      the deadline: no retry starts once this long has passed since the first attempt
+ * @param circuitBreaker   whether the circuit breaker is on
+ * @param requestVolume    how many of the latest acquisitions the breaker judges (its rolling window)
+ * @param failureRatio     the share of failures in that window that opens the circuit
+ * @param circuitDelay     how long the circuit stays open before letting a probe through (half-open)
+ * @param successThreshold successful probes that close a half-open circuit
+ * @param timeout          the longest one attempt may take; zero turns the timeout off
+ * @param maxConcurrent    acquisitions running at once; zero turns the bulkhead off
+ * @param queue            further acquisitions that wait for a place when the bulkhead is full
+ */
+public record ResiliencePolicy(int maxRetries, Duration delay, Duration maxDelay, Duration jitter, Duration maxDuration,
+                               boolean circuitBreaker, int requestVolume, double failureRatio, Duration circuitDelay,
+                               int successThreshold, Duration timeout, int maxConcurrent, int queue) {
+
+    public static final String MAX_RETRIES = "retry.max-retries";
+    public static final String DELAY = "retry.delay";
+    public static final String MAX_DELAY = "retry.max-delay";
+    public static final String JITTER = "retry.jitter";
+    public static final String MAX_DURATION = "retry.max-duration";
+    public static final String CB_ENABLED = "circuit-breaker.enabled";
+    public static final String CB_VOLUME = "circuit-breaker.request-volume-threshold";
+    public static final String CB_RATIO = "circuit-breaker.failure-ratio";
+    public static final String CB_DELAY = "circuit-breaker.delay";
+    public static final String CB_SUCCESS = "circuit-breaker.success-threshold";
+    public static final String TIMEOUT = "timeout";
+    public static final String BULKHEAD_MAX = "bulkhead.max-concurrent";
+    public static final String BULKHEAD_QUEUE = "bulkhead.queue";
+
+    /** Every key this policy reads, relative to the resource. */
+    public static final Set<String> KEYS = Set.of(MAX_RETRIES, DELAY, MAX_DELAY, JITTER, MAX_DURATION, CB_ENABLED,
+            CB_VOLUME, CB_RATIO, CB_DELAY, CB_SUCCESS, TIMEOUT, BULKHEAD_MAX, BULKHEAD_QUEUE);
+
+    private static final List<String> PREFIXES = List.of("retry.", "circuit-breaker.", "bulkhead.");
+
+    /** The defaults, as documented in docs/resilience.md. */
+    public static final ResiliencePolicy DEFAULTS = new ResiliencePolicy(3, Duration.ofMillis(200), Duration.ofSeconds(2),
+            Duration.ofMillis(100), Duration.ofSeconds(10), true, 20, 0.5, Duration.ofSeconds(5), 1,
+            Duration.ZERO, 0, 0);
+
+    /**
+     * Reads and checks the policy; every problem goes to {@code problems} under its full key.
+     *
+     * @return the policy, or empty when a key is wrong
+     */
+    public static Optional<ResiliencePolicy> parse(ResourceSettings s, ConfigProblems problems) {
+        ConfigProblems found = new ConfigProblems();
+        ResiliencePolicy d = DEFAULTS;
+        Integer maxRetries = found.read(() -> s.intValue(MAX_RETRIES, d.maxRetries));
+        Duration delay = found.read(() -> s.duration(DELAY, d.delay));
+        Duration maxDelay = found.read(() -> s.duration(MAX_DELAY, d.maxDelay));
+        Duration jitter = found.read(() -> s.duration(JITTER, d.jitter));
+        Duration maxDuration = found.read(() -> s.duration(MAX_DURATION, d.maxDuration));
+        Boolean cb = found.read(() -> s.bool(CB_ENABLED, d.circuitBreaker));
+        Integer volume = found.read(() -> s.intValue(CB_VOLUME, d.requestVolume));
+        Double ratio = found.read(() -> s.doubleValue(CB_RATIO, d.failureRatio));
+        Duration cbDelay = found.read(() -> s.duration(CB_DELAY, d.circuitDelay));
+        Integer success = found.read(() -> s.intValue(CB_SUCCESS, d.successThreshold));
+        Duration timeout = found.read(() -> s.duration(TIMEOUT, d.timeout));
+        Integer maxConcurrent = found.read(() -> s.intValue(BULKHEAD_MAX, d.maxConcurrent));
+        Integer queue = found.read(() -> s.intValue(BULKHEAD_QUEUE, d.queue));
+
+        if (maxRetries != null && maxRetries < 0) {
+            found.add(s.keyOf(MAX_RETRIES), "must be 0 (no retry) or more, was " + maxRetries);
+        }
+        if (delay != null && maxDelay != null && maxDelay.compareTo(delay) < 0) {
+            found.add(s.keyOf(MAX_DELAY), "must not be shorter than " + s.keyOf(DELAY) + " (" + delay.toMillis()
+                    + " ms), was " + maxDelay.toMillis() + " ms");
+        }
+        if (delay != null && maxDuration != null && maxRetries != null && maxRetries > 0
+                && maxDuration.compareTo(delay) <= 0) {
+            found.add(s.keyOf(MAX_DURATION), "must be longer than " + s.keyOf(DELAY) + " (" + delay.toMillis()
+                    + " ms), or no retry could ever start; was " + maxDuration.toMillis() + " ms");
+        }
+        if (volume != null && volume < 1) {
+            found.add(s.keyOf(CB_VOLUME), "must be 1 or more, was " + volume);
+        }
+        if (ratio != null && (ratio.isNaN() || ratio < 0 || ratio > 1)) {
+            found.add(s.keyOf(CB_RATIO), "must be between 0 and 1, was " + ratio);
+        }
+        if (success != null && success < 1) {
+            found.add(s.keyOf(CB_SUCCESS), "must be 1 or more, was " + success);
+        }
+        if (maxConcurrent != null && maxConcurrent < 0) {
+            found.add(s.keyOf(BULKHEAD_MAX), "must be 0 (no bulkhead) or more, was " + maxConcurrent);
+        }
+        if (queue != null && queue < 0) {
+            found.add(s.keyOf(BULKHEAD_QUEUE), "must be 0 or more, was " + queue);
+        }
+        if (queue != null && queue > 0 && maxConcurrent != null && maxConcurrent == 0) {
+            found.add(s.keyOf(BULKHEAD_QUEUE), "needs " + s.keyOf(BULKHEAD_MAX) + " (no bulkhead is set, so nothing "
+                    + "ever queues); set it or remove this key");
+        }
+        for (String key : s.keys()) {
+            if (PREFIXES.stream().anyMatch(key::startsWith) && !KEYS.contains(key)) {
+                found.add(s.keyOf(key), "is not a fault tolerance key; known keys: " + String.join(", ",
+                        KEYS.stream().filter(k -> k.contains(".")).sorted().toList()));
+            }
+        }
+        if (!found.isEmpty()) {
+            problems.addAll(found.list());
+            return Optional.empty();
+        }
+        return Optional.of(new ResiliencePolicy(maxRetries, delay, maxDelay, jitter, maxDuration, cb, volume, ratio,
+                cbDelay, success, timeout, maxConcurrent, queue));
+    }
+}

@@ -1,0 +1,206 @@
+package io.nebula.resource.core.pipeline;
+
+import io.nebula.resource.HealthStatus;
+import io.nebula.resource.ResourceContext;
+import io.nebula.resource.core.Ticker;
+import io.nebula.resource.core.telemetry.PoolLog;
+import io.nebula.resource.core.telemetry.PoolTelemetry;
+import io.nebula.resource.core.telemetry.PoolView;
+import io.nebula.resource.core.telemetry.Telemetry;
+import io.nebula.resource.spi.CheckDepth;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
+/**
+ * What is woven around one pool (a resource's shared pool, or one tenant's): the parts its pipelines are
+ * assembled from — policy, breaker, quarantine, meter, log, attempt guard — and the telemetry in use. The
+ * telemetry can be swapped in after the pool started (the CDI extension finds its backends only after
+ * deployment): every pipeline of the pool is then assembled again, so a stage that is off is never there.
+ */
+final class Weave {
+
+    private final String resource;
+    private final ResiliencePolicy policy;
+    private final Failures failures;
+    private final CircuitState circuit; // null when the breaker is off
+    private final CircuitBreaker breaker;
+    private final Quarantine quarantine; // null when quarantine-after is 0
+    private final AcquisitionMeter meter;
+    private final AttemptGuard attemptGuard;
+    private final PoolLog log;
+    private final BiConsumer<ResourceContext, Throwable> failed;
+    private final Ticker hitClock;
+    private final Ticker ticker;
+    private final List<Woven<?>> pipelines = new CopyOnWriteArrayList<>();
+    private final PoolView view;
+    private volatile PoolTelemetry telemetry = PoolTelemetry.NONE;
+    private volatile Future<?> checks;
+    private volatile long lastCheck;
+
+    Weave(String resource, ResiliencePolicy policy, Failures failures, CircuitState circuit, int quarantineAfter,
+          AttemptGuard attemptGuard, AcquisitionMeter meter, PoolView view, PoolLog log,
+          BiConsumer<ResourceContext, Throwable> failed, Ticker hitClock, Ticker ticker) {
+        this.resource = resource;
+        this.policy = policy;
+        this.failures = failures;
+        this.circuit = policy.circuitBreaker() ? circuit : null;
+        this.breaker = this.circuit == null ? null
+                : new CircuitBreaker(policy, failures::countsAgainstCircuit, this.circuit, ticker);
+        this.quarantine = quarantineAfter > 0 ? new Quarantine(resource, quarantineAfter, log) : null;
+        this.meter = meter;
+        this.view = view;
+        this.attemptGuard = attemptGuard;
+        this.log = log;
+        this.failed = failed;
+        this.hitClock = hitClock;
+        this.ticker = ticker;
+        this.lastCheck = ticker.nanoTime();
+    }
+
+    /** A pipeline around {@code innermost}, assembled now and again whenever the telemetry changes. */
+    <T> Woven<T> weave(Acquisition<T> innermost) {
+        Woven<T> woven = new Woven<>(innermost);
+        woven.assemble(this, telemetry);
+        pipelines.add(woven);
+        return woven;
+    }
+
+    /** Reports the pool through {@code backends} from now on. */
+    void use(Telemetry backends) {
+        PoolTelemetry previous = telemetry;
+        PoolTelemetry now = backends.forPool(view);
+        telemetry = now;
+        for (Woven<?> w : pipelines) {
+            w.assemble(this, now);
+        }
+        previous.close();
+    }
+
+    PoolView view() {
+        return view;
+    }
+
+    PoolTelemetry telemetry() {
+        return telemetry;
+    }
+
+    /** A health check ran: its span, and the quarantine's count. */
+    HealthStatus observe(CheckDepth depth, Supplier<HealthStatus> check) {
+        PoolTelemetry t = telemetry;
+        Object span = t.startHealthCheck();
+        HealthStatus status;
+        try {
+            status = check.get();
+        } catch (RuntimeException e) {
+            status = HealthStatus.down(e);
+        }
+        t.endHealthCheck(span, status);
+        if (quarantine != null) {
+            quarantine.checked(depth, status);
+        }
+        lastCheck = ticker.nanoTime();
+        return status;
+    }
+
+    void scheduled(Future<?> checks) {
+        this.checks = checks;
+    }
+
+    /**
+     * Whether scheduled checks are due but have not run for three intervals, and at least {@value #STALL_GRACE_SECONDS}
+     * seconds: a check that merely waits for a busy scheduler, or a slow backend's answer, is not a stall.
+     */
+    boolean checksStalled(Duration interval) {
+        long threshold = Math.max(interval.toNanos() * 3, TimeUnit.SECONDS.toNanos(STALL_GRACE_SECONDS));
+        return checks != null && ticker.nanoTime() - lastCheck > threshold;
+    }
+
+    private static final long STALL_GRACE_SECONDS = 10;
+
+    void close() {
+        Future<?> f = checks;
+        if (f != null) {
+            f.cancel(false);
+        }
+        telemetry.close();
+        telemetry = PoolTelemetry.NONE;
+    }
+
+    String resource() {
+        return resource;
+    }
+
+    ResiliencePolicy policy() {
+        return policy;
+    }
+
+    Failures failures() {
+        return failures;
+    }
+
+    CircuitState circuit() {
+        return circuit;
+    }
+
+    CircuitBreaker breaker() {
+        return breaker;
+    }
+
+    Quarantine quarantine() {
+        return quarantine;
+    }
+
+    AcquisitionMeter meter() {
+        return meter;
+    }
+
+    AttemptGuard attemptGuard() {
+        return attemptGuard;
+    }
+
+    PoolLog log() {
+        return log;
+    }
+
+    BiConsumer<ResourceContext, Throwable> failed() {
+        return failed;
+    }
+
+    Ticker hitClock() {
+        return hitClock;
+    }
+
+    Ticker ticker() {
+        return ticker;
+    }
+
+    /** One pipeline of the pool, as last assembled: what callers hold, so a reassembly reaches them. */
+    static final class Woven<T> implements Acquisition<T> {
+        private final Acquisition<T> innermost;
+        private volatile Acquisition<T> pipeline;
+
+        private Woven(Acquisition<T> innermost) {
+            this.innermost = innermost;
+        }
+
+        private void assemble(Weave weave, PoolTelemetry telemetry) {
+            pipeline = AcquisitionPipeline.assemble(weave, telemetry, innermost);
+        }
+
+        @Override
+        public T acquire(Duration timeout, ResourceContext ctx) throws Exception {
+            return pipeline.acquire(timeout, ctx);
+        }
+
+        /** Its stages as assembled now, outermost first: {@code [tracing, metering, circuit breaker, retry]}. */
+        List<String> stages() {
+            return Stage.names(pipeline);
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package io.nebula.resource.core.pipeline;
+
+import io.nebula.resource.HealthStatus;
+import io.nebula.resource.Lease;
+import io.nebula.resource.PoolSnapshot;
+import io.nebula.resource.ResourceContext;
+import io.nebula.resource.ResourceState;
+import io.nebula.resource.core.PoolConfig;
+import io.nebula.resource.core.ResourcePool;
+import io.nebula.resource.spi.CheckDepth;
+import io.nebula.resource.spi.ResourceProvider;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A pool with its acquisition pipeline: every acquisition passes through the stages
+ * {@link AcquisitionPipeline#assemble} puts together from the resource's policy (tracing, metering, quarantine,
+ * circuit breaker, retry, timeout and bulkhead), every health check is traced and counted by its quarantine.
+ * Everything else is the engine's pool as it is. What the CDI extension injects is one of these; a plain Java
+ * user builds the same:
+ *
+ * <pre>{@code
+ * WovenPool<Channel> jobs = WovenPool.builder(provider, settings)   // reads pool.*, retry.*, circuit-breaker.*, health.*
+ *         .telemetry(telemetry)                                   // optional: spans and metrics
+ *         .build();
+ * jobs.start();
+ * try (Lease<Channel> lease = jobs.acquire(Duration.ofMillis(250), ResourceContext.GLOBAL)) {
+ *     lease.get().basicPublish(...);
+ * }
+ * jobs.close();
+ * }</pre>
+ *
+ * @param <R> the instance type
+ */
+public final class WovenPool<R> implements ResourcePool<R> {
+
+    private final ResourcePool<R> pool;
+    private final Weave weave;
+    private final Weave.Woven<Lease<R>> leases;
+    private final Runnable onClose;
+    private final java.util.concurrent.locks.ReentrantLock handOutLock = new java.util.concurrent.locks.ReentrantLock();
+    private volatile Object gated; // the last instance put behind the pipeline
+
+    WovenPool(ResourcePool<R> pool, Weave weave, Runnable onClose) {
+        this.pool = pool;
+        this.weave = weave;
+        this.onClose = onClose;
+        Duration configured = pool.config().acquireTimeout();
+        this.leases = weave.weave((timeout, ctx) -> pool.acquire(timeout == null ? configured : timeout, ctx));
+    }
+
+    /** Assembles a pool with its pipeline: the engine's pool from {@code pool.*}, the stages from the other keys. */
+    public static <R> WovenPoolBuilder<R> builder(ResourceProvider<R> provider, io.nebula.resource.ResourceSettings settings) {
+        return new WovenPoolBuilder<>(provider, settings);
+    }
+
+    /**
+     * {@code instance}, a shared instance of this pool, with what it hands out itself (a JDBC {@code getConnection()})
+     * behind this pool's pipeline: its breaker, meter, quarantine and telemetry are the pool's, and each hand-out is
+     * made for the scopes {@code context} gives at the time. The provider is asked once per instance
+     * ({@link ResourceProvider#handOutThrough}); later calls with the same instance return it at once.
+     */
+    public R handingOut(R instance, java.util.function.Supplier<ResourceContext> context) {
+        Object gated = this.gated;
+        if (gated != instance) {
+            gate(instance, context);
+        }
+        return instance;
+    }
+
+    private void gate(R instance, java.util.function.Supplier<ResourceContext> context) {
+        handOutLock.lock(); // two first callers must not both put the instance behind two pipelines
+        try {
+            if (gated != instance) {
+                pool.provider().handOutThrough(instance, new io.nebula.resource.spi.HandOutPipeline() {
+                    @Override
+                    public <T> Gate<T> around(java.util.concurrent.Callable<T> handOut) {
+                        Weave.Woven<T> pipeline = weave.weave((timeout, ctx) -> handOut.call());
+                        return () -> pipeline.acquire(null, context.get());
+                    }
+                });
+                gated = instance;
+            }
+        } finally {
+            handOutLock.unlock();
+        }
+    }
+
+    @Override
+    public Lease<R> acquire(Duration timeout, ResourceContext ctx) {
+        return Stages.unchecked(pool.name(), leases, timeout, ctx);
+    }
+
+    @Override
+    public Lease<R> acquire() {
+        return acquire(null, ResourceContext.GLOBAL);
+    }
+
+    @Override
+    public Lease<R> acquire(Duration timeout) {
+        return acquire(timeout, ResourceContext.GLOBAL);
+    }
+
+    @Override
+    public HealthStatus check(CheckDepth depth) {
+        return weave.observe(depth, () -> pool.check(depth));
+    }
+
+    /** Reports this pool through {@code backends} from now on; its pipelines are assembled again for them. */
+    public void use(io.nebula.resource.core.telemetry.Telemetry backends) {
+        weave.use(backends);
+    }
+
+    /** The circuit breaker's state; empty when the breaker is off. */
+    public Optional<CircuitState> circuit() {
+        return Optional.ofNullable(weave.circuit());
+    }
+
+    /** Whether the pool is quarantined: it failed {@code health.quarantine-after} deep checks in a row. */
+    public boolean quarantined() {
+        Quarantine q = weave.quarantine();
+        return q != null && q.active();
+    }
+
+    /** Whether its scheduled health checks stopped running (see {@link Weave#checksStalled}). */
+    public boolean checksStalled(Duration interval) {
+        return weave.checksStalled(interval);
+    }
+
+    /** How its acquisitions ended, since it started: what metrics read. */
+    public io.nebula.resource.core.telemetry.AcquisitionCounts counts() {
+        return weave.meter();
+    }
+
+    /** What telemetry may read of this pool. */
+    public io.nebula.resource.core.telemetry.PoolView view() {
+        return weave.view();
+    }
+
+    /** The telemetry in use now; for the extension's own per-pool figures (credential rotations). */
+    public io.nebula.resource.core.telemetry.PoolTelemetry telemetry() {
+        return weave.telemetry();
+    }
+
+    /** The stages a lease passes through now, outermost first, as {@link AcquisitionPipeline} assembled them. */
+    public java.util.List<String> stages() {
+        return leases.stages();
+    }
+
+    AcquisitionMeter meter() {
+        return weave.meter();
+    }
+
+    Weave weave() {
+        return weave;
+    }
+
+    @Override
+    public String name() {
+        return pool.name();
+    }
+
+    @Override
+    public ResourceProvider<R> provider() {
+        return pool.provider();
+    }
+
+    @Override
+    public PoolConfig config() {
+        return pool.config();
+    }
+
+    @Override
+    public void start() {
+        pool.start();
+    }
+
+    @Override
+    public PoolSnapshot snapshot() {
+        return pool.snapshot();
+    }
+
+    @Override
+    public ResourceState state() {
+        return pool.state();
+    }
+
+    @Override
+    public Optional<Throwable> lastError() {
+        return pool.lastError();
+    }
+
+    @Override
+    public void resize(int minSize, int maxSize) {
+        pool.resize(minSize, maxSize);
+    }
+
+    @Override
+    public void drain(Duration grace) {
+        try {
+            pool.drain(grace);
+        } finally {
+            weave.close();
+            onClose.run();
+        }
+    }
+
+    @Override
+    public boolean reportError(Lease<R> lease, Throwable error) {
+        return pool.reportError(lease, error);
+    }
+
+    @Override
+    public void close() {
+        try {
+            pool.close();
+        } finally {
+            weave.close();
+            onClose.run();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return pool.toString();
+    }
+}

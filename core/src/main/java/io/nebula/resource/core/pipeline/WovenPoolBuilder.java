@@ -1,0 +1,189 @@
+package io.nebula.resource.core.pipeline;
+
+import io.nebula.resource.ConfigProblems;
+import io.nebula.resource.HealthStatus;
+import io.nebula.resource.PoolSnapshot;
+import io.nebula.resource.ResourceContext;
+import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.ResourceState;
+import io.nebula.resource.core.PoolConfig;
+import io.nebula.resource.core.PoolListener;
+import io.nebula.resource.core.ResourcePool;
+import io.nebula.resource.core.Ticker;
+import io.nebula.resource.core.telemetry.PoolLog;
+import io.nebula.resource.core.telemetry.PoolView;
+import io.nebula.resource.core.telemetry.Redactor;
+import io.nebula.resource.core.telemetry.Telemetry;
+import io.nebula.resource.spi.ResourceProvider;
+
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
+
+/**
+ * Assembles a {@link WovenPool}: the engine's pool ({@link ResourcePool#builder}) and the parts of its pipeline.
+ * Every setting has a default read from the resource's settings, so {@code WovenPool.builder(provider,
+ * settings).build()} is what the CDI extension makes for a resource declared with the same keys, less the
+ * container's parts (CDI events, audit, the application's telemetry backends).
+ *
+ * @param <R> the instance type
+ */
+public final class WovenPoolBuilder<R> {
+
+    private final ResourceProvider<R> provider;
+    private final ResourceSettings settings;
+    private final ResourcePool.Builder<R> engine;
+    private ResiliencePolicy resilience;
+    private HealthPolicy health;
+    private PoolConfig config;
+    private Ticker ticker = Ticker.SYSTEM;
+    private Telemetry telemetry = Telemetry.NONE;
+    private AttemptGuard.Factory attemptGuards;
+    private BiConsumer<ResourceContext, Throwable> onFailure = (ctx, error) -> { };
+    private String tenant;
+    private String kind;
+    private Supplier<HealthStatus> healthOf;
+    private HealthScheduler scheduler;
+    private Runnable onClose = () -> { };
+
+    WovenPoolBuilder(ResourceProvider<R> provider, ResourceSettings settings) {
+        this.provider = Objects.requireNonNull(provider, "provider");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.engine = ResourcePool.builder(provider, settings);
+    }
+
+    /** The engine's configuration; default {@link PoolConfig#from(ResourceSettings)}. */
+    public WovenPoolBuilder<R> config(PoolConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        engine.config(config);
+        return this;
+    }
+
+    /** Retry, circuit breaker, timeout and bulkhead; default read from {@code retry.*}, {@code circuit-breaker.*}, ... */
+    public WovenPoolBuilder<R> resilience(ResiliencePolicy policy) {
+        this.resilience = Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
+    /** Scheduled checks and quarantine; default read from {@code health.*}. */
+    public WovenPoolBuilder<R> health(HealthPolicy policy) {
+        this.health = Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
+    /** The clock of the engine and of every stage; tests pass a fake one. */
+    public WovenPoolBuilder<R> ticker(Ticker ticker) {
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        engine.ticker(ticker);
+        return this;
+    }
+
+    /** A listener of the engine's pool, beside the pipeline's own (log and telemetry). */
+    public WovenPoolBuilder<R> listener(PoolListener listener) {
+        engine.listener(listener);
+        return this;
+    }
+
+    /** Spans and metrics; default none. {@link WovenPool#use} swaps them later. */
+    public WovenPoolBuilder<R> telemetry(Telemetry telemetry) {
+        this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
+        return this;
+    }
+
+    /** What runs an attempt within {@code timeout} and {@code bulkhead.*}; required when either is set. */
+    public WovenPoolBuilder<R> attemptGuards(AttemptGuard.Factory factory) {
+        this.attemptGuards = Objects.requireNonNull(factory, "factory");
+        return this;
+    }
+
+    /** Told of each failed acquisition, after its retries (the extension fires a CDI event). */
+    public WovenPoolBuilder<R> onFailure(BiConsumer<ResourceContext, Throwable> onFailure) {
+        this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
+        return this;
+    }
+
+    /** The tenant whose pool this is, for telemetry and logs; default none (a resource's shared pool). */
+    public WovenPoolBuilder<R> tenant(String tenant) {
+        this.tenant = tenant;
+        return this;
+    }
+
+    /** The kind reported in telemetry and logs; default the settings' kind. */
+    public WovenPoolBuilder<R> kind(String kind) {
+        this.kind = kind;
+        return this;
+    }
+
+    /** The resource's health for its gauges (the extension's is cascaded through dependencies); default the pool's state. */
+    public WovenPoolBuilder<R> healthOf(Supplier<HealthStatus> health) {
+        this.healthOf = Objects.requireNonNull(health, "health");
+        return this;
+    }
+
+    /** Runs the scheduled health checks; default a scheduler of two daemon threads shared by every pool. */
+    public WovenPoolBuilder<R> scheduler(HealthScheduler scheduler) {
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        return this;
+    }
+
+    /** Runs once the pool is closed or drained. */
+    public WovenPoolBuilder<R> onClose(Runnable onClose) {
+        this.onClose = Objects.requireNonNull(onClose, "onClose");
+        return this;
+    }
+
+    /** @throws io.nebula.resource.ConfigurationInvalidException listing every invalid key */
+    public WovenPool<R> build() {
+        ConfigProblems problems = new ConfigProblems();
+        ResiliencePolicy policy = resilience != null ? resilience : ResiliencePolicy.parse(settings, problems).orElse(null);
+        HealthPolicy checks = health != null ? health : HealthPolicy.parse(settings, problems).orElse(null);
+        PoolConfig pool = config != null ? config : PoolConfig.from(settings);
+        problems.throwIfAny();
+        AttemptGuard guard = null;
+        if (!policy.timeout().isZero() || policy.maxConcurrent() > 0) {
+            if (attemptGuards == null) {
+                throw settings.problem(policy.timeout().isZero() ? ResiliencePolicy.BULKHEAD_MAX : ResiliencePolicy.TIMEOUT,
+                        "needs an attempt guard (SmallRye Fault Tolerance in the CDI extension; "
+                                + "WovenPoolBuilder.attemptGuards for a plain Java pool)");
+            }
+            guard = attemptGuards.guard(settings.name(), policy);
+        }
+        String name = settings.name();
+        AtomicReference<ResourcePool<R>> built = new AtomicReference<>();
+        AtomicReference<PoolLog> log = new AtomicReference<>();
+        CircuitState circuit = !policy.circuitBreaker() ? null : new CircuitState(name, policy.circuitDelay(),
+                Clock.systemUTC(), (from, now) -> log.get().circuitChanged(CircuitState.describe(from), now.describe(),
+                now.nextProbe(), now.lastError()));
+        Supplier<PoolSnapshot> snapshot = () -> {
+            ResourcePool<R> p = built.get();
+            return p != null ? p.snapshot() : new PoolSnapshot(0, 0, 0, 0, pool.minSize(), pool.maxSize());
+        };
+        Supplier<HealthStatus> healthNow = healthOf != null ? healthOf : () -> {
+            ResourcePool<R> p = built.get();
+            return p == null || p.state() != ResourceState.FAILED ? HealthStatus.up()
+                    : p.lastError().map(HealthStatus::down).orElse(HealthStatus.down("Resource '" + name + "' failed"));
+        };
+        Ticker hitClock = ticker == Ticker.SYSTEM ? Ticker.coarse() : ticker;
+        AcquisitionMeter meter = new AcquisitionMeter(tenant);
+        PoolView view = new PoolView(name, kind != null ? kind : settings.kind(), tenant, snapshot, healthNow,
+                circuit == null ? null : circuit::code, meter, Redactor.of(settings));
+        log.set(new PoolLog(view));
+        Weave weave = new Weave(name, policy, new Failures(provider), circuit, checks.quarantineAfter(), guard,
+                meter, view, log.get(), onFailure, hitClock, ticker);
+        ResourcePool<R> engined = engine.listener(new WovenListener(log.get(), weave)).build();
+        built.set(engined);
+        WovenPool<R> woven = new WovenPool<>(engined, weave, onClose);
+        weave.use(telemetry);
+        if (!checks.interval().isZero()) {
+            HealthScheduler s = scheduler != null ? scheduler : HealthScheduler.shared();
+            weave.scheduled(s.every(checks.interval(), name, () -> {
+                if (woven.state().acceptsAcquisitions()) {
+                    woven.check(checks.depth());
+                }
+            }));
+        }
+        return woven;
+    }
+}

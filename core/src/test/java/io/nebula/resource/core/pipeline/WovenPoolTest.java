@@ -1,0 +1,167 @@
+package io.nebula.resource.core.pipeline;
+
+import io.nebula.resource.AcquisitionTimeoutException;
+import io.nebula.resource.CircuitOpenException;
+import io.nebula.resource.ConfigurationInvalidException;
+import io.nebula.resource.Lease;
+import io.nebula.resource.ResourceContext;
+import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.core.telemetry.Outcome;
+import io.nebula.resource.core.telemetry.PoolTelemetry;
+import io.nebula.resource.core.telemetry.PoolView;
+import io.nebula.resource.core.telemetry.Telemetry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The woven pool a plain Java user builds: no container, the same pipeline the CDI extension makes. */
+class WovenPoolTest {
+
+    private final Backend backend = new Backend();
+    private final List<WovenPool<?>> pools = new ArrayList<>();
+
+    private WovenPool<Backend.Session> pool(Map<String, String> keys) {
+        WovenPool<Backend.Session> pool = WovenPool.builder(backend, ResourceSettings.of("ledger", "fake", keys)).build();
+        pools.add(pool);
+        pool.start();
+        return pool;
+    }
+
+    @AfterEach
+    void close() {
+        pools.forEach(WovenPool::close);
+    }
+
+    @Test
+    void theDefaultsAssembleMeteringQuarantineBreakerAndRetryAndNothingElse() {
+        WovenPool<Backend.Session> pool = pool(Map.of());
+
+        assertThat(pool.stages()).containsExactly("metering", "quarantine", "circuit breaker", "retry");
+    }
+
+    @Test
+    void aStageThatIsSwitchedOffIsNotInThePipeline() {
+        WovenPool<Backend.Session> pool = pool(Map.of("retry.max-retries", "0", "circuit-breaker.enabled", "false",
+                "health.quarantine-after", "0"));
+
+        assertThat(pool.stages()).containsExactly("metering");
+    }
+
+    @Test
+    void tracingJoinsThePipelineWhenABackendTracesAndLeavesWhenItGoes() {
+        WovenPool<Backend.Session> pool = pool(Map.of());
+        Telemetry tracing = view -> new PoolTelemetry() {
+            @Override
+            public boolean traces() {
+                return true;
+            }
+        };
+
+        pool.use(tracing);
+        assertThat(pool.stages()).first().isEqualTo("tracing");
+        pool.use(Telemetry.NONE);
+        assertThat(pool.stages()).doesNotContain("tracing");
+    }
+
+    @Test
+    void everyAcquisitionIsCountedByOutcome() {
+        WovenPool<Backend.Session> pool = pool(Map.of("pool.max-size", "1"));
+
+        for (int i = 0; i < 3; i++) {
+            pool.acquire(Duration.ofMillis(50), ResourceContext.GLOBAL).close();
+        }
+        try (Lease<Backend.Session> held = pool.acquire(Duration.ofMillis(50), ResourceContext.GLOBAL)) {
+            assertThatThrownBy(() -> pool.acquire(Duration.ofMillis(20), ResourceContext.GLOBAL))
+                    .isInstanceOf(AcquisitionTimeoutException.class);
+        }
+
+        assertThat(pool.counts().count(Outcome.SUCCESS)).isEqualTo(4);
+        assertThat(pool.counts().count(Outcome.EXHAUSTED)).isEqualTo(1);
+        RecentAcquisitions recent = RecentAcquisitions.of(List.of(pool)).orElseThrow();
+        assertThat(recent.acquisitions()).isEqualTo(5);
+        assertThat(recent.errorRate()).isEqualTo(0.2);
+        assertThat(recent.p99()).as("the one that waited 20 ms for the held instance").isBetween(
+                Duration.ofMillis(20), Duration.ofMillis(64));
+    }
+
+    @Test
+    void anAcquisitionForAnotherTenantIsCountedAsThatTenants() {
+        WovenPool<Backend.Session> pool = pool(Map.of());
+
+        pool.acquire(null, new ResourceContext("acme", "billing", "run-1", "charge")).close();
+        pool.acquire(null, ResourceContext.GLOBAL).close();
+
+        Map<String, Long> byTenant = new java.util.HashMap<>();
+        pool.counts().forEachTenant((tenant, counts) -> byTenant.put(tenant, counts.count(Outcome.SUCCESS)));
+        assertThat(byTenant).containsExactly(Map.entry("acme", 1L));
+        assertThat(pool.counts().count(Outcome.SUCCESS)).as("outside any tenant").isEqualTo(1);
+    }
+
+    @Test
+    void aBackendThatStaysDownIsRetriedThenOpensTheCircuitWithTheDriversErrorAsCause() {
+        backend.down = true;
+        WovenPool<Backend.Session> pool = pool(Map.of("retry.max-retries", "1", "retry.delay", "1ms",
+                "retry.max-delay", "1ms", "retry.jitter", "0", "circuit-breaker.request-volume-threshold", "2",
+                "circuit-breaker.failure-ratio", "1", "pool.acquire-timeout", "50ms"));
+
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> pool.acquire()).isInstanceOfSatisfying(AcquisitionTimeoutException.class, e ->
+                    assertThat(e.reason()).isEqualTo(AcquisitionTimeoutException.Reason.BACKEND_UNAVAILABLE));
+        }
+        assertThatThrownBy(() -> pool.acquire()).isInstanceOf(CircuitOpenException.class)
+                .rootCause().isInstanceOf(ConnectException.class);
+        assertThat(pool.circuit()).hasValueSatisfying(c -> assertThat(c.describe()).isEqualTo("open"));
+        assertThat(pool.counts().count(Outcome.CIRCUIT_OPEN)).isEqualTo(1);
+        assertThat(pool.counts().count(Outcome.UNAVAILABLE)).isEqualTo(2);
+    }
+
+    @Test
+    void aTimeoutWithoutAnAttemptGuardIsAConfigurationErrorNamingItsKey() {
+        assertThatThrownBy(() -> WovenPool.builder(backend, ResourceSettings.of("ledger", "fake",
+                Map.of("timeout", "1s"))).build())
+                .isInstanceOf(ConfigurationInvalidException.class)
+                .hasMessageContaining("nebula.resource.ledger.timeout");
+    }
+
+    @Test
+    void invalidKeysAreReportedAllAtOnce() {
+        assertThatThrownBy(() -> WovenPool.builder(backend, ResourceSettings.of("ledger", "fake",
+                Map.of("retry.max-retries", "-1", "health.depth", "sideways"))).build())
+                .isInstanceOfSatisfying(ConfigurationInvalidException.class, e -> assertThat(e.problems())
+                        .extracting(p -> p.key()).contains("nebula.resource.ledger.retry.max-retries",
+                                "nebula.resource.ledger.health.depth"));
+    }
+
+    @Test
+    void telemetryHearsTheAcquisitionsThatWaitedOrFailedButNotThePoolHits() {
+        List<String> heard = new ArrayList<>();
+        Telemetry recording = (PoolView view) -> new PoolTelemetry() {
+            @Override
+            public void acquired(ResourceContext ctx, long nanos, Throwable error) {
+                heard.add(Outcome.of(error).attribute());
+            }
+        };
+        WovenPool<Backend.Session> pool = WovenPool.builder(backend, ResourceSettings.of("ledger", "fake",
+                Map.of("pool.max-size", "1", "pool.min-size", "1", "pool.warmup", "eager"))).telemetry(recording).build();
+        pools.add(pool);
+        pool.start();
+
+        for (int i = 0; i < 100; i++) {
+            pool.acquire().close();
+        }
+        try (Lease<Backend.Session> held = pool.acquire()) {
+            assertThatThrownBy(() -> pool.acquire(Duration.ofMillis(5))).isInstanceOf(AcquisitionTimeoutException.class);
+        }
+
+        assertThat(heard).contains("exhausted").hasSizeLessThan(10); // the hits that straddled a clock tick, at most a few
+        assertThat(pool.counts().count(Outcome.SUCCESS)).isEqualTo(101);
+    }
+}
