@@ -43,7 +43,7 @@ public class AgroalSettingCost {
         IDLE_REAPING(false, false, pool -> pool.reapTimeout(Duration.ofMinutes(10))),
         /** {@code pool.max-lifetime=30m}. */
         MAX_LIFETIME(false, false, pool -> pool.maxLifetime(Duration.ofMinutes(30))),
-        /** As the provider configures Agroal by default: counting listener, validation, reaping, lifetime. */
+        /** As the provider configures Agroal for a pool of one: counting listener, validation, lifetime (no reaping: nothing to reap). */
         ALL(false, true, Setting::providerDefaults),
         /** As the provider configured Agroal before its metrics were turned off (now {@code agroal.metrics=true}). */
         ALL_WITH_METRICS(true, false, Setting::providerDefaults);
@@ -59,7 +59,9 @@ public class AgroalSettingCost {
         }
 
         private static AgroalConnectionPoolConfigurationSupplier providerDefaults(AgroalConnectionPoolConfigurationSupplier pool) {
-            return pool.idleValidationTimeout(Duration.ofMillis(500)).reapTimeout(Duration.ofMinutes(10))
+            // the pool's min and max sizes are both 1: the provider leaves reaping off (JdbcProvider.reapTimeout)
+            return pool.idleValidationTimeout(Duration.ofMillis(500))
+                    .reapTimeout(io.nebula.resource.provider.jdbc.ProviderParts.reapTimeout(1, 1, Duration.ofMinutes(10)))
                     .maxLifetime(Duration.ofMinutes(30));
         }
     }

@@ -153,7 +153,7 @@ final class Peers {
                         .initialSize(0)
                         .acquisitionTimeout(ACQUIRE_TIMEOUT)
                         .leakTimeout(Duration.ZERO)
-                        .reapTimeout(Duration.ofMinutes(10))
+                        .reapTimeout(ProviderParts.reapTimeout(size, size, Duration.ofMinutes(10)))
                         .maxLifetime(Duration.ofMinutes(30))
                         .validationTimeout(Duration.ofMinutes(2))
                         .connectionValidator(ConnectionValidator.defaultValidatorWithTimeout(5))

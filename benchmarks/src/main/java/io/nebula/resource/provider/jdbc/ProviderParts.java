@@ -37,6 +37,11 @@ public final class ProviderParts {
         return factory.addSecurityProvider(login).credential(login);
     }
 
+    /** As {@code JdbcProvider.poolConfiguration}: Agroal's reap timeout for these sizes and {@code pool.idle-timeout}. */
+    public static Duration reapTimeout(int minSize, int maxSize, Duration idleTimeout) {
+        return JdbcProvider.reapTimeout(minSize, maxSize, idleTimeout);
+    }
+
     /** The one listener the provider gives Agroal. */
     public AgroalDataSourceListener listener() {
         return events;

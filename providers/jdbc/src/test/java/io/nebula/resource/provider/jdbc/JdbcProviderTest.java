@@ -79,6 +79,30 @@ class JdbcProviderTest {
     }
 
     @Test
+    void idleConnectionsBeyondMinSizeAreClosedAfterIdleTimeout() throws Exception {
+        AgroalDataSource ds = create(Databases.h2("reaped-db", "pool.min-size", "0", "pool.max-size", "2",
+                "pool.idle-timeout", "200ms"));
+        try (Connection first = ds.getConnection(); Connection second = ds.getConnection()) {
+            assertThat(ds.getMetrics().availableCount()).isZero();
+        }
+        assertThat(ds.getMetrics().availableCount()).isEqualTo(2);
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (ds.getMetrics().availableCount() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(ds.getMetrics().availableCount()).as("both idle past pool.idle-timeout, none kept").isZero();
+    }
+
+    @Test
+    void aPoolOfFixedSizeLeavesAgroalsReaperOffAsItWouldCloseNothing() throws SQLException {
+        // Agroal reaps only above min-size; with its reaper on it would still stamp each connection on every hit.
+        AgroalDataSource fixed = create(Databases.h2("fixed-db", "pool.min-size", "3", "pool.max-size", "3",
+                "pool.idle-timeout", "4m"));
+        assertThat(fixed.getConfiguration().connectionPoolConfiguration().reapTimeout()).isZero();
+    }
+
+    @Test
     void zeroValidationBypassValidatesEveryBorrow() throws SQLException {
         AgroalDataSource ds = create(Databases.h2("borrow-db", "pool.validation-bypass", "0"));
         assertThat(ds.getConfiguration().connectionPoolConfiguration().validateOnBorrow()).isTrue();

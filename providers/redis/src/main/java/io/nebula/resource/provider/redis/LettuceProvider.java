@@ -1,5 +1,7 @@
 package io.nebula.resource.provider.redis;
 
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -66,8 +68,20 @@ abstract class LettuceProvider implements ResourceProvider<StatefulRedisConnecti
         RedisEndpoint endpoint = RedisEndpoint.read(settings);
         SharedClient client = clients.computeIfAbsent(new ClientKey(settings.name(), endpoint),
                 k -> new SharedClient(settings.name(), endpoint, autoReconnect()));
-        StatefulRedisConnection<String, String> connection =
-                client.connect(endpoint.uri(settings.secret(RedisEndpoint.PASSWORD)));
+        RedisURI uri = endpoint.uri(settings.secret(RedisEndpoint.PASSWORD));
+        StatefulRedisConnection<String, String> connection;
+        try {
+            connection = client.connect(uri);
+        } catch (RedisConnectionException e) {
+            if (!RedisErrors.closedDuringHandshake(e)) {
+                throw e;
+            }
+            // Lettuce 7 closes the channel before it fails a refused handshake (WRONGPASS, a database out of
+            // range), and the close can win: the caller then sees "Connection closed prematurely" instead of
+            // the server's reply, and isRetryable cannot tell a wrong password from a lost network. One more
+            // attempt gets the reply (the race is rare; two in a row rarer still).
+            connection = client.connect(uri);
+        }
         made.put(connection, new Made(settings.name(), client, endpoint));
         return connection;
     }

@@ -20,6 +20,8 @@ final class RedisErrors {
             "WRONGPASS", "NOAUTH", "NOPERM", "ERR invalid password", "ERR AUTH",
             "ERR DB index is out of range", "ERR invalid DB index");
 
+    private static final String CLOSED_PREMATURELY = "Connection closed prematurely";
+
     private static final int MAX_CAUSES = 16; // a cause chain longer than this is a loop
 
     private RedisErrors() {
@@ -58,6 +60,20 @@ final class RedisErrors {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether a connect failed because the channel closed while the handshake was still waiting for the
+     * server's reply (Lettuce's "Connection closed prematurely"), which hides the reply itself.
+     */
+    static boolean closedDuringHandshake(Throwable error) {
+        Throwable t = error;
+        for (int i = 0; t != null && i < MAX_CAUSES; i++, t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(CLOSED_PREMATURELY)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean startsWithAny(String message, List<String> prefixes) {
