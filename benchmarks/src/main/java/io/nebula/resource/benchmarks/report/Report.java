@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 
 /**
  * Turns the CSV files of one benchmark run into {@code summary.md} (tables, ratios against the
- * targets of issue 7) and PNG charts. Figures are copied, never retyped, so the document and the run
+ * targets of issues 7 and 12) and PNG charts. Figures are copied, never retyped, so the document and the run
  * agree.
  *
  * <pre>java -cp benchmarks.jar io.nebula.resource.benchmarks.report.Report results-dir chart-prefix</pre>
@@ -99,6 +99,7 @@ public final class Report {
         hitCycle(chartPrefix);
         allocation();
         h2Cycle();
+        pipelineTargets();
         otherSuites();
         includeIfPresent("pinning.md");
         includeIfPresent("footprint.md");
@@ -168,17 +169,7 @@ public final class Report {
 
     /** Bytes allocated per hit cycle, from the run with JMH's GC profiler ({@code profile/hit-gc-*.csv}). */
     private void allocation() throws IOException {
-        Path profile = dir.resolve("profile");
-        if (!Files.isDirectory(profile)) {
-            return;
-        }
-        List<JmhResult> gc = new ArrayList<>();
-        try (Stream<Path> files = Files.list(profile)) {
-            for (Path csv : files.filter(p -> p.getFileName().toString().startsWith("hit-gc")).sorted().collect(Collectors.toList())) {
-                gc.addAll(JmhResult.read(csv));
-            }
-        }
-        List<JmhResult> norm = gc.stream().filter(r -> "gc.alloc.rate.norm".equals(r.percentile())).collect(Collectors.toList());
+        List<JmhResult> norm = allocationPerCycle();
         if (norm.isEmpty()) {
             return;
         }
@@ -190,6 +181,21 @@ public final class Report {
                     .ifPresent(r -> row(POOLS.get(pool).label(), List.of(String.format(Locale.ROOT, "%.0f", r.score()))));
         }
         md.append('\n');
+    }
+
+    /** JMH's {@code gc.alloc.rate.norm} (bytes per operation) of each pool, from {@code profile/hit-gc-*.csv}. */
+    private List<JmhResult> allocationPerCycle() throws IOException {
+        Path profile = dir.resolve("profile");
+        if (!Files.isDirectory(profile)) {
+            return List.of();
+        }
+        List<JmhResult> gc = new ArrayList<>();
+        try (Stream<Path> files = Files.list(profile)) {
+            for (Path csv : files.filter(p -> p.getFileName().toString().startsWith("hit-gc")).sorted().collect(Collectors.toList())) {
+                gc.addAll(JmhResult.read(csv));
+            }
+        }
+        return gc.stream().filter(r -> "gc.alloc.rate.norm".equals(r.percentile())).collect(Collectors.toList());
     }
 
     private void targets(List<JmhResult> hit, List<Config> configs) {
@@ -306,6 +312,63 @@ public final class Report {
 
     private static Optional<JmhResult> h2Throughput(List<JmhResult> h2, String method, Config c) {
         return h2.stream().filter(r -> r.method().equals(method) && r.threads() == c.threads()).findFirst();
+    }
+
+    // --- the targets of issue 12: the woven path as an application takes it //
+
+    /**
+     * The targets of issue 12 at 1 / 4 / 16 uncontended threads: {@code Resources.acquire} (the pipeline at its
+     * defaults, OpenTelemetry metrics) against the bare core pool, HikariCP and Stormpot; the injected
+     * {@code DataSource} against HikariCP and against Agroal configured as the provider does, on the stub driver
+     * and on H2; bytes allocated per woven hit. The plain Java {@code WovenPool} is shown against the bare pool as
+     * attribution (what the pipeline alone costs).
+     */
+    private void pipelineTargets() throws IOException {
+        List<JmhResult> hit = results.stream().filter(r -> r.suite().equals("PoolHitCycle")).collect(Collectors.toList());
+        List<JmhResult> h2 = results.stream().filter(r -> r.suite().equals("H2HitCycle") && r.mode().equals("thrpt")
+                && !r.isPercentile()).collect(Collectors.toList());
+        if (hit.stream().noneMatch(r -> r.method().equals("nebulaResourcesAcquire")) && h2.isEmpty()) {
+            return;
+        }
+        md.append("## Targets of issue 12 (uncontended; Nebula = `Resources.acquire` + `close()` at the deployed defaults)\n\n");
+        header("target", List.of("configuration", "measured", "verdict"));
+        List<Config> configs = hit.stream().filter(r -> r.param("contention").equals("UNCONTENDED"))
+                .map(r -> new Config(r.threads(), r.param("contention"))).distinct()
+                .sorted(Comparator.comparingInt(Config::threads)).collect(Collectors.toList());
+        for (Config c : configs) {
+            throughput(hit, "nebulaResourcesAcquire", c).map(JmhResult::score).ifPresent(woven -> {
+                ratioAtLeast("Resources.acquire ≥ 0.8× the bare core pool", c, woven, throughput(hit, "nebulaCore", c), 0.8);
+                ratioAtLeast("Resources.acquire ≥ 1.0× HikariCP", c, woven, throughput(hit, "hikari", c), 1.0);
+                ratioAtLeast("Resources.acquire ≥ 0.5× Stormpot", c, woven, throughput(hit, "stormpot", c), 0.5);
+            });
+            throughput(hit, "nebulaWoven", c).map(JmhResult::score).ifPresent(woven -> throughput(hit, "nebulaCore", c)
+                    .ifPresent(core -> row("(attribution) WovenPool, plain Java, against the bare core pool",
+                            List.of(c.title(), fmt(woven / core.score()) + "×", "not a target: the pipeline alone"))));
+        }
+        for (Config c : configs) {
+            throughput(hit, "nebulaJdbcInjected", c).map(JmhResult::score).ifPresent(jdbc -> {
+                ratioAtLeast("injected DataSource (stub) ≥ 1.0× HikariCP", c, jdbc, throughput(hit, "hikari", c), 1.0);
+                ratioAtLeast("injected DataSource (stub) ≥ 0.8× Agroal configured alike", c, jdbc,
+                        throughput(hit, "agroalConfiguredLikeNebula", c), 0.8);
+            });
+        }
+        List<Config> h2Configs = h2.stream().map(r -> new Config(r.threads(), "")).distinct()
+                .sorted(Comparator.comparingInt(Config::threads)).collect(Collectors.toList());
+        for (Config c : h2Configs) {
+            h2Throughput(h2, "nebulaInjected", c).map(JmhResult::score).ifPresent(jdbc -> {
+                ratioAtLeast("injected DataSource (H2) ≥ 1.0× HikariCP", c, jdbc, h2Throughput(h2, "hikari", c), 1.0);
+                ratioAtLeast("injected DataSource (H2) ≥ 0.8× Agroal configured alike", c, jdbc,
+                        h2Throughput(h2, "agroalConfiguredLikeNebula", c), 0.8);
+            });
+        }
+        for (JmhResult r : allocationPerCycle()) {
+            if (r.method().equals("nebulaWoven") || r.method().equals("nebulaResourcesAcquire")) {
+                row("≤ 48 B allocated per woven hit: " + POOLS.get(r.method()).label(),
+                        List.of(r.threads() + " threads", String.format(Locale.ROOT, "%.0f B", r.score()),
+                                r.score() <= 48.5 ? "met" : "**missed**"));
+            }
+        }
+        md.append('\n');
     }
 
     // --- the other suites: their own tables, with the ratio each target asks for //

@@ -69,4 +69,40 @@ class ReportTest {
         assertThat(summary).contains("| Nebula jdbc, injected (H2; OpenTelemetry metrics) | 0.500× | 2.00× |");
         assertThat(summary).doesNotContain("## H2HitCycle");
     }
+
+    @Test
+    void judgesTheWovenPathAndTheInjectedDataSourceAgainstTheTargetsOfIssue12(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("hit-t4-thrpt.csv"), HEADER
+                + "\"x.PoolHitCycle.nebulaCore\",\"thrpt\",4,10,40.0,0.5,\"ops/us\",UNCONTENDED\n"
+                + "\"x.PoolHitCycle.nebulaWoven\",\"thrpt\",4,10,30.0,0.5,\"ops/us\",UNCONTENDED\n"
+                + "\"x.PoolHitCycle.nebulaResourcesAcquire\",\"thrpt\",4,10,20.0,0.5,\"ops/us\",UNCONTENDED\n"
+                + "\"x.PoolHitCycle.nebulaResourcesAcquire\",\"thrpt\",4,10,1.0,0.5,\"ops/us\",CONTENDED\n"
+                + "\"x.PoolHitCycle.hikari\",\"thrpt\",4,10,10.0,0.5,\"ops/us\",UNCONTENDED\n"
+                + "\"x.PoolHitCycle.stormpot\",\"thrpt\",4,10,50.0,0.5,\"ops/us\",UNCONTENDED\n"
+                + "\"x.PoolHitCycle.nebulaJdbcInjected\",\"thrpt\",4,10,8.0,0.5,\"ops/us\",UNCONTENDED\n"
+                + "\"x.PoolHitCycle.agroalConfiguredLikeNebula\",\"thrpt\",4,10,9.0,0.5,\"ops/us\",UNCONTENDED\n");
+        String h2Header = "\"Benchmark\",\"Mode\",\"Threads\",\"Samples\",\"Score\",\"Score Error (99.9%)\",\"Unit\"\n";
+        Files.writeString(dir.resolve("h2-t16.csv"), h2Header
+                + "\"x.H2HitCycle.hikari\",\"thrpt\",16,10,12.0,0.5,\"ops/us\"\n"
+                + "\"x.H2HitCycle.agroalConfiguredLikeNebula\",\"thrpt\",16,10,10.0,0.5,\"ops/us\"\n"
+                + "\"x.H2HitCycle.nebulaInjected\",\"thrpt\",16,10,9.0,0.5,\"ops/us\"\n");
+        Files.createDirectories(dir.resolve("profile"));
+        Files.writeString(dir.resolve("profile/hit-gc-t4.csv"), HEADER
+                + "\"x.PoolHitCycle.nebulaResourcesAcquire:gc.alloc.rate.norm\",\"thrpt\",4,3,48.0,0.01,\"B/op\",UNCONTENDED\n"
+                + "\"x.PoolHitCycle.nebulaWoven:gc.alloc.rate.norm\",\"thrpt\",4,3,72.0,0.01,\"B/op\",UNCONTENDED\n");
+        Report.main(new String[]{dir.toString(), dir.resolve("chart").toString()});
+
+        String summary = Files.readString(dir.resolve("summary.md"));
+        assertThat(summary).contains("| Resources.acquire ≥ 0.8× the bare core pool | 4 threads | 0.500× | **missed**: 0.500× instead of 0.800× (38% short) |");
+        assertThat(summary).contains("| Resources.acquire ≥ 1.0× HikariCP | 4 threads | 2.00× | met |");
+        assertThat(summary).contains("| Resources.acquire ≥ 0.5× Stormpot | 4 threads | 0.400× | **missed**");
+        assertThat(summary).contains("| (attribution) WovenPool, plain Java, against the bare core pool | 4 threads | 0.750× |");
+        assertThat(summary).contains("| injected DataSource (stub) ≥ 1.0× HikariCP | 4 threads | 0.800× | **missed**");
+        assertThat(summary).contains("| injected DataSource (stub) ≥ 0.8× Agroal configured alike | 4 threads | 0.889× | met |");
+        assertThat(summary).contains("| injected DataSource (H2) ≥ 1.0× HikariCP | 16 threads | 0.750× | **missed**");
+        assertThat(summary).contains("| injected DataSource (H2) ≥ 0.8× Agroal configured alike | 16 threads | 0.900× | met |");
+        assertThat(summary).contains("| ≤ 48 B allocated per woven hit: Nebula Resources.acquire, CDI (pipeline at defaults, OpenTelemetry metrics) | 4 threads | 48 B | met |");
+        assertThat(summary).contains("| ≤ 48 B allocated per woven hit: Nebula WovenPool, plain Java (core pipeline at defaults, no telemetry) | 4 threads | 72 B | **missed** |");
+        assertThat(summary).as("contended columns are not targets of issue 12").doesNotContain("4 threads, contended | 0.0");
+    }
 }
