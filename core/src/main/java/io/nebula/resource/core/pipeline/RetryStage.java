@@ -5,6 +5,7 @@ import io.nebula.resource.core.Ticker;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -16,6 +17,10 @@ import java.util.function.Predicate;
  *       {@code InterruptedException} instead of a retry;</li>
  *   <li>at most {@code max-retries} retries, none started once {@code max-duration} has passed since the first
  *       attempt began (checked before the wait and again after it);</li>
+ *   <li>the acquisition's budget — the caller's timeout, or {@code pool.acquire-timeout} — bounds the whole call,
+ *       retries and waits included: a wait that would end past it is not begun, and each retry may take only
+ *       what is left of it. SmallRye gave every attempt the full timeout, so a call with three retries could
+ *       last four timeouts and its backoff;</li>
  *   <li>exponential backoff: the first wait is {@code delay} plus jitter, each later one twice the previous
  *       (without its jitter) plus jitter, at most {@code max-delay}; jitter is uniform in
  *       {@code [-jitter, +jitter]} milliseconds, and a wait below zero is none;</li>
@@ -37,12 +42,15 @@ final class RetryStage<T> implements Stage<T> {
     private final Predicate<Throwable> retryable;
     private final Ticker hitClock;
     private final Ticker ticker;
+    private final Duration poolTimeout;
 
     /**
      * @param hitClock read once per acquisition, for when it began: coarse, and on the same time base as {@code ticker}
      * @param ticker   the precise clock of the deadline checks, read only once an attempt failed
+     * @param poolTimeout the budget of an acquisition that names no timeout: the pool's {@code pool.acquire-timeout}
      */
-    RetryStage(Acquisition<T> next, ResiliencePolicy policy, Predicate<Throwable> retryable, Ticker hitClock, Ticker ticker) {
+    RetryStage(Acquisition<T> next, ResiliencePolicy policy, Predicate<Throwable> retryable, Ticker hitClock, Ticker ticker,
+               Duration poolTimeout) {
         this.next = next;
         this.maxRetries = policy.maxRetries();
         this.delayMillis = policy.delay().toMillis();
@@ -53,6 +61,7 @@ final class RetryStage<T> implements Stage<T> {
         this.retryable = retryable;
         this.hitClock = hitClock;
         this.ticker = ticker;
+        this.poolTimeout = poolTimeout;
     }
 
     @Override
@@ -78,6 +87,7 @@ final class RetryStage<T> implements Stage<T> {
     private T retry(Throwable first, long startNanos, Duration timeout, ResourceContext ctx) throws Exception {
         Throwable last = first;
         long lastDelay = 0;
+        long budgetNanos = Math.min(maxDurationNanos, (timeout != null ? timeout : poolTimeout).toNanos());
         for (long retries = 1; ; retries++) {
             if (last instanceof InterruptedException) {
                 throw (InterruptedException) last;
@@ -85,7 +95,7 @@ final class RetryStage<T> implements Stage<T> {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            if (!retryable.test(last) || retries > maxRetries || expired(startNanos)) {
+            if (!retryable.test(last) || retries > maxRetries || left(startNanos, budgetNanos) <= 0) {
                 throw Stages.rethrow(last);
             }
             long wait;
@@ -96,22 +106,27 @@ final class RetryStage<T> implements Stage<T> {
                 lastDelay = lastDelay * 2;
                 wait = Math.max(0, Math.min(maxDelayMillis, lastDelay + jitter()));
             }
+            if (TimeUnit.MILLISECONDS.toNanos(wait) >= left(startNanos, budgetNanos)) {
+                throw Stages.rethrow(last); // the retry could not begin within the budget: fail now, not after the wait
+            }
             if (wait > 0) {
                 Thread.sleep(wait);
             }
-            if (expired(startNanos)) {
+            long left = left(startNanos, budgetNanos);
+            if (left <= 0) {
                 throw Stages.rethrow(last);
             }
             try {
-                return next.acquire(timeout, ctx);
+                return next.acquire(Duration.ofNanos(left), ctx);
             } catch (Throwable e) {
                 last = e;
             }
         }
     }
 
-    private boolean expired(long startNanos) {
-        return ticker.nanoTime() - startNanos >= maxDurationNanos;
+    /** What is left of the acquisition's budget, read on the precise clock. */
+    private long left(long startNanos, long budgetNanos) {
+        return budgetNanos - (ticker.nanoTime() - startNanos);
     }
 
     private long jitter() {

@@ -37,6 +37,7 @@ final class Weave {
     private final BiConsumer<ResourceContext, Throwable> failed;
     private final Ticker hitClock;
     private final Ticker ticker;
+    private final Duration poolTimeout;
     private final List<Woven<?>> pipelines = new CopyOnWriteArrayList<>();
     private final PoolView view;
     private volatile PoolTelemetry telemetry = PoolTelemetry.NONE;
@@ -45,7 +46,7 @@ final class Weave {
 
     Weave(String resource, ResiliencePolicy policy, Failures failures, CircuitState circuit, int quarantineAfter,
           AttemptGuard attemptGuard, AcquisitionMeter meter, PoolView view, PoolLog log,
-          BiConsumer<ResourceContext, Throwable> failed, Ticker hitClock, Ticker ticker) {
+          BiConsumer<ResourceContext, Throwable> failed, Ticker hitClock, Ticker ticker, Duration poolTimeout) {
         this.resource = resource;
         this.policy = policy;
         this.failures = failures;
@@ -60,6 +61,7 @@ final class Weave {
         this.failed = failed;
         this.hitClock = hitClock;
         this.ticker = ticker;
+        this.poolTimeout = poolTimeout;
         this.lastCheck = ticker.nanoTime();
     }
 
@@ -134,6 +136,11 @@ final class Weave {
 
     String resource() {
         return resource;
+    }
+
+    /** The budget of an acquisition that names no timeout of its own ({@code pool.acquire-timeout}). */
+    Duration poolTimeout() {
+        return poolTimeout;
     }
 
     ResiliencePolicy policy() {

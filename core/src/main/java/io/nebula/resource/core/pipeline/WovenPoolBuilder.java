@@ -171,7 +171,7 @@ public final class WovenPoolBuilder<R> {
                 circuit == null ? null : circuit::code, meter, Redactor.of(settings));
         log.set(new PoolLog(view));
         Weave weave = new Weave(name, policy, new Failures(provider), circuit, checks.quarantineAfter(), guard,
-                meter, view, log.get(), onFailure, hitClock, ticker);
+                meter, view, log.get(), onFailure, hitClock, ticker, pool.acquireTimeout());
         ResourcePool<R> engined = engine.listener(new WovenListener(log.get(), weave)).build();
         built.set(engined);
         WovenPool<R> woven = new WovenPool<>(engined, weave, onClose);

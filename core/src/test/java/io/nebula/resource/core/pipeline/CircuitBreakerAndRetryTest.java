@@ -93,11 +93,15 @@ class CircuitBreakerAndRetryTest {
         }
 
         <T> T acquire(Acquisition<T> attempt) throws Exception {
+            return acquire(attempt, null);
+        }
+
+        <T> T acquire(Acquisition<T> attempt, Duration timeout) throws Exception {
             Acquisition<T> stage = attempt;
             if (policy.maxRetries() > 0) {
-                stage = new RetryStage<>(stage, policy, failures::retryable, now::get, now::get);
+                stage = new RetryStage<>(stage, policy, failures::retryable, now::get, now::get, Duration.ofSeconds(30));
             }
-            return new CircuitBreakerStage<>(stage, breaker, circuit, failures).acquire(null, ResourceContext.GLOBAL);
+            return new CircuitBreakerStage<>(stage, breaker, circuit, failures).acquire(timeout, ResourceContext.GLOBAL);
         }
     }
 
@@ -330,6 +334,35 @@ class CircuitBreakerAndRetryTest {
         };
         assertThatThrownBy(() -> acquire(guard, slowFailure)).isInstanceOf(IOException.class);
         assertThat(attempts).hasValue(1);
+    }
+
+    @Test
+    void retriesStayWithinTheAcquisitionsBudgetAndEachIsGivenWhatIsLeftOfIt() {
+        ResourceGuard guard = guard(policy(3, 20, 0.5, 1));
+        List<Duration> given = new ArrayList<>();
+        Acquisition<String> slowFailure = (timeout, ctx) -> {
+            given.add(timeout);
+            now.addAndGet(Duration.ofMillis(900).toNanos()); // each attempt takes 0.9 s of the 2 s budget
+            throw new IOException("connection timed out");
+        };
+        assertThatThrownBy(() -> guard.acquire(slowFailure, Duration.ofSeconds(2))).isInstanceOf(IOException.class);
+        assertThat(given).as("three attempts fit in 2 s although max-retries allows a fourth")
+                .containsExactly(Duration.ofSeconds(2), Duration.ofMillis(1100), Duration.ofMillis(200));
+    }
+
+    @Test
+    void aRetryWhoseWaitWouldEndPastTheBudgetIsNotBegun() {
+        ResiliencePolicy slowBackoff = new ResiliencePolicy(3, Duration.ofMillis(500), Duration.ofSeconds(2), Duration.ZERO,
+                Duration.ofSeconds(10), true, 20, 0.5, DELAY, 1, Duration.ZERO, 0, 0);
+        ResourceGuard guard = guard(slowBackoff);
+        AtomicInteger attempts = new AtomicInteger();
+        Acquisition<String> down = (timeout, ctx) -> {
+            attempts.incrementAndGet();
+            throw new IOException("connection refused");
+        };
+        assertThatThrownBy(() -> guard.acquire(down, Duration.ofMillis(300))).isInstanceOf(IOException.class)
+                .hasMessage("connection refused");
+        assertThat(attempts).as("a 500 ms wait cannot end within a 300 ms budget: the caller hears now").hasValue(1);
     }
 
     @Test
