@@ -19,7 +19,7 @@ final class AcquisitionFailures {
     AcquisitionTimeoutException failure(Reason reason, Throwable cause, long timeoutNanos, int waiting) {
         return switch (reason) {
             case POOL_EXHAUSTED -> exhausted(timeoutNanos, waiting);
-            case BACKEND_UNAVAILABLE -> unavailable(cause, timeoutNanos, waiting);
+            case BACKEND_UNAVAILABLE -> unavailable(cause, waiting);
             case POOL_DRAINING -> draining(waiting);
             case QUARANTINED -> new AcquisitionTimeoutException(pool.name, reason, waiting,
                     "NEBULA-0105 Could not acquire '" + pool.name + "': the resource is quarantined", cause);
@@ -36,7 +36,11 @@ final class AcquisitionFailures {
                         + ", or return leases sooner", null);
     }
 
-    AcquisitionTimeoutException unavailable(Throwable cause, long timeoutNanos, int waiting) {
+    /**
+     * No "within" here, unlike an exhausted pool: a creation that fails fails its waiters at once, and a retry may
+     * have been given only what was left of the budget, so a timeout in the message would mislead.
+     */
+    AcquisitionTimeoutException unavailable(Throwable cause, int waiting) {
         Recovery recovery = pool.recovery;
         Throwable error = cause != null ? cause : recovery.lastError();
         long next = recovery.nanosUntilNextAttempt(pool.ticker.nanoTime());
@@ -44,7 +48,7 @@ final class AcquisitionFailures {
                 ? "backend unavailable"
                 : "backend refused with an error that retrying cannot fix";
         return new AcquisitionTimeoutException(pool.name, Reason.BACKEND_UNAVAILABLE, waiting,
-                "NEBULA-0102 Could not acquire '" + pool.name + "' " + within(timeoutNanos) + ": " + why
+                "NEBULA-0102 Could not acquire '" + pool.name + "': " + why
                         + " (last error: " + Log.describe(error) + ")"
                         + (next > 0 ? "; next attempt in " + Log.human(next) : ""), error);
     }

@@ -45,7 +45,7 @@ final class Creations<R> {
             throw pool.failures.exhausted(0, pool.waiting.get());
         }
         if (pool.recovery.failing() && !pool.recovery.tryBeginProbe(pool.ticker.nanoTime())) {
-            throw pool.failures.unavailable(null, 0, pool.waiting.get());
+            throw pool.failures.unavailable(null, pool.waiting.get());
         }
         int endpoint = reserve();
         if (endpoint < 0) {
@@ -58,7 +58,7 @@ final class Creations<R> {
         try {
             s = createCounted(endpoint, IN_USE); // born ours: no other thread can take it before we do
         } catch (Exception e) {
-            throw pool.failures.unavailable(e, 0, pool.waiting.get());
+            throw pool.failures.unavailable(e, pool.waiting.get());
         }
         pool.changed(IDLE, IN_USE);
         return s;

@@ -196,14 +196,14 @@ final class SharedResourcePool<R> extends AbstractPool<R> {
                 return existing;
             }
             if (recovery.failing() && !recovery.tryBeginProbe(ticker.nanoTime())) {
-                throw failures.unavailable(null, timeoutNanos, waiting.get());
+                throw failures.unavailable(null, waiting.get());
             }
             SharedInstance<R> h;
             try {
                 h = newHolder(endpoint);
             } catch (Exception e) {
                 mine.completeExceptionally(e);
-                throw failures.unavailable(e, timeoutNanos, waiting.get());
+                throw failures.unavailable(e, waiting.get());
             }
             mine.complete(h);
             return h;
@@ -221,10 +221,10 @@ final class SharedResourcePool<R> extends AbstractPool<R> {
             long remaining = start + timeoutNanos - ticker.nanoTime();
             return creation.get(Math.max(0, remaining), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            throw failures.unavailable(recovery.lastError(), timeoutNanos, waiting.get() - 1);
+            throw failures.unavailable(recovery.lastError(), waiting.get() - 1);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() instanceof ResourceException r && r.getCause() != null ? r.getCause() : e.getCause();
-            throw failures.unavailable(cause, timeoutNanos, waiting.get() - 1);
+            throw failures.unavailable(cause, waiting.get() - 1);
         } catch (InterruptedException e) {
             throw failures.interrupted(e);
         } finally {

@@ -91,7 +91,7 @@ final class WaiterQueue<R> {
         if (pool.recovery.failing() && !probe && leave(w)) {
             // The backend is down and someone else is (or nobody is yet allowed to be) probing it:
             // say so now rather than after the full timeout.
-            throw pool.failures.unavailable(null, timeoutNanos, waiting.get());
+            throw pool.failures.unavailable(null, waiting.get());
         }
         long deadline = start + timeoutNanos;
         boolean interrupted = false;
@@ -107,7 +107,7 @@ final class WaiterQueue<R> {
             if (remaining <= 0) {
                 if (leave(w)) {
                     throw pool.recovery.failing()
-                            ? pool.failures.unavailable(null, timeoutNanos, waiting.get())
+                            ? pool.failures.unavailable(null, waiting.get())
                             : pool.failures.exhausted(timeoutNanos, waiting.get());
                 }
                 continue; // an outcome arrived just in time
