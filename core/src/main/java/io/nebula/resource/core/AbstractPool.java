@@ -154,6 +154,12 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
     /** Shifts the pool's timestamps back by {@code delta} after the clock went backwards. */
     abstract void rebase(long delta);
 
+    /** Whether the pool keeps instances there (a minimum) rather than only making them on demand. */
+    abstract boolean keepsInstances();
+
+    /** Creates what the pool keeps and lacks, or probes a failing backend when its turn has come. */
+    abstract void refill(long now);
+
     @Override
     public final void drain(Duration grace) {
         if (!lifecycle.moveTo(ResourceState.DRAINING)) {
@@ -301,6 +307,29 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
         listeners.onCreationFailure(name, e);
         if (lifecycle.current() != ResourceState.INITIALIZING) {
             lifecycle.moveTo(liveInstances() > 0 ? ResourceState.DEGRADED : ResourceState.FAILED);
+        }
+        if (keepsInstances()) {
+            // Below its minimum the pool wants its backend back: probe again within a second, not at the next
+            // housekeeping round (pool.housekeeping-interval, 30 s by default), so a return is noticed at once.
+            probeIn(Math.min(backoff, Recovery.DEMANDED_PROBE_NANOS));
+        }
+    }
+
+    private void probeIn(long delayNanos) {
+        try {
+            scheduler.schedule(this::refillSafely, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // shutting down: nothing left to refill
+        }
+    }
+
+    private void refillSafely() {
+        try {
+            if (accepting()) {
+                refill(ticker.nanoTime());
+            }
+        } catch (RuntimeException | Error e) {
+            Log.LOG.log(ERROR, "NEBULA-0403 Housekeeping of resource '" + name + "' failed", e);
         }
     }
 

@@ -42,6 +42,7 @@ final class AcquisitionFailures {
      */
     AcquisitionTimeoutException unavailable(Throwable cause, int waiting) {
         Recovery recovery = pool.recovery;
+        recovery.demanded(); // a caller was refused: the backend is wanted, so it is probed within a second
         Throwable error = cause != null ? cause : recovery.lastError();
         long next = recovery.nanosUntilNextAttempt(pool.ticker.nanoTime());
         String why = recovery.lastRetryable()

@@ -137,6 +137,9 @@ final class Creations<R> {
         }
         Recovery recovery = pool.recovery;
         if (recovery.failing()) {
+            if (floor() > total.get()) {
+                recovery.demanded(); // below its minimum: the pool wants the backend back soon
+            }
             if (!recovery.tryBeginProbe(pool.ticker.nanoTime())) {
                 return false;
             }

@@ -282,6 +282,16 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
     }
 
     @Override
+    boolean keepsInstances() {
+        return creations.floor() > 0;
+    }
+
+    @Override
+    void refill(long now) {
+        creations.ensureCapacity();
+    }
+
+    @Override
     void rebase(long delta) {
         housekeeping.rebase(delta);
     }

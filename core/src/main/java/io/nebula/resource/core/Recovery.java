@@ -1,6 +1,7 @@
 package io.nebula.resource.core;
 
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -10,6 +11,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (or the housekeeper) wins {@link #tryBeginProbe} and tries once; everybody else is told at once that
  * the backend is unavailable, with its last error. The backoff doubles with each failure, with jitter
  * ("equal jitter": half fixed, half random) so that many pools recovering together do not retry in step.
+ *
+ * <p>While the backend is wanted — a caller was refused since the last failure, or the pool is below its
+ * minimum — the wait is at most {@link #DEMANDED_PROBE_NANOS}: a backend that came back is then found within a
+ * second, not after a backoff grown during a long outage. Still one probe at a time, so the backend sees one
+ * attempt per second at most from this pool, however many callers there are. A pool nobody asks for keeps the
+ * full backoff.
  */
 final class Recovery {
 
@@ -21,6 +28,11 @@ final class Recovery {
     private volatile long nextAttemptAt;
     private volatile Throwable lastError;
     private volatile boolean lastRetryable = true;
+    private volatile long lastFailureAt;
+    private volatile boolean demanded;
+
+    /** The longest wait between probes while the backend is wanted. */
+    static final long DEMANDED_PROBE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     Recovery(long initialNanos, long maxNanos) {
         this.initialNanos = initialNanos;
@@ -45,7 +57,25 @@ final class Recovery {
     }
 
     long nanosUntilNextAttempt(long now) {
-        return Math.max(0, nextAttemptAt - now);
+        return Math.max(0, nextAttemptAt() - now);
+    }
+
+    /** Someone wants the backend now: a refused caller, or a pool below its minimum. */
+    void demanded() {
+        if (!demanded) { // read first: under load every refused caller comes here
+            demanded = true;
+        }
+    }
+
+    private long nextAttemptAt() {
+        long next = nextAttemptAt;
+        if (demanded) {
+            long soonest = lastFailureAt + DEMANDED_PROBE_NANOS;
+            if (soonest - next < 0) {
+                return soonest;
+            }
+        }
+        return next;
     }
 
     /**
@@ -62,6 +92,8 @@ final class Recovery {
         long backoff = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
         lastError = error;
         lastRetryable = retryable;
+        lastFailureAt = now;
+        demanded = false; // asked afresh after each failed attempt: the callers refused from now on
         nextAttemptAt = now + backoff;
         failing = true;
         probing.set(false);
@@ -81,7 +113,7 @@ final class Recovery {
 
     /** Whether the caller may probe the backend now; at most one probe runs at a time. */
     boolean tryBeginProbe(long now) {
-        return failing && now - nextAttemptAt >= 0 && probing.compareAndSet(false, true);
+        return failing && now - nextAttemptAt() >= 0 && probing.compareAndSet(false, true);
     }
 
     /** A probe that could not be started after all. */
@@ -92,5 +124,6 @@ final class Recovery {
     /** Shifts the next attempt when the clock went backwards, so recovery is not postponed by the jump. */
     void rebase(long delta) {
         nextAttemptAt -= delta;
+        lastFailureAt -= delta;
     }
 }

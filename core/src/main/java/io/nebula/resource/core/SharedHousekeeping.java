@@ -47,8 +47,21 @@ final class SharedHousekeeping<R> {
                 }
             }
         }
-        // Keep the shared instances there when a minimum is configured, and probe a failing backend.
-        boolean wanted = pool.config.minSize() > 0 || pool.config.warmup() == WarmUp.EAGER || pool.recovery.failing();
+        refill(now);
+    }
+
+    /** Whether the pool keeps its shared instances there (a minimum, or eager warm-up) rather than making them on demand. */
+    boolean keepsInstances() {
+        return pool.config.minSize() > 0 || pool.config.warmup() == WarmUp.EAGER;
+    }
+
+    /** Keeps the shared instances there when a minimum is configured, and probes a failing backend. */
+    void refill(long now) {
+        boolean kept = keepsInstances();
+        if (kept && pool.recovery.failing()) {
+            pool.recovery.demanded(); // the instance should be there: probe within a second
+        }
+        boolean wanted = kept || pool.recovery.failing();
         for (int e = 0; e < pool.current.length(); e++) {
             if (wanted && pool.current.get(e) == null && pool.creations.get(e) == null
                     && (!pool.recovery.failing() || pool.recovery.nanosUntilNextAttempt(now) == 0)) {

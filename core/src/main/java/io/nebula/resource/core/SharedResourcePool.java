@@ -321,6 +321,16 @@ final class SharedResourcePool<R> extends AbstractPool<R> {
     }
 
     @Override
+    boolean keepsInstances() {
+        return housekeeping.keepsInstances();
+    }
+
+    @Override
+    void refill(long now) {
+        housekeeping.refill(now);
+    }
+
+    @Override
     void rebase(long delta) {
         housekeeping.rebase(delta);
     }

@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import static io.nebula.resource.core.FakeProvider.Conn;
@@ -39,6 +41,86 @@ class RecoveryTest {
         assertThat(r.tryBeginProbe(Duration.ofSeconds(1).toNanos())).as("one prober at a time").isFalse();
         assertThat(r.onSuccess()).isTrue();
         assertThat(r.failing()).isFalse();
+    }
+
+    @Test
+    void whileTheBackendIsWantedItIsProbedEverySecondWhateverTheBackoff() {
+        Recovery r = new Recovery(Duration.ofMinutes(1).toNanos(), Duration.ofMinutes(1).toNanos());
+        r.onFailure(new ConnectException("refused"), true, 0);
+        assertThat(r.tryBeginProbe(Duration.ofSeconds(1).toNanos())).as("nobody asked: the backoff holds").isFalse();
+        r.demanded();
+        assertThat(r.nanosUntilNextAttempt(0)).isEqualTo(Duration.ofSeconds(1).toNanos());
+        assertThat(r.tryBeginProbe(Duration.ofMillis(999).toNanos())).isFalse();
+        assertThat(r.tryBeginProbe(Duration.ofSeconds(1).toNanos())).isTrue();
+
+        r.onFailure(new ConnectException("refused"), true, Duration.ofSeconds(2).toNanos());
+        assertThat(r.tryBeginProbe(Duration.ofSeconds(3).toNanos())).as("wanted afresh after each failed probe").isFalse();
+    }
+
+    @Test
+    void aRefusedCallerMakesTheNextProbeComeWithinASecondOfTheLastFailure() {
+        ResourcePool<Conn> pool = Pools.direct(provider, ticker, "pool.backoff-initial", "1m", "pool.backoff-max", "1m").build();
+        pool.start();
+        provider.failure = new ConnectException("Connection refused");
+        assertThatThrownBy(() -> pool.acquire(Duration.ofSeconds(5))).isInstanceOf(AcquisitionTimeoutException.class);
+        provider.failure = null; // the backend is back
+        ticker.advance(Duration.ofMillis(500));
+        assertThatThrownBy(() -> pool.acquire(Duration.ofSeconds(5))).hasMessageContaining("next attempt in 500 ms");
+        ticker.advance(Duration.ofMillis(500));
+        try (Lease<Conn> l = pool.acquire(Duration.ofSeconds(5))) {
+            assertThat(l.get()).as("a minute's backoff, but a caller wanted it: probed after a second").isNotNull();
+        }
+        assertThat(provider.creations).hasValue(2);
+        pool.close();
+    }
+
+    @Test
+    void aPoolBelowItsMinimumIsProbedByItsHousekeeperWithinASecond() {
+        ResourcePool<Conn> pool = Pools.direct(provider, ticker, "pool.min-size", "1", "pool.warmup", "eager",
+                "pool.backoff-initial", "1m", "pool.backoff-max", "1m").build();
+        provider.failure = new ConnectException("Connection refused");
+        pool.start();
+        provider.failure = null;
+        ticker.advance(Duration.ofMillis(999));
+        Pools.housekeep(pool);
+        assertThat(provider.creations).hasValue(1);
+        ticker.advance(Duration.ofMillis(1));
+        Pools.housekeep(pool);
+        assertThat(pool.state()).isEqualTo(ResourceState.READY);
+        assertThat(pool.snapshot().idle()).isEqualTo(1);
+        pool.close();
+    }
+
+    @Test
+    void aPoolBelowItsMinimumProbesASecondAfterAFailureWithoutWaitingForItsHousekeepingRound() {
+        List<Runnable> probes = new ArrayList<>();
+        List<Long> delays = new ArrayList<>();
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1) {
+            @Override
+            public ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
+                probes.add(task); // run by the test, at the time it chooses
+                delays.add(unit.toNanos(delay));
+                return null;
+            }
+        };
+        try {
+            ResourcePool<Conn> pool = Pools.direct(provider, ticker, "pool.min-size", "1", "pool.warmup", "eager",
+                    "pool.backoff-initial", "1m", "pool.backoff-max", "1m").scheduler(scheduler).build();
+            provider.failure = new ConnectException("Connection refused");
+            pool.start();
+            assertThat(pool.state()).isEqualTo(ResourceState.FAILED);
+            assertThat(delays).as("a minute's backoff, a 30 s housekeeping round; probed after a second")
+                    .containsExactly(Duration.ofSeconds(1).toNanos());
+
+            provider.failure = null;
+            ticker.advance(Duration.ofSeconds(1));
+            probes.get(0).run();
+            assertThat(pool.state()).isEqualTo(ResourceState.READY);
+            assertThat(pool.snapshot().idle()).isEqualTo(1);
+            pool.close();
+        } finally {
+            scheduler.shutdownNow();
+        }
     }
 
     @Test
