@@ -173,6 +173,23 @@ final class CircuitBreaker {
         }
     }
 
+    /** Whether the circuit refuses every acquisition now (open, its delay not over). */
+    boolean isOpen() {
+        Phase p = phase.get();
+        return p.id == OPEN && ticker.nanoTime() - p.openedAt < delayNanos;
+    }
+
+    /**
+     * The backend answered a probe ({@link CircuitProber}) while the circuit was open: half-open now rather than at
+     * the end of the delay. The acquisitions that follow are the probes that close it, or open it again.
+     */
+    void backendAnswered() {
+        Phase p = phase.get();
+        if (p.id == OPEN) {
+            toHalfOpen(p);
+        }
+    }
+
     /** An open circuit whose delay is over is half-open, whether or not an acquisition came meanwhile. */
     private void refresh() {
         Phase p = phase.get();

@@ -28,6 +28,7 @@ public final class CircuitState {
     private volatile Instant openedAt;
     private volatile Throwable lastError;
     private volatile Runnable refresh = () -> { };
+    private volatile Runnable whenOpened = () -> { };
     private volatile boolean changing;
 
     /**
@@ -47,6 +48,11 @@ public final class CircuitState {
         this.refresh = refresh;
     }
 
+    /** Run each time the circuit opens, after {@code onChange}: the prober that looks for the backend's return. */
+    void whenOpened(Runnable action) {
+        this.whenOpened = action;
+    }
+
     /** The breaker's state-change callback. */
     void changed(Position to) {
         Position from = state;
@@ -59,6 +65,9 @@ public final class CircuitState {
             onChange.accept(from, this);
         } finally {
             changing = false;
+        }
+        if (to == Position.OPEN) {
+            whenOpened.run();
         }
     }
 

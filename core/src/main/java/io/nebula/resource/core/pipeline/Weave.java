@@ -42,6 +42,7 @@ final class Weave {
     private final PoolView view;
     private volatile PoolTelemetry telemetry = PoolTelemetry.NONE;
     private volatile Future<?> checks;
+    private volatile CircuitProber prober;
     private volatile long lastCheck;
 
     Weave(String resource, ResiliencePolicy policy, Failures failures, CircuitState circuit, int quarantineAfter,
@@ -110,6 +111,10 @@ final class Weave {
         return status;
     }
 
+    void probing(CircuitProber prober) {
+        this.prober = prober;
+    }
+
     void scheduled(Future<?> checks) {
         this.checks = checks;
     }
@@ -129,6 +134,10 @@ final class Weave {
         Future<?> f = checks;
         if (f != null) {
             f.cancel(false);
+        }
+        CircuitProber p = prober;
+        if (p != null) {
+            p.stop();
         }
         telemetry.close();
         telemetry = PoolTelemetry.NONE;

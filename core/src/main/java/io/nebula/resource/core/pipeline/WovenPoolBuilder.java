@@ -14,6 +14,7 @@ import io.nebula.resource.core.telemetry.PoolLog;
 import io.nebula.resource.core.telemetry.PoolView;
 import io.nebula.resource.core.telemetry.Redactor;
 import io.nebula.resource.core.telemetry.Telemetry;
+import io.nebula.resource.spi.CheckDepth;
 import io.nebula.resource.spi.ResourceProvider;
 
 import java.time.Clock;
@@ -176,8 +177,13 @@ public final class WovenPoolBuilder<R> {
         built.set(engined);
         WovenPool<R> woven = new WovenPool<>(engined, weave, onClose);
         weave.use(telemetry);
+        HealthScheduler s = scheduler != null ? scheduler : HealthScheduler.shared();
+        if (weave.breaker() != null) {
+            CircuitProber prober = new CircuitProber(name, weave.breaker(), () -> engined.check(CheckDepth.SHALLOW), s);
+            weave.circuit().whenOpened(prober::opened);
+            weave.probing(prober);
+        }
         if (!checks.interval().isZero()) {
-            HealthScheduler s = scheduler != null ? scheduler : HealthScheduler.shared();
             weave.scheduled(s.every(checks.interval(), name, () -> {
                 if (woven.state().acceptsAcquisitions()) {
                     woven.check(checks.depth());
