@@ -77,9 +77,11 @@ final class FlushRounds implements AutoCloseable {
                 round.answered.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
             }
         } catch (TimeoutException e) {
-            throw new TimeoutException("the server did not answer a flush of resource '" + resource + "' within "
-                    + timeout.toMillis() + "ms");
+            throw notAnswered(timeout);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof TimeoutException t && t.getMessage() == null) {
+                throw notAnswered(timeout); // jnats' wait ended with the round's, which is no earlier than this flush's
+            }
             throw failed(e.getCause());
         }
     }
@@ -145,6 +147,12 @@ final class FlushRounds implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    private TimeoutException notAnswered(Duration timeout) {
+        boolean forEver = timeout == null || timeout.isZero() || timeout.isNegative();
+        return new TimeoutException("the server did not answer a flush of resource '" + resource + "'"
+                + (forEver ? "" : " within " + timeout.toMillis() + "ms"));
     }
 
     private TimeoutException failed(Throwable cause) {

@@ -48,7 +48,7 @@ final class SharedConnection implements Connection {
     SharedConnection(String resource, Connection jnats) {
         this.resource = resource;
         this.jnats = jnats;
-        this.flushes = new FlushRounds(resource, jnats::flush);
+        this.flushes = new FlushRounds(resource, this::answeredFlush);
     }
 
     @Override
@@ -63,6 +63,21 @@ final class SharedConnection implements Connection {
             jnats.close();
         } finally {
             flushes.close();
+        }
+    }
+
+    /**
+     * jnats' flush, failing where jnats returns as if the server had answered: when one more PING
+     * would exceed max-pings-out, jnats sends none, reconnects, and returns without counting a flush.
+     * A flush that a thread makes directly on jnats' connection meanwhile may hide that; the rounds
+     * are the only flushes of this one.
+     */
+    private void answeredFlush(Duration timeout) throws TimeoutException, InterruptedException {
+        long answered = jnats.getStatistics().getFlushCounter();
+        jnats.flush(timeout);
+        if (jnats.getStatistics().getFlushCounter() == answered) {
+            throw new TimeoutException("the server left " + jnats.getOptions().getMaxPingsOut()
+                    + " pings unanswered (max-pings-out): jnats takes the connection for stale and reconnects");
         }
     }
 

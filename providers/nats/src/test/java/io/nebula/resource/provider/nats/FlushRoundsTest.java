@@ -147,6 +147,11 @@ class FlushRoundsTest {
         assertThat(causeOf(first)).isInstanceOf(TimeoutException.class)
                 .hasMessage("a flush of resource 'events' failed: Attempted to flush while closed");
 
+        Future<?> timedOut = flush(LONG);
+        pings.sent().fail(new TimeoutException()); // jnats' own wait for the PONG ended
+        assertThat(causeOf(timedOut)).isInstanceOf(TimeoutException.class)
+                .hasMessage("the server did not answer a flush of resource 'events' within 30000ms");
+
         Future<?> second = flush(LONG);
         IllegalStateException closed = new IllegalStateException("Connection is Closed");
         pings.sent().fail(closed);
