@@ -20,7 +20,7 @@ import java.util.Set;
  * safe to log.
  */
 record NatsEndpoint(List<String> servers, String username, Duration connectionTimeout, String connectionName,
-                    int maxReconnects) {
+                    int maxReconnects, Duration pingInterval, int maxPingsOut) {
 
     static final String URL = "url";
     static final String USERNAME = "username";
@@ -29,6 +29,14 @@ record NatsEndpoint(List<String> servers, String username, Duration connectionTi
     static final String CONNECTION_TIMEOUT = "connection-timeout";
     static final String CONNECTION_NAME = "connection-name";
     static final String MAX_RECONNECTS = "max-reconnects";
+    static final String PING_INTERVAL = "ping-interval";
+    static final String MAX_PINGS_OUT = "max-pings-out";
+
+    /**
+     * A flush's ping and a keep-alive ping may be unanswered at once on a healthy connection; below
+     * two, jnats would take that for a stale connection and reconnect.
+     */
+    static final int MIN_PINGS_OUT = 2;
 
     static final int DEFAULT_PORT = 4222;
     private static final Set<String> SCHEMES = Set.of("nats", "tls", "ws", "wss");
@@ -58,11 +66,22 @@ record NatsEndpoint(List<String> servers, String username, Duration connectionTi
         if (maxReconnects != null && maxReconnects < -1) {
             problems.add(settings.keyOf(MAX_RECONNECTS), "must be -1 (for ever), 0 (never) or more, was " + maxReconnects);
         }
+        Duration pingInterval = problems.read(() -> settings.duration(PING_INTERVAL, Options.DEFAULT_PING_INTERVAL));
+        if (pingInterval != null && pingInterval.isZero()) {
+            problems.add(settings.keyOf(PING_INTERVAL), "must be longer than zero: without keep-alive pings a connection"
+                    + " whose server went away silently is never noticed");
+        }
+        Integer maxPingsOut = problems.read(() -> settings.intValue(MAX_PINGS_OUT, Options.DEFAULT_MAX_PINGS_OUT));
+        if (maxPingsOut != null && maxPingsOut < MIN_PINGS_OUT) {
+            problems.add(settings.keyOf(MAX_PINGS_OUT), "must be " + MIN_PINGS_OUT + " or more, was " + maxPingsOut
+                    + ": a flush and a keep-alive ping may wait for the server at once");
+        }
         String connectionName = settings.string(CONNECTION_NAME).orElse(null);
         if (!problems.isEmpty()) {
             return null;
         }
-        return new NatsEndpoint(servers, username, connectionTimeout, connectionName, maxReconnects);
+        return new NatsEndpoint(servers, username, connectionTimeout, connectionName, maxReconnects, pingInterval,
+                maxPingsOut);
     }
 
     /** Reads the endpoint; throws every problem found at once. */
@@ -78,7 +97,9 @@ record NatsEndpoint(List<String> servers, String username, Duration connectionTi
         Options.Builder b = new Options.Builder()
                 .servers(servers.toArray(String[]::new))
                 .connectionTimeout(connectionTimeout)
-                .maxReconnects(maxReconnects);
+                .maxReconnects(maxReconnects)
+                .pingInterval(pingInterval)
+                .maxPingsOut(maxPingsOut);
         if (username != null) {
             b.userInfo(username.toCharArray(), password.map(p -> p.reveal().toCharArray()).orElse(new char[0]));
         }

@@ -27,8 +27,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Kind {@code nats}: one jnats {@link Connection} that every user of the resource shares. It is
  * thread-safe and reconnects by itself (up to {@code max-reconnects} times) when a server goes away;
- * once jnats gives up, the connection is closed for good and the engine replaces it.
- * Also injectable as {@link JetStream}.
+ * once jnats gives up, the connection is closed for good and the engine replaces it. Its users'
+ * flushes share one PING at a time ({@link FlushRounds}). Also injectable as {@link JetStream}.
  */
 public final class NatsProvider implements ResourceProvider<Connection> {
 
@@ -59,7 +59,9 @@ public final class NatsProvider implements ResourceProvider<Connection> {
     @Override
     public Connection create(ResourceSettings settings) throws IOException, InterruptedException {
         NatsEndpoint endpoint = NatsEndpoint.read(settings);
-        return Nats.connect(endpoint.options(settings.secret(NatsEndpoint.PASSWORD), settings.secret(NatsEndpoint.TOKEN)));
+        Connection jnats = Nats.connect(endpoint.options(settings.secret(NatsEndpoint.PASSWORD),
+                settings.secret(NatsEndpoint.TOKEN)));
+        return new SharedConnection(settings.name(), jnats);
     }
 
     /** Shallow: the status is CONNECTED. Deep: a request answered by a responder this check subscribes. */

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -156,6 +157,26 @@ class NatsProviderTest {
             assertThat(provider.check(c, CheckDepth.SHALLOW).message()).hasValue("connection closed");
             Throwable error = LocalNats.errorOf(() -> c.publish("nebula.test.after", new byte[] {1}));
             assertThat(provider.isFatal(error)).as("isFatal(%s)", error).isTrue();
+        }
+    }
+
+    @Test
+    void aFlushThatJnatsDropsAsStaleIsNotAnswered() throws Exception {
+        try (SilentNatsServer server = SilentNatsServer.start()) {
+            Connection c = create(LocalNats.settings("quiet", "url", server.url(), "max-reconnects", "0",
+                    "connection-timeout", "500ms"));
+            long handshake = c.getStatistics().getPings();
+            // flushes that time out leave their PINGs out, up to max-pings-out (2 by default)
+            for (int i = 0; i < 10 && c.getStatistics().getPings() - handshake < 2; i++) {
+                assertThat(LocalNats.errorOf(() -> c.flush(Duration.ofMillis(200)))).isInstanceOf(TimeoutException.class);
+            }
+            assertThat(c.getStatistics().getPings() - handshake).as("PINGs out").isEqualTo(2);
+
+            // jnats sends no third PING: it reconnects, and its flush returns as if it had been answered
+            Throwable error = LocalNats.errorOf(() -> c.flush(Duration.ofSeconds(5)));
+            assertThat(error).isInstanceOf(TimeoutException.class)
+                    .hasMessage("a flush of resource 'quiet' failed: the server left 2 pings unanswered (max-pings-out):"
+                            + " jnats takes the connection for stale and reconnects");
         }
     }
 

@@ -46,6 +46,8 @@ class NatsSettingsTest {
         NatsEndpoint e = NatsEndpoint.read(keys("url", "nats://localhost"));
         assertThat(e.connectionTimeout()).isEqualTo(Options.DEFAULT_CONNECTION_TIMEOUT);
         assertThat(e.maxReconnects()).isEqualTo(Options.DEFAULT_MAX_RECONNECT);
+        assertThat(e.pingInterval()).isEqualTo(Options.DEFAULT_PING_INTERVAL);
+        assertThat(e.maxPingsOut()).isEqualTo(Options.DEFAULT_MAX_PINGS_OUT);
         assertThat(e.username()).isNull();
         assertThat(e.connectionName()).isNull();
     }
@@ -53,12 +55,15 @@ class NatsSettingsTest {
     @Test
     void theKeysReachTheJnatsOptions() {
         ResourceSettings s = keys("url", "nats://localhost:4223", "username", "app", "password", "pw",
-                "connection-timeout", "750ms", "connection-name", "orders-service", "max-reconnects", "-1");
+                "connection-timeout", "750ms", "connection-name", "orders-service", "max-reconnects", "-1",
+                "ping-interval", "30s", "max-pings-out", "5");
         Options options = NatsEndpoint.read(s).options(s.secret("password"), Optional.empty());
         assertThat(options.getServers()).extracting(Object::toString).containsExactly("nats://localhost:4223");
         assertThat(options.getConnectionTimeout()).isEqualTo(Duration.ofMillis(750));
         assertThat(options.getConnectionName()).isEqualTo("orders-service");
         assertThat(options.getMaxReconnect()).isEqualTo(-1);
+        assertThat(options.getPingInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(options.getMaxPingsOut()).isEqualTo(5);
         assertThat(options.getUsernameChars()).containsExactly("app".toCharArray());
         assertThat(options.getPasswordChars()).containsExactly("pw".toCharArray());
     }
@@ -116,13 +121,31 @@ class NatsSettingsTest {
     @Test
     void everyBadKeyIsReportedAtOnce() {
         ResourceSettings bad = keys("url", "redis://localhost", "connection-timeout", "0", "max-reconnects", "many",
-                "username", "app");
+                "username", "app", "ping-interval", "0s", "max-pings-out", "1");
         assertThat(problemKeys(bad)).containsExactlyInAnyOrder("nebula.resource.events.url",
                 "nebula.resource.events.connection-timeout", "nebula.resource.events.max-reconnects",
-                "nebula.resource.events.password");
+                "nebula.resource.events.password", "nebula.resource.events.ping-interval",
+                "nebula.resource.events.max-pings-out");
         assertThatThrownBy(() -> provider.create(bad))
                 .isInstanceOf(ConfigurationInvalidException.class)
-                .hasMessageContaining("4 configuration problems");
+                .hasMessageContaining("6 configuration problems");
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "ping-interval | 0     | must be longer than zero",
+            "ping-interval | soon  | must be a duration",
+            "max-pings-out | 1     | must be 2 or more, was 1",
+            "max-pings-out | 0     | must be 2 or more, was 0",
+            "max-pings-out | -1    | must be 2 or more, was -1",
+            "max-pings-out | many  | must be an integer",
+    })
+    void aBadKeepAliveSettingIsAProblemOfItsKey(String key, String value, String says) {
+        List<ConfigProblem> problems = provider.validate(keys("url", "nats://localhost", key, value));
+        assertThat(problems).singleElement().satisfies(p -> {
+            assertThat(p.key()).isEqualTo("nebula.resource.events." + key);
+            assertThat(p.message()).contains(says);
+        });
     }
 
     @Test
