@@ -4,6 +4,7 @@ import io.nebula.resource.Action;
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ConfigurationInvalidException;
 import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.ResourceStatistics;
 import io.nebula.resource.Resources;
 import io.nebula.resource.cdi.action.ActionInterceptor;
 import io.nebula.resource.cdi.action.ActionScopes;
