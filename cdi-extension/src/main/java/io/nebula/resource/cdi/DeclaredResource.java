@@ -15,9 +15,11 @@ import io.nebula.resource.cdi.scope.ActiveScope;
 import io.nebula.resource.cdi.scope.ScopeChain;
 import io.nebula.resource.core.PoolConfig;
 import io.nebula.resource.core.ResourcePool;
+import io.nebula.resource.core.audit.AuditGate;
 import io.nebula.resource.core.audit.AuditTrail;
 import io.nebula.resource.core.credential.CredentialedProvider;
 import io.nebula.resource.core.declared.LivePools;
+import io.nebula.resource.core.declared.PoolEvents;
 import io.nebula.resource.core.declared.ResourceDeclaration;
 import io.nebula.resource.core.pipeline.WovenPool;
 import io.nebula.resource.core.tenant.TenantPools;
@@ -273,7 +275,6 @@ final class DeclaredResource<R> implements ManagedResource<R>, InjectableResourc
         WovenPool<R> pool = runtime.weaving().weave(declaration, settings, credentialed, config, tenant, this::health,
                 events, gate, live);
         events.source(pool);
-        credentialed.listen(new RotationMetrics(pool));
         if (tenant != null) {
             tenantEvents.put(tenant, events);
         }

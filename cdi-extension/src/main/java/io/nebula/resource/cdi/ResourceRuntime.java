@@ -12,6 +12,7 @@ import io.nebula.resource.core.DependencyGraph;
 import io.nebula.resource.core.HealthTracker;
 import io.nebula.resource.core.declared.HealthReport;
 import io.nebula.resource.core.declared.LivePools;
+import io.nebula.resource.core.declared.PoolEvents;
 import io.nebula.resource.core.declared.ProviderCatalog;
 import io.nebula.resource.core.declared.ResourceDeclaration;
 import io.nebula.resource.core.declared.ResourceDeclarations;
@@ -173,7 +174,7 @@ final class ResourceRuntime {
     }
 
     PoolEvents poolEvents(String resource, String pool) {
-        return new PoolEvents(resource, pool, events, health);
+        return new PoolEvents(resource, pool, events::fire, health);
     }
 
     /** Starts what {@code name} depends on, dependencies first, before it starts itself. */

@@ -8,6 +8,7 @@ import io.nebula.resource.audit.AuditRecord;
 import io.nebula.resource.cdi.config.ConfigCredentialSource;
 import io.nebula.resource.cdi.config.TenantOverrides;
 import io.nebula.resource.core.PoolConfig;
+import io.nebula.resource.core.audit.AuditGate;
 import io.nebula.resource.core.audit.AuditTrail;
 import io.nebula.resource.core.credential.CredentialSettings;
 import io.nebula.resource.core.credential.CredentialSources;

@@ -10,6 +10,7 @@ import io.nebula.resource.core.PoolConfig;
 import io.nebula.resource.core.PoolListener;
 import io.nebula.resource.core.ResourcePool;
 import io.nebula.resource.core.Ticker;
+import io.nebula.resource.core.credential.CredentialedProvider;
 import io.nebula.resource.core.telemetry.PoolLog;
 import io.nebula.resource.core.telemetry.PoolView;
 import io.nebula.resource.core.telemetry.Redactor;
@@ -176,6 +177,9 @@ public final class WovenPoolBuilder<R> {
         built.set(engined);
         WovenPool<R> woven = new WovenPool<>(engined, weave, onClose);
         weave.use(telemetry);
+        if (provider instanceof CredentialedProvider<R> credentialed) {
+            credentialed.listen(new RotationMetrics(woven));
+        }
         if (!checks.interval().isZero()) {
             HealthScheduler s = scheduler != null ? scheduler : HealthScheduler.shared();
             weave.scheduled(s.every(checks.interval(), name, () -> {
