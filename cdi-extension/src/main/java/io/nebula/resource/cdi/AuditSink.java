@@ -2,8 +2,9 @@ package io.nebula.resource.cdi;
 
 import io.nebula.resource.ResourceContext;
 import io.nebula.resource.audit.AuditKind;
-import io.nebula.resource.audit.AuditRecord;
 import io.nebula.resource.audit.AuditRecord.Outcome;
+import io.nebula.resource.audit.AuditRecord;
+import io.nebula.resource.core.audit.AuditGate;
 import io.nebula.resource.core.audit.AuditLog;
 import jakarta.enterprise.inject.spi.BeanManager;
 
@@ -27,7 +28,7 @@ import static java.lang.System.Logger.Level.INFO;
  * made only when its log level is on or the application observes records. Whether it does is asked of the bean
  * manager once, when deployment is validated ({@link #decide}): observers cannot change afterwards.
  */
-final class AuditSink implements Consumer<AuditRecord> {
+final class AuditSink implements Consumer<AuditRecord>, AuditGate.Demand {
 
     private static final System.Logger LOG = System.getLogger(AuditRecord.LOGGER);
 
@@ -45,13 +46,13 @@ final class AuditSink implements Consumer<AuditRecord> {
         this.events = events;
     }
 
-    /** Whether a record of a lease granted or given back would go anywhere now: make none when not. */
-    boolean wantsLeases() {
+    @Override
+    public boolean wantsLeases() {
         return observed() || LOG.isLoggable(DEBUG);
     }
 
-    /** Whether any other record (a refusal, a failure, a credential's use or rotation) would go anywhere now. */
-    boolean wantsNotable() {
+    @Override
+    public boolean wantsNotable() {
         return observed() || LOG.isLoggable(INFO);
     }
 

@@ -9,15 +9,18 @@ import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceScope;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.ResourceState;
-import io.nebula.resource.cdi.config.ResourceDeclaration;
 import io.nebula.resource.cdi.inject.InjectableResource;
 import io.nebula.resource.cdi.inject.ViewLease;
 import io.nebula.resource.cdi.scope.ActiveScope;
 import io.nebula.resource.cdi.scope.ScopeChain;
 import io.nebula.resource.core.PoolConfig;
 import io.nebula.resource.core.ResourcePool;
+import io.nebula.resource.core.audit.AuditGate;
 import io.nebula.resource.core.audit.AuditTrail;
 import io.nebula.resource.core.credential.CredentialedProvider;
+import io.nebula.resource.core.declared.LivePools;
+import io.nebula.resource.core.declared.PoolEvents;
+import io.nebula.resource.core.declared.ResourceDeclaration;
 import io.nebula.resource.core.pipeline.WovenPool;
 import io.nebula.resource.core.tenant.TenantPools;
 import io.nebula.resource.core.tenant.TenantPoolsListener;
@@ -56,6 +59,7 @@ final class DeclaredResource<R> implements ManagedResource<R>, InjectableResourc
     private final String poolKey;
     private final ReentrantLock starting = new ReentrantLock();
     private final Map<String, PoolEvents> tenantEvents = new ConcurrentHashMap<>();
+    private final LivePools live = new LivePools();
     private volatile TenantPools<R> tenants;
     private volatile AuditTrail audit;
     private volatile AuditGate auditGate; // null when audit is off
@@ -269,9 +273,8 @@ final class DeclaredResource<R> implements ManagedResource<R>, InjectableResourc
         events.audit(gate);
         CredentialedProvider<R> credentialed = runtime.tenancy().credentialed(provider, settings, !poolKey.isEmpty(), trail);
         WovenPool<R> pool = runtime.weaving().weave(declaration, settings, credentialed, config, tenant, this::health,
-                events, gate);
+                events, gate, live);
         events.source(pool);
-        credentialed.listen(new RotationMetrics(pool));
         if (tenant != null) {
             tenantEvents.put(tenant, events);
         }
@@ -358,15 +361,22 @@ final class DeclaredResource<R> implements ManagedResource<R>, InjectableResourc
         return runtime.health(name());
     }
 
+    /** Its pools while they live: its shared pool or every tenant's. */
+    LivePools live() {
+        return live;
+    }
+
+    /**
+     * Its live pools summed; before any started, the declared sizes; once started, with none live, a closed shared
+     * pool's figures or a tenant-scoped resource's zeros.
+     */
     @Override
     public PoolSnapshot pool() {
-        TenantPools<R> t = tenants;
-        if (t != null) { // every tenant's pool together
-            return PoolSnapshot.sum(t.snapshots().values());
-        }
         ResourcePool<R> pool = shared;
-        return pool != null ? pool.snapshot()
-                : new PoolSnapshot(0, 0, 0, 0, declaration.pool().minSize(), declaration.pool().maxSize());
+        if (tenants == null && pool == null) {
+            return new PoolSnapshot(0, 0, 0, 0, declaration.pool().minSize(), declaration.pool().maxSize());
+        }
+        return live.snapshot(pool != null ? pool.snapshot() : PoolSnapshot.sum(List.of()));
     }
 
     @Override

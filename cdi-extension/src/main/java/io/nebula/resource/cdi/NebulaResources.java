@@ -7,9 +7,9 @@ import io.nebula.resource.ManagedResource;
 import io.nebula.resource.ResourceBuilder;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.Resources;
-import io.nebula.resource.cdi.config.CodeResourceBuilder;
-import io.nebula.resource.cdi.config.ResourceDeclaration;
 import io.nebula.resource.cdi.inject.Views;
+import io.nebula.resource.core.declared.CodeResourceBuilder;
+import io.nebula.resource.core.declared.ResourceDeclaration;
 
 import java.time.Duration;
 import java.util.List;

@@ -4,19 +4,18 @@ import io.nebula.resource.ConfigProblem;
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ConfigurationInvalidException;
 import io.nebula.resource.HealthStatus;
-import io.nebula.resource.PoolSnapshot;
+import io.nebula.resource.ResourceFigures;
 import io.nebula.resource.ResourceSettings;
-import io.nebula.resource.cdi.config.ProviderCatalog;
-import io.nebula.resource.cdi.config.ResourceDeclaration;
-import io.nebula.resource.cdi.config.ResourceDeclarations;
-import io.nebula.resource.cdi.integration.health.HealthReport;
+import io.nebula.resource.ResourceStatistics;
 import io.nebula.resource.cdi.scope.ScopeRegistry;
 import io.nebula.resource.core.DependencyGraph;
 import io.nebula.resource.core.HealthTracker;
-import io.nebula.resource.core.pipeline.CircuitState;
-import io.nebula.resource.core.pipeline.RecentAcquisitions;
-import io.nebula.resource.core.pipeline.WovenPool;
-import io.nebula.resource.core.telemetry.Redactor;
+import io.nebula.resource.core.declared.HealthReport;
+import io.nebula.resource.core.declared.LivePools;
+import io.nebula.resource.core.declared.PoolEvents;
+import io.nebula.resource.core.declared.ProviderCatalog;
+import io.nebula.resource.core.declared.ResourceDeclaration;
+import io.nebula.resource.core.declared.ResourceDeclarations;
 import io.nebula.resource.core.telemetry.Telemetry;
 
 import java.util.ArrayList;
@@ -145,80 +144,37 @@ final class ResourceRuntime {
 
     /** Reports every resource through the application's telemetry backends from now on. */
     void useTelemetry(Telemetry telemetry) {
-        weaving.use(telemetry);
+        List<LivePools> live = new ArrayList<>();
+        resources.values().forEach(r -> live.add(r.live()));
+        derived.values().forEach(r -> live.add(r.live()));
+        weaving.use(telemetry, live);
     }
 
-    /** What the health checks of {@code name} report, over all its pools; no secret in it. */
+    /** What the health checks of {@code name} report, over all its pools and its derived resources'; no secret in it. */
     HealthReport report(String name) {
         DeclaredResource<?> r = resource(name);
-        Redactor redactor = Redactor.of(r.declaration().settings());
-        List<WovenPool<?>> live = weaving.poolsOf(name);
-        PoolSnapshot pool = r.pool();
-        String circuit = r.declaration().resilience().circuitBreaker() ? "closed" : "off";
-        boolean quarantined = false;
-        boolean stalled = false;
-        Throwable lastError = null;
-        Redactor errorRedactor = redactor;
-        if (!live.isEmpty()) {
-            List<PoolSnapshot> snapshots = new ArrayList<>(live.size());
-            for (WovenPool<?> p : live) {
-                snapshots.add(p.snapshot());
-                quarantined |= p.quarantined();
-                stalled |= p.state().acceptsAcquisitions() && p.checksStalled(r.declaration().health().interval());
-                CircuitState c = p.circuit().orElse(null);
-                if (c != null && worse(c.describe(), circuit)) {
-                    circuit = c.describe();
-                }
-                if (lastError == null) {
-                    lastError = p.lastError().orElse(c == null ? null : c.lastError());
-                    errorRedactor = p.view().redactor(); // a tenant's pool masks its own secrets too
-                }
-            }
-            pool = PoolSnapshot.sum(snapshots);
-        }
-        HealthStatus status = health(name);
-        HealthStatus shown = status.with(status.status(), redactor.redact(status.message().orElse(null)));
-        Object down = status.details().get("downDependencies");
-        List<String> downDependencies = down instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
-        return new HealthReport(name, r.kind(), r.state(), shown, pool, circuit, errorRedactor.describe(lastError),
-                quarantined, downDependencies, stalled);
+        return live(name).report(r.declaration(), r.state(), health(name), r.pool());
     }
 
     /** {@link ResourceStatistics}: the health report's figures, each tenant's pool, and the recent acquisitions. */
     ResourceFigures figures(String name) {
-        HealthReport report = report(name);
-        List<WovenPool<?>> live = weaving.poolsOf(name);
-        Map<String, PoolSnapshot> tenants = new TreeMap<>();
-        for (WovenPool<?> p : live) {
-            String tenant = p.view().tenant();
-            if (tenant != null) {
-                tenants.put(tenant, p.snapshot());
+        return live(name).figures(report(name));
+    }
+
+    /** The live pools that report under {@code name}: its own and those of the resources derived from it. */
+    private LivePools live(String name) {
+        List<LivePools> each = new ArrayList<>();
+        each.add(resource(name).live());
+        derived.forEach((key, r) -> {
+            if (key.name().equals(name)) {
+                each.add(r.live());
             }
-        }
-        Optional<RecentAcquisitions> recent = RecentAcquisitions.of(live);
-        String circuit = report.circuit();
-        return new ResourceFigures(name, report.kind(), report.state(), report.health(), report.downDependencies(),
-                report.pool(), tenants, recent.map(f -> (int) Math.min(Integer.MAX_VALUE, f.acquisitions())).orElse(0),
-                recent.map(RecentAcquisitions::p99),
-                recent.isPresent() ? java.util.OptionalDouble.of(recent.get().errorRate()) : java.util.OptionalDouble.empty(),
-                "off".equals(circuit) ? Optional.empty() : Optional.of(circuit));
-    }
-
-    private static boolean worse(String circuit, String than) {
-        return order(circuit) > order(than);
-    }
-
-    private static int order(String circuit) {
-        return switch (circuit) {
-            case "open" -> 3;
-            case "half-open" -> 2;
-            case "closed" -> 1;
-            default -> 0;
-        };
+        });
+        return LivePools.of(each);
     }
 
     PoolEvents poolEvents(String resource, String pool) {
-        return new PoolEvents(resource, pool, events, health);
+        return new PoolEvents(resource, pool, events::fire, health);
     }
 
     /** Starts what {@code name} depends on, dependencies first, before it starts itself. */

@@ -3,31 +3,30 @@ package io.nebula.resource.cdi;
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceSettings;
-import io.nebula.resource.cdi.config.ResourceDeclaration;
 import io.nebula.resource.cdi.integration.faulttolerance.FaultToleranceLibrary;
 import io.nebula.resource.cdi.integration.faulttolerance.SmallRyeAttemptGuard;
 import io.nebula.resource.cdi.integration.telemetry.TraceContext;
 import io.nebula.resource.cdi.scope.ScopeRegistry;
+import io.nebula.resource.core.audit.AuditGate;
+import io.nebula.resource.core.declared.LivePools;
+import io.nebula.resource.core.declared.PoolEvents;
+import io.nebula.resource.core.declared.ResourceDeclaration;
 import io.nebula.resource.core.pipeline.HealthScheduler;
 import io.nebula.resource.core.pipeline.WovenPool;
 import io.nebula.resource.core.telemetry.Telemetry;
 
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Collection;
 import java.util.function.Supplier;
 
 /**
  * The application's woven pools: each pool (a resource's shared pool, each tenant's) is a core
  * {@link WovenPool}, whose pipeline core assembles; this class gives it the container's parts — its CDI events,
  * audit, SmallRye Fault Tolerance for timeouts and bulkheads, the application's telemetry backends (found only
- * after deployment, then swapped into every live pool) and one health scheduler — and knows the live pools of
- * each resource, for the health checks and statistics that report on them.
+ * after deployment, then swapped into every live pool) and one health scheduler. Each pool is added to its
+ * resource's {@link LivePools} while it lives, for the health checks and statistics that report on them.
  */
 final class Weaving {
 
-    private final Map<String, List<WovenPool<?>>> pools = new ConcurrentHashMap<>();
     private final HealthScheduler scheduler = new HealthScheduler();
     private volatile Telemetry telemetry = Telemetry.NONE;
 
@@ -39,12 +38,12 @@ final class Weaving {
      * @param health   the resource's health, cascaded, for gauges
      * @param events   the pool's CDI events: a failed acquisition is fired from its pipeline
      * @param audit    where the pool's leases enter the resource's audit trail; {@code null} when audit is off
+     * @param live     the resource's live pools: the pool is in them until it closes
      */
     <R> WovenPool<R> weave(ResourceDeclaration declaration, ResourceSettings settings,
                            io.nebula.resource.spi.ResourceProvider<R> provider, io.nebula.resource.core.PoolConfig config,
-                           String tenant, Supplier<HealthStatus> health, PoolEvents events, AuditGate audit) {
-        String name = declaration.name();
-        List<WovenPool<?>> ofResource = pools.computeIfAbsent(name, n -> new CopyOnWriteArrayList<>());
+                           String tenant, Supplier<HealthStatus> health, PoolEvents events, AuditGate audit,
+                           LivePools live) {
         WovenPool<?>[] made = new WovenPool<?>[1];
         var builder = WovenPool.builder(provider, settings)
                 .config(config)
@@ -58,29 +57,24 @@ final class Weaving {
                 .scheduler(scheduler)
                 .telemetry(telemetry)
                 .listener(events)
-                .onClose(() -> ofResource.remove(made[0]));
+                .onClose(() -> live.remove(made[0]));
         if (audit != null) {
             builder.listener(audit);
         }
         WovenPool<R> woven = builder.build();
         made[0] = woven;
-        ofResource.add(woven);
+        live.add(woven);
         return woven;
     }
 
-    /** The live pools of {@code resource}: its shared pool and its tenants'. */
-    List<WovenPool<?>> poolsOf(String resource) {
-        return pools.getOrDefault(resource, List.of());
-    }
-
     /**
-     * Reports every pool through {@code backends} from now on, pools started earlier included; and makes
-     * {@link TraceContext} use them.
+     * Reports every pool through {@code backends} from now on, the {@code live} ones started earlier included;
+     * and makes {@link TraceContext} use them.
      */
-    void use(Telemetry backends) {
+    void use(Telemetry backends, Collection<LivePools> live) {
         telemetry = backends;
         TraceContext.use(backends);
-        pools.values().forEach(list -> list.forEach(p -> p.use(backends)));
+        live.forEach(pools -> pools.list().forEach(p -> p.use(backends)));
     }
 
     /** The current thread's scopes, for a data source's {@code getConnection()}. */

@@ -23,8 +23,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  *   ├─ config                       reading and checking MicroProfile Config
  *   └─ integration..                one package per optional library (OpenTelemetry, MP Metrics, SmallRye FT,
  *                                   MP Health) and the telemetry neutral to them: used by the wiring only
- * io.nebula.resource.cdi (public)   WorkflowContexts, ScopeHandle, ContextSnapshot, ResourceStatistics,
- *                                   ResourceFigures: the types applications use; they use nothing of the extension
+ * io.nebula.resource.cdi (public)   WorkflowContexts, ScopeHandle, ContextSnapshot: the types applications use;
+ *                                   they use nothing of the extension
  * </pre>
  * A package uses only those below it: action, inject and scope reach the runtime through interfaces of their own
  * ({@code ActionScopes}, {@code InjectableResource}, a function for {@code LeaseContext}), which the wiring
@@ -38,8 +38,7 @@ class ArchitectureTest {
     static final JavaClasses extension = new ClassFileImporter().importPath(Paths.get("target", "classes"));
 
     static final String ROOT = "io.nebula.resource.cdi";
-    static final Set<String> PUBLIC_API = Set.of("WorkflowContexts", "ScopeHandle", "ContextSnapshot",
-            "ResourceStatistics", "ResourceFigures");
+    static final Set<String> PUBLIC_API = Set.of("WorkflowContexts", "ScopeHandle", "ContextSnapshot");
 
     @Test
     void thePackagesFormNoCycle() {

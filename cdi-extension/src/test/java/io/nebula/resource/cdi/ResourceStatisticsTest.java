@@ -5,6 +5,8 @@ import io.nebula.resource.CircuitOpenException;
 import io.nebula.resource.ConfigurationInvalidException;
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.Lease;
+import io.nebula.resource.ResourceFigures;
+import io.nebula.resource.ResourceStatistics;
 import io.nebula.resource.Resources;
 import io.nebula.resource.cdi.testing.Deployments;
 import io.nebula.resource.cdi.testing.FlakyBackend;

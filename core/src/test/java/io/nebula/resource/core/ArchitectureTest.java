@@ -45,6 +45,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void declaredResourcesSitAboveTheEngine() {
+        // core.declared turns a resource's settings into a declaration and makes its pools from the engine, the
+        // pipeline, tenancy, credentials and audit; none of those knows a declaration, so each stays usable alone.
+        noClasses().that().resideOutsideOfPackage("io.nebula.resource.core.declared..")
+                .should().dependOnClassesThat().resideInAPackage("io.nebula.resource.core.declared..").check(core);
+    }
+
+    @Test
     void theEngineTakesNoMonitor() {
         // Virtual-thread friendly: a virtual thread that blocks while holding a monitor (a synchronized method
         // or block) pins its carrier thread on JDK < 24 (JEP 491 lifted that in 24), so a provider call, a wait

@@ -5,6 +5,7 @@ import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.core.PoolConfig;
 import io.nebula.resource.core.credential.CredentialSettings;
 import io.nebula.resource.core.credential.DirectoryCredentialSource;
+import io.nebula.resource.core.declared.ResourceDeclaration;
 import io.nebula.resource.core.pipeline.HealthPolicy;
 import io.nebula.resource.core.pipeline.ResiliencePolicy;
 import io.nebula.resource.core.tenant.TenantLimits;

@@ -10,6 +10,7 @@ import io.nebula.resource.core.PoolConfig;
 import io.nebula.resource.core.PoolListener;
 import io.nebula.resource.core.ResourcePool;
 import io.nebula.resource.core.Ticker;
+import io.nebula.resource.core.credential.CredentialedProvider;
 import io.nebula.resource.core.telemetry.PoolLog;
 import io.nebula.resource.core.telemetry.PoolView;
 import io.nebula.resource.core.telemetry.Redactor;
@@ -182,6 +183,9 @@ public final class WovenPoolBuilder<R> {
             CircuitProber prober = new CircuitProber(name, weave.breaker(), () -> engined.check(CheckDepth.SHALLOW), s);
             weave.circuit().whenOpened(prober::opened);
             weave.probing(prober);
+        }
+        if (provider instanceof CredentialedProvider<R> credentialed) {
+            credentialed.listen(new RotationMetrics(woven));
         }
         if (!checks.interval().isZero()) {
             weave.scheduled(s.every(checks.interval(), name, () -> {

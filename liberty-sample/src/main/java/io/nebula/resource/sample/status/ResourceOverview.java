@@ -3,9 +3,9 @@ package io.nebula.resource.sample.status;
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.ManagedResource;
 import io.nebula.resource.PoolSnapshot;
+import io.nebula.resource.ResourceFigures;
+import io.nebula.resource.ResourceStatistics;
 import io.nebula.resource.Resources;
-import io.nebula.resource.cdi.ResourceFigures;
-import io.nebula.resource.cdi.ResourceStatistics;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.nebula.resource.sample.status;
 
+import io.nebula.resource.ResourceStatistics;
 import io.nebula.resource.Resources;
-import io.nebula.resource.cdi.ResourceStatistics;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -5,11 +5,11 @@ import io.nebula.resource.Lease;
 import io.nebula.resource.ManagedResource;
 import io.nebula.resource.PoolSnapshot;
 import io.nebula.resource.ResourceBuilder;
+import io.nebula.resource.ResourceFigures;
 import io.nebula.resource.ResourceScope;
 import io.nebula.resource.ResourceState;
+import io.nebula.resource.ResourceStatistics;
 import io.nebula.resource.Resources;
-import io.nebula.resource.cdi.ResourceFigures;
-import io.nebula.resource.cdi.ResourceStatistics;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

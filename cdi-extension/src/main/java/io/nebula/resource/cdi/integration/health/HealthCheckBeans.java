@@ -1,5 +1,6 @@
 package io.nebula.resource.cdi.integration.health;
 
+import io.nebula.resource.core.declared.HealthReport;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.spi.AfterBeanDiscovery;

@@ -2,6 +2,7 @@ package io.nebula.resource.cdi.integration.health;
 
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.ResourceState;
+import io.nebula.resource.core.declared.HealthReport;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;

@@ -2,8 +2,8 @@ package io.nebula.resource.provider.jdbc;
 
 import io.agroal.api.AgroalDataSource;
 import io.nebula.resource.NebulaResource;
-import io.nebula.resource.cdi.ResourceFigures;
-import io.nebula.resource.cdi.ResourceStatistics;
+import io.nebula.resource.ResourceFigures;
+import io.nebula.resource.ResourceStatistics;
 import io.nebula.resource.provider.testing.NebulaWeld;
 import io.nebula.resource.provider.testing.NebulaWeldTest;
 import io.nebula.resource.provider.testing.TestConfig;
@@ -12,9 +12,9 @@ import org.jboss.weld.junit5.WeldInitiator;
 import org.jboss.weld.junit5.WeldSetup;
 import org.junit.jupiter.api.Test;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLTimeoutException;
+import javax.sql.DataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

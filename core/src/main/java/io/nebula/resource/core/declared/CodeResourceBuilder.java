@@ -1,4 +1,4 @@
-package io.nebula.resource.cdi.config;
+package io.nebula.resource.core.declared;
 
 import io.nebula.resource.ManagedResource;
 import io.nebula.resource.PoolStrategy;

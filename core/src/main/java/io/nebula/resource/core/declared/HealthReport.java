@@ -1,4 +1,4 @@
-package io.nebula.resource.cdi.integration.health;
+package io.nebula.resource.core.declared;
 
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.PoolSnapshot;

@@ -1,4 +1,4 @@
-package io.nebula.resource.cdi.config;
+package io.nebula.resource.core.declared;
 
 import io.nebula.resource.ConfigProblem;
 import io.nebula.resource.ConfigProblems;
@@ -18,7 +18,7 @@ import java.util.Optional;
 
 /**
  * One resource's configuration, checked: its provider, pool settings, scope, dependencies and start
- * mode. The keys this extension reads itself (the provider and the pool engine check theirs):
+ * mode. The keys read here (the provider and the pool engine check theirs):
  * <ul>
  *   <li>{@code kind}: required, one of the installed providers' kinds;</li>
  *   <li>{@code scope}: {@code global} (default), {@code tenant}, {@code workflow}, {@code execution}, {@code action};</li>

@@ -1,14 +1,12 @@
-package io.nebula.resource.cdi;
-
-import io.nebula.resource.HealthStatus;
-import io.nebula.resource.PoolSnapshot;
-import io.nebula.resource.ResourceState;
+package io.nebula.resource;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.TreeMap;
 
 /**
  * One resource's figures, over all its live pools (its shared pool and its tenants'), as
@@ -36,6 +34,6 @@ public record ResourceFigures(String resource, String kind, ResourceState state,
 
     public ResourceFigures {
         downDependencies = List.copyOf(downDependencies);
-        tenants = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(tenants));
+        tenants = Collections.unmodifiableMap(new TreeMap<>(tenants));
     }
 }

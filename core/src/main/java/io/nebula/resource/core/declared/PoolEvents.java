@@ -1,4 +1,4 @@
-package io.nebula.resource.cdi;
+package io.nebula.resource.core.declared;
 
 import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceException;
@@ -6,18 +6,24 @@ import io.nebula.resource.ResourceState;
 import io.nebula.resource.core.HealthTracker;
 import io.nebula.resource.core.PoolListener;
 import io.nebula.resource.core.ResourcePool;
+import io.nebula.resource.core.audit.AuditGate;
 import io.nebula.resource.event.AcquisitionFailedEvent;
 import io.nebula.resource.event.LeakDetectedEvent;
 import io.nebula.resource.event.ResourceLifecycleEvent;
 
 import java.time.Duration;
+import java.util.function.Consumer;
 
-/** Turns what one pool reports into CDI events: lifecycle, failed acquisitions (from its chain), leaks and health. */
-final class PoolEvents implements PoolListener {
+/**
+ * Turns what one pool reports into the resource's events ({@code io.nebula.resource.event}): lifecycle, failed
+ * acquisitions (from its pipeline), leaks and health. Where they go is the caller's: the CDI extension fires them
+ * as CDI events.
+ */
+public final class PoolEvents implements PoolListener {
 
     private final String resource;
     private final String pool;
-    private final EventSink events;
+    private final Consumer<Object> events;
     private final HealthTracker health;
     private volatile ResourcePool<?> source;
     private volatile AuditGate audit; // null: audit is off
@@ -26,8 +32,9 @@ final class PoolEvents implements PoolListener {
     /**
      * @param resource the resource name the events carry
      * @param pool     which of the resource's pools this is, for health: its shared pool or a tenant's
+     * @param events   where the events go; must not throw
      */
-    PoolEvents(String resource, String pool, EventSink events, HealthTracker health) {
+    public PoolEvents(String resource, String pool, Consumer<Object> events, HealthTracker health) {
         this.resource = resource;
         this.pool = pool;
         this.events = events;
@@ -35,12 +42,12 @@ final class PoolEvents implements PoolListener {
     }
 
     /** The pool this listener reports on, once built; gives health its last backend error. */
-    void source(ResourcePool<?> source) {
+    public void source(ResourcePool<?> source) {
         this.source = source;
     }
 
     /** Where a failed acquisition is audited: once per caller, after its retries, as the chain reports it. */
-    void audit(AuditGate audit) {
+    public void audit(AuditGate audit) {
         this.audit = audit;
     }
 
@@ -49,9 +56,9 @@ final class PoolEvents implements PoolListener {
      * failed or the application stops: its draining is neither a lifecycle event of the resource nor bad health,
      * and the pool leaves the resource's health altogether.
      */
-    void retiring() {
+    public void retiring() {
         retiring = true;
-        health.forget(resource, pool).forEach(events::fire);
+        health.forget(resource, pool).forEach(events);
     }
 
     @Override
@@ -59,21 +66,21 @@ final class PoolEvents implements PoolListener {
         if (retiring) {
             return;
         }
-        events.fire(new ResourceLifecycleEvent(resource, from, to));
+        events.accept(new ResourceLifecycleEvent(resource, from, to));
         ResourcePool<?> p = source;
         Throwable lastError = p == null ? null : p.lastError().orElse(null);
-        health.stateChanged(resource, pool, to, lastError).forEach(events::fire);
+        health.stateChanged(resource, pool, to, lastError).forEach(events);
     }
 
     /**
-     * An acquisition failed, after its retries: fired from the acquisition chain rather than the pool's
+     * An acquisition failed, after its retries: reported by the acquisition pipeline rather than the pool's
      * {@code onAcquireFailure}, so there is one event per failed acquisition (not one per attempt), and a
      * refusal the pool never saw (circuit open, quarantine) has one too. A driver's own error from a data
      * source's {@code getConnection()} is not a {@link ResourceException} and has none.
      */
-    void acquisitionFailed(ResourceContext ctx, Throwable error) {
+    public void acquisitionFailed(ResourceContext ctx, Throwable error) {
         if (error instanceof ResourceException e) {
-            events.fire(new AcquisitionFailedEvent(resource, ctx == null ? ResourceContext.GLOBAL : ctx, e));
+            events.accept(new AcquisitionFailedEvent(resource, ctx == null ? ResourceContext.GLOBAL : ctx, e));
             AuditGate a = audit;
             if (a != null) {
                 a.acquisitionFailed(resource, ctx, e);
@@ -83,7 +90,7 @@ final class PoolEvents implements PoolListener {
 
     @Override
     public void onLeak(String poolName, ResourceContext ctx, long heldNanos, Throwable acquiredAt) {
-        events.fire(new LeakDetectedEvent(resource, ctx == null ? ResourceContext.GLOBAL : ctx,
+        events.accept(new LeakDetectedEvent(resource, ctx == null ? ResourceContext.GLOBAL : ctx,
                 Duration.ofNanos(heldNanos), acquiredAt));
     }
 }

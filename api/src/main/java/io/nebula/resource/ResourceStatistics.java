@@ -1,10 +1,9 @@
-package io.nebula.resource.cdi;
-
-import io.nebula.resource.ConfigurationInvalidException;
+package io.nebula.resource;
 
 /**
  * What the application's resources are doing now, read programmatically: for a dashboard or an endpoint of the
- * application's own, where {@code /health} and {@code /metrics} are meant for machines. Inject it:
+ * application's own, where {@code /health} and {@code /metrics} are meant for machines. Under CDI, inject it (the
+ * extension adds the bean):
  * <pre>
  * &#64;Inject ResourceStatistics statistics;
  * ResourceFigures figures = statistics.of("orders-db");
