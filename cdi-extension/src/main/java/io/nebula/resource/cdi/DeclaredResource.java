@@ -126,6 +126,22 @@ final class DeclaredResource<R> implements ManagedResource<R>, InjectableResourc
     }
 
     /**
+     * What an {@code @Action} naming this resource does on entry: binds its lease to the current scopes, as a later
+     * injection there will read it. A resource whose one instance everyone shares, and whose provider runs each of
+     * the instance's hand-outs through the pipeline (a JDBC data source's connections), binds none: the method's
+     * {@code getConnection()} calls are its acquisitions, so only whether the resource would admit one is checked
+     * ({@link WovenPool#admit}). A shared instance used directly (an HTTP endpoint) keeps its lease: that lease is
+     * the acquisition the pipeline meters and guards.
+     */
+    void enterAction(ScopeChain chain) {
+        if (sharesOneInstance() && sharedPool() instanceof WovenPool<R> woven && woven.handsOutThroughPipeline()) {
+            woven.admit(chain.context());
+            return;
+        }
+        boundLease(chain);
+    }
+
+    /**
      * The instance (or view) for a thread in {@code chain}: a resident resource of global scope hands out
      * its shared instance; any other comes from the lease bound to the current scopes.
      */

@@ -79,13 +79,14 @@ final class ResourceRuntime {
 
     /**
      * {@link io.nebula.resource.cdi.action.ActionScopes}: a new action scope on this thread with a lease of each
-     * of {@code resources} bound, in order; when one cannot be had, the scope is left and the failure thrown.
+     * of {@code resources} bound, in order (a shared instance is only checked: {@link DeclaredResource#enterAction});
+     * when one cannot be had, the scope is left and the failure thrown.
      */
     ScopeHandle enterAction(String action, String[] resources) {
         ScopeHandle handle = scopes.enterAction(action);
         try {
             for (String resource : resources) {
-                resource(resource).boundLease(scopes.chain());
+                resource(resource).enterAction(scopes.chain());
             }
             return handle;
         } catch (RuntimeException | Error e) {

@@ -34,7 +34,10 @@ import static org.awaitility.Awaitility.await;
 @NebulaWeldTest
 @TestConfig({
         "nebula.resource.flaky.kind=test-counter",
-        "nebula.resource.flaky.pool.acquire-timeout=100ms",
+        // not 100 ms: the first creation on a loaded machine can take that (the acquisition then timed out as
+        // POOL_EXHAUSTED); a down backend fails at once whatever the timeout, and without retries
+        "nebula.resource.flaky.pool.acquire-timeout=5s",
+        "nebula.resource.flaky.retry.max-retries=0",
         "nebula.resource.flaky.pool.backoff-initial=10ms",
         "nebula.resource.flaky.pool.backoff-max=20ms",
         "nebula.resource.leaky.kind=test-counter",

@@ -29,9 +29,19 @@ final class AcquisitionFailures {
     AcquisitionTimeoutException exhausted(long timeoutNanos, int waiting) {
         String name = pool.name;
         int max = pool.config.maxSize();
+        int inUse = pool.inUse();
+        if (inUse < max && timeoutNanos > 0) {
+            // Room in the pool, yet nothing came: the wait was for an instance being created, which took longer
+            // than the timeout. Saying "exhausted (0 of 10 in use)" would send the operator to the wrong key.
+            return new AcquisitionTimeoutException(name, Reason.POOL_EXHAUSTED, waiting,
+                    "NEBULA-0101 Could not acquire '" + name + "' " + within(timeoutNanos) + ": no instance was free ("
+                            + inUse + " of " + max + " in use, " + waiting + " waiting) and a new one was not ready in"
+                            + " time; the backend is slow to connect, or raise "
+                            + pool.settings.keyOf(PoolConfig.ACQUIRE_TIMEOUT), null);
+        }
         return new AcquisitionTimeoutException(name, Reason.POOL_EXHAUSTED, waiting,
                 "NEBULA-0101 Could not acquire '" + name + "' " + within(timeoutNanos) + ": pool exhausted ("
-                        + pool.inUse() + " of " + max + " in use, " + waiting + " waiting); raise "
+                        + inUse + " of " + max + " in use, " + waiting + " waiting); raise "
                         + pool.settings.keyOf(PoolConfig.MAX_SIZE) + " or " + pool.settings.keyOf(PoolConfig.ACQUIRE_TIMEOUT)
                         + ", or return leases sooner", null);
     }

@@ -87,6 +87,19 @@ class PooledAcquireTest {
     }
 
     @Test
+    void aTimeoutWhileANewInstanceIsBeingCreatedSaysSoRatherThanExhausted() {
+        provider.createMillis = 2_000; // the backend is slow to connect; the caller waits 50 ms
+        pool = ResourcePool.builder(provider, Pools.settings("orders-db", "pool.max-size", "10")).build();
+        assertThatThrownBy(() -> pool.acquire(Duration.ofMillis(50)))
+                .isInstanceOfSatisfying(AcquisitionTimeoutException.class,
+                        e -> assertThat(e.reason()).isEqualTo(AcquisitionTimeoutException.Reason.POOL_EXHAUSTED))
+                .hasMessageStartingWith("NEBULA-0101 Could not acquire 'orders-db' within 50 ms: no instance was free"
+                        + " (0 of 10 in use, 0 waiting) and a new one was not ready in time")
+                .hasMessageContaining("orders-db.pool.acquire-timeout")
+                .hasMessageNotContaining("pool.max-size");
+    }
+
+    @Test
     void aTimeoutSaysHowLongAndHowBusy() {
         pool = ResourcePool.builder(provider, Pools.settings("orders-db", "pool.max-size", "1")).build();
         Lease<Conn> held = pool.acquire();

@@ -172,6 +172,11 @@ final class Weave {
         return quarantine;
     }
 
+    /** Whether the pipeline would let an acquisition through now: no open circuit, no quarantine. Reads two fields. */
+    boolean admits() {
+        return (breaker == null || !breaker.isOpen()) && (quarantine == null || !quarantine.active());
+    }
+
     AcquisitionMeter meter() {
         return meter;
     }

@@ -41,6 +41,7 @@ public final class WovenPool<R> implements ResourcePool<R> {
     private final Runnable onClose;
     private final java.util.concurrent.locks.ReentrantLock handOutLock = new java.util.concurrent.locks.ReentrantLock();
     private volatile Object gated; // the last instance put behind the pipeline
+    private volatile boolean handsOut; // whether its provider runs what it hands out through the pipeline
 
     WovenPool(ResourcePool<R> pool, Weave weave, Runnable onClose) {
         this.pool = pool;
@@ -76,6 +77,7 @@ public final class WovenPool<R> implements ResourcePool<R> {
                 pool.provider().handOutThrough(instance, new io.nebula.resource.spi.HandOutPipeline() {
                     @Override
                     public <T> Gate<T> around(java.util.concurrent.Callable<T> handOut) {
+                        handsOut = true;
                         Weave.Woven<T> pipeline = weave.weave((timeout, ctx) -> handOut.call());
                         return () -> pipeline.acquire(null, context.get());
                     }
@@ -85,6 +87,27 @@ public final class WovenPool<R> implements ResourcePool<R> {
         } finally {
             handOutLock.unlock();
         }
+    }
+
+    /**
+     * Whether the instance's provider runs each of its hand-outs (a data source's {@code getConnection()}) through
+     * this pool's pipeline, so that each is an acquisition of its own; known once the instance was first handed out.
+     */
+    public boolean handsOutThroughPipeline() {
+        return handsOut;
+    }
+
+    /**
+     * For a caller that will use this pool's shared instance later, through what it hands out (an {@code @Action}
+     * naming a data source of global scope): nothing is acquired, metered or audited while the pool is ready and the
+     * pipeline would let an acquisition through. Otherwise one acquisition is made and given back at once, so that a
+     * refusal (circuit open, quarantined, backend down, draining) is the pipeline's own, counted and reported as any.
+     */
+    public void admit(ResourceContext ctx) {
+        if (pool.state() == ResourceState.READY && weave.admits()) {
+            return;
+        }
+        acquire(null, ctx).close();
     }
 
     @Override
