@@ -3,7 +3,9 @@ package io.nebula.resource.provider.jdbc;
 import io.nebula.resource.NebulaResource;
 import io.nebula.resource.provider.testing.NebulaWeld;
 import io.nebula.resource.provider.testing.NebulaWeldTest;
+import io.nebula.resource.provider.testing.RuntimeConfig;
 import io.nebula.resource.provider.testing.TestConfig;
+import io.nebula.resource.testing.FaultProxy;
 import jakarta.inject.Inject;
 import org.jboss.weld.junit5.WeldInitiator;
 import org.jboss.weld.junit5.WeldSetup;
@@ -15,6 +17,7 @@ import javax.sql.DataSource;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,13 +26,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * A {@code getConnection()} of a database that went away ends within {@code pool.acquire-timeout}, retries and
  * their backoff included, with the driver's error: the retry policy alone (ten retries, a backoff growing from
  * 300 ms, a 10 s {@code retry.max-duration}) would keep the caller for about 10 s. The database is the local
- * PostgreSQL behind a {@link ClosingProxy}, shut once the data source exists; every borrow validates, so the pooled
- * connection is found dead and each attempt opens a new one, which is refused at once.
+ * PostgreSQL behind a {@link FaultProxy}, taken {@link FaultProxy#down() down} once the data source exists; every
+ * borrow validates, so the pooled connection is found dead and each attempt opens a new one, which is refused at
+ * once.
  */
 @NebulaWeldTest
 @TestConfig({
         "nebula.resource.refusing-db.kind=postgresql",
-        "nebula.resource.refusing-db.url=jdbc:postgresql://127.0.0.1:" + JdbcBudgetTest.PORT + "/test",
         "nebula.resource.refusing-db.username=postgres",
         "nebula.resource.refusing-db.pool.validation-bypass=0",
         "nebula.resource.refusing-db.pool.acquire-timeout=2s",
@@ -39,18 +42,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
         "nebula.resource.refusing-db.circuit-breaker.enabled=false"})
 class JdbcBudgetTest {
 
-    static final int PORT = 39217;
     private static final Duration BUDGET = Duration.ofSeconds(2);
-    private static ClosingProxy database;
+    private static FaultProxy database;
 
     @BeforeAll
     static void openTheWayToTheDatabase() throws IOException {
-        database = new ClosingProxy(PORT, 5432);
+        database = FaultProxy.start("127.0.0.1", 5432);
     }
 
     @AfterAll
-    static void shutIt() throws IOException {
+    static void shutIt() {
         database.close();
+    }
+
+    @RuntimeConfig
+    Map<String, String> throughTheProxy() {
+        return Map.of("nebula.resource.refusing-db.url",
+                "jdbc:postgresql://" + database.host() + ":" + database.port() + "/test");
     }
 
     @WeldSetup
@@ -63,7 +71,7 @@ class JdbcBudgetTest {
     @Test
     void aRefusedGetConnectionEndsWithinTheAcquireTimeoutWithTheDriversError() throws Exception {
         db.getConnection().close(); // the data source exists, with one connection
-        database.close();
+        database.down();
         long start = System.nanoTime();
         assertThatThrownBy(db::getConnection).isInstanceOf(SQLException.class)
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState()).as("the driver's: connection refused")

@@ -6,11 +6,16 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import io.nebula.resource.spi.SharedBackend;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The {@link RedisClient} (and with it the netty event loops) that the connections of one resource
@@ -23,6 +28,11 @@ import java.util.concurrent.TimeUnit;
 final class SharedClient {
 
     private static final System.Logger LOG = System.getLogger(SharedClient.class.getPackageName());
+    /**
+     * Lettuce's reconnect delay, capped at a second: its default doubles up to 30 s, so after a 15 s outage the
+     * next attempt came up to 16 s after the server was back (issue 17: a return is noticed within a second).
+     */
+    private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
 
     private final String resource;
     private final ClientOptions options;
@@ -67,7 +77,10 @@ final class SharedClient {
     private RedisClient retain() {
         try {
             return client.retain(() -> {
-                RedisClient c = RedisClient.create();
+                ClientResources resources = DefaultClientResources.builder()
+                        .reconnectDelay(Delay.exponential(Duration.ZERO, MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
+                        .build();
+                RedisClient c = RedisClient.create(resources);
                 c.setOptions(options);
                 return c;
             });
@@ -82,9 +95,13 @@ final class SharedClient {
         try {
             // no quiet period: every connection is closed already, nothing can still be submitted
             c.shutdown(Duration.ZERO.toMillis(), TimeUnit.SECONDS.toMillis(2), TimeUnit.MILLISECONDS);
+            // resources given to a client are the caller's to shut down: here they are the client's alone
+            c.getResources().shutdown(0, TimeUnit.SECONDS.toMillis(2), TimeUnit.MILLISECONDS).get(2, TimeUnit.SECONDS);
             LOG.log(Level.DEBUG, "NEBULA-2400 redis: shared client of resource ''{0}'' shut down", resource);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | ExecutionException | TimeoutException e) {
             LOG.log(Level.WARNING, "NEBULA-2401 redis: shutting down the shared client of resource '" + resource + "' failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

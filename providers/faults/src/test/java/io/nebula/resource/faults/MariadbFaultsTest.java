@@ -1,0 +1,91 @@
+package io.nebula.resource.faults;
+
+import org.jboss.weld.environment.se.WeldContainer;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.sql.SQLException;
+import java.util.Map;
+
+/**
+ * MariaDB through the injected {@code DataSource}. The server's connections are those through the proxy (each
+ * is one server session): telling the resource's sessions apart in the process list would need a user of its own,
+ * and the local server is shared. Its root user has no password, so there is no secret to look for. The driver
+ * tries TLS first except towards a local socket, and the local server has none: {@code sslMode=disable}.
+ */
+class MariadbFaultsTest extends FaultScenario {
+
+    private DataSource db;
+
+    @Override
+    String resource() {
+        return "ledger-db";
+    }
+
+    @Override
+    int serverPort() {
+        return 3306;
+    }
+
+    @Override
+    Map<String, String> keys(String host, int port) {
+        return Map.of("kind", "mariadb",
+                "url", "jdbc:mariadb://" + host + ":" + port + "/test?sslMode=disable",
+                "username", "root",
+                "pool.max-size", String.valueOf(MAX_SIZE));
+    }
+
+    @Override
+    Outage.Call call(WeldContainer container) {
+        db = JdbcCalls.dataSource(container, resource());
+        return JdbcCalls.selectOne(db);
+    }
+
+    @Override
+    boolean isDocumented(Throwable error) {
+        return JdbcCalls.isDocumented(error);
+    }
+
+    @Override
+    int maxServerConnections() {
+        return MAX_SIZE;
+    }
+
+    @Override
+    int leasesOut(WeldContainer container) {
+        try {
+            return JdbcCalls.connectionsOut(db);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    @Disabled("issue 17 point 1 (core): one acquisition's retries are not all bounded by pool.acquire-timeout under 16 callers; measured 2305 ms (15 s outage) and 2408 ms (5 s), a refused getConnection() after its retries")
+    @Override
+    void noCallTakesLongerThanTheBudget() {
+        super.noCallTakesLongerThanTheBudget();
+    }
+
+    @Test
+    @Disabled("issue 17 point 4 (core): the open circuit and the pool's backoff hold calls after the return; measured 2338 ms (5 s outage), 58 ms (15 s)")
+    @Override
+    void everyCallSucceedsWithinTwoSecondsOfTheServersReturn() {
+        super.everyCallSucceedsWithinTwoSecondsOfTheServersReturn();
+    }
+
+    @Test
+    @Disabled("issue 17 point 3: readiness follows the scheduled checks (30 s), not the acquisitions; measured DOWN 3263 ms and 3314 ms after the first failed call")
+    @Override
+    void readinessIsDownWithinASecondOfTheFirstFailure() {
+        super.readinessIsDownWithinASecondOfTheFirstFailure();
+    }
+
+    @Test
+    @Disabled("issue 17 point 3: readiness follows the scheduled checks (30 s), not the acquisitions; measured still DOWN 5 s after the return while every call succeeded")
+    @Override
+    void readinessIsUpWithinASecondOfRecovery() {
+        super.readinessIsUpWithinASecondOfRecovery();
+    }
+}
