@@ -2,7 +2,9 @@ package io.nebula.resource;
 
 /**
  * A consistent-enough view of a pool's figures at one moment, for health checks, metrics and
- * dashboards. {@code size = active + idle} (plus instances being validated or created).
+ * dashboards. {@code active} counts the leases out, {@code idle} the instances ready to be taken;
+ * {@code size = active + idle} plus instances being created or validated (by a health or keep-alive
+ * check, or by an acquirer before its lease begins).
  */
 public record PoolSnapshot(int size, int active, int idle, int pending, int minSize, int maxSize) {
 

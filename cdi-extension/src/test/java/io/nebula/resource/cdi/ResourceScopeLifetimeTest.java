@@ -12,9 +12,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.weld.junit5.WeldInitiator;
 import org.jboss.weld.junit5.WeldSetup;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -50,6 +53,17 @@ class ResourceScopeLifetimeTest {
 
     @Inject
     Connections connections;
+
+    /**
+     * Other threads for other scopes; their own, not the common pool's, which may have only one, busy elsewhere
+     * (an acquisition from an exhausted pool waits there for its timeout).
+     */
+    final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopThreads() {
+        threads.shutdownNow();
+    }
 
     @ApplicationScoped
     static class Connections {
@@ -115,7 +129,7 @@ class ResourceScopeLifetimeTest {
                 try (ScopeHandle other = contexts.enter("acme", "billing", "run-2", "a1")) {
                     return connections.perExecution();
                 }
-            }).get(10, TimeUnit.SECONDS);
+            }, threads).get(10, TimeUnit.SECONDS);
             assertThat(otherExecution).isNotEqualTo(inFirstAction);
         }
         assertThat(active("per-execution")).isZero();
@@ -145,7 +159,7 @@ class ResourceScopeLifetimeTest {
                 try (ScopeHandle globex = contexts.enter("globex", "billing", "run-1", "a")) {
                     return connections.perTenant();
                 }
-            }).get(10, TimeUnit.SECONDS);
+            }, threads).get(10, TimeUnit.SECONDS);
             assertThat(globexConnection).isNotEqualTo(acmeConnection);
             Throwable sameTenant = CompletableFuture.supplyAsync(() -> {
                 try (ScopeHandle again = contexts.enter("acme", "billing", "run-2", "a")) {
@@ -154,7 +168,7 @@ class ResourceScopeLifetimeTest {
                 } catch (RuntimeException e) {
                     return e;
                 }
-            }).get(10, TimeUnit.SECONDS);
+            }, threads).get(10, TimeUnit.SECONDS);
             assertThat(sameTenant).as("acme's own pool is exhausted").isInstanceOf(AcquisitionTimeoutException.class);
         }
         assertThat(TestBackend.log("create:per-tenant")).hasSize(2);
@@ -171,7 +185,7 @@ class ResourceScopeLifetimeTest {
                 } catch (RuntimeException e) {
                     return e;
                 }
-            }).get(10, TimeUnit.SECONDS);
+            }, threads).get(10, TimeUnit.SECONDS);
             assertThat(other).as("one pool for all tenants, max-size 1").isInstanceOf(AcquisitionTimeoutException.class);
             assertThat(connections.shared()).isEqualTo(mine);
         }

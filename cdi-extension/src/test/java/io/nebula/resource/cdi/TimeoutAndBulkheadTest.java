@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.jboss.weld.junit5.WeldInitiator;
 import org.jboss.weld.junit5.WeldSetup;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
@@ -17,6 +18,8 @@ import java.sql.Connection;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +56,14 @@ class TimeoutAndBulkheadTest {
     @NebulaResource("queued-db")
     DataSource queuedDb;
 
+    /** The slow first connection's own thread, not the common pool's, which may have only one, busy elsewhere. */
+    final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopThreads() {
+        threads.shutdownNow();
+    }
+
     @Test
     void anAttemptLongerThanTheTimeoutIsInterruptedAndFails() {
         FlakyBackend.set("slow-db", FlakyBackend.Mode.SLOW);
@@ -74,7 +85,7 @@ class TimeoutAndBulkheadTest {
     @Test
     void aFullBulkheadRefusesAtOnce() throws Exception {
         FlakyBackend.set("narrow-db", FlakyBackend.Mode.SLOW);
-        CompletableFuture<Connection> first = CompletableFuture.supplyAsync(() -> connect(narrowDb));
+        CompletableFuture<Connection> first = CompletableFuture.supplyAsync(() -> connect(narrowDb), threads);
         await().atMost(Duration.ofSeconds(5)).until(() -> FlakyBackend.attempts("narrow-db").size() == 1);
 
         assertThatThrownBy(narrowDb::getConnection)
@@ -89,7 +100,7 @@ class TimeoutAndBulkheadTest {
     @Test
     void aQueuedAcquisitionWaitsForAPlace() throws Exception {
         FlakyBackend.set("queued-db", FlakyBackend.Mode.SLOW);
-        CompletableFuture<Connection> first = CompletableFuture.supplyAsync(() -> connect(queuedDb));
+        CompletableFuture<Connection> first = CompletableFuture.supplyAsync(() -> connect(queuedDb), threads);
         await().atMost(Duration.ofSeconds(5)).until(() -> FlakyBackend.attempts("queued-db").size() == 1);
 
         try (Connection second = queuedDb.getConnection()) {

@@ -313,13 +313,17 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
 
     // ------------------------------------------------------------------ figures
 
+    /**
+     * {@code active} counts leases: {@code IN_USE} slots. A {@code VALIDATING} slot is nobody's lease yet (a health
+     * check, a keep-alive check or an acquirer validating it before use) and counts in {@code size} only.
+     */
     @Override
     public PoolSnapshot snapshot() {
         int active = 0;
         int idleCount = 0;
         for (Slot<R> s : all) {
             InstanceState st = s.state();
-            if (st == IN_USE || st == VALIDATING) {
+            if (st == IN_USE) {
                 active++;
             } else if (st == IDLE) {
                 idleCount++;

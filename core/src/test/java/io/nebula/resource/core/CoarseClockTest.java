@@ -14,9 +14,10 @@ class CoarseClockTest {
     void followsTheSystemClockToWithinItsTickAndNeverGoesBack() throws Exception {
         CoarseClock clock = CoarseClock.INSTANCE;
         long previous = clock.nanoTime();
-        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+        // Until it has been seen to tick a few times, not for a fixed 50 ms: a loaded machine may not run this thread
+        // often enough in any given 50 ms. A clock that stops ticking fails the lag check within SLACK.
         int advanced = 0;
-        while (System.nanoTime() - end < 0) {
+        while (advanced < 6) {
             long before = System.nanoTime();
             long coarse = clock.nanoTime();
             assertThat(coarse).as("never ahead of the system clock").isLessThanOrEqualTo(System.nanoTime());
@@ -28,7 +29,6 @@ class CoarseClockTest {
             previous = coarse;
             Thread.sleep(0, 200_000);
         }
-        assertThat(advanced).as("it ticks while read").isGreaterThan(5);
     }
 
     @Test

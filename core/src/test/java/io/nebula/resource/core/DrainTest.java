@@ -7,11 +7,15 @@ import io.nebula.resource.LeaseClosedException;
 import io.nebula.resource.ResourceClosedException;
 import io.nebula.resource.ResourceState;
 import io.nebula.resource.spi.Topology;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.nebula.resource.core.FakeProvider.Conn;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,6 +25,17 @@ import static org.awaitility.Awaitility.await;
 class DrainTest {
 
     final FakeProvider provider = new FakeProvider();
+    /**
+     * A thread of its own for each task: a drain and an acquirer blocked on the same pool must not queue behind
+     * each other, as they do on CompletableFuture's default executor where the common pool has one thread
+     * (two cores, Java 25).
+     */
+    final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopThreads() {
+        threads.shutdownNow();
+    }
 
     private ResourcePool<Conn> pool(FakeProvider p, String... kv) {
         return ResourcePool.builder(p, Pools.settings("orders-db", kv)).build();
@@ -33,7 +48,7 @@ class DrainTest {
         pool.acquire().close();
         Lease<Conn> other = pool.acquire();
         other.close();
-        CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> pool.drain(Duration.ofSeconds(20)));
+        CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> pool.drain(Duration.ofSeconds(20)), threads);
         await().until(() -> pool.state() == ResourceState.DRAINING);
         assertThatThrownBy(() -> pool.acquire(Duration.ZERO))
                 .isInstanceOfSatisfying(AcquisitionTimeoutException.class,
@@ -73,9 +88,9 @@ class DrainTest {
             } catch (AcquisitionTimeoutException e) {
                 return e.reason();
             }
-        });
+        }, threads);
         await().until(() -> pool.snapshot().pending() == 1);
-        CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> pool.drain(Duration.ofSeconds(20)));
+        CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> pool.drain(Duration.ofSeconds(20)), threads);
         assertThat(waiter.get(20, TimeUnit.SECONDS)).isEqualTo(Reason.POOL_DRAINING);
         out.close();
         drained.get(20, TimeUnit.SECONDS);
@@ -86,17 +101,23 @@ class DrainTest {
     void aConcurrentSecondDrainReturnsOnlyOnceThePoolIsTerminated() throws Exception {
         ResourcePool<Conn> pool = pool(provider);
         Lease<Conn> out = pool.acquire();
-        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> pool.drain(Duration.ofSeconds(20)));
+        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> pool.drain(Duration.ofSeconds(20)), threads);
         await().until(() -> pool.state() == ResourceState.DRAINING);
+        AtomicReference<Thread> closer = new AtomicReference<>();
         CompletableFuture<ResourceState> second = CompletableFuture.supplyAsync(() -> {
+            closer.set(Thread.currentThread());
             pool.close();
             return pool.state();
-        });
-        Thread.sleep(100);
-        assertThat(second).isNotDone();
+        }, threads);
+        await().until(() -> second.isDone() || parked(closer.get()));
+        assertThat(second).as("the second drain waits for the first").isNotDone();
         out.close();
         assertThat(second.get(20, TimeUnit.SECONDS)).isEqualTo(ResourceState.TERMINATED);
         first.get(20, TimeUnit.SECONDS);
+    }
+
+    private static boolean parked(Thread t) {
+        return t != null && t.getState() == Thread.State.WAITING;
     }
 
     @Test
@@ -111,7 +132,7 @@ class DrainTest {
             } catch (AcquisitionTimeoutException e) {
                 return e.reason();
             }
-        });
+        }, threads);
         await().until(() -> pool.snapshot().pending() == 1);
         pool.drain(Duration.ofMillis(100));
         assertThat(waiter.get(20, TimeUnit.SECONDS)).isEqualTo(Reason.POOL_DRAINING);

@@ -3,6 +3,7 @@ package io.nebula.resource.core;
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.InstanceState;
 import io.nebula.resource.Lease;
+import io.nebula.resource.PoolSnapshot;
 import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceState;
 import io.nebula.resource.spi.CheckDepth;
@@ -13,6 +14,8 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static io.nebula.resource.ResourceState.CREATED;
 import static io.nebula.resource.ResourceState.DEGRADED;
@@ -170,6 +173,40 @@ class LifecycleTest {
         pool.start();
         assertThat(pool.check(CheckDepth.DEEP).status()).isEqualTo(HealthStatus.Status.DEGRADED);
         assertThat(pool.state()).isEqualTo(DEGRADED);
+        pool.close();
+    }
+
+    @Test
+    void anInstanceUnderAHealthCheckIsNoLease() throws Exception {
+        CountDownLatch checking = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        FakeProvider held = new FakeProvider() {
+            @Override
+            public HealthStatus check(Conn instance, CheckDepth depth) {
+                checking.countDown();
+                try {
+                    answer.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return HealthStatus.up();
+            }
+        };
+        ResourcePool<Conn> pool = Pools.direct(held, ticker).build();
+        pool.acquire().close();
+        Thread checker = new Thread(() -> pool.check(CheckDepth.DEEP), "health-check");
+        checker.start();
+        try {
+            assertThat(checking.await(20, TimeUnit.SECONDS)).isTrue();
+            PoolSnapshot during = pool.snapshot();
+            assertThat(during.active()).as("the check borrowed the instance; no application holds a lease").isZero();
+            assertThat(during.idle()).as("nor can an acquirer take it now").isZero();
+            assertThat(during.size()).isEqualTo(1);
+        } finally {
+            answer.countDown();
+            checker.join(20_000);
+        }
+        assertThat(pool.snapshot()).isEqualTo(new PoolSnapshot(1, 0, 1, 0, 0, 10));
         pool.close();
     }
 }

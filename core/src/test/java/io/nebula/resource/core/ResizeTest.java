@@ -3,12 +3,15 @@ package io.nebula.resource.core;
 import io.nebula.resource.ConfigurationInvalidException;
 import io.nebula.resource.Lease;
 import io.nebula.resource.spi.Topology;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static io.nebula.resource.core.FakeProvider.Conn;
@@ -19,6 +22,13 @@ import static org.awaitility.Awaitility.await;
 class ResizeTest {
 
     final FakeProvider provider = new FakeProvider();
+    /** The waiter's own thread, not the common pool's, which may have only one, busy elsewhere. */
+    final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopThreads() {
+        threads.shutdownNow();
+    }
 
     @Test
     void growingServesAWaiterWithANewInstance() throws Exception {
@@ -28,7 +38,7 @@ class ResizeTest {
             try (Lease<Conn> l = pool.acquire(Duration.ofSeconds(20))) {
                 return l.get();
             }
-        });
+        }, threads);
         await().until(() -> pool.snapshot().pending() == 1);
         pool.resize(0, 2);
         assertThat(waiter.get(20, TimeUnit.SECONDS)).isNotSameAs(out.get());

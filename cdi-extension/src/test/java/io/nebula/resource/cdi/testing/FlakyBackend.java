@@ -4,12 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The backend behind {@link FlakyProvider} and {@link StubDataSourceProvider}, per resource: up, down (a
  * refused connection, which retrying may fix), or refusing (bad credentials, which it cannot); or failing the
  * next few attempts only. Records when each attempt was made, so tests can see retries and their backoff.
+ * Can hold the checks of a resource's instances, so a test sees the pool while a check is under way.
  */
 public final class FlakyBackend {
 
@@ -21,6 +24,7 @@ public final class FlakyBackend {
     private static final Map<String, Mode> modes = new ConcurrentHashMap<>();
     private static final Map<String, AtomicInteger> failNext = new ConcurrentHashMap<>();
     private static final Map<String, List<Long>> attempts = new ConcurrentHashMap<>();
+    private static final Map<String, HeldChecks> held = new ConcurrentHashMap<>();
 
     private FlakyBackend() {
     }
@@ -29,6 +33,7 @@ public final class FlakyBackend {
         modes.clear();
         failNext.clear();
         attempts.clear();
+        held.values().forEach(HeldChecks::close);
     }
 
     public static void set(String resource, Mode mode) {
@@ -60,6 +65,58 @@ public final class FlakyBackend {
             }
         }
         return mode;
+    }
+
+    /**
+     * From now until the returned hold is closed, every check of {@code resource}'s instances waits inside the
+     * provider, its instance borrowed from the pool.
+     */
+    public static HeldChecks holdChecks(String resource) {
+        HeldChecks h = new HeldChecks(resource);
+        held.put(resource, h);
+        return h;
+    }
+
+    /** Called by {@link FlakyProvider#check}: waits while the resource's checks are held. */
+    static void checking(String resource) {
+        HeldChecks h = held.get(resource);
+        if (h != null) {
+            h.hold();
+        }
+    }
+
+    /** The checks of one resource, held; see {@link #holdChecks}. */
+    public static final class HeldChecks implements AutoCloseable {
+        private final String resource;
+        private final CountDownLatch entered = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+
+        private HeldChecks(String resource) {
+            this.resource = resource;
+        }
+
+        private void hold() {
+            entered.countDown();
+            try {
+                released.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Waits until a check is held. */
+        public void awaitHeld() throws InterruptedException {
+            if (!entered.await(5, TimeUnit.SECONDS)) {
+                throw new AssertionError("no check of " + resource + " began within 5 s");
+            }
+        }
+
+        /** Lets the held checks answer, and the next ones run. */
+        @Override
+        public void close() {
+            held.remove(resource, this);
+            released.countDown();
+        }
     }
 
     /** When each attempt was made ({@code System.nanoTime}), in order. */

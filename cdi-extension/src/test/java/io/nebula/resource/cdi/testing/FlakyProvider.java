@@ -40,6 +40,7 @@ public class FlakyProvider implements ResourceProvider<TestConnection> {
 
     @Override
     public HealthStatus check(TestConnection instance, CheckDepth depth) {
+        FlakyBackend.checking(instance.resource());
         return FlakyBackend.mode(instance.resource()) == FlakyBackend.Mode.UP ? HealthStatus.up()
                 : HealthStatus.down("backend of " + instance.resource() + " does not answer (" + depth + ")");
     }

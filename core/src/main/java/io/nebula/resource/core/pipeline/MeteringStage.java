@@ -13,26 +13,30 @@ import java.util.function.BiConsumer;
  * record and one call of the pool's failure listener (the extension's CDI event). Always in the pipeline:
  * {@code ResourceStatistics} reads the meter whether or not a telemetry backend is there.
  *
- * <p>Timed on the hit clock, which costs a field read instead of a system call (see {@code Ticker.coarse()}). An
+ * <p>Begun on the hit clock, which costs a field read instead of a system call (see {@code Ticker.coarse()}). An
  * acquisition that ends within the tick it began in is a pool hit: one striped increment, nothing else. One that
- * took longer, or failed, goes to the meter's slow path and to the telemetry's duration histogram. A backend
- * that cannot read counts (MicroProfile Metrics) hears hits too.
+ * took longer, or failed, goes to the meter's slow path and to the telemetry's duration histogram, timed up to the
+ * precise clock: the hit clock lags it when its thread waits for a core, and a lagging end would make a 20 ms
+ * wait look like 16 (a lagging start can only make it look longer). A backend that cannot read counts
+ * (MicroProfile Metrics) hears hits too.
  */
 final class MeteringStage<T> implements Stage<T> {
 
     private final Acquisition<T> next;
     private final AcquisitionMeter meter;
     private final Ticker hitClock;
+    private final Ticker ticker;
     private final PoolTelemetry telemetry;
     private final PoolLog log;
     private final BiConsumer<ResourceContext, Throwable> failed;
     private final boolean countsEachHit;
 
-    MeteringStage(Acquisition<T> next, AcquisitionMeter meter, Ticker hitClock, PoolTelemetry telemetry, PoolLog log,
-                  BiConsumer<ResourceContext, Throwable> failed) {
+    MeteringStage(Acquisition<T> next, AcquisitionMeter meter, Ticker hitClock, Ticker ticker, PoolTelemetry telemetry,
+                  PoolLog log, BiConsumer<ResourceContext, Throwable> failed) {
         this.next = next;
         this.meter = meter;
         this.hitClock = hitClock;
+        this.ticker = ticker;
         this.telemetry = telemetry;
         this.log = log;
         this.failed = failed;
@@ -57,7 +61,7 @@ final class MeteringStage<T> implements Stage<T> {
         try {
             acquired = next.acquire(timeout, ctx);
         } catch (Throwable e) {
-            long nanos = hitClock.nanoTime() - start;
+            long nanos = ticker.nanoTime() - start;
             meter.failed(nanos, e);
             telemetry.acquired(ctx, nanos, e);
             try {
@@ -68,13 +72,13 @@ final class MeteringStage<T> implements Stage<T> {
             }
             throw Stages.rethrow(e);
         }
-        long nanos = hitClock.nanoTime() - start;
-        if (nanos == 0) {
+        if (hitClock.nanoTime() == start) {
             meter.hit();
             if (countsEachHit) {
                 telemetry.acquired(ctx, 0, null);
             }
         } else {
+            long nanos = ticker.nanoTime() - start;
             meter.waited(nanos);
             telemetry.acquired(ctx, nanos, null);
         }
