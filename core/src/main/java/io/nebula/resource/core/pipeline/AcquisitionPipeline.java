@@ -37,7 +37,8 @@ final class AcquisitionPipeline {
         if (weave.quarantine() != null) {
             stage = new QuarantineStage<>(stage, weave.quarantine());
         }
-        stage = new MeteringStage<>(stage, weave.meter(), weave.hitClock(), telemetry, weave.log(), weave.failed());
+        stage = new MeteringStage<>(stage, weave.meter(), weave.hitClock(), telemetry, weave.log(), weave.failed(),
+                weave.health());
         if (telemetry.traces()) {
             stage = new TracingStage<>(stage, telemetry);
         }

@@ -10,7 +10,8 @@ import java.util.function.BiConsumer;
 
 /**
  * Counts every acquisition by outcome and times it, retries included; a failure is also one structured log
- * record and one call of the pool's failure listener (the extension's CDI event). Always in the pipeline:
+ * record and one call of the pool's failure listener (the extension's CDI event). Each outcome moves the pool's
+ * health ({@link AcquisitionHealth}). Always in the pipeline:
  * {@code ResourceStatistics} reads the meter whether or not a telemetry backend is there.
  *
  * <p>Timed on the hit clock, which costs a field read instead of a system call (see {@code Ticker.coarse()}). An
@@ -27,9 +28,10 @@ final class MeteringStage<T> implements Stage<T> {
     private final PoolLog log;
     private final BiConsumer<ResourceContext, Throwable> failed;
     private final boolean countsEachHit;
+    private final AcquisitionHealth health;
 
     MeteringStage(Acquisition<T> next, AcquisitionMeter meter, Ticker hitClock, PoolTelemetry telemetry, PoolLog log,
-                  BiConsumer<ResourceContext, Throwable> failed) {
+                  BiConsumer<ResourceContext, Throwable> failed, AcquisitionHealth health) {
         this.next = next;
         this.meter = meter;
         this.hitClock = hitClock;
@@ -37,6 +39,7 @@ final class MeteringStage<T> implements Stage<T> {
         this.log = log;
         this.failed = failed;
         this.countsEachHit = telemetry.countsEachAcquisition();
+        this.health = health;
     }
 
     @Override
@@ -61,6 +64,7 @@ final class MeteringStage<T> implements Stage<T> {
             meter.failed(nanos, e);
             telemetry.acquired(ctx, nanos, e);
             try {
+                health.failed(e);
                 log.acquisitionFailed(ctx, nanos, e);
                 failed.accept(ctx, e);
             } catch (RuntimeException listener) {
@@ -69,6 +73,7 @@ final class MeteringStage<T> implements Stage<T> {
             throw Stages.rethrow(e);
         }
         long nanos = hitClock.nanoTime() - start;
+        health.succeeded();
         if (nanos == 0) {
             meter.hit();
             if (countsEachHit) {

@@ -32,6 +32,7 @@ final class Weave {
     private final CircuitBreaker breaker;
     private final Quarantine quarantine; // null when quarantine-after is 0
     private final AcquisitionMeter meter;
+    private final AcquisitionHealth health;
     private final AttemptGuard attemptGuard;
     private final PoolLog log;
     private final BiConsumer<ResourceContext, Throwable> failed;
@@ -56,6 +57,7 @@ final class Weave {
                 : new CircuitBreaker(policy, failures::countsAgainstCircuit, this.circuit, ticker);
         this.quarantine = quarantineAfter > 0 ? new Quarantine(resource, quarantineAfter, log) : null;
         this.meter = meter;
+        this.health = new AcquisitionHealth(failures);
         this.view = view;
         this.attemptGuard = attemptGuard;
         this.log = log;
@@ -174,6 +176,11 @@ final class Weave {
 
     AcquisitionMeter meter() {
         return meter;
+    }
+
+    /** Where acquisitions tell the pool's lifecycle what they found. */
+    AcquisitionHealth health() {
+        return health;
     }
 
     AttemptGuard attemptGuard() {

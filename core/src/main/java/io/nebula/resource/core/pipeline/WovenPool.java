@@ -192,6 +192,16 @@ public final class WovenPool<R> implements ResourcePool<R> {
     }
 
     @Override
+    public void backendFailed(Throwable error) {
+        pool.backendFailed(error);
+    }
+
+    @Override
+    public void backendAnswered() {
+        pool.backendAnswered();
+    }
+
+    @Override
     public void resize(int minSize, int maxSize) {
         pool.resize(minSize, maxSize);
     }
