@@ -220,6 +220,8 @@ final class DeclaredResource<R> implements ManagedResource<R>, InjectableResourc
                             String tenant = settings.string("tenant").orElseThrow();
                             return newPool(poolKey + "tenant:" + tenant, tenant, settings, poolConfigOf(tenant, settings));
                         })
+                        // each tenant's settings checked as the template was: its id spliced in may break a key
+                        .validator(provider::validate)
                         .listener(new TenantPoolsListener() {
                             @Override
                             public void onPoolClosing(String tenant, String reason) {
