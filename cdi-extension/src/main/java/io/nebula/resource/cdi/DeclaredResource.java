@@ -179,6 +179,22 @@ final class DeclaredResource<R> implements ManagedResource<R>, InjectableResourc
         }
     }
 
+    /**
+     * Starts the resource at application start ({@code start=eager}) and proves it: its shared pool creates an instance
+     * and checks it ({@link WovenPool#startChecked}); when the backend is down the pool is FAILED and recovers in the
+     * background. A tenant-scoped resource has no pool to prove before its tenants come: UP.
+     *
+     * @return what the check found
+     */
+    HealthStatus startEagerly() {
+        if (declaration.scope() == ResourceScope.TENANT) {
+            tenants();
+            return HealthStatus.up();
+        }
+        ResourcePool<R> pool = sharedPool();
+        return pool instanceof WovenPool<R> woven ? woven.startChecked(declaration.health().depth()) : HealthStatus.up();
+    }
+
     /** The pool a lease for {@code context} came from: the tenant's for a tenant-scoped resource. */
     private ResourcePool<R> poolFor(ResourceContext context) {
         if (declaration.scope() == ResourceScope.TENANT) {

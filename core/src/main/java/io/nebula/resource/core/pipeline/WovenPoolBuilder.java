@@ -180,6 +180,7 @@ public final class WovenPoolBuilder<R> {
         WovenPool<R> woven = new WovenPool<>(engined, weave, onClose);
         weave.use(telemetry);
         HealthScheduler s = scheduler != null ? scheduler : HealthScheduler.shared();
+        weave.scheduler(s);
         if (weave.breaker() != null) {
             CircuitProber prober = new CircuitProber(name, weave.breaker(), () -> engined.check(CheckDepth.SHALLOW), s);
             CircuitState c = weave.circuit();
