@@ -2,9 +2,8 @@ package io.nebula.resource;
 
 /**
  * A consistent-enough view of a pool's figures at one moment, for health checks, metrics and
- * dashboards. {@code active} counts the leases out, {@code idle} the instances ready to be taken;
- * {@code size = active + idle} plus instances being created or validated (by a health or keep-alive
- * check, or by an acquirer before its lease begins).
+ * dashboards. {@code size = active + idle} (plus instances being created). {@code active} counts the leases
+ * out: an instance being validated (by a health check, or before it is handed out) is counted as idle.
  */
 public record PoolSnapshot(int size, int active, int idle, int pending, int minSize, int maxSize) {
 

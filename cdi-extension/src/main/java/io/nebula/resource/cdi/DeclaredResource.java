@@ -195,6 +195,22 @@ final class DeclaredResource<R> implements ManagedResource<R>, InjectableResourc
         }
     }
 
+    /**
+     * Starts the resource at application start ({@code start=eager}) and proves it: its shared pool creates an instance
+     * and checks it ({@link WovenPool#startChecked}); when the backend is down the pool is FAILED and recovers in the
+     * background. A tenant-scoped resource has no pool to prove before its tenants come: UP.
+     *
+     * @return what the check found
+     */
+    HealthStatus startEagerly() {
+        if (declaration.scope() == ResourceScope.TENANT) {
+            tenants();
+            return HealthStatus.up();
+        }
+        ResourcePool<R> pool = sharedPool();
+        return pool instanceof WovenPool<R> woven ? woven.startChecked(declaration.health().depth()) : HealthStatus.up();
+    }
+
     /** The pool a lease for {@code context} came from: the tenant's for a tenant-scoped resource. */
     private ResourcePool<R> poolFor(ResourceContext context) {
         if (declaration.scope() == ResourceScope.TENANT) {
@@ -236,6 +252,8 @@ final class DeclaredResource<R> implements ManagedResource<R>, InjectableResourc
                             String tenant = settings.string("tenant").orElseThrow();
                             return newPool(poolKey + "tenant:" + tenant, tenant, settings, poolConfigOf(tenant, settings));
                         })
+                        // each tenant's settings checked as the template was: its id spliced in may break a key
+                        .validator(provider::validate)
                         .listener(new TenantPoolsListener() {
                             @Override
                             public void onPoolClosing(String tenant, String reason) {

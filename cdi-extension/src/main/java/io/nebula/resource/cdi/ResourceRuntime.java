@@ -6,6 +6,7 @@ import io.nebula.resource.ConfigurationInvalidException;
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.ResourceFigures;
 import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.ResourceStartException;
 import io.nebula.resource.ResourceStatistics;
 import io.nebula.resource.cdi.scope.ScopeRegistry;
 import io.nebula.resource.core.DependencyGraph;
@@ -189,19 +190,44 @@ final class ResourceRuntime {
         }
     }
 
-    /** Starts the eager resources, dependencies first. A failure is logged: the resource recovers, or fails its callers, later. */
+    /**
+     * Starts the eager resources, dependencies first, each proven by creating and checking an instance. One whose
+     * backend is down is logged ({@code NEBULA-1005}), reported DOWN and recovered in the background; with
+     * {@code start.required=true} the application fails to start instead, after every eager resource was tried.
+     *
+     * @throws ResourceStartException naming every required resource that could not start
+     */
     void startEager() {
+        List<String> failedRequired = new ArrayList<>();
+        Throwable firstCause = null;
         for (String name : graph.startOrder()) {
             DeclaredResource<?> r = resources.get(name);
             if (r != null && r.declaration().eager()) {
+                HealthStatus status;
+                Throwable cause = null;
                 try {
-                    r.start();
-                    LOG.log(INFO, "NEBULA-1004 Resource ''{0}'' started at application start", name);
+                    status = r.startEagerly();
                 } catch (RuntimeException e) {
-                    LOG.log(WARNING, "NEBULA-1005 Eager resource '" + name + "' could not start; "
-                            + "it will be started again on first use", e);
+                    status = HealthStatus.down(e);
+                    cause = e;
                 }
+                if (status.status() != HealthStatus.Status.DOWN) {
+                    LOG.log(INFO, "NEBULA-1004 Resource ''{0}'' started at application start", name);
+                    continue;
+                }
+                String why = io.nebula.resource.core.telemetry.Redactor.of(r.declaration().settings())
+                        .redact(status.message().orElse("its check failed"));
+                if (r.declaration().startRequired()) {
+                    failedRequired.add(name + " (" + why + ")");
+                    firstCause = firstCause != null ? firstCause : cause;
+                }
+                LOG.log(WARNING, "NEBULA-1005 Eager resource '" + name + "' could not start: " + why
+                        + (r.declaration().startRequired() ? "; it has start.required=true, so the application does not start"
+                        : "; its readiness is DOWN and it is tried again every second in the background"), cause);
             }
+        }
+        if (!failedRequired.isEmpty()) {
+            throw new ResourceStartException(failedRequired, firstCause);
         }
     }
 

@@ -48,7 +48,8 @@ final class Tenancy {
     static final String AUDIT_ENABLED = "nebula.audit.enabled";
     /** Keys a tenant cannot override: they say what the resource is, not how one tenant's pool behaves. */
     private static final Set<String> NOT_PER_TENANT = Set.of(ResourceDeclaration.KIND, ResourceDeclaration.SCOPE,
-            ResourceDeclaration.DEPENDS_ON, ResourceDeclaration.START, CredentialSettings.SOURCE);
+            ResourceDeclaration.DEPENDS_ON, ResourceDeclaration.START, ResourceDeclaration.START_REQUIRED,
+            CredentialSettings.SOURCE);
 
     private final TenantOverrides overrides;
     private final Map<String, CredentialSource> sources;

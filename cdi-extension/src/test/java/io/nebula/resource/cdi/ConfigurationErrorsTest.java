@@ -59,7 +59,16 @@ import static org.assertj.core.api.Assertions.fail;
         "nebula.resource.provider-keys.password=pw-X9z",
         "nebula.resource.wrong-type.kind=test-shared",
         "nebula.resource.bad-start.kind=test-counter",
-        "nebula.resource.bad-start.start=sometimes"})
+        "nebula.resource.bad-start.start=sometimes",
+        "nebula.resource.bad-required.kind=test-counter",
+        "nebula.resource.bad-required.start=eager",
+        "nebula.resource.bad-required.start.required=yes",
+        "nebula.resource.lazy-required.kind=test-counter",
+        "nebula.resource.lazy-required.start=lazy",
+        "nebula.resource.lazy-required.start.required=true",
+        "nebula.resource.tenant-required.kind=test-counter",
+        "nebula.resource.tenant-required.scope=tenant",
+        "nebula.resource.tenant-required.start.required=true"})
 @SuppressWarnings("try") // the container is started only to see it fail
 class ConfigurationErrorsTest {
 
@@ -97,7 +106,10 @@ class ConfigurationErrorsTest {
                 "nebula.resource.undeclared-db.kind",
                 "nebula.resource.wrong-type.kind",
                 "nebula.resource.nowhere.kind",
-                "nebula.resource.bad-start.start");
+                "nebula.resource.bad-start.start",
+                "nebula.resource.bad-required.start.required",
+                "nebula.resource.lazy-required.start.required",
+                "nebula.resource.tenant-required.start.required");
         assertThat(problems).anySatisfy(p -> assertThat(p.key()).startsWith("nebula.resource.min-max.pool."));
     }
 
@@ -116,7 +128,10 @@ class ConfigurationErrorsTest {
             "nebula.resource.undeclared-db.kind | field io.nebula.resource.cdi.ConfigurationErrorsTest$Consumer.undeclared",
             "nebula.resource.wrong-type.kind | makes io.nebula.resource.cdi.testing.SharedClient",
             "nebula.resource.nowhere.kind | @Action on io.nebula.resource.cdi.ConfigurationErrorsTest$Consumer#work",
-            "nebula.resource.bad-start.start | must be one of lazy, eager"})
+            "nebula.resource.bad-start.start | must be one of lazy, eager",
+            "nebula.resource.bad-required.start.required | must be true or false, was 'yes'",
+            "nebula.resource.lazy-required.start.required | needs nebula.resource.lazy-required.start=eager",
+            "nebula.resource.tenant-required.start.required | cannot be true for a resource of scope 'tenant'"})
     void eachProblemNamesItsKeyAndWhatIsAllowed(String key, String message) {
         assertThat(deploymentProblems()).anySatisfy(p -> {
             assertThat(p.key()).isEqualTo(key);

@@ -82,8 +82,8 @@ class HealthChecksTest {
         resources.acquire("reports", SharedClient.class).close();
 
         Map<String, JsonObject> ready = readiness();
-        assertThat(ready).containsOnlyKeys("nebula-resource:orders-db", "nebula-resource:reports");
-        JsonObject orders = ready.get("nebula-resource:orders-db");
+        assertThat(ready).containsOnlyKeys("nebula-resource:orders-db:readiness", "nebula-resource:reports:readiness");
+        JsonObject orders = ready.get("nebula-resource:orders-db:readiness");
         assertThat(status(orders)).isEqualTo("UP");
         JsonObject data = orders.getJsonObject("data");
         assertThat(data.getString("state")).isEqualTo("READY");
@@ -97,7 +97,7 @@ class HealthChecksTest {
         assertThat(data.getJsonNumber("max-size").intValue()).isEqualTo(10);
         assertThat(data.getBoolean("quarantined")).isFalse();
 
-        assertThat(liveness()).containsOnlyKeys("nebula-resource:orders-db", "nebula-resource:reports");
+        assertThat(liveness()).containsOnlyKeys("nebula-resource:orders-db:liveness", "nebula-resource:reports:liveness");
         assertThat(liveness().values()).allSatisfy(c -> assertThat(status(c)).isEqualTo("UP"));
     }
 
@@ -119,26 +119,26 @@ class HealthChecksTest {
         FlakyBackend.set("orders-db", FlakyBackend.Mode.DOWN);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             Map<String, JsonObject> ready = readiness();
-            assertThat(status(ready.get("nebula-resource:orders-db"))).isEqualTo("DOWN");
-            JsonObject reports = ready.get("nebula-resource:reports");
+            assertThat(status(ready.get("nebula-resource:orders-db:readiness"))).isEqualTo("DOWN");
+            JsonObject reports = ready.get("nebula-resource:reports:readiness");
             assertThat(status(reports)).as("a dependent is DEGRADED, still ready").isEqualTo("UP");
             assertThat(reports.getJsonObject("data").getString("status")).isEqualTo("DEGRADED");
             assertThat(reports.getJsonObject("data").getString("message")).isEqualTo("DEGRADED because orders-db is DOWN");
             assertThat(reports.getJsonObject("data").getString("down-dependencies")).isEqualTo("orders-db");
         });
-        JsonObject down = readiness().get("nebula-resource:orders-db").getJsonObject("data");
+        JsonObject down = readiness().get("nebula-resource:orders-db:readiness").getJsonObject("data");
         assertThat(down.getString("status")).isEqualTo("DOWN");
         assertThat(down.getString("message")).contains("orders-db");
         assertThat(down.getString("last-error")).startsWith("java.io.IOException: connection to orders-db refused");
-        assertThat(liveness().get("nebula-resource:orders-db").getString("status"))
+        assertThat(liveness().get("nebula-resource:orders-db:liveness").getString("status"))
                 .as("a backend that is down is no reason to restart the application").isEqualTo("UP");
 
         FlakyBackend.set("orders-db", FlakyBackend.Mode.UP);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             Map<String, JsonObject> ready = readiness();
-            assertThat(status(ready.get("nebula-resource:orders-db"))).isEqualTo("UP");
-            assertThat(ready.get("nebula-resource:orders-db").getJsonObject("data").getString("status")).isEqualTo("UP");
-            assertThat(ready.get("nebula-resource:reports").getJsonObject("data").getString("status")).isEqualTo("UP");
+            assertThat(status(ready.get("nebula-resource:orders-db:readiness"))).isEqualTo("UP");
+            assertThat(ready.get("nebula-resource:orders-db:readiness").getJsonObject("data").getString("status")).isEqualTo("UP");
+            assertThat(ready.get("nebula-resource:reports:readiness").getJsonObject("data").getString("status")).isEqualTo("UP");
         });
     }
 
@@ -147,7 +147,7 @@ class HealthChecksTest {
         try (LogCapture log = LogCapture.nebula()) {
             resources.acquire("orders-db", TestConnection.class).close();
             FlakyBackend.set("orders-db", FlakyBackend.Mode.DOWN);
-            await().atMost(Duration.ofSeconds(5)).until(() -> readiness().get("nebula-resource:orders-db")
+            await().atMost(Duration.ofSeconds(5)).until(() -> readiness().get("nebula-resource:orders-db:readiness")
                     .getJsonObject("data").getBoolean("quarantined"));
 
             // no new lease, at once, even though the pool may still hold an idle instance
@@ -163,14 +163,14 @@ class HealthChecksTest {
             FlakyBackend.set("orders-db", FlakyBackend.Mode.UP);
             await().atMost(Duration.ofSeconds(5)).ignoreExceptions().pollInSameThread()
                     .untilAsserted(() -> resources.acquire("orders-db", TestConnection.class).close());
-            assertThat(readiness().get("nebula-resource:orders-db").getJsonObject("data").getBoolean("quarantined")).isFalse();
+            assertThat(readiness().get("nebula-resource:orders-db:readiness").getJsonObject("data").getBoolean("quarantined")).isFalse();
             assertThat(log.messages()).anySatisfy(m -> assertThat(m).contains("NEBULA-3203", "resource=orders-db"));
         }
     }
 
     @Test
     void aResourceNotYetUsedIsReportedWithoutStartingIt() {
-        JsonObject orders = readiness().get("nebula-resource:orders-db");
+        JsonObject orders = readiness().get("nebula-resource:orders-db:readiness");
         assertThat(status(orders)).isEqualTo("UP");
         assertThat(orders.getJsonObject("data").getString("state")).isEqualTo("CREATED");
         assertThat(FlakyBackend.attempts("orders-db")).as("reporting does not call the backend").isEmpty();
@@ -182,7 +182,7 @@ class HealthChecksTest {
             assertThat(lease.isOpen()).isTrue();
         }
         weld.getBeanManager().getExtension(NebulaExtension.class).runtime().resource("orders-db").close();
-        assertThat(status(readiness().get("nebula-resource:orders-db"))).isEqualTo("DOWN");
-        assertThat(status(liveness().get("nebula-resource:orders-db"))).isEqualTo("DOWN");
+        assertThat(status(readiness().get("nebula-resource:orders-db:readiness"))).isEqualTo("DOWN");
+        assertThat(status(liveness().get("nebula-resource:orders-db:liveness"))).isEqualTo("DOWN");
     }
 }

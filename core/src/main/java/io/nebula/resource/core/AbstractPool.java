@@ -59,6 +59,8 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
     private volatile ScheduledFuture<?> housekeeping;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private long lastHousekeeping;
+    /** The last backend error, from a creation or from an acquisition around the pool ({@link #backendFailed}). */
+    private volatile Throwable lastError;
 
     AbstractPool(PoolContext<R> ctx) {
         this.name = ctx.settings().name();
@@ -104,7 +106,20 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
 
     @Override
     public Optional<Throwable> lastError() {
-        return Optional.ofNullable(recovery.lastError());
+        return Optional.ofNullable(lastError);
+    }
+
+    @Override
+    public final void backendFailed(Throwable error) {
+        lastError = error; // before the state moves: health reads it as the reason
+        lifecycle.moveTo(ResourceState.FAILED); // logged as every change is (NEBULA-0001)
+    }
+
+    @Override
+    public final void backendAnswered() {
+        if (lifecycle.current() == ResourceState.FAILED) {
+            lifecycle.transition(ResourceState.FAILED, ResourceState.READY);
+        }
     }
 
     @Override
@@ -291,6 +306,8 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
         if (recovery.onSuccess()) {
             Log.LOG.log(INFO, () -> "NEBULA-0202 Resource '" + name + "' recovered: a new instance was created");
             lifecycle.moveTo(ResourceState.READY);
+        } else {
+            backendAnswered(); // failed by an acquisition or a check: a new instance says the backend answers
         }
         return instance;
     }
@@ -299,6 +316,7 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
         boolean retryable = retryable(e);
         long now = ticker.nanoTime();
         long backoff = recovery.onFailure(e, retryable, now);
+        lastError = e;
         int n = recovery.failures();
         Log.LOG.log(n == 1 ? WARNING : DEBUG, () -> "NEBULA-0201 Could not create an instance of '" + name
                 + "' (" + provider.kind() + ", failure " + n + "): " + Log.describe(e)

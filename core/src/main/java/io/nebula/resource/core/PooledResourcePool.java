@@ -323,9 +323,11 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
         int idleCount = 0;
         for (Slot<R> s : all) {
             InstanceState st = s.state();
+            // An instance being validated (by a health check, or before a borrower gets it) is no one's lease yet:
+            // counted as idle, so a scheduled check never shows as an application's lease in the figures.
             if (st == IN_USE) {
                 active++;
-            } else if (st == IDLE) {
+            } else if (st == IDLE || st == VALIDATING) {
                 idleCount++;
             }
         }

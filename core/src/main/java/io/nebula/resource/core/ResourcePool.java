@@ -89,6 +89,20 @@ public interface ResourcePool<R> extends AutoCloseable {
     HealthStatus check(CheckDepth depth);
 
     /**
+     * An acquisition made around this pool (its pipeline, or a provider's own hand-out such as a JDBC
+     * {@code getConnection()}) found the backend unavailable, or a circuit refused it: the pool goes {@code FAILED}
+     * at once, with {@code error} as its last error, so health tells the truth without waiting for a scheduled
+     * check. A draining or terminated pool is left alone.
+     */
+    void backendFailed(Throwable error);
+
+    /**
+     * An acquisition made around this pool succeeded: a pool that is {@code FAILED} is {@code READY} again at once.
+     * Called on every success, so it costs one read of the state when nothing changes.
+     */
+    void backendAnswered();
+
+    /**
      * Changes the sizes at run time. A smaller maximum lets idle instances go at once and in-use ones
      * as they come back; a larger one lets waiters be served by new instances.
      *

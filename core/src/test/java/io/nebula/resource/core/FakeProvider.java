@@ -52,6 +52,8 @@ class FakeProvider implements ResourceProvider<FakeProvider.Conn> {
     volatile boolean recyclable = true;
     volatile long createMillis;
     volatile double failureRate;
+    /** Runs inside each check, while the instance is being checked. */
+    volatile Runnable duringCheck;
 
     FakeProvider() {
         this(Topology.POOLED);
@@ -105,6 +107,10 @@ class FakeProvider implements ResourceProvider<FakeProvider.Conn> {
     @Override
     public HealthStatus check(Conn instance, CheckDepth depth) {
         checked.add(instance);
+        Runnable during = duringCheck;
+        if (during != null) {
+            during.run();
+        }
         return instance.broken ? HealthStatus.down("broken") : HealthStatus.up();
     }
 

@@ -131,4 +131,15 @@ class ValidationTest {
         assertThat(strict.destroyed).hasSize(1);
         assertThat(events.evictions).containsExactly(EvictionReason.FATAL);
     }
+
+    @Test
+    void anInstanceUnderAHealthCheckCountsAsIdleNotAsALease() {
+        pool = Pools.direct(provider, ticker, "pool.min-size", "1", "pool.warmup", "eager").build();
+        pool.start();
+        java.util.concurrent.atomic.AtomicReference<io.nebula.resource.PoolSnapshot> during = new java.util.concurrent.atomic.AtomicReference<>();
+        provider.duringCheck = () -> during.set(pool.snapshot());
+        pool.check(io.nebula.resource.spi.CheckDepth.SHALLOW);
+        assertThat(during.get().active()).as("no application holds a lease while the check runs").isZero();
+        assertThat(during.get().idle()).isEqualTo(1);
+    }
 }

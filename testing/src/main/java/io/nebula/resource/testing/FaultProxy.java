@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -45,6 +46,7 @@ public final class FaultProxy implements AutoCloseable {
     private volatile long toServerNanos;
     private volatile long toClientNanos;
     private ServerSocket listener; // guarded by this; null while down
+    private Thread acceptor; // the thread accepting on listener; guarded by this
     private boolean closed; // guarded by this
 
     private FaultProxy(int port, InetSocketAddress server, Duration connectTimeout) throws IOException {
@@ -99,12 +101,19 @@ public final class FaultProxy implements AutoCloseable {
      */
     public void down() {
         ServerSocket was;
+        Thread accepting;
         synchronized (this) {
             was = listener;
+            accepting = acceptor;
             listener = null;
+            acceptor = null;
         }
         if (was != null) {
             closeQuietly(was);
+            // The JDK closes a socket that another thread is blocked accepting on only once that thread has woken up;
+            // until then the kernel still completes handshakes on the port. Wait for it, so that once down() returns,
+            // every new connection is refused.
+            awaitEnd(accepting);
         }
         for (Link link : links) {
             link.close(false);
@@ -198,13 +207,25 @@ public final class FaultProxy implements AutoCloseable {
             closeQuietly(socket);
             throw e;
         }
+        Thread accepting = new Thread(() -> accept(socket), "fault-proxy-" + socket.getLocalPort() + "-accept");
+        accepting.setDaemon(true);
         synchronized (this) {
             listener = socket;
+            acceptor = accepting;
         }
-        Thread acceptor = new Thread(() -> accept(socket), "fault-proxy-" + socket.getLocalPort() + "-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        accepting.start();
         return socket.getLocalPort();
+    }
+
+    private static void awaitEnd(Thread accepting) {
+        if (accepting == null || accepting == Thread.currentThread()) {
+            return;
+        }
+        try {
+            accepting.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void accept(ServerSocket socket) {

@@ -42,7 +42,7 @@ public final class ConfiguredResources {
 
     private static final Set<String> KNOWN_KEYS = Stream.of(PoolConfig.KEYS.stream(), Stream.of(
                     ResourceDeclaration.KIND, ResourceDeclaration.SCOPE, ResourceDeclaration.DEPENDS_ON,
-                    ResourceDeclaration.START), HealthPolicy.KEYS.stream(), ResiliencePolicy.KEYS.stream(),
+                    ResourceDeclaration.START, ResourceDeclaration.START_REQUIRED), HealthPolicy.KEYS.stream(), ResiliencePolicy.KEYS.stream(),
                     TenantLimits.KEYS.stream(), Stream.of(CredentialSettings.SOURCE, CredentialSettings.REFRESH_INTERVAL,
                     CredentialSettings.KEYS, DirectoryCredentialSource.DIRECTORY))
             .flatMap(s -> s)

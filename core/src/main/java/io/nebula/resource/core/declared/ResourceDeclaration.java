@@ -25,6 +25,8 @@ import java.util.Optional;
  *   <li>{@code depends-on}: comma-separated names of declared resources;</li>
  *   <li>{@code start}: {@code lazy} (default; on first use) or {@code eager} (at application start);
  *       {@code pool.warmup=eager} implies {@code eager} unless {@code start} says otherwise;</li>
+ *   <li>{@code start.required}: {@code false} (default: an eager resource whose backend is down is logged, reported
+ *       DOWN and recovered in the background) or {@code true} (the application fails to start instead);</li>
  *   <li>{@code health.*}: see {@link HealthPolicy};</li>
  *   <li>{@code retry.*}, {@code circuit-breaker.*}, {@code timeout}, {@code bulkhead.*}: see {@link ResiliencePolicy}.</li>
  * </ul>
@@ -37,12 +39,18 @@ public record ResourceDeclaration(ResourceSettings settings, ResourceProvider<?>
     public static final String SCOPE = "scope";
     public static final String DEPENDS_ON = "depends-on";
     public static final String START = "start";
+    public static final String START_REQUIRED = "start.required";
     static final String HEALTH_INTERVAL = HealthPolicy.INTERVAL;
     /** The tenant id a tenant-scoped resource's settings (a template) are checked with at deployment. */
     private static final String SAMPLE_TENANT = "tenant";
 
     public String name() {
         return settings.name();
+    }
+
+    /** Whether the application must not start when this eager resource cannot ({@code start.required=true}). */
+    public boolean startRequired() {
+        return eager && settings.string(START_REQUIRED).map(r -> r.trim().equalsIgnoreCase("true")).orElse(false);
     }
 
     /**
@@ -87,6 +95,20 @@ public record ResourceDeclaration(ResourceSettings settings, ResourceProvider<?>
             }
         }
 
+        Optional<String> required = settings.string(START_REQUIRED);
+        if (required.isPresent()) {
+            String r = required.get().trim().toLowerCase(Locale.ROOT);
+            if (!r.equals("true") && !r.equals("false")) {
+                found.add(settings.keyOf(START_REQUIRED), "must be true or false, was '" + required.get() + "'");
+            } else if (r.equals("true") && Boolean.FALSE.equals(startEager)) {
+                found.add(settings.keyOf(START_REQUIRED), "needs " + settings.keyOf(START) + "=eager: a lazy resource"
+                        + " does not start with the application, was true");
+            } else if (r.equals("true") && scope == ResourceScope.TENANT) {
+                found.add(settings.keyOf(START_REQUIRED), "cannot be true for a resource of scope 'tenant': its pools are"
+                        + " made on each tenant's first request, none at application start");
+            }
+        }
+
         Optional<HealthPolicy> health = HealthPolicy.parse(settings, found);
         Optional<ResiliencePolicy> resilience = ResiliencePolicy.parse(settings, found);
 
@@ -101,7 +123,8 @@ public record ResourceDeclaration(ResourceSettings settings, ResourceProvider<?>
             return Optional.empty();
         }
         PoolConfig pool = PoolConfig.from(settings);
-        boolean eager = startEager != null ? startEager : pool.warmup() == WarmUp.EAGER;
+        boolean eager = startEager != null ? startEager
+                : pool.warmup() == WarmUp.EAGER || required.map(r -> r.trim().equalsIgnoreCase("true")).orElse(false);
         return Optional.of(new ResourceDeclaration(settings, provider, pool, scope, dependsOn, eager,
                 resilience.orElseThrow(), health.orElseThrow()));
     }

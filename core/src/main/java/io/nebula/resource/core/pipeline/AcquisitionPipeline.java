@@ -38,7 +38,7 @@ final class AcquisitionPipeline {
             stage = new QuarantineStage<>(stage, weave.quarantine());
         }
         stage = new MeteringStage<>(stage, weave.meter(), weave.hitClock(), weave.ticker(), telemetry, weave.log(),
-                weave.failed());
+                weave.failed(), weave.health());
         if (telemetry.traces()) {
             stage = new TracingStage<>(stage, telemetry);
         }

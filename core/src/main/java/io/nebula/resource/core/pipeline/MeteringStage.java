@@ -10,7 +10,8 @@ import java.util.function.BiConsumer;
 
 /**
  * Counts every acquisition by outcome and times it, retries included; a failure is also one structured log
- * record and one call of the pool's failure listener (the extension's CDI event). Always in the pipeline:
+ * record and one call of the pool's failure listener (the extension's CDI event). Each outcome moves the pool's
+ * health ({@link AcquisitionHealth}). Always in the pipeline:
  * {@code ResourceStatistics} reads the meter whether or not a telemetry backend is there.
  *
  * <p>Begun on the hit clock, which costs a field read instead of a system call (see {@code Ticker.coarse()}). An
@@ -29,10 +30,11 @@ final class MeteringStage<T> implements Stage<T> {
     private final PoolTelemetry telemetry;
     private final PoolLog log;
     private final BiConsumer<ResourceContext, Throwable> failed;
+    private final AcquisitionHealth health;
     private final boolean countsEachHit;
 
     MeteringStage(Acquisition<T> next, AcquisitionMeter meter, Ticker hitClock, Ticker ticker, PoolTelemetry telemetry,
-                  PoolLog log, BiConsumer<ResourceContext, Throwable> failed) {
+                  PoolLog log, BiConsumer<ResourceContext, Throwable> failed, AcquisitionHealth health) {
         this.next = next;
         this.meter = meter;
         this.hitClock = hitClock;
@@ -40,6 +42,7 @@ final class MeteringStage<T> implements Stage<T> {
         this.telemetry = telemetry;
         this.log = log;
         this.failed = failed;
+        this.health = health;
         this.countsEachHit = telemetry.countsEachAcquisition();
     }
 
@@ -65,6 +68,7 @@ final class MeteringStage<T> implements Stage<T> {
             meter.failed(nanos, e);
             telemetry.acquired(ctx, nanos, e);
             try {
+                health.failed(e);
                 log.acquisitionFailed(ctx, nanos, e);
                 failed.accept(ctx, e);
             } catch (RuntimeException listener) {
@@ -72,6 +76,7 @@ final class MeteringStage<T> implements Stage<T> {
             }
             throw Stages.rethrow(e);
         }
+        health.succeeded();
         if (hitClock.nanoTime() == start) {
             meter.hit();
             if (countsEachHit) {

@@ -32,6 +32,7 @@ final class Weave {
     private final CircuitBreaker breaker;
     private final Quarantine quarantine; // null when quarantine-after is 0
     private final AcquisitionMeter meter;
+    private final AcquisitionHealth health;
     private final AttemptGuard attemptGuard;
     private final PoolLog log;
     private final BiConsumer<ResourceContext, Throwable> failed;
@@ -43,6 +44,8 @@ final class Weave {
     private volatile PoolTelemetry telemetry = PoolTelemetry.NONE;
     private volatile Future<?> checks;
     private volatile CircuitProber prober;
+    private volatile HealthScheduler scheduler;
+    private final java.util.concurrent.atomic.AtomicReference<Future<?>> recovering = new java.util.concurrent.atomic.AtomicReference<>();
     private volatile long lastCheck;
 
     Weave(String resource, ResiliencePolicy policy, Failures failures, CircuitState circuit, int quarantineAfter,
@@ -56,6 +59,7 @@ final class Weave {
                 : new CircuitBreaker(policy, failures::countsAgainstCircuit, this.circuit, ticker);
         this.quarantine = quarantineAfter > 0 ? new Quarantine(resource, quarantineAfter, log) : null;
         this.meter = meter;
+        this.health = new AcquisitionHealth(failures);
         this.view = view;
         this.attemptGuard = attemptGuard;
         this.log = log;
@@ -115,6 +119,33 @@ final class Weave {
         this.prober = prober;
     }
 
+    void scheduler(HealthScheduler scheduler) {
+        this.scheduler = scheduler;
+    }
+
+    /**
+     * Runs {@code check} every {@link CircuitProber#INTERVAL} until it answers UP or DEGRADED: a pool that found its
+     * backend down when it started eagerly. The check's answer moves the pool's lifecycle, so readiness is UP within
+     * a second of the backend's return, whatever the pool's backoff or its scheduled checks' interval.
+     */
+    void recoverWith(Supplier<HealthStatus> check) {
+        HealthScheduler s = scheduler;
+        if (s == null || recovering.get() != null) {
+            return;
+        }
+        Future<?> task = s.every(CircuitProber.INTERVAL, resource, () -> {
+            if (check.get().status() != HealthStatus.Status.DOWN) {
+                Future<?> self = recovering.getAndSet(null);
+                if (self != null) {
+                    self.cancel(false);
+                } // else not published yet: it runs once more, answers again, and stops then
+            }
+        });
+        if (!recovering.compareAndSet(null, task)) {
+            task.cancel(false);
+        }
+    }
+
     void scheduled(Future<?> checks) {
         this.checks = checks;
     }
@@ -138,6 +169,10 @@ final class Weave {
         CircuitProber p = prober;
         if (p != null) {
             p.stop();
+        }
+        Future<?> r = recovering.getAndSet(null);
+        if (r != null) {
+            r.cancel(false);
         }
         telemetry.close();
         telemetry = PoolTelemetry.NONE;
@@ -179,6 +214,11 @@ final class Weave {
 
     AcquisitionMeter meter() {
         return meter;
+    }
+
+    /** Where acquisitions tell the pool's lifecycle what they found. */
+    AcquisitionHealth health() {
+        return health;
     }
 
     AttemptGuard attemptGuard() {

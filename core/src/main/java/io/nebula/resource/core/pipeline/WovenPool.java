@@ -130,6 +130,23 @@ public final class WovenPool<R> implements ResourcePool<R> {
         return weave.observe(depth, () -> pool.check(depth));
     }
 
+    /**
+     * Starts the pool and proves it ({@code start=eager}): {@link #start}, then one {@link #check} at {@code depth},
+     * which creates an instance when none is idle and asks the provider about it. When the backend does not answer,
+     * the pool is {@code FAILED} (readiness DOWN) and is checked again every second in the background until it
+     * answers; this does not throw.
+     *
+     * @return the check's answer
+     */
+    public HealthStatus startChecked(CheckDepth depth) {
+        pool.start();
+        HealthStatus status = check(depth);
+        if (status.status() == HealthStatus.Status.DOWN && pool.state().acceptsAcquisitions()) {
+            weave.recoverWith(() -> pool.state().acceptsAcquisitions() ? check(depth) : HealthStatus.up());
+        }
+        return status;
+    }
+
     /** Reports this pool through {@code backends} from now on; its pipelines are assembled again for them. */
     public void use(io.nebula.resource.core.telemetry.Telemetry backends) {
         weave.use(backends);
@@ -212,6 +229,16 @@ public final class WovenPool<R> implements ResourcePool<R> {
     @Override
     public Optional<Throwable> lastError() {
         return pool.lastError();
+    }
+
+    @Override
+    public void backendFailed(Throwable error) {
+        pool.backendFailed(error);
+    }
+
+    @Override
+    public void backendAnswered() {
+        pool.backendAnswered();
     }
 
     @Override

@@ -176,12 +176,18 @@ public final class WovenPoolBuilder<R> {
                 meter, view, log.get(), onFailure, hitClock, ticker, pool.acquireTimeout());
         ResourcePool<R> engined = engine.listener(new WovenListener(log.get(), weave)).build();
         built.set(engined);
+        weave.health().pool(engined);
         WovenPool<R> woven = new WovenPool<>(engined, weave, onClose);
         weave.use(telemetry);
         HealthScheduler s = scheduler != null ? scheduler : HealthScheduler.shared();
+        weave.scheduler(s);
         if (weave.breaker() != null) {
             CircuitProber prober = new CircuitProber(name, weave.breaker(), () -> engined.check(CheckDepth.SHALLOW), s);
-            weave.circuit().whenOpened(prober::opened);
+            CircuitState c = weave.circuit();
+            weave.circuit().whenOpened(() -> {
+                weave.health().circuitOpened(c);
+                prober.opened();
+            });
             weave.probing(prober);
         }
         if (provider instanceof CredentialedProvider<R> credentialed) {

@@ -1,11 +1,14 @@
 package io.nebula.resource.core.tenant;
 
+import io.nebula.resource.ConfigProblem;
+
 import io.nebula.resource.QuotaExceededException;
 import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceException;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.TenantRequiredException;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -39,6 +42,20 @@ final class TenantAdmission<R> {
         return new TenantRequiredException(resource, "NEBULA-4002 Resource '" + resource
                 + "' cannot serve tenant '" + shown(tenant) + "': a tenant id is made of letters, digits, _ and -"
                 + " (at most 63, starting with a letter or digit), as it is written into URLs, schema names and paths");
+    }
+
+    /**
+     * A valid id whose settings, with the id in place of {@code {tenant}}, break a key's rules (a schema name grown
+     * past its limit, say): this tenant is refused, naming the id and each key, and no pool is made for it.
+     */
+    TenantRequiredException invalidTenantSettings(String tenant, List<ConfigProblem> problems) {
+        StringBuilder b = new StringBuilder("NEBULA-4002 Resource '").append(resource).append("' cannot serve tenant '")
+                .append(shown(tenant)).append("': with this id in place of {tenant} its settings break ")
+                .append(problems.size() == 1 ? "a key's rules: " : "the rules of " + problems.size() + " keys: ");
+        for (int i = 0; i < problems.size(); i++) {
+            b.append(i == 0 ? "" : "; ").append(problems.get(i));
+        }
+        return new TenantRequiredException(resource, b.toString());
     }
 
     QuotaExceededException overConcurrentLeases(TenantPool<R> p) {

@@ -1,11 +1,14 @@
 package io.nebula.resource.core.tenant;
 
+import io.nebula.resource.ConfigProblem;
+
 import io.nebula.resource.ResourceClosedException;
 import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.core.PoolConfig;
 import io.nebula.resource.core.ResourcePool;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,17 +33,19 @@ final class TenantPoolLifecycle<R> {
     private final String resource;
     private final TenantTemplate template;
     private final Function<ResourceSettings, ResourcePool<R>> factory;
+    private final Function<ResourceSettings, List<ConfigProblem>> validator;
     private final Map<String, TenantPool<R>> pools;
     private final ReentrantLock opening = new ReentrantLock();
     private long reserved; // guarded by opening
     private final ScheduledFuture<?> housekeeping;
 
     TenantPoolLifecycle(TenantPools<R> owner, TenantTemplate template, Function<ResourceSettings, ResourcePool<R>> factory,
-                        ScheduledExecutorService scheduler) {
+                        Function<ResourceSettings, List<ConfigProblem>> validator, ScheduledExecutorService scheduler) {
         this.owner = owner;
         this.resource = owner.resource;
         this.template = template;
         this.factory = factory;
+        this.validator = validator;
         this.pools = owner.pools;
         this.housekeeping = schedule(scheduler);
     }
@@ -87,6 +92,10 @@ final class TenantPoolLifecycle<R> {
                 return existing;
             }
             ResourceSettings settings = template.settingsFor(tenant);
+            List<ConfigProblem> problems = validator.apply(settings);
+            if (!problems.isEmpty()) {
+                throw admission.denied(ctx, admission.invalidTenantSettings(tenant, problems));
+            }
             TenantQuota quota = TenantQuota.from(settings);
             long reservation = limits.maxInstances() > 0 ? PoolConfig.from(settings).maxSize() : 0;
             admission.checkReservation(tenant, settings, reservation, ctx);

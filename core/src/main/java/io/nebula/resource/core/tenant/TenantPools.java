@@ -1,5 +1,7 @@
 package io.nebula.resource.core.tenant;
 
+import io.nebula.resource.ConfigProblem;
+
 import io.nebula.resource.Lease;
 import io.nebula.resource.PoolSnapshot;
 import io.nebula.resource.QuotaExceededException;
@@ -75,7 +77,7 @@ public final class TenantPools<R> implements AutoCloseable {
         this.ticker = b.ticker;
         this.listeners = List.copyOf(b.listeners);
         this.admission = new TenantAdmission<>(this);
-        this.lifecycle = new TenantPoolLifecycle<>(this, b.template, b.factory,
+        this.lifecycle = new TenantPoolLifecycle<>(this, b.template, b.factory, b.validator,
                 b.scheduler != null ? b.scheduler : TenantThreads.scheduler());
     }
 
@@ -236,6 +238,7 @@ public final class TenantPools<R> implements AutoCloseable {
         private Ticker ticker = Ticker.SYSTEM;
         private ScheduledExecutorService scheduler;
         private final List<TenantPoolsListener> listeners = new ArrayList<>();
+        private Function<ResourceSettings, List<ConfigProblem>> validator = settings -> List.of();
 
         private Builder(TenantTemplate template, Function<ResourceSettings, ResourcePool<R>> factory) {
             this.template = Objects.requireNonNull(template, "template");
@@ -256,6 +259,17 @@ public final class TenantPools<R> implements AutoCloseable {
         /** Runs the idle-pool housekeeping; default: one daemon thread shared by every resource. */
         public Builder<R> scheduler(ScheduledExecutorService scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
+         * Checks one tenant's settings before its pool is made (the provider's {@code validate}): the template passed
+         * at deployment for a sample id, so a problem now is this tenant's — its id spliced into a key breaks that
+         * key's rules — and the tenant is refused ({@code TenantRequiredException}, {@code NEBULA-4002}) instead of
+         * a pool being made that cannot work and takes the resource's health with it. Default: no check.
+         */
+        public Builder<R> validator(Function<ResourceSettings, List<ConfigProblem>> validator) {
+            this.validator = Objects.requireNonNull(validator, "validator");
             return this;
         }
 

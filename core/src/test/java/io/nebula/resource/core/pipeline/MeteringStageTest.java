@@ -34,7 +34,7 @@ class MeteringStageTest {
     private MeteringStage<String> stage(Acquisition<String> next) {
         PoolView view = new PoolView("ledger", "fake", null, () -> null, HealthStatus::up, null, meter, Redactor.NONE);
         return new MeteringStage<>(next, meter, coarse::get, precise::get, PoolTelemetry.NONE, new PoolLog(view),
-                (ctx, e) -> { });
+                (ctx, e) -> { }, new AcquisitionHealth(null)); // no pool: health is not what these tests look at
     }
 
     /** Takes 20 ms of the system clock; the coarse clock's thread ticked 15 ms in, then got no core. */

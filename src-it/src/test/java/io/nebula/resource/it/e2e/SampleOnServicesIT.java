@@ -196,12 +196,16 @@ class SampleOnServicesIT {
             assertThat(health.getString("status")).as(path).isEqualTo("UP");
             Map<String, JsonObject> checks = new HashMap<>();
             for (JsonObject check : health.getJsonArray("checks").getValuesAs(JsonObject.class)) {
-                checks.merge(check.getString("name"), check, (ready, live) -> ready);
+                assertThat(checks.put(check.getString("name"), check)).as("%s names each check once", path).isNull();
             }
+            List<String> kinds = path.endsWith("ready") ? List.of("readiness")
+                    : path.endsWith("live") ? List.of("liveness") : List.of("readiness", "liveness");
             for (String resource : RESOURCES) {
-                JsonObject check = checks.get("nebula-resource:" + resource);
-                assertThat(check).as("%s has a check of %s", path, resource).isNotNull();
-                assertThat(check.getString("status")).as("%s %s", path, resource).isEqualTo("UP");
+                for (String kind : kinds) {
+                    JsonObject check = checks.get("nebula-resource:" + resource + ":" + kind);
+                    assertThat(check).as("%s has the %s check of %s", path, kind, resource).isNotNull();
+                    assertThat(check.getString("status")).as("%s %s %s", path, resource, kind).isEqualTo("UP");
+                }
             }
         }
     }

@@ -65,14 +65,15 @@ class ObservabilityIT {
         for (String path : List.of("/health/ready", "/health/live")) {
             JsonObject health = json(get(Container.baseUrl() + path).body());
             for (String resource : List.of("bank", "vault")) {
-                JsonObject check = check(health, resource).orElseThrow(() -> new AssertionError(
-                        "no check nebula-resource:" + resource + " on " + path + ": " + health));
+                String name = "nebula-resource:" + resource + (path.endsWith("ready") ? ":readiness" : ":liveness");
+                JsonObject check = check(health, name).orElseThrow(() -> new AssertionError(
+                        "no check " + name + " on " + path + ": " + health));
                 assertThat(check.getString("status")).as("%s %s", path, resource).isEqualTo("UP");
                 assertThat(check.getJsonObject("data").getString("resource")).isEqualTo(resource);
                 assertThat(check.getJsonObject("data").getString("kind")).isEqualTo("it-channel");
             }
         }
-        JsonObject vault = check(json(get(Container.baseUrl() + "/health/ready").body()), "vault").orElseThrow();
+        JsonObject vault = check(json(get(Container.baseUrl() + "/health/ready").body()), "nebula-resource:vault:readiness").orElseThrow();
         assertThat(vault.getJsonObject("data").getString("state")).as("started with the application").isEqualTo("READY");
     }
 
@@ -83,19 +84,19 @@ class ObservabilityIT {
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
                 HttpResponse<String> ready = get(Container.baseUrl() + "/health/ready");
                 assertThat(ready.statusCode()).as("the server is not ready while a resource is down").isEqualTo(503);
-                JsonObject vault = check(json(ready.body()), "vault").orElseThrow();
+                JsonObject vault = check(json(ready.body()), "nebula-resource:vault:readiness").orElseThrow();
                 assertThat(vault.getString("status")).isEqualTo("DOWN");
                 assertThat(vault.getJsonObject("data").toString()).as("why, as the provider said")
                         .containsAnyOf("backend down", "refuses connections");
             });
-            JsonObject live = check(json(get(Container.baseUrl() + "/health/live").body()), "vault").orElseThrow();
+            JsonObject live = check(json(get(Container.baseUrl() + "/health/live").body()), "nebula-resource:vault:liveness").orElseThrow();
             assertThat(live.getString("status")).as("a backend that is down is no reason to restart the server")
                     .isEqualTo("UP");
         } finally {
             post("bank/backend?resource=vault&up=true");
         }
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                assertThat(check(json(get(Container.baseUrl() + "/health/ready").body()), "vault").orElseThrow()
+                assertThat(check(json(get(Container.baseUrl() + "/health/ready").body()), "nebula-resource:vault:readiness").orElseThrow()
                         .getString("status")).as("recovered").isEqualTo("UP"));
     }
 
@@ -149,9 +150,9 @@ class ObservabilityIT {
                 .sum());
     }
 
-    private static Optional<JsonObject> check(JsonObject health, String resource) {
+    private static Optional<JsonObject> check(JsonObject health, String name) {
         return health.getJsonArray("checks").getValuesAs(JsonObject.class).stream()
-                .filter(c -> c.getString("name").equals("nebula-resource:" + resource)).findFirst();
+                .filter(c -> c.getString("name").equals(name)).findFirst();
     }
 
     private HttpResponse<String> post(String path) throws IOException, InterruptedException {

@@ -24,12 +24,12 @@ public final class HealthCheckBeans {
 
     public static void register(AfterBeanDiscovery abd, Collection<String> resources, Function<String, HealthReport> reports) {
         for (String resource : resources) {
-            abd.addBean().id("nebula-resource:" + resource + ":readiness")
+            abd.addBean().id(ResourceHealthCheck.name(resource, true))
                     .types(HealthCheck.class, Object.class)
                     .qualifiers(Readiness.Literal.INSTANCE, Any.Literal.INSTANCE)
                     .scope(Dependent.class)
                     .createWith(cc -> new ResourceHealthCheck(resource, true, reports));
-            abd.addBean().id("nebula-resource:" + resource + ":liveness")
+            abd.addBean().id(ResourceHealthCheck.name(resource, false))
                     .types(HealthCheck.class, Object.class)
                     .qualifiers(Liveness.Literal.INSTANCE, Any.Literal.INSTANCE)
                     .scope(Dependent.class)

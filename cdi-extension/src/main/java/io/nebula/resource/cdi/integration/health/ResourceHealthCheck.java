@@ -35,10 +35,18 @@ final class ResourceHealthCheck implements HealthCheck {
         this.reports = reports;
     }
 
+    /**
+     * {@code nebula-resource:<name>:readiness} or {@code nebula-resource:<name>:liveness}: one name per check, so a
+     * report that lists both ({@code /health}) tells them apart.
+     */
+    static String name(String resource, boolean readiness) {
+        return "nebula-resource:" + resource + (readiness ? ":readiness" : ":liveness");
+    }
+
     @Override
     public HealthCheckResponse call() {
         HealthReport r = reports.apply(resource);
-        HealthCheckResponseBuilder b = HealthCheckResponse.named("nebula-resource:" + resource)
+        HealthCheckResponseBuilder b = HealthCheckResponse.named(name(resource, readiness))
                 .withData("resource", resource)
                 .withData("kind", r.kind())
                 .withData("state", r.state().name());

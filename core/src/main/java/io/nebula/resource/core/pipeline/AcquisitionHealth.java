@@ -1,0 +1,59 @@
+package io.nebula.resource.core.pipeline;
+
+import io.nebula.resource.AcquisitionTimeoutException;
+import io.nebula.resource.CircuitOpenException;
+import io.nebula.resource.ResourceState;
+import io.nebula.resource.core.ResourcePool;
+
+/**
+ * What real acquisitions say about the backend, told to the engine's pool so its lifecycle (and so the resource's
+ * readiness) follows at once rather than at the next scheduled check: a failure of the backend (what the circuit
+ * counts: unavailable, refusing, an attempt past {@code timeout}, a driver's own error from a hand-out) or a refusal
+ * by an open circuit moves the pool {@code FAILED}; the first success after that moves it {@code READY}. A busy
+ * pool, a quota, a quarantine or a drain says nothing about the backend and moves nothing.
+ *
+ * <p>On the hit path this is one read of the pool's state. Scheduled checks still run: they are what notices a
+ * backend that nobody uses.
+ */
+final class AcquisitionHealth {
+
+    private final Failures failures;
+    private volatile ResourcePool<?> pool; // set once the engine's pool is built, before any acquisition
+
+    AcquisitionHealth(Failures failures) {
+        this.failures = failures;
+    }
+
+    void pool(ResourcePool<?> pool) {
+        this.pool = pool;
+    }
+
+    void succeeded() {
+        ResourcePool<?> p = pool;
+        // read the state rather than a flag of our own: a success racing a failure then cannot leave the pool
+        // FAILED while every later acquisition succeeds
+        if (p != null && p.state() == ResourceState.FAILED) {
+            p.backendAnswered();
+        }
+    }
+
+    void failed(Throwable error) {
+        ResourcePool<?> p = pool;
+        if (p == null) {
+            return;
+        }
+        if (error instanceof CircuitOpenException) {
+            p.backendFailed(error);
+        } else if (failures.countsAgainstCircuit(error)) {
+            p.backendFailed(error instanceof AcquisitionTimeoutException && error.getCause() != null ? error.getCause() : error);
+        }
+    }
+
+    /** The circuit opened: its refusals are coming, and readiness says so now. */
+    void circuitOpened(CircuitState circuit) {
+        ResourcePool<?> p = pool;
+        if (p != null) {
+            p.backendFailed(circuit.refusal());
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.nebula.resource.core.pipeline;
+
+import io.nebula.resource.CircuitOpenException;
+import io.nebula.resource.HealthStatus;
+import io.nebula.resource.Lease;
+import io.nebula.resource.ResourceContext;
+import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.ResourceState;
+import io.nebula.resource.spi.CheckDepth;
+import io.nebula.resource.spi.HandOutPipeline;
+import io.nebula.resource.spi.ResourceProvider;
+import io.nebula.resource.spi.Topology;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.ConnectException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Real acquisitions move a pool's health at once, with no scheduled check (every pool here has
+ * {@code health.interval=0}): a backend failure or an open circuit fails the pool, the first success makes it ready.
+ */
+class AcquisitionHealthTest {
+
+    private final List<WovenPool<?>> pools = new ArrayList<>();
+
+    private <R> WovenPool<R> pool(ResourceProvider<R> provider, Map<String, String> keys) {
+        Map<String, String> all = new java.util.HashMap<>(Map.of("health.interval", "0", "retry.max-retries", "0"));
+        all.putAll(keys);
+        WovenPool<R> pool = WovenPool.builder(provider, ResourceSettings.of("ledger", "fake", all)).build();
+        pools.add(pool);
+        pool.start();
+        return pool;
+    }
+
+    @AfterEach
+    void close() {
+        pools.forEach(WovenPool::close);
+    }
+
+    @Test
+    void aHandOutThatFindsTheBackendDownFailsThePoolAtOnceWithTheDriversError() throws Exception {
+        HandingOut provider = new HandingOut();
+        WovenPool<HandingOut.Source> pool = pool(provider, Map.of("circuit-breaker.enabled", "false"));
+        HandingOut.Source source = shared(pool);
+        assertThat(source.connect()).isEqualTo("session");
+        assertThat(pool.state()).isEqualTo(ResourceState.READY);
+
+        provider.down = true;
+        assertThatThrownBy(source::connect).isInstanceOf(ConnectException.class);
+
+        assertThat(pool.state()).as("the shared instance is still there: only the hand-out told").isEqualTo(ResourceState.FAILED);
+        assertThat(pool.lastError()).hasValueSatisfying(e -> assertThat(e).hasMessage("connection refused"));
+
+        provider.down = false;
+        assertThat(source.connect()).isEqualTo("session");
+        assertThat(pool.state()).isEqualTo(ResourceState.READY);
+    }
+
+    @Test
+    void theFirstSuccessfulAcquisitionEndsAFailureAScheduledCheckFound() {
+        HandingOut provider = new HandingOut();
+        WovenPool<HandingOut.Source> pool = pool(provider, Map.of());
+        shared(pool);
+        provider.down = true;
+        assertThat(pool.check(CheckDepth.SHALLOW).status()).isEqualTo(HealthStatus.Status.DOWN);
+        assertThat(pool.state()).isEqualTo(ResourceState.FAILED);
+
+        provider.down = false;
+        pool.acquire().close(); // the shared instance: no creation, no check
+
+        assertThat(pool.state()).isEqualTo(ResourceState.READY);
+    }
+
+    @Test
+    void anOpeningCircuitFailsThePoolWithItsRefusal() throws Exception {
+        HandingOut provider = new HandingOut();
+        WovenPool<HandingOut.Source> pool = pool(provider, Map.of("circuit-breaker.request-volume-threshold", "1",
+                "circuit-breaker.failure-ratio", "1", "circuit-breaker.delay", "1m"));
+        HandingOut.Source source = shared(pool);
+        provider.down = true;
+        assertThatThrownBy(source::connect).isInstanceOf(ConnectException.class);
+
+        assertThat(pool.circuit().orElseThrow().describe()).isEqualTo("open");
+        assertThat(pool.state()).isEqualTo(ResourceState.FAILED);
+        assertThat(pool.lastError()).hasValueSatisfying(e -> assertThat(e).isInstanceOf(ConnectException.class));
+        assertThatThrownBy(source::connect).isInstanceOf(CircuitOpenException.class);
+        assertThat(pool.lastError()).hasValueSatisfying(e -> assertThat(e).isInstanceOf(CircuitOpenException.class));
+    }
+
+    @Test
+    void aBusyPoolSaysNothingAboutTheBackend() {
+        Backend backend = new Backend();
+        WovenPool<Backend.Session> pool = pool(backend, Map.of("pool.max-size", "1"));
+        try (Lease<Backend.Session> held = pool.acquire()) {
+            assertThatThrownBy(() -> pool.acquire(java.time.Duration.ofMillis(5), ResourceContext.GLOBAL))
+                    .isInstanceOf(io.nebula.resource.AcquisitionTimeoutException.class);
+        }
+        assertThat(pool.state()).isEqualTo(ResourceState.READY);
+    }
+
+    /** The pool's shared instance, its hand-out behind the pool's pipeline; the lease taken for it is given back. */
+    private static HandingOut.Source shared(WovenPool<HandingOut.Source> pool) {
+        try (Lease<HandingOut.Source> lease = pool.acquire()) {
+            return pool.handingOut(lease.get(), () -> ResourceContext.GLOBAL);
+        }
+    }
+
+    /** A resident source that hands out sessions itself, through the pool's pipeline: a data source's shape. */
+    static final class HandingOut implements ResourceProvider<HandingOut.Source> {
+
+        volatile boolean down;
+
+        final class Source {
+            private volatile HandOutPipeline.Gate<String> gate = this::open;
+
+            String connect() throws Exception {
+                return gate.get();
+            }
+
+            private String open() throws ConnectException {
+                if (down) {
+                    throw new ConnectException("connection refused");
+                }
+                return "session";
+            }
+        }
+
+        @Override
+        public String kind() {
+            return "fake";
+        }
+
+        @Override
+        public Class<Source> type() {
+            return Source.class;
+        }
+
+        @Override
+        public Topology topology() {
+            return Topology.RESIDENT;
+        }
+
+        @Override
+        public Source create(ResourceSettings settings) {
+            return new Source();
+        }
+
+        @Override
+        public void handOutThrough(Source instance, HandOutPipeline pipeline) {
+            instance.gate = pipeline.around(instance::open);
+        }
+
+        @Override
+        public HealthStatus check(Source instance, CheckDepth depth) {
+            return down ? HealthStatus.down("backend down") : HealthStatus.up();
+        }
+
+        @Override
+        public void destroy(Source instance) {
+        }
+    }
+}
