@@ -106,7 +106,7 @@ class HealthChecksTest {
         resources.acquire("orders-db", TestConnection.class).close();
         try (FlakyBackend.HeldChecks check = FlakyBackend.holdChecks("orders-db")) {
             check.awaitHeld(); // a scheduled check has borrowed the instance and waits in the provider
-            JsonObject data = readiness().get("nebula-resource:orders-db").getJsonObject("data");
+            JsonObject data = readiness().get("nebula-resource:orders-db:readiness").getJsonObject("data");
             assertThat(data.getJsonNumber("active").intValue()).as("no application holds a lease").isZero();
         }
     }

@@ -137,7 +137,7 @@ abstract class FaultScenario {
     private HealthCheckResponse readiness() {
         for (HealthCheck check : container.select(HealthCheck.class, Readiness.Literal.INSTANCE)) {
             HealthCheckResponse response = check.call();
-            if (response.getName().equals("nebula-resource:" + resource())) {
+            if (response.getName().equals("nebula-resource:" + resource() + ":readiness")) {
                 return response;
             }
         }
