@@ -76,14 +76,16 @@ class MariadbFaultsTest extends FaultScenario {
     }
 
     @Test
-    @Disabled("issue 17 point 3: readiness follows the scheduled checks (30 s), not the acquisitions; measured DOWN 3263 ms and 3314 ms after the first failed call")
+    @Disabled("issue 17 point 3: measured DOWN 3263 ms and 3314 ms after the first failed call; after the merge of 'health'"
+            + " (readiness moved by acquisitions) 1507 ms")
     @Override
     void readinessIsDownWithinASecondOfTheFirstFailure() {
         super.readinessIsDownWithinASecondOfTheFirstFailure();
     }
 
     @Test
-    @Disabled("issue 17 point 3: readiness follows the scheduled checks (30 s), not the acquisitions; measured still DOWN 5 s after the return while every call succeeded")
+    @Disabled("issue 17 point 3: measured still DOWN 5 s after the return while every call succeeded; after the merge of 'health'"
+            + " it passed once (UP 9 ms after the first success): kept off until seen stable")
     @Override
     void readinessIsUpWithinASecondOfRecovery() {
         super.readinessIsUpWithinASecondOfRecovery();

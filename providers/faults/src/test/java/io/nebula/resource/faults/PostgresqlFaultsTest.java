@@ -101,14 +101,16 @@ class PostgresqlFaultsTest extends FaultScenario {
     }
 
     @Test
-    @Disabled("issue 17 point 3: readiness follows the scheduled checks (30 s), not the acquisitions; measured DOWN 2578 ms and 3308 ms after the first failed call")
+    @Disabled("issue 17 point 3: measured DOWN 2578 ms and 3308 ms after the first failed call; after the merge of 'health' (readiness moved by"
+            + " acquisitions) 2061 ms: the first failures are refused connections that the circuit counts before it opens")
     @Override
     void readinessIsDownWithinASecondOfTheFirstFailure() {
         super.readinessIsDownWithinASecondOfTheFirstFailure();
     }
 
     @Test
-    @Disabled("issue 17 point 3: readiness follows the scheduled checks (30 s), not the acquisitions; measured still DOWN 5 s after the return while every call succeeded")
+    @Disabled("issue 17 point 3: measured still DOWN 5 s after the return while every call succeeded; after the merge of 'health'"
+            + " it passed once (UP 5 ms after the first success): kept off until seen stable")
     @Override
     void readinessIsUpWithinASecondOfRecovery() {
         super.readinessIsUpWithinASecondOfRecovery();
