@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * Each resource's health, derived from the lifecycle state of its pools (READY is UP, DEGRADED is
@@ -45,9 +46,21 @@ public final class HealthTracker {
      * {@code state}; returns the health changes this causes, in the resource and its dependents.
      */
     public List<HealthChangedEvent> stateChanged(String resource, String pool, ResourceState state, Throwable lastError) {
+        return stateChanged(resource, pool, () -> state, () -> lastError);
+    }
+
+    /**
+     * As {@link #stateChanged(String, String, ResourceState, Throwable)}, with the pool's state and last error read
+     * under this tracker's lock. Two threads may move a pool (a failure to FAILED, a success back to READY) and tell
+     * their listeners in the other order; a tracker that recorded the state each one was told would keep the first
+     * move's state for good when its news came last. Read under the lock, the last to record sees the last move.
+     */
+    public List<HealthChangedEvent> stateChanged(String resource, String pool, Supplier<ResourceState> state,
+                                                 Supplier<Throwable> lastError) {
         lock.lock();
         try {
-            pools.computeIfAbsent(resource, r -> new HashMap<>()).put(pool, statusOf(resource, state, lastError));
+            pools.computeIfAbsent(resource, r -> new HashMap<>())
+                    .put(pool, statusOf(resource, state.get(), lastError.get()));
             return publish();
         } finally {
             lock.unlock();

@@ -68,8 +68,9 @@ public final class PoolEvents implements PoolListener {
         }
         events.accept(new ResourceLifecycleEvent(resource, from, to));
         ResourcePool<?> p = source;
-        Throwable lastError = p == null ? null : p.lastError().orElse(null);
-        health.stateChanged(resource, pool, to, lastError).forEach(events);
+        // the pool's state now, not the one this call was told: see HealthTracker.stateChanged
+        health.stateChanged(resource, pool, () -> p == null ? to : p.state(),
+                () -> p == null ? null : p.lastError().orElse(null)).forEach(events);
     }
 
     /**
