@@ -37,6 +37,7 @@ final class LoadClients {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
     private long startNanos;
+    private long startEpochMs;
 
     LoadClients(Function<String, URI> uri, int clients, List<String> tenants) {
         this.uri = uri;
@@ -85,6 +86,7 @@ final class LoadClients {
 
     void start() {
         startNanos = System.nanoTime();
+        startEpochMs = System.currentTimeMillis();
         running = true;
         for (int i = 0; i < clients; i++) {
             String tenant = tenants.get(i % tenants.size());
@@ -148,6 +150,11 @@ final class LoadClients {
 
     long startNanos() {
         return startNanos;
+    }
+
+    /** The wall-clock time the load began, to place a server's own start time on the run's clock. */
+    long startEpochMs() {
+        return startEpochMs;
     }
 
     long ok() {

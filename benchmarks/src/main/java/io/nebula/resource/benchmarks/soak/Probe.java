@@ -29,6 +29,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -145,9 +146,7 @@ final class Probe implements AutoCloseable {
     private int postgresConnections() throws SQLException {
         for (int attempt = 0; ; attempt++) {
             try {
-                if (postgres == null || postgres.isClosed()) {
-                    postgres = DriverManager.getConnection(postgresUrl, postgresUser, "");
-                }
+                connectPostgres();
                 try (PreparedStatement count = postgres.prepareStatement(
                         "SELECT count(*) FROM pg_stat_activity WHERE application_name = ?")) {
                     count.setString(1, name);
@@ -165,22 +164,59 @@ final class Probe implements AutoCloseable {
         }
     }
 
-    /** {@code CLIENT LIST} over a connection of its own, in the Redis protocol; counts the entries named {@link #name}. */
+    /** {@code CLIENT LIST}; counts the entries named {@link #name}. */
     private int redisConnections() throws IOException {
+        String needle = " name=" + name + " ";
+        return (int) redisCommand("CLIENT", "LIST").lines().filter(l -> (l + " ").contains(needle)).count();
+    }
+
+    /** When the real servers last started. */
+    record Starts(Instant postgres, String redisRunId, Instant redis) {
+    }
+
+    /**
+     * When PostgreSQL ({@code pg_postmaster_start_time()}) and Redis ({@code INFO server}: its {@code run_id}, and now
+     * less its {@code uptime_in_seconds}) last started: a change between two samples is a restart the soak did not make
+     * (the servers are shared).
+     */
+    Starts starts() throws IOException, SQLException {
+        Instant postgresStart;
+        connectPostgres();
+        try (PreparedStatement query = postgres.prepareStatement("SELECT pg_postmaster_start_time()");
+             ResultSet row = query.executeQuery()) {
+            row.next();
+            postgresStart = row.getTimestamp(1).toInstant();
+        }
+        String runId = null;
+        long uptime = 0;
+        for (String line : redisCommand("INFO", "server").lines().toList()) {
+            if (line.startsWith("run_id:")) {
+                runId = line.substring(7).trim();
+            } else if (line.startsWith("uptime_in_seconds:")) {
+                uptime = Long.parseLong(line.substring(18).trim());
+            }
+        }
+        return new Starts(postgresStart, runId, Instant.now().minusSeconds(uptime));
+    }
+
+    /** One command in the Redis protocol over a connection of its own; its bulk-string answer. */
+    private String redisCommand(String... command) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(redis, 2000);
             socket.setSoTimeout(5000);
+            StringBuilder request = new StringBuilder("*").append(command.length).append("\r\n");
+            for (String part : command) {
+                request.append('$').append(part.length()).append("\r\n").append(part).append("\r\n");
+            }
             OutputStream out = socket.getOutputStream();
-            out.write("*2\r\n$6\r\nCLIENT\r\n$4\r\nLIST\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(request.toString().getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
             String header = line(in);
             if (!header.startsWith("$")) {
-                throw new IOException("Redis answered CLIENT LIST with " + header);
+                throw new IOException("Redis answered " + String.join(" ", command) + " with " + header);
             }
-            byte[] body = in.readNBytes(Integer.parseInt(header.substring(1)));
-            String needle = " name=" + name + " ";
-            return (int) new String(body, StandardCharsets.UTF_8).lines().filter(l -> (l + " ").contains(needle)).count();
+            return new String(in.readNBytes(Integer.parseInt(header.substring(1))), StandardCharsets.UTF_8);
         }
     }
 
@@ -199,12 +235,16 @@ final class Probe implements AutoCloseable {
 
     /** Runs {@code sql} on the probe's PostgreSQL connection (the soak's clean-up of its tenants' rows). */
     int update(String sql, String parameter) throws SQLException {
-        if (postgres == null || postgres.isClosed()) {
-            postgres = DriverManager.getConnection(postgresUrl, postgresUser, "");
-        }
+        connectPostgres();
         try (PreparedStatement statement = postgres.prepareStatement(sql)) {
             statement.setString(1, parameter);
             return statement.executeUpdate();
+        }
+    }
+
+    private void connectPostgres() throws SQLException {
+        if (postgres == null || postgres.isClosed()) {
+            postgres = DriverManager.getConnection(postgresUrl, postgresUser, "");
         }
     }
 

@@ -10,12 +10,14 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.IntStream;
 
 /**
@@ -202,6 +204,7 @@ public final class Soak {
         events.sort(Comparator.comparingLong(Event::atMs));
         long start = load.startNanos();
         long downAt = -1;
+        Probe.Starts last = null;
         long lastOk = 0;
         long lastFailed = 0;
         for (Event event : events) {
@@ -218,16 +221,26 @@ public final class Soak {
                 }
                 case UP -> {
                     proxies.forEach(FaultProxy::up);
-                    outages.add(new SoakReport.Outage(downAt, now));
+                    outages.add(new SoakReport.Outage(downAt, now, null));
                     log("backends up at " + SoakReport.clock(now));
                 }
                 case SAMPLE -> {
                     Probe.Reading reading = null;
                     String error = null;
-                    try {
-                        reading = probe.read();
-                    } catch (IOException | SQLException | RuntimeException e) {
-                        error = e.toString();
+                    for (int attempt = 0; reading == null && attempt < 2; attempt++) {
+                        try {
+                            if (attempt > 0) {
+                                Thread.sleep(5000); // once more: a shared server may have been restarting
+                            }
+                            reading = probe.read();
+                            Probe.Starts starts = probe.starts();
+                            restarts(last, starts, samples.isEmpty() ? 0 : samples.get(samples.size() - 1).atMs(),
+                                    load.startEpochMs(), outages);
+                            last = starts;
+                        } catch (IOException | SQLException | RuntimeException e) {
+                            reading = null;
+                            error = e.toString();
+                        }
                     }
                     long ok = load.ok();
                     long failed = load.failed();
@@ -239,6 +252,30 @@ public final class Soak {
                 }
             }
         }
+    }
+
+    /**
+     * Records a restart of a real server that the soak did not make (the servers are shared: another build may restart
+     * one), seen as a new start time since the previous sample: an outage from that sample to the new start.
+     */
+    private static void restarts(Probe.Starts before, Probe.Starts now, long previousSampleMs, long loadStartEpochMs,
+                                 List<SoakReport.Outage> outages) {
+        if (before == null) {
+            return;
+        }
+        if (!before.postgres().equals(now.postgres())) {
+            restart("PostgreSQL restarted at " + now.postgres(), now.postgres().toEpochMilli() - loadStartEpochMs,
+                    previousSampleMs, outages);
+        }
+        if (!Objects.equals(before.redisRunId(), now.redisRunId())) {
+            restart("Redis restarted at about " + now.redis().truncatedTo(ChronoUnit.SECONDS),
+                    now.redis().toEpochMilli() - loadStartEpochMs, previousSampleMs, outages);
+        }
+    }
+
+    private static void restart(String cause, long startedMs, long previousSampleMs, List<SoakReport.Outage> outages) {
+        outages.add(new SoakReport.Outage(previousSampleMs, Math.max(previousSampleMs, startedMs), cause));
+        log("not the soak's: " + cause);
     }
 
     /** Removes the rows this run's tenants left in the sample's tables: the database is shared. */

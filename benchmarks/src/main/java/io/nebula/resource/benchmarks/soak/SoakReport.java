@@ -33,8 +33,14 @@ final class SoakReport {
     record Sample(long plannedMs, long atMs, Probe.Reading reading, long ok, long failed, String error) {
     }
 
-    /** An outage as it happened (ms since the load began). */
-    record Outage(long startMs, long endMs) {
+    /**
+     * An outage as it happened (ms since the load began): one of the soak's ({@code cause} null), or a restart of a real
+     * server that the soak did not make, from the last sample before it to the server's new start time.
+     */
+    record Outage(long startMs, long endMs, String cause) {
+        boolean soaks() {
+            return cause == null;
+        }
     }
 
     /**
@@ -207,8 +213,11 @@ final class SoakReport {
                 .append(" tenants for ").append(SoakPlan.format(plan.duration())).append(", sampled every ")
                 .append(SoakPlan.format(plan.sample())).append("; warm-up: the first ").append(SoakPlan.format(plan.warmUp())).append('\n');
         md.append("- outages (PostgreSQL and Redis down through their fault proxies): ")
-                .append(outages.stream().map(o -> clock(o.startMs()) + "–" + clock(o.endMs())).collect(Collectors.joining(", ")))
-                .append('\n');
+                .append(outages.stream().filter(Outage::soaks).map(o -> clock(o.startMs()) + "–" + clock(o.endMs()))
+                        .collect(Collectors.joining(", "))).append('\n');
+        outages.stream().filter(o -> !o.soaks()).forEach(o -> md.append("- **not the soak's**: ").append(o.cause())
+                .append(" (between ").append(clock(o.startMs())).append(" and ").append(clock(o.endMs()))
+                .append("); failures then count as during an outage\n"));
         long seconds = Math.max(1, plan.duration().toSeconds());
         List<LoadClients.Failure> outside = failuresOutsideOutages();
         int counted = failuresCounted().size();
@@ -247,7 +256,9 @@ final class SoakReport {
                         + about.getOrDefault("date", ""), end);
         chart.band(new LineChart.Band(0, plan.warmUp().toSeconds(), new Color(238, 238, 238), "warm-up"));
         for (Outage o : outages) {
-            chart.band(new LineChart.Band(o.startMs() / 1000.0, o.endMs() / 1000.0, new Color(250, 205, 200), "backends down"));
+            chart.band(o.soaks()
+                    ? new LineChart.Band(o.startMs() / 1000.0, o.endMs() / 1000.0, new Color(250, 205, 200), "backends down")
+                    : new LineChart.Band(o.startMs() / 1000.0, o.endMs() / 1000.0, new Color(255, 225, 160), "a server restarted (not by the soak)"));
         }
         List<Sample> readable = samples.stream().filter(s -> s.reading() != null).toList();
         double[] t = readable.stream().mapToDouble(s -> s.atMs() / 1000.0).toArray();

@@ -30,7 +30,7 @@ class SoakReportTest {
     }
 
     private static List<SoakReport.Outage> outages() {
-        return PLAN.outages().stream().map(w -> new SoakReport.Outage(w.startMs(), w.endMs())).toList();
+        return PLAN.outages().stream().map(w -> new SoakReport.Outage(w.startMs(), w.endMs(), null)).toList();
     }
 
     private static Probe.Reading steady(long t) {
@@ -70,6 +70,21 @@ class SoakReportTest {
         assertThat(report.problems().get(0)).startsWith("heap after GC is not flat");
         assertThat(report.problems().get(1)).startsWith("live threads is not flat");
         assertThat(report.problems().get(2)).isEqualTo("1 requests failed after the warm-up outside the outages (at most 0 allowed)");
+    }
+
+    @Test
+    void failuresAroundARestartOfARealServerThatTheSoakDidNotMakeAreNotCountedAndTheRestartIsNamed() {
+        List<SoakReport.Outage> outages = new ArrayList<>(outages());
+        outages.add(new SoakReport.Outage(210_003, 213_500, "PostgreSQL restarted at 2026-12-04T17:47:58Z"));
+        List<LoadClients.Failure> failures = List.of(
+                new LoadClients.Failure(213_000, 213_090, "fetch-orders", "t", "500 terminating connection due to administrator command"),
+                new LoadClients.Failure(240_000, 240_050, "fetch-orders", "t", "500 later, with everything up"));
+        SoakReport report = new SoakReport(PLAN, samples(SoakReportTest::steady), outages, 8000, 2, failures,
+                Duration.ofSeconds(10), 0, new LinkedHashMap<>());
+        assertThat(report.failuresCounted()).extracting(LoadClients.Failure::outcome).containsExactly("500 later, with everything up");
+        assertThat(report.markdown("x.png"))
+                .contains("- **not the soak's**: PostgreSQL restarted at 2026-12-04T17:47:58Z (between 3:30 and 3:34)")
+                .contains("fault proxies): 0:35–0:45, 1:35–1:45, 2:35–2:45, 3:35–3:45, 4:35–4:45\n");
     }
 
     @Test
