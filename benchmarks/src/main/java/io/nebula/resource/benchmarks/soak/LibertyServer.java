@@ -40,8 +40,8 @@ final class LibertyServer {
 
     /**
      * Writes the server: the sample's {@code server.xml}, the WAR in {@code apps/}, {@code bootstrap.properties}
-     * (port, profile, telemetry exported nowhere), {@code jvm.options} ({@code -Xmx} and one {@code -D} per
-     * configuration override) and, when {@code executorThreads > 0}, an override that fixes Liberty's default executor
+     * (port, profile, telemetry exported nowhere), {@code jvm.options} ({@code -Xmx}, soft references cleared by every
+     * full GC, and one {@code -D} per configuration override) and, when {@code executorThreads > 0}, an override that fixes Liberty's default executor
      * at that many threads. Replaces the files of an earlier run; its logs stay until Liberty rotates them.
      */
     static LibertyServer prepare(Path wlp, Path serverXml, Path war, Map<String, String> config, int executorThreads)
@@ -63,7 +63,10 @@ final class LibertyServer {
                 "otel.traces.exporter=none",
                 "otel.metrics.exporter=none",
                 "otel.logs.exporter=none", ""));
-        StringBuilder options = new StringBuilder("-Xmx1g\n");
+        // A forced full GC clears every softly reachable object only with this policy; by default one that was used in
+        // the last (free heap in MiB) seconds survives, and caches held that way would make the heap after GC wander
+        // with the load. A leak is strongly reachable, and stays.
+        StringBuilder options = new StringBuilder("-Xmx1g\n-XX:SoftRefLRUPolicyMSPerMB=0\n");
         config.forEach((key, value) -> options.append("-D").append(key).append('=').append(value).append('\n'));
         Files.writeString(server.serverDir.resolve("jvm.options"), options);
         // Liberty's default executor starts at two threads per core and grows by measured throughput. Each
