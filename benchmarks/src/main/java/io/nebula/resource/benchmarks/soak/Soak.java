@@ -93,6 +93,7 @@ public final class Soak {
         Duration grace = duration(options, "grace", SoakPlan.SETTLE_SECONDS + "s");
         int allowedFailures = integer(options, "allowed-failures", 0);
         int executorThreads = integer(options, "executor-threads", 32);
+        int prefill = integer(options, "prefill-charges", 10_000);
         Path wlp = Path.of(required(options, "wlp"));
         Path serverXml = Path.of(required(options, "server-xml"));
         Path war = Path.of(required(options, "war"));
@@ -147,7 +148,6 @@ public final class Soak {
                         + ", Redis through :" + redisProxy.port());
                 try (Probe probe = Probe.attach(server.pid(), name, postgresUrl, postgresUser,
                         new InetSocketAddress(redis[0], Integer.parseInt(redis[1])))) {
-                    int prefill = integer(options, "prefill-charges", 10_000);
                     if (prefill > 0) {
                         long began = System.nanoTime();
                         int refused = LoadClients.prefill(server::uri, prefill, plan.clients());
