@@ -16,6 +16,7 @@ import io.nebula.resource.core.declared.LivePools;
 import io.nebula.resource.core.declared.PoolEvents;
 import io.nebula.resource.core.declared.ProviderCatalog;
 import io.nebula.resource.core.declared.ResourceDeclaration;
+import io.nebula.resource.core.declared.Tenancy;
 import io.nebula.resource.core.declared.ResourceDeclarations;
 import io.nebula.resource.core.telemetry.Telemetry;
 
