@@ -13,6 +13,7 @@ import io.nebula.resource.cdi.inject.InjectableResource;
 import io.nebula.resource.cdi.inject.ViewLease;
 import io.nebula.resource.cdi.scope.ActiveScope;
 import io.nebula.resource.cdi.scope.ScopeChain;
+import io.nebula.resource.cdi.scope.ScopeRegistry;
 import io.nebula.resource.core.PoolConfig;
 import io.nebula.resource.core.ResourcePool;
 import io.nebula.resource.core.audit.AuditGate;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import static java.lang.System.Logger.Level.DEBUG;
 import static java.lang.System.Logger.Level.WARNING;
@@ -182,8 +184,13 @@ final class DeclaredResource<R> implements ManagedResource<R>, InjectableResourc
      */
     Object deliver(R instance, Class<?> view, ResourceContext context) {
         R handing = poolFor(context) instanceof WovenPool<R> woven
-                ? woven.handingOut(instance, Weaving.contextOf(runtime.scopes())) : instance;
+                ? woven.handingOut(instance, contextOf(runtime.scopes())) : instance;
         return view == provider.type() ? handing : provider.view(handing, view);
+    }
+
+    /** The current thread's scopes, for a data source's {@code getConnection()}. */
+    private static Supplier<ResourceContext> contextOf(ScopeRegistry scopes) {
+        return () -> scopes.chain().context();
     }
 
     /** Starts the shared pool, or a tenant-scoped resource's tenant pools (and, first, the resources this one depends on). */

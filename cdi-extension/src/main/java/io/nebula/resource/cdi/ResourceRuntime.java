@@ -8,6 +8,9 @@ import io.nebula.resource.ResourceFigures;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.ResourceStartException;
 import io.nebula.resource.ResourceStatistics;
+import io.nebula.resource.cdi.integration.faulttolerance.FaultToleranceLibrary;
+import io.nebula.resource.cdi.integration.faulttolerance.SmallRyeAttemptGuard;
+import io.nebula.resource.cdi.integration.telemetry.TraceContext;
 import io.nebula.resource.cdi.scope.ScopeRegistry;
 import io.nebula.resource.core.DependencyGraph;
 import io.nebula.resource.core.HealthTracker;
@@ -17,6 +20,7 @@ import io.nebula.resource.core.declared.PoolEvents;
 import io.nebula.resource.core.declared.ProviderCatalog;
 import io.nebula.resource.core.declared.ResourceDeclaration;
 import io.nebula.resource.core.declared.Tenancy;
+import io.nebula.resource.core.declared.Weaving;
 import io.nebula.resource.core.declared.ResourceDeclarations;
 import io.nebula.resource.core.telemetry.Telemetry;
 
@@ -57,7 +61,7 @@ final class ResourceRuntime {
     private final EventSink events;
     private final HealthTracker health;
     private final NebulaResources api = new NebulaResources(this);
-    private final Weaving weaving = new Weaving();
+    private final Weaving weaving = new Weaving(SmallRyeAttemptGuard::new, TraceContext::use);
     private volatile Tenancy tenancy;
     private volatile DependencyGraph graph;
 
@@ -326,6 +330,7 @@ final class ResourceRuntime {
             }
         }
         weaving.close();
+        FaultToleranceLibrary.shutdown();
         events.close();
     }
 
