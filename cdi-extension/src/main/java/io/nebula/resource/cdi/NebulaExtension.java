@@ -145,8 +145,7 @@ public class NebulaExtension implements Extension {
             abd.addDefinitionError(new ConfigurationInvalidException(problems.list()));
             return;
         }
-        ResourceRuntime rt = new ResourceRuntime(providers, declared.values(), graph, events);
-        rt.tenancy(tenancy);
+        ResourceRuntime rt = new ResourceRuntime(providers, declared.values(), graph, events, tenancy);
         for (WorkflowScopeContext context : WorkflowScopeContext.all(rt.scopes())) {
             abd.addContext(context);
         }

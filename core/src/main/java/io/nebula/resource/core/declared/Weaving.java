@@ -49,9 +49,9 @@ public final class Weaving {
      * @param audit    where the pool's leases enter the resource's audit trail; {@code null} when audit is off
      * @param live     the resource's live pools: the pool is in them until it closes
      */
-    public <R> WovenPool<R> weave(ResourceDeclaration declaration, ResourceSettings settings, ResourceProvider<R> provider,
-                                  PoolConfig config, String tenant, Supplier<HealthStatus> health, PoolEvents events,
-                                  AuditGate audit, LivePools live) {
+    <R> WovenPool<R> weave(ResourceDeclaration declaration, ResourceSettings settings, ResourceProvider<R> provider,
+                           PoolConfig config, String tenant, Supplier<HealthStatus> health, PoolEvents events,
+                           AuditGate audit, LivePools live) {
         WovenPool<?>[] made = new WovenPool<?>[1];
         var builder = WovenPool.builder(provider, settings)
                 .config(config)
