@@ -195,7 +195,7 @@ public class NebulaExtension implements Extension {
      */
     private static Tenancy tenancy(Config config, EventSink events, BeanManager beanManager, ConfigProblems problems) {
         TenantOverrides overrides = ConfiguredResources.tenantOverrides(config, problems);
-        Map<String, CredentialSource> sources = new HashMap<>(CredentialSources.installed(Tenancy.class.getClassLoader()));
+        Map<String, CredentialSource> sources = new HashMap<>(CredentialSources.installed(NebulaExtension.class.getClassLoader()));
         sources.put(ConfigCredentialSource.NAME, new ConfigCredentialSource(config));
         boolean audit = true;
         try {
