@@ -127,7 +127,10 @@ public final class DeclaredPools<R> implements ManagedResource<R> {
         return sharedPool();
     }
 
-    /** The resource's one pool, made on first use; a tenant-scoped resource has none (see {@link #acquire(Duration, ResourceContext)}). */
+    /**
+     * The resource's one pool, made on first use. Not for a tenant-scoped resource: it has no shared pool, its leases
+     * come from its tenants' pools ({@link #acquire(Duration, ResourceContext)}).
+     */
     public ResourcePool<R> sharedPool() {
         ResourcePool<R> pool = shared;
         if (pool != null) {
