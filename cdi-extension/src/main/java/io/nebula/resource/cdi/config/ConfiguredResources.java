@@ -6,9 +6,11 @@ import io.nebula.resource.core.PoolConfig;
 import io.nebula.resource.core.credential.CredentialSettings;
 import io.nebula.resource.core.credential.DirectoryCredentialSource;
 import io.nebula.resource.core.declared.ResourceDeclaration;
+import io.nebula.resource.core.declared.TenantOverrides;
 import io.nebula.resource.core.pipeline.HealthPolicy;
 import io.nebula.resource.core.pipeline.ResiliencePolicy;
 import io.nebula.resource.core.tenant.TenantLimits;
+import io.nebula.resource.core.tenant.TenantTemplate;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigValue;
 
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -36,7 +39,7 @@ import static io.nebula.resource.ResourceSettings.PREFIX;
  * {@code NEBULA_RESOURCE_ORDERS_DB_POOL_MAX_SIZE}, cannot say where its dashes were; implementations list
  * it under a guessed name ({@code nebula.resource.orders.db.pool.max.size}). Such a name is matched to the
  * declared resource it stands for ({@code orders-db}) and, where the key is one this library knows, to
- * that key ({@code pool.max-size}).
+ * that key ({@code pool.max-size}). The per-tenant overrides of those keys are read here too.
  */
 public final class ConfiguredResources {
 
@@ -80,6 +83,44 @@ public final class ConfiguredResources {
             resources.put(name, ResourceSettings.of(name, kind, values));
         });
         return resources;
+    }
+
+    /**
+     * The per-tenant overrides, {@code nebula.tenant.<id>.resource.<name>.<key>}; keys that are not of that form,
+     * or cannot be read, are added to {@code problems}.
+     */
+    public static TenantOverrides tenantOverrides(Config config, ConfigProblems problems) {
+        Map<String, Map<String, Map<String, String>>> byTenant = new TreeMap<>();
+        Set<String> seen = new TreeSet<>();
+        for (String property : config.getPropertyNames()) {
+            String key = property.startsWith("%") && property.indexOf('.') > 0 ? property.substring(property.indexOf('.') + 1)
+                    : property;
+            if (!key.startsWith(TenantOverrides.PREFIX) || !seen.add(key)) {
+                continue;
+            }
+            String rest = key.substring(TenantOverrides.PREFIX.length());
+            int at = rest.indexOf(TenantOverrides.RESOURCE);
+            String tenant = at < 0 ? "" : rest.substring(0, at);
+            String afterResource = at < 0 ? "" : rest.substring(at + TenantOverrides.RESOURCE.length());
+            int dot = afterResource.indexOf('.');
+            if (at <= 0 || dot <= 0 || dot == afterResource.length() - 1) {
+                problems.add(key, "is not a tenant override: they have the form " + TenantOverrides.PREFIX
+                        + "<tenant>.resource.<name>.<key>, e.g. " + TenantOverrides.PREFIX + "acme.resource.orders-db.pool.max-size");
+                continue;
+            }
+            if (!TenantTemplate.isValidTenantId(tenant)) {
+                problems.add(key, "names tenant '" + tenant + "', which is not a valid tenant id (letters, digits, _ and -,"
+                        + " at most 63, starting with a letter or digit)");
+                continue;
+            }
+            String value = value(config, key, problems).orElse(null);
+            if (value != null) {
+                byTenant.computeIfAbsent(tenant, t -> new TreeMap<>())
+                        .computeIfAbsent(afterResource.substring(0, dot), r -> new TreeMap<>())
+                        .put(afterResource.substring(dot + 1), value);
+            }
+        }
+        return new TenantOverrides(byTenant);
     }
 
     /**
