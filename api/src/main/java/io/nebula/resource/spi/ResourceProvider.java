@@ -42,6 +42,17 @@ public interface ResourceProvider<R> {
     }
 
     /**
+     * The keys this provider reads, relative to {@code nebula.resource.<name>.} (for example {@code url},
+     * {@code connect-timeout}); a key ending in a dot stands for every key under it ({@code properties.}). The keys
+     * every resource has ({@code kind}, {@code scope}, {@code pool.*}, {@code retry.*}, ...) need not be listed.
+     * With a list, any other key of a resource of this kind fails deployment, naming the key and the nearest known
+     * one ("did you mean"); with none (the default) only a key a typo away from a key every resource has does.
+     */
+    default Set<String> keys() {
+        return Set.of();
+    }
+
+    /**
      * Creates one instance. Fetch credentials here, not in a constructor, so rotated credentials are
      * picked up by new instances. Throw the driver's exception as it is: the engine classifies it with
      * {@link #isFatal} and {@link #isRetryable} and reports it as the cause of a failed acquisition.

@@ -277,6 +277,11 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
     }
 
     @Override
+    public Set<String> keys() {
+        return delegate.keys();
+    }
+
+    @Override
     public HealthStatus check(R instance, CheckDepth depth) {
         return delegate.check(instance, depth);
     }

@@ -121,6 +121,22 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
         return Set.of(DataSource.class);
     }
 
+    /** The keys of docs/providers: a resource of this kind with any other (beside the common ones) fails deployment. */
+    @Override
+    public Set<String> keys() {
+        return Set.of(JdbcSettings.URL,
+                JdbcSettings.USERNAME,
+                JdbcSettings.PASSWORD,
+                JdbcSettings.SCHEMA,
+                JdbcSettings.PROPERTIES,
+                JdbcSettings.LOGIN_TIMEOUT,
+                JdbcSettings.VALIDATION_TIMEOUT,
+                JdbcSettings.VALIDATION_QUERY,
+                JdbcSettings.SESSION_RESET,
+                JdbcSettings.SESSION_RESET_SQL,
+                JdbcSettings.AGROAL_METRICS);
+    }
+
     @Override
     public final List<ConfigProblem> validate(ResourceSettings settings) {
         ConfigProblems problems = new ConfigProblems();

@@ -49,6 +49,20 @@ public final class NatsProvider implements ResourceProvider<Connection> {
         return Topology.RESIDENT;
     }
 
+    /** The keys of docs/providers: a resource of this kind with any other (beside the common ones) fails deployment. */
+    @Override
+    public Set<String> keys() {
+        return Set.of(NatsEndpoint.URL,
+                NatsEndpoint.USERNAME,
+                NatsEndpoint.PASSWORD,
+                NatsEndpoint.TOKEN,
+                NatsEndpoint.CONNECTION_TIMEOUT,
+                NatsEndpoint.CONNECTION_NAME,
+                NatsEndpoint.MAX_RECONNECTS,
+                NatsEndpoint.PING_INTERVAL,
+                NatsEndpoint.MAX_PINGS_OUT);
+    }
+
     @Override
     public List<ConfigProblem> validate(ResourceSettings settings) {
         ConfigProblems problems = new ConfigProblems();

@@ -56,6 +56,20 @@ abstract class LettuceProvider implements ResourceProvider<StatefulRedisConnecti
         return TYPE;
     }
 
+    /** The keys of docs/providers: a resource of this kind with any other (beside the common ones) fails deployment. */
+    @Override
+    public Set<String> keys() {
+        return Set.of(RedisEndpoint.URL,
+                RedisEndpoint.HOST,
+                RedisEndpoint.PORT,
+                RedisEndpoint.DATABASE,
+                RedisEndpoint.USERNAME,
+                RedisEndpoint.PASSWORD,
+                RedisEndpoint.TIMEOUT,
+                RedisEndpoint.CONNECT_TIMEOUT,
+                RedisEndpoint.CLIENT_NAME);
+    }
+
     @Override
     public List<ConfigProblem> validate(ResourceSettings settings) {
         ConfigProblems problems = new ConfigProblems();
