@@ -138,6 +138,17 @@ public interface ResourceProvider<R> {
     default void handOutThrough(R instance, HandOutPipeline pipeline) {
     }
 
+    /**
+     * Tells {@code signal} what {@code instance} observes of its backend by itself, between acquisitions: for an
+     * instance the application calls directly for as long as it lives (a shared client that reconnects by itself),
+     * whose commands no acquisition ever sees. Report a lost connection with {@link BackendSignal#unavailable} and
+     * its return with {@link BackendSignal#available}, from the driver's own events. Called once per instance, right
+     * after it was created and before anyone uses it; the signal falls silent once the instance is destroyed. The
+     * default reports nothing: the acquisitions of the instance, and the scheduled checks, already tell the health.
+     */
+    default void reportTo(R instance, BackendSignal signal) {
+    }
+
     /** Adapts an instance to one of {@link #views()}. */
     default <V> V view(R instance, Class<V> viewType) {
         if (viewType.isInstance(instance)) {

@@ -317,6 +317,11 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
     }
 
     @Override
+    public void reportTo(R instance, io.nebula.resource.spi.BackendSignal signal) {
+        delegate.reportTo(instance, signal);
+    }
+
+    @Override
     public String toString() {
         return "CredentialedProvider[" + delegate.kind() + ", " + who + ", source " + source.name() + "]";
     }
