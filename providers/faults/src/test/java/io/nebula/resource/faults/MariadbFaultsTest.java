@@ -74,12 +74,4 @@ class MariadbFaultsTest extends FaultScenario {
     void everyCallSucceedsWithinTwoSecondsOfTheServersReturn() {
         super.everyCallSucceedsWithinTwoSecondsOfTheServersReturn();
     }
-
-    @Test
-    @Disabled("issue 17 point 3: measured DOWN 3263 ms and 3314 ms after the first failed call; after the merge of 'health'"
-            + " (readiness moved by acquisitions) 1507 ms")
-    @Override
-    void readinessIsDownWithinASecondOfTheFirstFailure() {
-        super.readinessIsDownWithinASecondOfTheFirstFailure();
-    }
 }

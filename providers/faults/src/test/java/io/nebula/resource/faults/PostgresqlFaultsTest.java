@@ -99,12 +99,4 @@ class PostgresqlFaultsTest extends FaultScenario {
     void everyCallSucceedsWithinTwoSecondsOfTheServersReturn() {
         super.everyCallSucceedsWithinTwoSecondsOfTheServersReturn();
     }
-
-    @Test
-    @Disabled("issue 17 point 3: measured DOWN 2578 ms and 3308 ms after the first failed call; after the merge of 'health' (readiness moved by"
-            + " acquisitions) 2061 ms, not yet within 1 s (why not was not found)")
-    @Override
-    void readinessIsDownWithinASecondOfTheFirstFailure() {
-        super.readinessIsDownWithinASecondOfTheFirstFailure();
-    }
 }

@@ -11,6 +11,7 @@ import io.nebula.resource.ConfigProblem;
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.spi.BackendSignal;
 import io.nebula.resource.spi.CheckDepth;
 import io.nebula.resource.spi.ResourceProvider;
 
@@ -98,6 +99,24 @@ abstract class LettuceProvider implements ResourceProvider<StatefulRedisConnecti
         }
         made.put(connection, new Made(settings.name(), client, endpoint));
         return connection;
+    }
+
+    /**
+     * A connection Lettuce reconnects by itself ({@code redis}) tells the resource's health of each disconnection and
+     * each reconnection at once (see {@link ConnectionReport}). A pooled one ({@code redis-dedicated}) does not: it is
+     * leased, a lost one is replaced rather than reconnected, and a server closing an idle one is no outage.
+     */
+    @Override
+    public void reportTo(StatefulRedisConnection<String, String> connection, BackendSignal signal) {
+        Made m = made.get(connection);
+        if (!autoReconnect() || m == null) {
+            return;
+        }
+        ConnectionReport report = new ConnectionReport(m.resource(), m.endpoint(), signal);
+        connection.addListener(report);
+        if (!connection.isOpen()) {
+            signal.unavailable(report.lost()); // lost between its creation and now: no event will say so
+        }
     }
 
     @Override
