@@ -11,6 +11,7 @@ import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ConfigurationInvalidException;
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.spi.BackendSignal;
 import io.nebula.resource.spi.HandOutPipeline;
 import io.nebula.resource.spi.CheckDepth;
 import io.nebula.resource.spi.Credentials;
@@ -108,6 +109,14 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
         return Topology.RESIDENT;
     }
 
+    /** A connection that breaks in the application's hands tells the resource's health at once ({@link ConnectionNews}). */
+    @Override
+    public final void reportTo(AgroalDataSource instance, BackendSignal signal) {
+        if (instance instanceof PooledDataSource dataSource) {
+            dataSource.news().reportTo(signal);
+        }
+    }
+
     /** The pool's {@code getConnection()} runs through the resource's pipeline: one data source, no wrapper over it. */
     @Override
     public final void handOutThrough(AgroalDataSource instance, HandOutPipeline pipeline) {
@@ -168,15 +177,16 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
         }
         // Agroal's metrics time every acquisition (two clock reads on a hit); check() needs only the counts, which
         // PoolCounts keeps from Agroal's events. agroal.metrics=true turns them on for those who want the times.
+        ConnectionNews news = new ConnectionNews();
         AgroalDataSourceConfigurationSupplier configuration = new AgroalDataSourceConfigurationSupplier()
                 .metricsEnabled(jdbc.agroalMetrics())
-                .connectionPoolConfiguration(pool -> poolConfiguration(pool, jdbc)
+                .connectionPoolConfiguration(pool -> poolConfiguration(pool, jdbc, news)
                         .connectionFactoryConfiguration(factory -> factoryConfiguration(factory, jdbc, driver, login)));
         PoolCounts counts = new PoolCounts();
         PooledDataSource dataSource = new PooledDataSource(settings.name(), kind, jdbc,
                 AgroalDataSource.from(configuration,
                         new AgroalEvents(counts, login, new PoolEventLog(settings.name(), jdbc.leakThreshold()))),
-                login, own, counts);
+                login, own, counts, news);
         try {
             // Opened now rather than at first use, so a wrong password or database fails the resource at
             // start-up, classified by isRetryable; the connections stay in the pool for the first callers.
@@ -192,7 +202,7 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
     }
 
     private AgroalConnectionPoolConfigurationSupplier poolConfiguration(AgroalConnectionPoolConfigurationSupplier pool,
-                                                                        JdbcSettings jdbc) {
+                                                                        JdbcSettings jdbc, ConnectionNews news) {
         pool.maxSize(jdbc.maxSize())
                 .minSize(jdbc.minSize())
                 // InitialFill opens pool.min-size before the pool is handed out; Agroal's own fill races callers.
@@ -207,7 +217,7 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
                         .map(query -> ConnectionValidator.sqlValidator(query, jdbc.validationTimeout()))
                         .orElseGet(() -> ConnectionValidator.defaultValidatorWithTimeout(jdbc.validationTimeoutSeconds())))
                 // A broken connection is discarded; so is one whose session could not be reset (its state is unknown).
-                .exceptionSorter(e -> isConnectionError(e) || SessionReset.inProgress())
+                .exceptionSorter(e -> brokenConnection(e, news) || SessionReset.inProgress())
                 // Retries belong to the resource's retry.* policy, which knows what isRetryable says.
                 .establishmentRetryAttempts(0);
         if (jdbc.validationBypass().isZero()) {
@@ -329,6 +339,15 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
             if (isConnectionError(e)) {
                 return true;
             }
+        }
+        return false;
+    }
+
+    /** Whether {@code e}, raised by a connection in use, means it is broken; if so the resource's health hears of it. */
+    private boolean brokenConnection(SQLException e, ConnectionNews news) {
+        if (isConnectionError(e)) {
+            news.broke(e);
+            return true;
         }
         return false;
     }

@@ -49,14 +49,17 @@ final class PooledDataSource implements AgroalDataSource {
     private final transient List<AgroalPoolInterceptor> own;
     /** The pool's counts, kept whether or not Agroal's metrics are on (see {@link PoolCounts}). */
     private final transient PoolCounts counts;
+    /** What its connections observe of the database in the application's hands, for the resource's health. */
+    private final transient ConnectionNews news;
     private volatile boolean closed;
     /** The resource's pipeline around {@link #borrow()}; {@code null} until the application holds this data source. */
     private transient volatile HandOutPipeline.Gate<Connection> gate;
 
     PooledDataSource(String resource, String kind, JdbcSettings settings, AgroalDataSource agroal, JdbcLogin login,
-                     List<AgroalPoolInterceptor> own, PoolCounts counts) {
+                     List<AgroalPoolInterceptor> own, PoolCounts counts, ConnectionNews news) {
         this.resource = resource;
         this.counts = counts;
+        this.news = news;
         this.kind = kind;
         this.settings = settings;
         this.agroal = agroal;
@@ -64,6 +67,10 @@ final class PooledDataSource implements AgroalDataSource {
         this.own = List.copyOf(own);
         login.pool(agroal);
         agroal.setPoolInterceptors(this.own);
+    }
+
+    ConnectionNews news() {
+        return news;
     }
 
     JdbcLogin login() {
