@@ -8,18 +8,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.ConnectException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What an instance observes of its backend by itself ({@code ResourceProvider.reportTo}: a shared client losing its
- * server and finding it again, with no acquisition to see it) moves its pool's lifecycle, and so readiness, at once.
+ * server and finding it again, with no acquisition to see it) moves its pool's lifecycle, and so readiness, at once:
+ * on the thread that tells it, so that it is applied in the order it came with the acquisitions' outcomes.
  */
 class InstanceSignalsTest {
 
@@ -39,9 +41,18 @@ class InstanceSignalsTest {
 
     private final List<ResourcePool<?>> pools = new ArrayList<>();
 
-    private ResourcePool<FakeProvider.Conn> pool(Reporting provider, Executor io) {
+    /** Each move of a pool's lifecycle, with the thread that made it. */
+    private final List<String> moves = new CopyOnWriteArrayList<>();
+
+    /** A pool on the shared creator threads: a move handed to them would show in {@link #moves}. */
+    private ResourcePool<FakeProvider.Conn> pool(Reporting provider) {
         ResourcePool<FakeProvider.Conn> pool = ResourcePool.builder(provider, Pools.settings("cache"))
-                .ticker(new FakeTicker()).creator(io).build();
+                .ticker(new FakeTicker()).listener(new PoolListener() {
+                    @Override
+                    public void onStateChange(String resource, ResourceState from, ResourceState to) {
+                        moves.add(to + " on " + Thread.currentThread().getName());
+                    }
+                }).build();
         pools.add(pool);
         pool.start();
         return pool;
@@ -65,9 +76,11 @@ class InstanceSignalsTest {
     @Test
     void aSharedInstanceThatLosesItsBackendFailsThePoolAndItsReturnReadiesIt() {
         Reporting provider = new Reporting(Topology.RESIDENT);
-        ResourcePool<FakeProvider.Conn> pool = pool(provider, Runnable::run);
+        ResourcePool<FakeProvider.Conn> pool = pool(provider);
         BackendSignal signal = residentSignal(pool, provider);
         assertThat(pool.state()).isEqualTo(ResourceState.READY);
+
+        moves.clear();
 
         ConnectException lost = new ConnectException("connection lost");
         signal.unavailable(lost);
@@ -78,41 +91,26 @@ class InstanceSignalsTest {
         signal.available();
 
         assertThat(pool.state()).isEqualTo(ResourceState.READY);
+        String here = Thread.currentThread().getName();
+        assertThat(moves).as("made by the thread that told, in the order told")
+                .containsExactly("FAILED on " + here, "READY on " + here);
     }
 
     @Test
     void aDestroyedInstanceTellsNothing() {
         Reporting provider = new Reporting(Topology.POOLED);
-        ResourcePool<FakeProvider.Conn> pool = pool(provider, Runnable::run);
+        ResourcePool<FakeProvider.Conn> pool = pool(provider);
         FakeProvider.Conn instance;
         try (Lease<FakeProvider.Conn> lease = pool.acquire()) {
             instance = lease.get();
             lease.invalidate();
         }
-        assertThat(provider.destroyed).contains(instance);
+        await("destroyed").atMost(Duration.ofSeconds(5)).until(() -> provider.destroyed.contains(instance));
 
         provider.signals.get(instance).unavailable(new ConnectException("closed by its pool"));
 
         assertThat(pool.state()).as("the disconnection its own close caused is no news of the backend")
                 .isEqualTo(ResourceState.READY);
-    }
-
-    @Test
-    void newsAppliedOutOfOrderLeavesThePoolAsTheLatestSaid() {
-        List<Runnable> io = new CopyOnWriteArrayList<>(); // the pool's I/O executor, run by hand
-        Reporting provider = new Reporting(Topology.RESIDENT);
-        ResourcePool<FakeProvider.Conn> pool = pool(provider, io::add);
-        BackendSignal signal = residentSignal(pool, provider);
-
-        signal.unavailable(new ConnectException("connection lost"));
-        signal.available();
-        assertThat(pool.state()).as("moved on the pool's I/O threads, not the driver's").isEqualTo(ResourceState.READY);
-        assertThat(io).hasSize(2);
-
-        io.get(1).run(); // the return's task first...
-        io.get(0).run(); // ...then the loss's, which finds the return the latest news
-
-        assertThat(pool.state()).isEqualTo(ResourceState.READY);
     }
 
     @Test
@@ -123,7 +121,7 @@ class InstanceSignalsTest {
                 throw new IllegalStateException("no listener for this driver");
             }
         };
-        ResourcePool<FakeProvider.Conn> pool = pool(provider, Runnable::run);
+        ResourcePool<FakeProvider.Conn> pool = pool(provider);
 
         try (Lease<FakeProvider.Conn> lease = pool.acquire()) {
             assertThat(lease.get()).isNotNull();
