@@ -25,14 +25,17 @@ class ConnectionReportTest {
     /** What a pool's signal would be told, in order: "DOWN: message" or "UP". */
     static final class Recorded implements BackendSignal {
         final List<String> news = new CopyOnWriteArrayList<>();
+        final List<String> threads = new CopyOnWriteArrayList<>();
 
         @Override
         public void unavailable(Throwable error) {
+            threads.add(Thread.currentThread().getName());
             news.add("DOWN: " + error.getMessage());
         }
 
         @Override
         public void available() {
+            threads.add(Thread.currentThread().getName());
             news.add("UP");
         }
 
@@ -83,6 +86,8 @@ class ConnectionReportTest {
         await("UP reported").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10))
                 .until(() -> signal.last().equals("UP"));
         assertThat(connection.sync().ping()).as("served once reported UP").isEqualTo("PONG");
+        assertThat(signal.threads).as("never told on a netty I/O loop (lettuce-nioEventLoop-..., -epollEventLoop-...)")
+                .noneMatch(name -> name.contains("EventLoop"));
     }
 
     @Test
