@@ -112,7 +112,8 @@ abstract class LettuceProvider implements ResourceProvider<StatefulRedisConnecti
         if (!autoReconnect() || m == null) {
             return;
         }
-        ConnectionReport report = new ConnectionReport(m.resource(), m.endpoint(), signal);
+        ConnectionReport report = new ConnectionReport(m.resource(), m.endpoint(), signal,
+                connection.getResources().eventExecutorGroup().next());
         connection.addListener(report);
         if (!connection.isOpen()) {
             signal.unavailable(report.lost()); // lost between its creation and now: no event will say so
