@@ -157,10 +157,11 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
                 .connectionPoolConfiguration(pool -> poolConfiguration(pool, jdbc)
                         .connectionFactoryConfiguration(factory -> factoryConfiguration(factory, jdbc, driver, login)));
         PoolCounts counts = new PoolCounts();
+        BoundedWait bounded = new BoundedWait(configuration.get());
         PooledDataSource dataSource = new PooledDataSource(settings.name(), kind, jdbc,
-                AgroalDataSource.from(configuration,
+                AgroalDataSource.from(bounded,
                         new AgroalEvents(counts, login, new PoolEventLog(settings.name(), jdbc.leakThreshold()))),
-                login, own, counts);
+                login, own, counts, bounded);
         try {
             // Opened now rather than at first use, so a wrong password or database fails the resource at
             // start-up, classified by isRetryable; the connections stay in the pool for the first callers.
@@ -237,7 +238,10 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
             return withPoolCounts(exhausted(dataSource), dataSource);
         }
         JdbcSettings jdbc = dataSource.settings();
-        try (Connection connection = dataSource.getConnection()) {
+        // Agroal's connection, not the pipeline's: a check asks the database. Through the pipeline, an open circuit
+        // would refuse the very check that is to find the database back (CircuitProber), and a check would be retried
+        // and counted as an application's acquisition.
+        try (Connection connection = dataSource.checkedOut()) {
             if (depth == CheckDepth.SHALLOW) {
                 if (!connection.isValid(jdbc.validationTimeoutSeconds())) {
                     return withPoolCounts(HealthStatus.down("the driver reports the connection as not valid"), dataSource);
