@@ -24,6 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * answers what is left until the calling thread's deadline, when that thread set one. {@code JdbcBudgetTest} pins
  * this: should Agroal stop reading the timeout per call, the test fails. On a pool hit (no deadline anywhere in
  * the pool) it costs one read of a volatile counter more than Agroal's own configuration.
+ *
+ * <p>A connection Agroal opens for such a call is opened on the calling thread too, and its login is bounded the same
+ * way ({@link JdbcLogin} asks {@link #left()} and the kind sets its driver's per-connection timeout).
  */
 final class BoundedWait implements AgroalDataSourceConfiguration {
 
@@ -62,6 +65,18 @@ final class BoundedWait implements AgroalDataSourceConfiguration {
         }
     }
 
+    /**
+     * What is left until the calling thread's deadline, at least a nanosecond; {@code null} when it set none (a first
+     * attempt, which has the whole budget, or a thread of Agroal's own).
+     */
+    Duration left() {
+        if (bounded.get() == 0) {
+            return null;
+        }
+        long until = deadline.get()[0];
+        return until == 0 ? null : Duration.ofNanos(Math.max(1, until - System.nanoTime()));
+    }
+
     @Override
     public AgroalConnectionPoolConfiguration connectionPoolConfiguration() {
         return pool;
@@ -98,14 +113,8 @@ final class BoundedWait implements AgroalDataSourceConfiguration {
 
         @Override
         public Duration acquisitionTimeout() {
-            if (bounded.get() > 0) {
-                long until = deadline.get()[0];
-                if (until != 0) {
-                    // never zero: Agroal reads zero as "wait forever"
-                    return Duration.ofNanos(Math.max(1, until - System.nanoTime()));
-                }
-            }
-            return configured.acquisitionTimeout();
+            Duration left = left(); // never zero: Agroal reads zero as "wait forever"
+            return left != null ? left : configured.acquisitionTimeout();
         }
 
         @Override

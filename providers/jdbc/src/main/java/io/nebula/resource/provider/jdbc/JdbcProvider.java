@@ -29,6 +29,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 
 import static java.lang.System.Logger.Level.INFO;
@@ -75,6 +76,14 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
      */
     List<String> resetStatements(Optional<String> schema) {
         return List.of();
+    }
+
+    /**
+     * Bounds the opening of one connection to {@code within} through this driver's per-connection property: every
+     * connection to {@code login-timeout}, and one opened for a retry that has less of its budget left to that.
+     * Nothing by default (H2 opens no network connection).
+     */
+    void boundLogin(Properties login, Duration within) {
     }
 
     /** Beyond SQLState class 08: whether this database's error means the connection is gone. */
@@ -158,6 +167,8 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
                         .connectionFactoryConfiguration(factory -> factoryConfiguration(factory, jdbc, driver, login)));
         PoolCounts counts = new PoolCounts();
         BoundedWait bounded = new BoundedWait(configuration.get());
+        login.bound(bounded, (properties, left) -> boundLogin(properties,
+                jdbc.loginTimeout().isZero() || left.compareTo(jdbc.loginTimeout()) < 0 ? left : jdbc.loginTimeout()));
         PooledDataSource dataSource = new PooledDataSource(settings.name(), kind, jdbc,
                 AgroalDataSource.from(bounded,
                         new AgroalEvents(counts, login, new PoolEventLog(settings.name(), jdbc.leakThreshold()))),
@@ -221,6 +232,15 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
                 .addSecurityProvider(login)
                 .credential(login); // user and password are fetched from it at each connection
         jdbc.driverProperties().forEach(factory::jdbcProperty);
+        if (!jdbc.loginTimeout().isZero()) {
+            // Agroal gives login-timeout to the JVM-wide DriverManager, which PostgreSQL's driver never reads (its own
+            // loginTimeout defaults to 0, wait forever) and MariaDB's reads at each connection, whatever resource set it
+            // last. So each connection also gets it as the driver's own property, unless the user set that one.
+            Properties own = new Properties();
+            boundLogin(own, jdbc.loginTimeout());
+            own.stringPropertyNames().stream().filter(p -> !jdbc.driverProperties().containsKey(p))
+                    .forEach(p -> factory.jdbcProperty(p, own.getProperty(p)));
+        }
         jdbc.schema().ifPresent(schema -> selectSchema(factory, schema));
         return factory;
     }
