@@ -30,6 +30,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 
 import static java.lang.System.Logger.Level.INFO;
@@ -76,6 +77,14 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
      */
     List<String> resetStatements(Optional<String> schema) {
         return List.of();
+    }
+
+    /**
+     * Bounds the opening of one connection to {@code within} through this driver's per-connection property: every
+     * connection to {@code login-timeout}, and one opened for a retry that has less of its budget left to that.
+     * Nothing by default (H2 opens no network connection).
+     */
+    void boundLogin(Properties login, Duration within) {
     }
 
     /** Beyond SQLState class 08: whether this database's error means the connection is gone. */
@@ -183,10 +192,13 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
                 .connectionPoolConfiguration(pool -> poolConfiguration(pool, jdbc, news)
                         .connectionFactoryConfiguration(factory -> factoryConfiguration(factory, jdbc, driver, login)));
         PoolCounts counts = new PoolCounts();
+        BoundedWait bounded = new BoundedWait(configuration.get());
+        login.bound(bounded, (properties, left) -> boundLogin(properties,
+                jdbc.loginTimeout().isZero() || left.compareTo(jdbc.loginTimeout()) < 0 ? left : jdbc.loginTimeout()));
         PooledDataSource dataSource = new PooledDataSource(settings.name(), kind, jdbc,
-                AgroalDataSource.from(configuration,
+                AgroalDataSource.from(bounded,
                         new AgroalEvents(counts, login, new PoolEventLog(settings.name(), jdbc.leakThreshold()))),
-                login, own, counts, news);
+                login, own, counts, news, bounded);
         try {
             // Opened now rather than at first use, so a wrong password or database fails the resource at
             // start-up, classified by isRetryable; the connections stay in the pool for the first callers.
@@ -246,6 +258,15 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
                 .addSecurityProvider(login)
                 .credential(login); // user and password are fetched from it at each connection
         jdbc.driverProperties().forEach(factory::jdbcProperty);
+        if (!jdbc.loginTimeout().isZero()) {
+            // Agroal gives login-timeout to the JVM-wide DriverManager, which PostgreSQL's driver never reads (its own
+            // loginTimeout defaults to 0, wait forever) and MariaDB's reads at each connection, whatever resource set it
+            // last. So each connection also gets it as the driver's own property, unless the user set that one.
+            Properties own = new Properties();
+            boundLogin(own, jdbc.loginTimeout());
+            own.stringPropertyNames().stream().filter(p -> !jdbc.driverProperties().containsKey(p))
+                    .forEach(p -> factory.jdbcProperty(p, own.getProperty(p)));
+        }
         jdbc.schema().ifPresent(schema -> selectSchema(factory, schema));
         return factory;
     }
@@ -263,7 +284,10 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
             return withPoolCounts(exhausted(dataSource), dataSource);
         }
         JdbcSettings jdbc = dataSource.settings();
-        try (Connection connection = dataSource.getConnection()) {
+        // Agroal's connection, not the pipeline's: a check asks the database. Through the pipeline, an open circuit
+        // would refuse the very check that is to find the database back (CircuitProber), and a check would be retried
+        // and counted as an application's acquisition.
+        try (Connection connection = dataSource.checkedOut()) {
             if (depth == CheckDepth.SHALLOW) {
                 if (!connection.isValid(jdbc.validationTimeoutSeconds())) {
                     return withPoolCounts(HealthStatus.down("the driver reports the connection as not valid"), dataSource);
