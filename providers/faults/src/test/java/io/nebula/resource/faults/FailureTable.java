@@ -154,8 +154,10 @@ abstract class FailureTable {
 
     /** Quarantines the resource: its deep checks fail against a backend that is down. */
     Rig withQuarantine() throws Exception {
+        // pool.acquire-timeout is also how long a check waits for an instance being made: on a loaded machine a first
+        // connection may take seconds, and a check that gave up on it first would quarantine a healthy resource
         Rig rig = rig("health.depth", "deep", "health.quarantine-after", "1", "health.interval", "100ms",
-                "circuit-breaker.enabled", "false");
+                "circuit-breaker.enabled", "false", "pool.acquire-timeout", SETUP.toMillis() + "ms");
         // started, and checked from now on: the first check may be creating the instance, which a loaded machine
         // may take longer than pool.acquire-timeout to do
         lease(rig).close();

@@ -172,8 +172,10 @@ abstract class JdbcFailureTable {
 
     @Test
     void quarantined() throws Exception {
+        // pool.acquire-timeout is also how long a check waits for the data source being made: on a loaded machine its
+        // first connection may take seconds, and a check that gave up on it first would quarantine a healthy resource
         try (Rig rig = rig("health.depth", "deep", "health.quarantine-after", "1", "health.interval", "100ms",
-                "circuit-breaker.enabled", "false")) {
+                "circuit-breaker.enabled", "false", "pool.acquire-timeout", SETUP.toMillis() + "ms")) {
             DataSource db = dataSource(rig);
             rig.proxy.down();
             await("quarantined").atMost(Duration.ofSeconds(10)).until(() -> Boolean.TRUE.equals(rig.readiness("quarantined").orElse(null)));
