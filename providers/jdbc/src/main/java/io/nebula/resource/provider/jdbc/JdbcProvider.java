@@ -130,7 +130,7 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
     @Override
     public final void handOutThrough(AgroalDataSource instance, HandOutPipeline pipeline) {
         if (instance instanceof PooledDataSource dataSource) {
-            dataSource.handOutThrough(pipeline);
+            dataSource.handOutThrough(pipeline, this::isRetryable);
         }
     }
 
