@@ -6,6 +6,7 @@ import io.nebula.resource.ManagedResource;
 import io.nebula.resource.PoolSnapshot;
 import io.nebula.resource.ResourceClosedException;
 import io.nebula.resource.ResourceContext;
+import io.nebula.resource.ResourceException;
 import io.nebula.resource.ResourceScope;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.ResourceState;
@@ -21,6 +22,7 @@ import io.nebula.resource.core.credential.CredentialedProvider;
 import io.nebula.resource.core.declared.LivePools;
 import io.nebula.resource.core.declared.PoolEvents;
 import io.nebula.resource.core.declared.ResourceDeclaration;
+import io.nebula.resource.core.pipeline.CircuitState;
 import io.nebula.resource.core.pipeline.WovenPool;
 import io.nebula.resource.core.tenant.TenantPools;
 import io.nebula.resource.core.tenant.TenantPoolsListener;
@@ -154,6 +156,35 @@ final class DeclaredResource<R> implements ManagedResource<R>, InjectableResourc
             }
         }
         return deliver(boundLease(chain).get(), view, context);
+    }
+
+    /**
+     * The shared instance for an injection point, had through the pipeline as any acquisition: the live one (a hit,
+     * which asks nothing of the backend), or one made now when the backend is not known to be down. {@code null},
+     * with nothing tried, when the pool has no instance and failed, or when its circuit is open or it is quarantined
+     * (the pipeline would refuse); {@code null} too when making one failed, a failure counted and reported as any.
+     * The bean then gets a stand-in.
+     */
+    @Override
+    public Object liveInstance(Class<?> view, ScopeChain chain) {
+        ResourcePool<R> pool = sharedPool(); // starting a lazy pool creates nothing
+        if (refusing(pool) || pool.snapshot().size() == 0 && pool.state() == ResourceState.FAILED) {
+            return null;
+        }
+        ResourceContext context = chain.context();
+        try (Lease<R> lease = acquire(null, context)) {
+            return deliver(lease.get(), view, context);
+        } catch (ResourceClosedException e) {
+            throw e;
+        } catch (ResourceException e) {
+            return null;
+        }
+    }
+
+    /** Whether the pipeline refuses every acquisition now, without asking the backend: an open circuit, a quarantine. */
+    private static boolean refusing(ResourcePool<?> pool) {
+        return pool instanceof WovenPool<?> woven && (woven.quarantined()
+                || woven.circuit().map(c -> c.state() == CircuitState.Position.OPEN).orElse(false));
     }
 
     @Override
