@@ -168,7 +168,7 @@ final class DeclaredResource<R> implements ManagedResource<R>, InjectableResourc
     @Override
     public Object liveInstance(Class<?> view, ScopeChain chain) {
         ResourcePool<R> pool = sharedPool(); // starting a lazy pool creates nothing
-        if (refusing(pool) || pool.snapshot().size() == 0 && pool.state() == ResourceState.FAILED) {
+        if (refusing(pool) || pool.state() == ResourceState.FAILED && pool.snapshot().size() == 0) {
             return null;
         }
         ResourceContext context = chain.context();
