@@ -25,8 +25,8 @@ public interface InjectableResource {
      * The shared instance (of a resource that {@linkplain #sharesOneInstance shares one}), seen as {@code view}, for an
      * injection point: the live one, or one made now when the backend is not known to be down. {@code null} when there
      * is none to be had without waiting on a backend known to be down (the resource is failed, its circuit open or
-     * it is quarantined) or when making one failed: the bean then gets a {@link StandIn}. Throws only when the
-     * resource is closed.
+     * it is quarantined) or when making one failed: the bean then gets a {@link StandIn}. Never throws because of the
+     * backend: only when the resource is closed, or its pool cannot be built (a configuration problem).
      */
     Object liveInstance(Class<?> view, ScopeChain chain);
 
