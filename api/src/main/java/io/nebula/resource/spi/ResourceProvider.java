@@ -43,6 +43,17 @@ public interface ResourceProvider<R> {
     }
 
     /**
+     * The keys this provider reads, relative to {@code nebula.resource.<name>.} (for example {@code url},
+     * {@code connect-timeout}); a key ending in a dot stands for every key under it ({@code properties.}). The keys
+     * every resource has ({@code kind}, {@code scope}, {@code pool.*}, {@code retry.*}, ...) need not be listed.
+     * With a list, any other key of a resource of this kind fails deployment, naming the key and the nearest known
+     * one ("did you mean"); with none (the default) only a key a typo away from a key every resource has does.
+     */
+    default Set<String> keys() {
+        return Set.of();
+    }
+
+    /**
      * Creates one instance. Fetch credentials here, not in a constructor, so rotated credentials are
      * picked up by new instances. Throw the driver's exception as it is: the engine classifies it with
      * {@link #isFatal} and {@link #isRetryable} and reports it as the cause of a failed acquisition.
@@ -140,6 +151,17 @@ public interface ResourceProvider<R> {
      */
     default Exception refusalAs(Class<?> view, ResourceException refusal) {
         return refusal;
+    }
+
+    /**
+     * Tells {@code signal} what {@code instance} observes of its backend by itself, between acquisitions: for an
+     * instance the application calls directly for as long as it lives (a shared client that reconnects by itself),
+     * whose commands no acquisition ever sees. Report a lost connection with {@link BackendSignal#unavailable} and
+     * its return with {@link BackendSignal#available}, from the driver's own events. Called once per instance, right
+     * after it was created and before anyone uses it; the signal falls silent once the instance is destroyed. The
+     * default reports nothing: the acquisitions of the instance, and the scheduled checks, already tell the health.
+     */
+    default void reportTo(R instance, BackendSignal signal) {
     }
 
     /** Adapts an instance to one of {@link #views()}. */

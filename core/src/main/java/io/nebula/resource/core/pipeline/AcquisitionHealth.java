@@ -12,8 +12,9 @@ import io.nebula.resource.core.ResourcePool;
  * by an open circuit moves the pool {@code FAILED}; the first success after that moves it {@code READY}. A busy
  * pool, a quota, a quarantine or a drain says nothing about the backend and moves nothing.
  *
- * <p>On the hit path this is one read of the pool's state. Scheduled checks still run: they are what notices a
- * backend that nobody uses.
+ * <p>Failures are told by each attempt ({@link #eachAttempt}), so a retried acquisition moves readiness at its first
+ * failed attempt. On the hit path this is one read of the pool's state. Scheduled checks still run: they are what
+ * notices a backend that nobody uses.
  */
 final class AcquisitionHealth {
 
@@ -47,6 +48,28 @@ final class AcquisitionHealth {
         } else if (failures.countsAgainstCircuit(error)) {
             p.backendFailed(error instanceof AcquisitionTimeoutException && error.getCause() != null ? error.getCause() : error);
         }
+    }
+
+    /**
+     * {@code innermost} telling each of its own failures at once: below the retry, a first attempt that finds the
+     * backend down fails the pool then, not once the retries and their backoff (up to the whole budget) are spent.
+     * Successes are told by the metering stage as the acquisition ends, which is at once after the attempt; so on
+     * the hit path this adds a call and nothing else. An attempt past {@code timeout} is the attempt guard's, above
+     * this: it is told as the acquisition ends.
+     */
+    <T> Acquisition<T> eachAttempt(Acquisition<T> innermost) {
+        return (timeout, ctx) -> {
+            try {
+                return innermost.acquire(timeout, ctx);
+            } catch (Throwable e) {
+                try {
+                    failed(e);
+                } catch (RuntimeException listener) {
+                    e.addSuppressed(listener); // the caller learns why it failed, not that a listener did too
+                }
+                throw Stages.rethrow(e);
+            }
+        };
     }
 
     /** The circuit opened: its refusals are coming, and readiness says so now. */

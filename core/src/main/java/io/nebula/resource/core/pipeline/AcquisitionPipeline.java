@@ -23,7 +23,8 @@ final class AcquisitionPipeline {
 
     static <T> Acquisition<T> assemble(Weave weave, PoolTelemetry telemetry, Acquisition<T> innermost) {
         ResiliencePolicy policy = weave.policy();
-        Acquisition<T> stage = innermost;
+        // with retries, each attempt's failure moves readiness at once, not only the acquisition's last one
+        Acquisition<T> stage = policy.maxRetries() > 0 ? weave.health().eachAttempt(innermost) : innermost;
         if (weave.attemptGuard() != null) {
             stage = new AttemptStage<>(stage, weave.attemptGuard(), weave.resource(), policy);
         }

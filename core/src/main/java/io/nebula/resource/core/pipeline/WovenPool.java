@@ -77,8 +77,14 @@ public final class WovenPool<R> implements ResourcePool<R> {
                 pool.provider().handOutThrough(instance, new io.nebula.resource.spi.HandOutPipeline() {
                     @Override
                     public <T> Gate<T> around(java.util.concurrent.Callable<T> handOut) {
+                        return bounded(within -> handOut.call());
+                    }
+
+                    /** Each attempt is told what the retry left of the budget: its {@code timeout}, null for the first. */
+                    @Override
+                    public <T> Gate<T> bounded(Bounded<T> handOut) {
                         handsOut = true;
-                        Weave.Woven<T> pipeline = weave.weave((timeout, ctx) -> handOut.call());
+                        Weave.Woven<T> pipeline = weave.weave((timeout, ctx) -> handOut.handOut(timeout));
                         return () -> pipeline.acquire(null, context.get());
                     }
                 });

@@ -63,6 +63,22 @@ class AcquisitionHealthTest {
     }
 
     @Test
+    void aRetriedHandOutFailsThePoolAtItsFirstFailedAttemptNotAfterItsRetries() throws Exception {
+        HandingOut provider = new HandingOut();
+        WovenPool<HandingOut.Source> pool = pool(provider, Map.of("circuit-breaker.enabled", "false",
+                "retry.max-retries", "2", "retry.delay", "10ms", "retry.jitter", "0ms"));
+        HandingOut.Source source = shared(pool);
+        List<ResourceState> atEachAttempt = new java.util.concurrent.CopyOnWriteArrayList<>();
+        provider.beforeOpen = () -> atEachAttempt.add(pool.state());
+        provider.down = true;
+
+        assertThatThrownBy(source::connect).isInstanceOf(ConnectException.class);
+
+        assertThat(atEachAttempt).as("the pool's state as each attempt began")
+                .containsExactly(ResourceState.READY, ResourceState.FAILED, ResourceState.FAILED);
+    }
+
+    @Test
     void theFirstSuccessfulAcquisitionEndsAFailureAScheduledCheckFound() {
         HandingOut provider = new HandingOut();
         WovenPool<HandingOut.Source> pool = pool(provider, Map.of());
@@ -115,6 +131,7 @@ class AcquisitionHealthTest {
     static final class HandingOut implements ResourceProvider<HandingOut.Source> {
 
         volatile boolean down;
+        volatile Runnable beforeOpen = () -> { };
 
         final class Source {
             private volatile HandOutPipeline.Gate<String> gate = this::open;
@@ -124,6 +141,7 @@ class AcquisitionHealthTest {
             }
 
             private String open() throws ConnectException {
+                beforeOpen.run();
                 if (down) {
                     throw new ConnectException("connection refused");
                 }

@@ -49,14 +49,20 @@ final class PooledDataSource implements AgroalDataSource {
     private final transient List<AgroalPoolInterceptor> own;
     /** The pool's counts, kept whether or not Agroal's metrics are on (see {@link PoolCounts}). */
     private final transient PoolCounts counts;
+    /** What its connections observe of the database in the application's hands, for the resource's health. */
+    private final transient ConnectionNews news;
+    /** Agroal's configuration, through which a retry's {@code getConnection()} waits only what is left of its budget. */
+    private final transient BoundedWait bounded;
     private volatile boolean closed;
     /** The resource's pipeline around {@link #borrow()}; {@code null} until the application holds this data source. */
     private transient volatile HandOutPipeline.Gate<Connection> gate;
 
     PooledDataSource(String resource, String kind, JdbcSettings settings, AgroalDataSource agroal, JdbcLogin login,
-                     List<AgroalPoolInterceptor> own, PoolCounts counts) {
+                     List<AgroalPoolInterceptor> own, PoolCounts counts, ConnectionNews news, BoundedWait bounded) {
         this.resource = resource;
+        this.bounded = bounded;
         this.counts = counts;
+        this.news = news;
         this.kind = kind;
         this.settings = settings;
         this.agroal = agroal;
@@ -64,6 +70,10 @@ final class PooledDataSource implements AgroalDataSource {
         this.own = List.copyOf(own);
         login.pool(agroal);
         agroal.setPoolInterceptors(this.own);
+    }
+
+    ConnectionNews news() {
+        return news;
     }
 
     JdbcLogin login() {
@@ -94,18 +104,26 @@ final class PooledDataSource implements AgroalDataSource {
     /**
      * Puts {@link #getConnection()} behind the resource's acquisition pipeline (see
      * {@link JdbcProvider#handOutThrough}): from now on each call passes tracing, metering, the circuit breaker
-     * and the retry before it asks Agroal. Agroal's own wait for a free connection that ran out is a busy pool:
-     * said so to the pipeline as {@code POOL_EXHAUSTED}, which it neither retries nor counts against the circuit.
+     * and the retry before it asks Agroal. Each attempt waits for a free connection only as long as the pipeline
+     * says is left of the call's budget ({@code pool.acquire-timeout}): a retry begun late in it does not wait
+     * Agroal's whole timeout. Agroal's own wait for a free connection that ran out is a busy pool: said so to the
+     * pipeline as {@code POOL_EXHAUSTED}, which it neither retries nor counts against the circuit.
      */
     void handOutThrough(HandOutPipeline pipeline) {
-        gate = pipeline.around(() -> {
+        gate = pipeline.bounded(within -> {
             try {
-                return borrow();
+                return within == null || within.compareTo(settings.acquireTimeout()) >= 0 ? borrow()
+                        : bounded.within(within, this::borrow);
             } catch (SQLTimeoutException e) {
                 throw new AcquisitionTimeoutException(resource, AcquisitionTimeoutException.Reason.POOL_EXHAUSTED, 0,
                         e.getMessage(), e);
             }
         });
+    }
+
+    /** A connection straight from Agroal, outside the pipeline: for the provider's health check. */
+    Connection checkedOut() throws SQLException {
+        return borrow();
     }
 
     /**
@@ -191,8 +209,8 @@ final class PooledDataSource implements AgroalDataSource {
         // Agroal's only signal for an exhausted pool is this message, with no SQLState; the tests pin it.
         if (e.getSQLState() == null && e.getMessage() != null && e.getMessage().contains("acquisition timeout")) {
             return new SQLTimeoutException("JDBC resource '" + resource + "': no connection became free within"
-                    + " pool.acquire-timeout (" + settings.acquireTimeout() + "); all " + settings.maxSize()
-                    + " connections (pool.max-size) were in use", null, e);
+                    + " pool.acquire-timeout (" + settings.acquireTimeout() + ") or what a retry had left of it; all "
+                    + settings.maxSize() + " connections (pool.max-size) were in use", null, e);
         }
         return e;
     }
