@@ -2,6 +2,7 @@ package io.nebula.resource.spi;
 
 import io.nebula.resource.ConfigProblem;
 import io.nebula.resource.HealthStatus;
+import io.nebula.resource.ResourceException;
 import io.nebula.resource.ResourceSettings;
 
 import java.util.List;
@@ -136,6 +137,20 @@ public interface ResourceProvider<R> {
      * that the pipeline neither retries it nor counts it against the circuit.
      */
     default void handOutThrough(R instance, HandOutPipeline pipeline) {
+    }
+
+    /**
+     * What a caller of {@code view} (the provider's {@link #type()} or one of its {@link #views()}) gets when it calls
+     * a method of a stand-in whose instance could not be had: the CDI extension injects a stand-in for a resident
+     * resource whose backend was down when the bean was made, and it has the instance at its first use. By default
+     * the refusal itself ({@code AcquisitionTimeoutException}, {@code CircuitOpenException}, ...). A view whose methods
+     * throw an exception family of their own translates it, keeping {@code refusal} as the cause: the JDBC provider's
+     * data source throws an {@code SQLTransientConnectionException} with SQLState {@code 08001}, as its
+     * {@code getConnection()} does for a refusal of the pipeline. A checked exception reaches the caller only from a
+     * method that declares it; any other method throws {@code refusal}. Never throws.
+     */
+    default Exception refusalAs(Class<?> view, ResourceException refusal) {
+        return refusal;
     }
 
     /**

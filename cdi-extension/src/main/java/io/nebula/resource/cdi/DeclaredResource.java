@@ -1,16 +1,21 @@
 package io.nebula.resource.cdi;
 
 import io.nebula.resource.Lease;
+import io.nebula.resource.ResourceClosedException;
 import io.nebula.resource.ResourceContext;
+import io.nebula.resource.ResourceException;
 import io.nebula.resource.ResourceScope;
+import io.nebula.resource.ResourceState;
 import io.nebula.resource.cdi.inject.InjectableResource;
 import io.nebula.resource.cdi.inject.ViewLease;
 import io.nebula.resource.cdi.scope.ActiveScope;
 import io.nebula.resource.cdi.scope.ScopeChain;
 import io.nebula.resource.cdi.scope.ScopeRegistry;
+import io.nebula.resource.core.ResourcePool;
 import io.nebula.resource.core.declared.DeclaredPools;
 import io.nebula.resource.core.declared.ResourceDeclaration;
 import io.nebula.resource.core.declared.ResourceRegistry;
+import io.nebula.resource.core.pipeline.CircuitState;
 import io.nebula.resource.core.pipeline.WovenPool;
 import io.nebula.resource.spi.ResourceProvider;
 import io.nebula.resource.spi.Topology;
@@ -128,6 +133,35 @@ final class DeclaredResource<R> implements ResourceRegistry.Entry, InjectableRes
             }
         }
         return deliver(boundLease(chain).get(), view, context);
+    }
+
+    /**
+     * The shared instance for an injection point, had through the pipeline as any acquisition: the live one (a hit,
+     * which asks nothing of the backend), or one made now when the backend is not known to be down. {@code null},
+     * with nothing tried, when the pool has no instance and failed, or when its circuit is open or it is quarantined
+     * (the pipeline would refuse); {@code null} too when making one failed, a failure counted and reported as any.
+     * The bean then gets a stand-in.
+     */
+    @Override
+    public Object liveInstance(Class<?> view, ScopeChain chain) {
+        ResourcePool<R> pool = pools.sharedPool(); // starting a lazy pool creates nothing
+        if (refusing(pool) || pool.state() == ResourceState.FAILED && pool.snapshot().size() == 0) {
+            return null;
+        }
+        ResourceContext context = chain.context();
+        try (Lease<R> lease = acquire(null, context)) {
+            return deliver(lease.get(), view, context);
+        } catch (ResourceClosedException e) {
+            throw e;
+        } catch (ResourceException e) {
+            return null;
+        }
+    }
+
+    /** Whether the pipeline refuses every acquisition now, without asking the backend: an open circuit, a quarantine. */
+    private static boolean refusing(ResourcePool<?> pool) {
+        return pool instanceof WovenPool<?> woven && (woven.quarantined()
+                || woven.circuit().map(c -> c.state() == CircuitState.Position.OPEN).orElse(false));
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.nebula.resource.ConfigProblem;
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ConfigurationInvalidException;
 import io.nebula.resource.HealthStatus;
+import io.nebula.resource.ResourceException;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.spi.BackendSignal;
 import io.nebula.resource.spi.HandOutPipeline;
@@ -23,6 +24,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -137,6 +139,17 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
     @Override
     public final Set<Class<?>> views() {
         return Set.of(DataSource.class);
+    }
+
+    /**
+     * JDBC code catches {@code SQLException}s: a stand-in data source whose pool could not be had (the database was
+     * down as the bean was made) refuses as the pool's own {@code getConnection()} refuses for the pipeline, with an
+     * {@code SQLTransientConnectionException}, SQLState {@code 08001}, Nebula's exception (and under it the driver's
+     * error) as its cause.
+     */
+    @Override
+    public final Exception refusalAs(Class<?> view, ResourceException refusal) {
+        return new SQLTransientConnectionException(refusal.getMessage(), PooledDataSource.CONNECTION_EXCEPTION, refusal);
     }
 
     /** The keys of docs/providers: a resource of this kind with any other (beside the common ones) fails deployment. */

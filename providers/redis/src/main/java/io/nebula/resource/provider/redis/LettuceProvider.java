@@ -10,6 +10,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.nebula.resource.ConfigProblem;
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.HealthStatus;
+import io.nebula.resource.ResourceException;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.spi.BackendSignal;
 import io.nebula.resource.spi.CheckDepth;
@@ -192,6 +193,16 @@ abstract class LettuceProvider implements ResourceProvider<StatefulRedisConnecti
     @Override
     public Set<Class<?>> views() {
         return VIEWS;
+    }
+
+    /**
+     * Lettuce's callers catch {@code RedisException}s: a stand-in whose connection could not be had (the server was
+     * down as the bean was made) refuses as a disconnected connection does, with a {@code RedisConnectionException},
+     * Nebula's exception (and under it Lettuce's error) as its cause.
+     */
+    @Override
+    public Exception refusalAs(Class<?> view, ResourceException refusal) {
+        return new RedisConnectionException(refusal.getMessage(), refusal);
     }
 
     @Override
