@@ -29,6 +29,15 @@ final class AcquisitionHealth {
         this.pool = pool;
     }
 
+    /**
+     * Whether the backend is known to be down now: the pool is {@code FAILED} (an acquisition, a creation or a check
+     * found the backend unavailable, or a circuit refused, and nothing has answered since). One read of its state.
+     */
+    boolean backendDown() {
+        ResourcePool<?> p = pool;
+        return p != null && p.state() == ResourceState.FAILED;
+    }
+
     void succeeded() {
         ResourcePool<?> p = pool;
         // read the state rather than a flag of our own: a success racing a failure then cannot leave the pool
