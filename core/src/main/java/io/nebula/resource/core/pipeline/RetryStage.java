@@ -26,14 +26,15 @@ import java.util.function.Predicate;
  *       (without its jitter) plus jitter, at most {@code max-delay}; jitter is uniform in
  *       {@code [-jitter, +jitter]} milliseconds, and a wait below zero is none;</li>
  *   <li>when no retry is left, the caller gets the last attempt's error;</li>
- *   <li>an acquisition that begins while the backend is known to be down (the pool is {@code FAILED}: an earlier
- *       acquisition spent its retries and failed, or a check or creation found the backend down, and nothing has
- *       answered since) makes its one attempt and is not retried: the caller gets that attempt's error at once.
- *       Retrying is for a blip; once the backend is known down, each caller waiting out the backoff again only
- *       delays its answer (by 1.4 s with the defaults) while telling nothing new, and its one attempt is still the
- *       probe that finds the backend back. Read once per acquisition, before its first attempt: an acquisition that
- *       began while the pool was ready keeps its retries even if it is its own first failure that moves the
- *       pool.</li>
+ *   <li>an acquisition that begins while acquisitions know the backend to be down (the pool is {@code FAILED}
+ *       because an earlier acquisition spent its retries and failed, or the circuit opened, and nothing has
+ *       answered since: {@link AcquisitionHealth#backendDown}) makes its one attempt and is not retried: the caller
+ *       gets that attempt's error at once. Retrying is for a blip; once another caller has waited out the whole
+ *       backoff and still failed, each caller waiting it out again only delays its answer (by 1.4 s with the
+ *       defaults) while telling nothing new. The one attempt still reaches the backend where the pool does not
+ *       answer for it (a data source's {@code getConnection()}), and the engine's own probe finds it back where
+ *       the pool does. Read once per acquisition, before its first attempt: an acquisition that began while the
+ *       pool was ready keeps its retries even if it is its own failure that moves the pool.</li>
  * </ul>
  * A first attempt that succeeds costs one read of the hit clock (the deadline's start) and no retry state.
  * One difference from SmallRye, on purpose: SmallRye failed an attempt that <em>succeeded</em> on an interrupted
@@ -55,8 +56,8 @@ final class RetryStage<T> implements Stage<T> {
     private final Duration poolTimeout;
 
     /**
-     * @param backendDown whether the backend is known to be down now (the pool is {@code FAILED}), read once per
-     *                    acquisition before its first attempt
+     * @param backendDown whether acquisitions know the backend to be down now, read once per acquisition before
+     *                    its first attempt
      * @param hitClock read once per acquisition, for when it began: coarse, and on the same time base as {@code ticker}
      * @param ticker   the precise clock of the deadline checks, read only once an attempt failed
      * @param poolTimeout the budget of an acquisition that names no timeout: the pool's {@code pool.acquire-timeout}

@@ -134,6 +134,51 @@ class AcquisitionHealthTest {
     }
 
     @Test
+    void aFailedAttemptMovesReadinessButTakesNoRetriesFromOthersUntilItsWholeAcquisitionFailed() throws Exception {
+        HandingOut provider = new HandingOut();
+        WovenPool<HandingOut.Source> pool = pool(provider, Map.of("circuit-breaker.enabled", "false",
+                "retry.max-retries", "1", "retry.delay", "10ms", "retry.jitter", "0"));
+        HandingOut.Source source = shared(pool);
+        provider.down = true;
+        java.util.List<Object> duringTheRetry = new ArrayList<>();
+        provider.beforeOpen = () -> {
+            if (provider.attempts.get() == 1) { // the retry, after the first attempt failed
+                duringTheRetry.add(pool.state());
+                duringTheRetry.add(pool.weave().health().backendDown());
+            }
+        };
+
+        assertThatThrownBy(source::connect).isInstanceOf(ConnectException.class);
+
+        assertThat(duringTheRetry).as("readiness DOWN at the first failed attempt; a caller beginning then keeps its retries")
+                .containsExactly(ResourceState.FAILED, false);
+        assertThat(pool.weave().health().backendDown()).as("once the whole acquisition failed").isTrue();
+    }
+
+    @Test
+    void aBackendOnlyACheckFoundDownKeepsTheRetriesOfTheNextCaller() throws Exception {
+        HandingOut provider = new HandingOut();
+        WovenPool<HandingOut.Source> pool = pool(provider, Map.of("circuit-breaker.enabled", "false",
+                "retry.max-retries", "3", "retry.delay", "10ms", "retry.jitter", "0"));
+        HandingOut.Source source = shared(pool);
+        provider.down = true;
+        assertThat(pool.check(CheckDepth.SHALLOW).status()).isEqualTo(HealthStatus.Status.DOWN);
+        assertThat(pool.state()).isEqualTo(ResourceState.FAILED);
+
+        assertThatThrownBy(source::connect).isInstanceOf(ConnectException.class);
+        assertThat(provider.attempts.getAndSet(0)).as("a check's finding: the caller's retries still run").isEqualTo(4);
+        assertThatThrownBy(source::connect).isInstanceOf(ConnectException.class);
+        assertThat(provider.attempts.getAndSet(0)).as("an acquisition's finding: one attempt").isEqualTo(1);
+
+        provider.down = false;
+        assertThat(pool.check(CheckDepth.SHALLOW).status()).isEqualTo(HealthStatus.Status.UP);
+        provider.down = true;
+        assertThat(pool.check(CheckDepth.SHALLOW).status()).isEqualTo(HealthStatus.Status.DOWN);
+        assertThatThrownBy(source::connect).isInstanceOf(ConnectException.class);
+        assertThat(provider.attempts.get()).as("back, then found down by a check again: retried").isEqualTo(4);
+    }
+
+    @Test
     void admittingAnActionToAFailedHandOutPoolDoesNotTellReadinessTheBackendAnswered() throws Exception {
         HandingOut provider = new HandingOut();
         WovenPool<HandingOut.Source> pool = pool(provider, Map.of());
