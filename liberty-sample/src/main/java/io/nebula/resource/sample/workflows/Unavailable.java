@@ -20,7 +20,7 @@ import java.util.function.Function;
  * @param resource the resource's name
  * @param reason   {@code CIRCUIT_OPEN}; an {@link AcquisitionTimeoutException}'s reason ({@code BACKEND_UNAVAILABLE},
  *                 {@code POOL_EXHAUSTED}, {@code QUARANTINED}, {@code POOL_DRAINING}); {@code CLOSED}; or {@code DOWN}
- *                 when the database refused or lost the connection and the resource's health says it is down
+ *                 when a connection broke in the action's hands and the resource's health says it is down
  * @param message  the exception's message, or for {@code DOWN} the resource's health message (the backend's error)
  */
 public record Unavailable(String resource, String reason, String message) {
@@ -32,8 +32,8 @@ public record Unavailable(String resource, String reason, String message) {
      * Whether {@code error}, the failure of an action declaring {@code declared}, is the unavailability of one of them.
      * First what the extension says, typed and naming the resource: an open circuit, an acquisition that failed with
      * its reason, a closed resource, anywhere in the causes (a JDBC {@code getConnection()} wraps them in an
-     * {@code SQLTransientConnectionException}). Then a driver's own connection failure, which names no resource: it
-     * is put down to the first declared resource whose health is DOWN, if any.
+     * {@code SQLException}). Then a driver's own connection failure (a connection that broke in use), which names no
+     * resource: it is put down to the first declared resource whose health is DOWN, if any.
      *
      * @param health a resource's health now, cascaded through its dependencies
      */

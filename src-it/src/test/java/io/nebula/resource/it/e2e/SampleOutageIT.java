@@ -122,8 +122,9 @@ class SampleOutageIT {
             browser.driver().executeScript(RECORD_HEALTH);
             Sample.runOk("fetch-orders", tenant);
             // A connection used within pool.validation-bypass is handed out unchecked, so a run right at the outage
-            // would fail on its first statement (the driver's I/O error, health untouched). Here the outage finds
-            // the pooled connection idle longer: it is validated, found dead, and the new one is refused.
+            // would fail on its first statement (a 503 too: the broken connection moves readiness), and the run after
+            // it would be the one spending the retries. Here the outage finds the pooled connection idle longer: it
+            // is validated, found dead, and the new one is refused, so the first run is the one with the retries.
             Thread.sleep(VALIDATION_BYPASS_MS + 100);
 
             database.down();
