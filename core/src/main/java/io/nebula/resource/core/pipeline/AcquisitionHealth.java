@@ -20,6 +20,12 @@ final class AcquisitionHealth {
 
     private final Failures failures;
     private volatile ResourcePool<?> pool; // set once the engine's pool is built, before any acquisition
+    /**
+     * Whether a whole acquisition failed with a backend failure (its retries spent), or the circuit opened, since the
+     * pool was last anything but {@code FAILED}. A failed attempt that a retry may still make good does not set it,
+     * nor does a check or a creation that found the backend down.
+     */
+    private volatile boolean failedByAcquisitions;
 
     AcquisitionHealth(Failures failures) {
         this.failures = failures;
@@ -27,6 +33,24 @@ final class AcquisitionHealth {
 
     void pool(ResourcePool<?> pool) {
         this.pool = pool;
+    }
+
+    /**
+     * Whether acquisitions found the backend down and nothing has answered since: the pool is {@code FAILED}
+     * because an acquisition spent its retries and failed with a backend failure, or a circuit opened. Not when only
+     * a scheduled check or a creation found it down: a blip that a check happened to see is no reason to take
+     * the retries from the next caller. One read of the pool's state while it is not {@code FAILED}.
+     */
+    boolean backendDown() {
+        ResourcePool<?> p = pool;
+        return p != null && p.state() == ResourceState.FAILED && failedByAcquisitions;
+    }
+
+    /** The pool left {@code FAILED}: whatever moves it there next says again why. */
+    void leftFailed() {
+        if (failedByAcquisitions) {
+            failedByAcquisitions = false;
+        }
     }
 
     void succeeded() {
@@ -38,14 +62,23 @@ final class AcquisitionHealth {
         }
     }
 
+    /** A whole acquisition failed (told by the metering stage as it ends). */
     void failed(Throwable error) {
+        tell(error, true);
+    }
+
+    private void tell(Throwable error, boolean wholeAcquisition) {
         ResourcePool<?> p = pool;
         if (p == null) {
             return;
         }
         if (error instanceof CircuitOpenException) {
+            byAcquisitions();
             p.backendFailed(error);
         } else if (failures.countsAgainstCircuit(error)) {
+            if (wholeAcquisition) {
+                byAcquisitions();
+            }
             p.backendFailed(error instanceof AcquisitionTimeoutException && error.getCause() != null ? error.getCause() : error);
         }
     }
@@ -63,7 +96,7 @@ final class AcquisitionHealth {
                 return innermost.acquire(timeout, ctx);
             } catch (Throwable e) {
                 try {
-                    failed(e);
+                    tell(e, false); // readiness moves now; the retries of later callers go only once this one failed
                 } catch (RuntimeException listener) {
                     e.addSuppressed(listener); // the caller learns why it failed, not that a listener did too
                 }
@@ -76,7 +109,15 @@ final class AcquisitionHealth {
     void circuitOpened(CircuitState circuit) {
         ResourcePool<?> p = pool;
         if (p != null) {
+            byAcquisitions();
             p.backendFailed(circuit.refusal());
+        }
+    }
+
+    /** Set before the pool moves, so a caller that sees it {@code FAILED} by acquisitions sees this too. */
+    private void byAcquisitions() {
+        if (!failedByAcquisitions) { // read first: under an outage every failed caller comes here
+            failedByAcquisitions = true;
         }
     }
 }

@@ -29,8 +29,8 @@ final class AcquisitionPipeline {
             stage = new AttemptStage<>(stage, weave.attemptGuard(), weave.resource(), policy);
         }
         if (policy.maxRetries() > 0) {
-            stage = new RetryStage<>(stage, policy, weave.failures()::retryable, weave.hitClock(), weave.ticker(),
-                    weave.poolTimeout());
+            stage = new RetryStage<>(stage, policy, weave.failures()::retryable, weave.health()::backendDown,
+                    weave.hitClock(), weave.ticker(), weave.poolTimeout());
         }
         if (weave.breaker() != null) {
             stage = new CircuitBreakerStage<>(stage, weave.breaker(), weave.circuit(), weave.failures());
