@@ -148,7 +148,7 @@ final class BarChart {
         return new Scale(0, top, false, ticks);
     }
 
-    private static double niceStep(double raw) {
+    static double niceStep(double raw) {
         double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
         double f = raw / magnitude;
         double nice = f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10;
