@@ -168,9 +168,53 @@ public final class ResourceSettings {
         }
         Duration d = parseDuration(v.get());
         if (d == null) {
-            throw problem(key, "must be a duration such as 500ms, 30s, 5m or PT30S, was '" + shown(key, v.get()) + "'");
+            boolean negative = v.get().trim().startsWith("-") || v.get().trim().toUpperCase(Locale.ROOT).startsWith("PT-");
+            throw problem(key, (negative ? "must not be negative" : "must be a duration such as 500ms, 30s, 5m or PT30S")
+                    + ", was '" + shown(key, v.get()) + "'");
         }
         return d;
+    }
+
+    /**
+     * A duration as a user writes one ({@code 1ms}, {@code 30s}, {@code 5m}): the largest unit that states it
+     * exactly, down to nanoseconds; negative ones with a minus sign. For messages, so that {@code 1ms} is not shown
+     * as {@code PT0.001S}.
+     */
+    public static String text(Duration d) {
+        if (d.isNegative()) {
+            return "-" + text(d.negated());
+        }
+        long nanos;
+        try {
+            nanos = d.toNanos();
+        } catch (ArithmeticException e) {
+            return d.toString();
+        }
+        if (nanos == 0) {
+            return "0";
+        }
+        long[] sizes = {86_400_000_000_000L, 3_600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L, 1L};
+        String[] units = {"d", "h", "m", "s", "ms", "us", "ns"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (nanos % sizes[i] == 0) {
+                return nanos / sizes[i] + units[i];
+            }
+        }
+        return nanos + "ns";
+    }
+
+    /** A number as a user writes one: {@code 2}, not {@code 2.0}. */
+    public static String text(double n) {
+        return n == Math.rint(n) && !Double.isInfinite(n) && Math.abs(n) < 1e15 ? Long.toString((long) n) : Double.toString(n);
+    }
+
+    /**
+     * The value of a key as it was written ({@code 1ms}, not {@code PT0.001S}; {@code 2}, not {@code 2.0}), for a
+     * message about it; {@code null} when the key is not set. A secret key's value is never shown.
+     */
+    public String written(String key) {
+        Optional<String> v = string(key);
+        return v.map(value -> shown(key, value)).orElse(null);
     }
 
     /** A secret value; empty when not set. */

@@ -94,4 +94,23 @@ class ResourceSettingsTest {
         assertThat(settings.intValue("pool.max-size", 0)).isEqualTo(20);
         assertThat(derived.with("pool.max-size", null).has("pool.max-size")).isFalse();
     }
+
+    @Test
+    void messagesShowValuesAsAUserWritesThem() {
+        assertThat(ResourceSettings.text(Duration.ofMillis(1))).isEqualTo("1ms");
+        assertThat(ResourceSettings.text(Duration.ofSeconds(90))).isEqualTo("90s");
+        assertThat(ResourceSettings.text(Duration.ofMinutes(5))).isEqualTo("5m");
+        assertThat(ResourceSettings.text(Duration.ofNanos(1500))).isEqualTo("1500ns");
+        assertThat(ResourceSettings.text(Duration.ZERO)).isEqualTo("0");
+        assertThat(ResourceSettings.text(2.0)).isEqualTo("2");
+        assertThat(ResourceSettings.text(0.5)).isEqualTo("0.5");
+    }
+
+    @Test
+    void aNegativeDurationIsSaidToBeNegative() {
+        ResourceSettings s = ResourceSettings.of("db", "h2", Map.of("pool.idle-timeout", "-5s", "retry.delay", "PT-1S"));
+        assertThatThrownBy(() -> s.duration("pool.idle-timeout", Duration.ZERO))
+                .hasMessageContaining("nebula.resource.db.pool.idle-timeout").hasMessageContaining("must not be negative, was '-5s'");
+        assertThatThrownBy(() -> s.duration("retry.delay", Duration.ZERO)).hasMessageContaining("must not be negative");
+    }
 }

@@ -1,5 +1,6 @@
 package io.nebula.resource.spi;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /**
@@ -23,6 +24,16 @@ public interface HandOutPipeline {
      */
     <T> Gate<T> around(Callable<T> handOut);
 
+    /**
+     * {@code handOut} behind the pipeline, told at each attempt how long it may take: what is left of the
+     * acquisition's budget ({@code pool.acquire-timeout}) once earlier attempts and the retry's waits are taken
+     * off. A hand-out that waits itself (a JDBC pool waiting for a free connection) must not wait longer, or the
+     * caller waits past the budget. The default tells it nothing ({@code null}): it keeps its own timeout.
+     */
+    default <T> Gate<T> bounded(Bounded<T> handOut) {
+        return around(() -> handOut.handOut(null));
+    }
+
     /** A hand-out behind the pipeline. */
     @FunctionalInterface
     interface Gate<T> {
@@ -32,5 +43,15 @@ public interface HandOutPipeline {
          * it is; the hand-out's own exception, when it failed for good, as it was thrown.
          */
         T get() throws Exception;
+    }
+
+    /** One attempt of a hand-out that is told its bound. */
+    @FunctionalInterface
+    interface Bounded<T> {
+        /**
+         * @param within how long this attempt may take at most; {@code null} when the whole budget is left (the
+         *               first attempt) or nothing bounds it, so that the hand-out's own timeout applies
+         */
+        T handOut(Duration within) throws Exception;
     }
 }

@@ -2,6 +2,7 @@ package io.nebula.resource.spi;
 
 import io.nebula.resource.ConfigProblem;
 import io.nebula.resource.HealthStatus;
+import io.nebula.resource.ResourceException;
 import io.nebula.resource.ResourceSettings;
 
 import java.util.List;
@@ -39,6 +40,17 @@ public interface ResourceProvider<R> {
      */
     default List<ConfigProblem> validate(ResourceSettings settings) {
         return List.of();
+    }
+
+    /**
+     * The keys this provider reads, relative to {@code nebula.resource.<name>.} (for example {@code url},
+     * {@code connect-timeout}); a key ending in a dot stands for every key under it ({@code properties.}). The keys
+     * every resource has ({@code kind}, {@code scope}, {@code pool.*}, {@code retry.*}, ...) need not be listed.
+     * With a list, any other key of a resource of this kind fails deployment, naming the key and the nearest known
+     * one ("did you mean"); with none (the default) only a key a typo away from a key every resource has does.
+     */
+    default Set<String> keys() {
+        return Set.of();
     }
 
     /**
@@ -125,6 +137,31 @@ public interface ResourceProvider<R> {
      * that the pipeline neither retries it nor counts it against the circuit.
      */
     default void handOutThrough(R instance, HandOutPipeline pipeline) {
+    }
+
+    /**
+     * What a caller of {@code view} (the provider's {@link #type()} or one of its {@link #views()}) gets when it calls
+     * a method of a stand-in whose instance could not be had: the CDI extension injects a stand-in for a resident
+     * resource whose backend was down when the bean was made, and it has the instance at its first use. By default
+     * the refusal itself ({@code AcquisitionTimeoutException}, {@code CircuitOpenException}, ...). A view whose methods
+     * throw an exception family of their own translates it, keeping {@code refusal} as the cause: the JDBC provider's
+     * data source throws an {@code SQLTransientConnectionException} with SQLState {@code 08001}, as its
+     * {@code getConnection()} does for a refusal of the pipeline. A checked exception reaches the caller only from a
+     * method that declares it; any other method throws {@code refusal}. Never throws.
+     */
+    default Exception refusalAs(Class<?> view, ResourceException refusal) {
+        return refusal;
+    }
+
+    /**
+     * Tells {@code signal} what {@code instance} observes of its backend by itself, between acquisitions: for an
+     * instance the application calls directly for as long as it lives (a shared client that reconnects by itself),
+     * whose commands no acquisition ever sees. Report a lost connection with {@link BackendSignal#unavailable} and
+     * its return with {@link BackendSignal#available}, from the driver's own events. Called once per instance, right
+     * after it was created and before anyone uses it; the signal falls silent once the instance is destroyed. The
+     * default reports nothing: the acquisitions of the instance, and the scheduled checks, already tell the health.
+     */
+    default void reportTo(R instance, BackendSignal signal) {
     }
 
     /** Adapts an instance to one of {@link #views()}. */

@@ -1,7 +1,12 @@
 package io.nebula.resource.cdi;
 
+import io.nebula.resource.ResourceContext;
+import io.nebula.resource.audit.AuditKind;
+import io.nebula.resource.audit.AuditRecord;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.spi.BeanManager;
+
+import java.time.Instant;
 
 import static java.lang.System.Logger.Level.WARNING;
 
@@ -13,6 +18,9 @@ import static java.lang.System.Logger.Level.WARNING;
 final class EventSink {
 
     private static final System.Logger LOG = System.getLogger(EventSink.class.getName());
+    /** What the bean manager is asked about: any record, for its type (observer resolution looks at nothing else). */
+    private static final AuditRecord AUDIT_PROBE = new AuditRecord(Instant.EPOCH, AuditKind.ACQUISITION,
+            AuditRecord.Outcome.SUCCESS, "-", ResourceContext.GLOBAL, null, "", null);
 
     private final BeanManager beanManager;
     /**
@@ -26,9 +34,14 @@ final class EventSink {
         this.beanManager = beanManager;
     }
 
-    /** The bean manager the events go through, to ask which of them the application observes. */
-    BeanManager beanManager() {
-        return beanManager;
+    /**
+     * Whether the application observes audit records synchronously (they are fired on the thread that acquired or
+     * released).
+     *
+     * @throws IllegalStateException before deployment is validated, the earliest the container answers
+     */
+    boolean observesAuditRecords() {
+        return beanManager.resolveObserverMethods(AUDIT_PROBE).stream().anyMatch(o -> !o.isAsync());
     }
 
     void fire(Object payload) {

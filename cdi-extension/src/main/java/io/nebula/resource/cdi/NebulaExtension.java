@@ -8,6 +8,8 @@ import io.nebula.resource.ResourceStatistics;
 import io.nebula.resource.Resources;
 import io.nebula.resource.cdi.action.ActionInterceptor;
 import io.nebula.resource.cdi.action.ActionScopes;
+import io.nebula.resource.audit.AuditRecord;
+import io.nebula.resource.cdi.config.ConfigCredentialSource;
 import io.nebula.resource.cdi.config.ConfiguredResources;
 import io.nebula.resource.cdi.inject.ResourceBeans;
 import io.nebula.resource.cdi.inject.ResourceInjectionPoint;
@@ -18,9 +20,14 @@ import io.nebula.resource.cdi.integration.health.HealthCheckBeans;
 import io.nebula.resource.cdi.scope.LeaseContext;
 import io.nebula.resource.cdi.scope.WorkflowScopeContext;
 import io.nebula.resource.core.DependencyGraph;
+import io.nebula.resource.core.audit.AuditSink;
+import io.nebula.resource.core.credential.CredentialSources;
 import io.nebula.resource.core.declared.ProviderCatalog;
 import io.nebula.resource.core.declared.ResourceDeclaration;
 import io.nebula.resource.core.declared.ResourceDeclarations;
+import io.nebula.resource.core.declared.Tenancy;
+import io.nebula.resource.core.declared.TenantOverrides;
+import io.nebula.resource.spi.CredentialSource;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Any;
@@ -39,6 +46,7 @@ import jakarta.enterprise.inject.spi.WithAnnotations;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +73,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * </ol>
  */
 public class NebulaExtension implements Extension {
+
+    static final String AUDIT_ENABLED = "nebula.audit.enabled";
 
     private final Queue<ResourceInjectionPoint> injectionPoints = new ConcurrentLinkedQueue<>();
     private final Queue<ActionUse> actionUses = new ConcurrentLinkedQueue<>();
@@ -128,15 +138,14 @@ public class NebulaExtension implements Extension {
         checkInjectionPoints(settings, declared, problems);
         checkActions(settings, problems);
         EventSink events = new EventSink(beanManager);
-        Tenancy tenancy = Tenancy.read(config, events, beanManager, problems);
+        Tenancy tenancy = tenancy(config, events, beanManager, problems);
         problems.addAll(tenancy.problems(declared));
 
         if (!problems.isEmpty()) {
             abd.addDefinitionError(new ConfigurationInvalidException(problems.list()));
             return;
         }
-        ResourceRuntime rt = new ResourceRuntime(providers, declared.values(), graph, events);
-        rt.tenancy(tenancy);
+        ResourceRuntime rt = new ResourceRuntime(providers, declared.values(), graph, events, tenancy);
         for (WorkflowScopeContext context : WorkflowScopeContext.all(rt.scopes())) {
             abd.addContext(context);
         }
@@ -176,6 +185,26 @@ public class NebulaExtension implements Extension {
         if (audit != null) {
             audit.decide();
         }
+    }
+
+    /**
+     * What the resources share for tenancy, credentials and audit: the tenant overrides, the installed credential
+     * sources with MicroProfile Config's {@code config} as the default, and where audit records go (a CDI event and
+     * the logger {@value AuditRecord#LOGGER}, unless {@code nebula.audit.enabled=false}). What cannot be read is
+     * added to {@code problems}.
+     */
+    private static Tenancy tenancy(Config config, EventSink events, BeanManager beanManager, ConfigProblems problems) {
+        TenantOverrides overrides = ConfiguredResources.tenantOverrides(config, problems);
+        Map<String, CredentialSource> sources = new HashMap<>(CredentialSources.installed(NebulaExtension.class.getClassLoader()));
+        sources.put(ConfigCredentialSource.NAME, new ConfigCredentialSource(config));
+        boolean audit = true;
+        try {
+            audit = config.getOptionalValue(AUDIT_ENABLED, Boolean.class).orElse(true);
+        } catch (RuntimeException e) {
+            problems.add(AUDIT_ENABLED, "must be true or false");
+        }
+        AuditSink sink = audit ? new AuditSink(events::fire, events::observesAuditRecords) : null;
+        return new Tenancy(overrides, sources, ConfigCredentialSource.NAME, sink, new CallerPrincipal(beanManager));
     }
 
     void closeResources(@Observes BeforeShutdown event) {

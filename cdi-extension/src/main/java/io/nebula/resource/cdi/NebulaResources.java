@@ -70,7 +70,7 @@ final class NebulaResources implements Resources {
 
     @Override
     public Optional<ManagedResource<?>> find(String name) {
-        return runtime.find(name).map(r -> r);
+        return runtime.find(name).map(DeclaredResource::pools);
     }
 
     @Override
@@ -80,7 +80,8 @@ final class NebulaResources implements Resources {
 
     @Override
     public ResourceBuilder builder(String name) {
-        return new CodeResourceBuilder(runtime::declare, Objects.requireNonNull(name, "name"));
+        return new CodeResourceBuilder((settings, type) -> runtime.declare(settings, type).pools(),
+                Objects.requireNonNull(name, "name"));
     }
 
     private <T> T instance(DeclaredResource<?> resource, Class<T> type) {
@@ -91,7 +92,7 @@ final class NebulaResources implements Resources {
         Class<?> view = resource.viewFor(type);
         if (view == null) {
             throw new ConfigurationInvalidException(List.of(new ConfigProblem(
-                    resource.declaration().settings().keyOf(ResourceDeclaration.KIND), "the " + resource.kind()
+                    resource.declaration().settings().keyOf(ResourceDeclaration.KIND), "the " + resource.declaration().settings().kind()
                     + " provider makes " + Views.describe(resource.provider()) + ", which cannot be used as " + type.getName())));
         }
         return view;

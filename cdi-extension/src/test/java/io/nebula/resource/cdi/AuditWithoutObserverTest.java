@@ -9,6 +9,7 @@ import io.nebula.resource.cdi.testing.LogCapture;
 import io.nebula.resource.cdi.testing.NebulaWeldTest;
 import io.nebula.resource.cdi.testing.TestConfig;
 import io.nebula.resource.cdi.testing.TestConnection;
+import io.nebula.resource.core.audit.AuditSink;
 import jakarta.inject.Inject;
 import org.jboss.weld.junit5.WeldInitiator;
 import org.jboss.weld.junit5.WeldSetup;

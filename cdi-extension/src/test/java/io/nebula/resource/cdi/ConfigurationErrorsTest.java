@@ -68,7 +68,14 @@ import static org.assertj.core.api.Assertions.fail;
         "nebula.resource.lazy-required.start.required=true",
         "nebula.resource.tenant-required.kind=test-counter",
         "nebula.resource.tenant-required.scope=tenant",
-        "nebula.resource.tenant-required.start.required=true"})
+        "nebula.resource.tenant-required.start.required=true",
+        "nebula.resource.typo.kind=test-counter",
+        "nebula.resource.typo.scpoe=tenant",
+        "nebula.resource.orders.db.kind=test-counter",
+        "nebula.resource.orders.db.pool.max-size=3",
+        // what MicroProfile Config lists for NEBULA_RESOURCE_DB_POOL_MIN_SIZE=2: a valid key, not a problem
+        "nebula.resource.db.kind=test-counter",
+        "nebula.resource.db.pool.min.size=2"})
 @SuppressWarnings("try") // the container is started only to see it fail
 class ConfigurationErrorsTest {
 
@@ -109,13 +116,19 @@ class ConfigurationErrorsTest {
                 "nebula.resource.bad-start.start",
                 "nebula.resource.bad-required.start.required",
                 "nebula.resource.lazy-required.start.required",
-                "nebula.resource.tenant-required.start.required");
+                "nebula.resource.tenant-required.start.required",
+                "nebula.resource.typo.scpoe",
+                "nebula.resource.orders.db.kind");
+        assertThat(keys).as("a key spelled as an environment variable reads back is the key it stands for")
+                .noneMatch(k -> k.startsWith("nebula.resource.db."));
+        assertThat(problems).as("each problem once").doesNotHaveDuplicates();
+        assertThat(keys).as("the resource a dotted name is not taken for").doesNotContain("nebula.resource.orders.kind");
         assertThat(problems).anySatisfy(p -> assertThat(p.key()).startsWith("nebula.resource.min-max.pool."));
     }
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "nebula.resource.unknown-kind.kind | unknown kind 'oracle-db'; known kinds: test-bounded, test-counter, test-datasource, test-flaky, test-shared",
+            "nebula.resource.unknown-kind.kind | unknown kind 'oracle-db'; known kinds: test-bounded, test-counter, test-datasource, test-flaky, test-remote, test-shared",
             "nebula.resource.no-kind.kind | is required",
             "nebula.resource.bad-number.pool.max-size | must be an integer, was 'lots'",
             "nebula.resource.bad-duration.pool.acquire-timeout | must be a duration",
@@ -131,7 +144,9 @@ class ConfigurationErrorsTest {
             "nebula.resource.bad-start.start | must be one of lazy, eager",
             "nebula.resource.bad-required.start.required | must be true or false, was 'yes'",
             "nebula.resource.lazy-required.start.required | needs nebula.resource.lazy-required.start=eager",
-            "nebula.resource.tenant-required.start.required | cannot be true for a resource of scope 'tenant'"})
+            "nebula.resource.tenant-required.start.required | cannot be true for a resource of scope 'tenant'",
+            "nebula.resource.typo.scpoe | did you mean 'scope'?",
+            "nebula.resource.orders.db.kind | a resource's name cannot contain a dot"})
     void eachProblemNamesItsKeyAndWhatIsAllowed(String key, String message) {
         assertThat(deploymentProblems()).anySatisfy(p -> {
             assertThat(p.key()).isEqualTo(key);

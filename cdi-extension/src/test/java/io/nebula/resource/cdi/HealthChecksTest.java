@@ -181,7 +181,7 @@ class HealthChecksTest {
         try (Lease<TestConnection> lease = resources.acquire("orders-db", TestConnection.class)) {
             assertThat(lease.isOpen()).isTrue();
         }
-        weld.getBeanManager().getExtension(NebulaExtension.class).runtime().resource("orders-db").close();
+        weld.getBeanManager().getExtension(NebulaExtension.class).runtime().resource("orders-db").pools().close();
         assertThat(status(readiness().get("nebula-resource:orders-db:readiness"))).isEqualTo("DOWN");
         assertThat(status(liveness().get("nebula-resource:orders-db:liveness"))).isEqualTo("DOWN");
     }

@@ -189,7 +189,8 @@ class RetryAndCircuitBreakerTest {
                             assertThat(e.resource()).isEqualTo("ledger");
                             assertThat(e.nextProbe()).isAfter(before).isBefore(before.plusMillis(450));
                             assertThat(e).hasMessageContaining("'ledger'").hasMessageContaining("probe again at");
-                            assertThat(e.getCause()).as("the last backend error").isInstanceOf(AcquisitionTimeoutException.class);
+                            assertThat(e.getCause()).as("the last backend error, the backend's own").isInstanceOf(IOException.class)
+                                    .hasMessageContaining("refused");
                         });
                 // more refusals: none reaches the backend (the pool's own background probe may, now and then)
                 for (int i = 0; i < 20; i++) {

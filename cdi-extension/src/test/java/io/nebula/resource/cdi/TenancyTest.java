@@ -14,6 +14,7 @@ import io.nebula.resource.cdi.testing.NebulaWeldTest;
 import io.nebula.resource.cdi.testing.TestBackend;
 import io.nebula.resource.cdi.testing.TestConfig;
 import io.nebula.resource.cdi.testing.TestConnection;
+import io.nebula.resource.core.audit.AuditSink;
 import io.nebula.resource.event.HealthChangedEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

@@ -61,6 +61,8 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
     private long lastHousekeeping;
     /** The last backend error, from a creation or from an acquisition around the pool ({@link #backendFailed}). */
     private volatile Throwable lastError;
+    /** What live instances observe of the backend by themselves ({@code ResourceProvider.reportTo}). */
+    private final InstanceSignals signals = new InstanceSignals(this);
 
     AbstractPool(PoolContext<R> ctx) {
         this.name = ctx.settings().name();
@@ -309,7 +311,19 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
         } else {
             backendAnswered(); // failed by an acquisition or a check: a new instance says the backend answers
         }
+        reportTo(instance);
         return instance;
+    }
+
+    /** Gives a new instance's provider the signal through which the instance tells what it observes by itself. */
+    private void reportTo(R instance) {
+        try {
+            provider.reportTo(instance, signals.open(instance));
+        } catch (RuntimeException e) {
+            // the instance serves all the same; only its own news of the backend is lost, and checks still come
+            Log.LOG.log(WARNING, "NEBULA-0803 Provider " + provider.kind() + " threw from reportTo of an instance of '"
+                    + name + "'; ignored", e);
+        }
     }
 
     private void creationFailed(Exception e) {
@@ -360,6 +374,7 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
     }
 
     final void destroy(R instance) {
+        signals.silence(instance); // before the close: the disconnection it causes is no news of the backend
         try {
             provider.destroy(instance);
         } catch (RuntimeException e) {

@@ -34,6 +34,8 @@ import static io.nebula.resource.core.PoolConfig.VALIDATION_BYPASS;
 import static io.nebula.resource.core.PoolConfig.WARMUP;
 import static io.nebula.resource.core.PoolConfig.WARMUP_PARALLELISM;
 
+import static io.nebula.resource.ResourceSettings.text;
+
 /**
  * Reads a resource's {@code pool.*} keys into a {@link PoolConfig.Builder} and holds the rules its values
  * must keep. Every problem is reported, each with its full key and the allowed values; nothing is clamped.
@@ -144,21 +146,21 @@ final class PoolConfigReader {
             p.add(keyOf.apply(WARMUP_PARALLELISM), "must be 1 or more, was " + b.warmupParallelism);
         }
         if (b.housekeepingInterval.compareTo(Duration.ofMillis(10)) < 0) {
-            p.add(keyOf.apply(HOUSEKEEPING_INTERVAL), "must be at least 10ms, was " + b.housekeepingInterval);
+            p.add(keyOf.apply(HOUSEKEEPING_INTERVAL), "must be at least 10ms, was " + text(b.housekeepingInterval));
         }
         if (!b.keepaliveInterval.isZero() && !b.maxLifetime.isZero() && b.keepaliveInterval.compareTo(b.maxLifetime) >= 0) {
             p.add(keyOf.apply(KEEPALIVE_INTERVAL), "must be shorter than " + keyOf.apply(MAX_LIFETIME) + " ("
-                    + b.maxLifetime + "), or 0 to turn keep-alive off; was " + b.keepaliveInterval);
+                    + text(b.maxLifetime) + "), or 0 to turn keep-alive off; was " + text(b.keepaliveInterval));
         }
         if (b.backoffInitial.isZero()) {
             p.add(keyOf.apply(BACKOFF_INITIAL), "must be more than 0");
         }
         if (b.backoffMax.compareTo(b.backoffInitial) < 0) {
             p.add(keyOf.apply(BACKOFF_MAX), "must be at least " + keyOf.apply(BACKOFF_INITIAL) + " ("
-                    + b.backoffInitial + "), was " + b.backoffMax);
+                    + text(b.backoffInitial) + "), was " + text(b.backoffMax));
         }
         if (!(b.adaptiveHeadroom >= 1.0 && b.adaptiveHeadroom <= 10.0)) {
-            p.add(keyOf.apply(ADAPTIVE_HEADROOM), "must be between 1.0 and 10.0, was " + b.adaptiveHeadroom);
+            p.add(keyOf.apply(ADAPTIVE_HEADROOM), "must be between 1 and 10, was " + text(b.adaptiveHeadroom));
         }
         if (b.adaptiveShrinkAfter < 1) {
             p.add(keyOf.apply(ADAPTIVE_SHRINK_AFTER), "must be 1 or more windows, was " + b.adaptiveShrinkAfter);

@@ -36,13 +36,34 @@ public final class InjectedDataSource implements AutoCloseable {
 
     /** Boots a container in which the resource has exactly {@code size} connections. */
     public static InjectedDataSource boot(int size) {
-        WeldContainer container = Container.boot(Map.of(RESOURCE, Map.of(
+        WeldContainer container = boot(size, Repository.class);
+        return new InjectedDataSource(container, container.select(Repository.class).get().dataSource);
+    }
+
+    /**
+     * As {@link #boot}, but the bean is made while the database refuses connections, so it holds the stand-in the
+     * extension injects then (docs/cdi.md), which has the pool at its first use; the database answers again when
+     * this returns.
+     */
+    public static InjectedDataSource bootWhileDown(int size) {
+        WeldContainer container = boot(size, Repository.class);
+        StubDriver.refusing(true);
+        DataSource injected;
+        try {
+            injected = container.select(Repository.class).get().dataSource;
+        } finally {
+            StubDriver.refusing(false);
+        }
+        return new InjectedDataSource(container, injected);
+    }
+
+    private static WeldContainer boot(int size, Class<?> bean) {
+        return Container.boot(Map.of(RESOURCE, Map.of(
                 "kind", "benchmark-stub",
                 "url", StubDriver.URL,
                 "pool.min-size", String.valueOf(size),
                 "pool.max-size", String.valueOf(size),
-                "pool.acquire-timeout", "30s")), Repository.class);
-        return new InjectedDataSource(container, container.select(Repository.class).get().dataSource);
+                "pool.acquire-timeout", "30s")), bean);
     }
 
     /** What the application was given, as injected. */

@@ -23,6 +23,9 @@ public final class StubDriver implements Driver {
 
     private static final String PREFIX = "jdbc:stub:";
 
+    /** Whether connecting fails, as with a database that is down; read only when a connection is made, never on a hit. */
+    private static volatile boolean refusing;
+
     static {
         try {
             DriverManager.registerDriver(new StubDriver());
@@ -31,9 +34,20 @@ public final class StubDriver implements Driver {
         }
     }
 
+    /** From now on, connecting fails with SQLState {@code 08001} ({@code true}) or succeeds again. */
+    public static void refusing(boolean refuse) {
+        refusing = refuse;
+    }
+
     @Override
-    public Connection connect(String url, Properties info) {
-        return acceptsURL(url) ? new StubConnection() : null;
+    public Connection connect(String url, Properties info) throws SQLException {
+        if (!acceptsURL(url)) {
+            return null;
+        }
+        if (refusing) {
+            throw new SQLException("the stub database refuses connections", "08001");
+        }
+        return new StubConnection();
     }
 
     @Override

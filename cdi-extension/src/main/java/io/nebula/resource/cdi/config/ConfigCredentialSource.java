@@ -2,6 +2,7 @@ package io.nebula.resource.cdi.config;
 
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.Secret;
+import io.nebula.resource.core.declared.TenantOverrides;
 import io.nebula.resource.core.tenant.TenantTemplate;
 import io.nebula.resource.spi.CredentialSource;
 import org.eclipse.microprofile.config.Config;

@@ -2,26 +2,21 @@ package io.nebula.resource.cdi.config;
 
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ResourceSettings;
-import io.nebula.resource.core.PoolConfig;
-import io.nebula.resource.core.credential.CredentialSettings;
-import io.nebula.resource.core.credential.DirectoryCredentialSource;
 import io.nebula.resource.core.declared.ResourceDeclaration;
-import io.nebula.resource.core.pipeline.HealthPolicy;
-import io.nebula.resource.core.pipeline.ResiliencePolicy;
-import io.nebula.resource.core.tenant.TenantLimits;
+import io.nebula.resource.core.declared.ResourceKeys;
+import io.nebula.resource.core.declared.TenantOverrides;
+import io.nebula.resource.core.tenant.TenantTemplate;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigValue;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
+import java.util.Set;
+import java.util.TreeSet;
 
 import static io.nebula.resource.ResourceSettings.PREFIX;
 
@@ -36,17 +31,9 @@ import static io.nebula.resource.ResourceSettings.PREFIX;
  * {@code NEBULA_RESOURCE_ORDERS_DB_POOL_MAX_SIZE}, cannot say where its dashes were; implementations list
  * it under a guessed name ({@code nebula.resource.orders.db.pool.max.size}). Such a name is matched to the
  * declared resource it stands for ({@code orders-db}) and, where the key is one this library knows, to
- * that key ({@code pool.max-size}).
+ * that key ({@code pool.max-size}). The per-tenant overrides of those keys are read here too.
  */
 public final class ConfiguredResources {
-
-    private static final Set<String> KNOWN_KEYS = Stream.of(PoolConfig.KEYS.stream(), Stream.of(
-                    ResourceDeclaration.KIND, ResourceDeclaration.SCOPE, ResourceDeclaration.DEPENDS_ON,
-                    ResourceDeclaration.START, ResourceDeclaration.START_REQUIRED), HealthPolicy.KEYS.stream(), ResiliencePolicy.KEYS.stream(),
-                    TenantLimits.KEYS.stream(), Stream.of(CredentialSettings.SOURCE, CredentialSettings.REFRESH_INTERVAL,
-                    CredentialSettings.KEYS, DirectoryCredentialSource.DIRECTORY))
-            .flatMap(s -> s)
-            .collect(Collectors.toUnmodifiableSet());
 
     private ConfiguredResources() {
     }
@@ -73,6 +60,7 @@ public final class ConfiguredResources {
                     byName.computeIfAbsent(rest.substring(0, dot), n -> new TreeMap<>()).put(rest.substring(dot + 1), v));
         }
         foldEnvironmentAliases(config, byName);
+        dottedNames(byName, problems);
 
         Map<String, ResourceSettings> resources = new LinkedHashMap<>();
         byName.forEach((name, values) -> {
@@ -83,6 +71,64 @@ public final class ConfiguredResources {
     }
 
     /**
+     * The per-tenant overrides, {@code nebula.tenant.<id>.resource.<name>.<key>}; keys that are not of that form,
+     * or cannot be read, are added to {@code problems}.
+     */
+    public static TenantOverrides tenantOverrides(Config config, ConfigProblems problems) {
+        Map<String, Map<String, Map<String, String>>> byTenant = new TreeMap<>();
+        Set<String> seen = new TreeSet<>();
+        for (String property : config.getPropertyNames()) {
+            String key = property.startsWith("%") && property.indexOf('.') > 0 ? property.substring(property.indexOf('.') + 1)
+                    : property;
+            if (!key.startsWith(TenantOverrides.PREFIX) || !seen.add(key)) {
+                continue;
+            }
+            String rest = key.substring(TenantOverrides.PREFIX.length());
+            int at = rest.indexOf(TenantOverrides.RESOURCE);
+            String tenant = at < 0 ? "" : rest.substring(0, at);
+            String afterResource = at < 0 ? "" : rest.substring(at + TenantOverrides.RESOURCE.length());
+            int dot = afterResource.indexOf('.');
+            if (at <= 0 || dot <= 0 || dot == afterResource.length() - 1) {
+                problems.add(key, "is not a tenant override: they have the form " + TenantOverrides.PREFIX
+                        + "<tenant>.resource.<name>.<key>, e.g. " + TenantOverrides.PREFIX + "acme.resource.orders-db.pool.max-size");
+                continue;
+            }
+            if (!TenantTemplate.isValidTenantId(tenant)) {
+                problems.add(key, "names tenant '" + tenant + "', which is not a valid tenant id (letters, digits, _ and -,"
+                        + " at most 63, starting with a letter or digit)");
+                continue;
+            }
+            String value = value(config, key, problems).orElse(null);
+            if (value != null) {
+                byTenant.computeIfAbsent(tenant, t -> new TreeMap<>())
+                        .computeIfAbsent(afterResource.substring(0, dot), r -> new TreeMap<>())
+                        .put(afterResource.substring(dot + 1), value);
+            }
+        }
+        return new TenantOverrides(byTenant);
+    }
+
+    /**
+     * A name with a dot ({@code nebula.resource.orders.db.kind}) reads as resource {@code orders} with key
+     * {@code db.kind}: say so, instead of "{@code orders.kind} is required".
+     */
+    private static void dottedNames(Map<String, Map<String, String>> byName, ConfigProblems problems) {
+        for (String name : List.copyOf(byName.keySet())) {
+            Map<String, String> values = byName.get(name);
+            if (values.containsKey(ResourceDeclaration.KIND)) {
+                continue;
+            }
+            values.keySet().stream().filter(k -> k.endsWith("." + ResourceDeclaration.KIND)).sorted().findFirst().ifPresent(k -> {
+                String dotted = name + "." + k.substring(0, k.length() - ResourceDeclaration.KIND.length() - 1);
+                problems.add(PREFIX + dotted + "." + ResourceDeclaration.KIND, "names resource '" + dotted
+                        + "', but a resource's name cannot contain a dot (it reads as resource '" + name + "' with key '"
+                        + k + "'): use letters, digits, '-' and '_', e.g. " + dotted.replace('.', '-'));
+                byName.remove(name);
+            });
+        }
+    }
+
+    /**
      * Moves the keys of a name without a kind that is the environment-variable spelling of a declared
      * resource (same letters and digits, other characters as dots) over to that resource.
      */
@@ -90,7 +136,7 @@ public final class ConfiguredResources {
         Map<String, String> declaredByNormalForm = new TreeMap<>();
         byName.forEach((name, values) -> {
             if (values.containsKey(ResourceDeclaration.KIND)) {
-                declaredByNormalForm.put(normal(name), name);
+                declaredByNormalForm.put(ResourceKeys.normal(name), name);
             }
         });
         for (String name : List.copyOf(byName.keySet())) {
@@ -100,7 +146,7 @@ public final class ConfiguredResources {
             Map<String, String> values = byName.get(name);
             boolean allMoved = true;
             for (String relative : List.copyOf(values.keySet())) {
-                String alias = normal(name + "." + relative);
+                String alias = ResourceKeys.normal(name + "." + relative);
                 Optional<String> owner = declaredByNormalForm.entrySet().stream()
                         .filter(e -> alias.startsWith(e.getKey() + "."))
                         .max((a, b) -> Integer.compare(a.getKey().length(), b.getKey().length()))
@@ -109,7 +155,7 @@ public final class ConfiguredResources {
                     allMoved = false;
                     continue;
                 }
-                String ownerRelative = canonicalKey(alias.substring(normal(owner.get()).length() + 1));
+                String ownerRelative = canonicalKey(alias.substring(ResourceKeys.normal(owner.get()).length() + 1));
                 String value = config.getOptionalValue(PREFIX + owner.get() + "." + ownerRelative, String.class)
                         .orElse(values.get(relative));
                 byName.get(owner.get()).putIfAbsent(ownerRelative, value);
@@ -123,21 +169,12 @@ public final class ConfiguredResources {
 
     /** The key this library knows under that normal form, else the normal form itself (a provider key such as {@code url}). */
     private static String canonicalKey(String normalRelative) {
-        for (String known : KNOWN_KEYS) {
-            if (normal(known).equals(normalRelative)) {
+        for (String known : ResourceKeys.COMMON) {
+            if (ResourceKeys.normal(known).equals(normalRelative)) {
                 return known;
             }
         }
         return normalRelative;
-    }
-
-    /** Lower case, every character other than a letter or digit a dot: how an environment variable name reads back. */
-    private static String normal(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (char c : s.toLowerCase(Locale.ROOT).toCharArray()) {
-            b.append(Character.isLetterOrDigit(c) ? c : '.');
-        }
-        return b.toString();
     }
 
     /**

@@ -21,6 +21,15 @@ public interface InjectableResource {
     /** The instance, seen as {@code view}, for a thread in {@code chain}. */
     Object instance(Class<?> view, ScopeChain chain);
 
+    /**
+     * The shared instance (of a resource that {@linkplain #sharesOneInstance shares one}), seen as {@code view}, for an
+     * injection point: the live one, or one made now when the backend is not known to be down. {@code null} when there
+     * is none to be had without waiting on a backend known to be down (the resource is failed, its circuit open or
+     * it is quarantined) or when making one failed: the bean then gets a {@link StandIn}. Never throws because of the
+     * backend: only when the resource is closed, or its pool cannot be built (a configuration problem).
+     */
+    Object liveInstance(Class<?> view, ScopeChain chain);
+
     /** A lease the caller holds, seen as {@code view}. {@code timeout} null means the configured one. */
     Lease<?> lease(Class<?> view, Duration timeout, ResourceContext context);
 

@@ -29,7 +29,9 @@ import java.util.Set;
  * point asks for (a supertype, a parameterized type).
  *
  * <ul>
- *   <li>A resident resource of global scope is injected as its shared instance ({@code @Dependent}).</li>
+ *   <li>A resident resource of global scope is injected as its shared instance ({@code @Dependent}); when that
+ *       instance cannot be had as the bean is made (the backend is down), as a {@link StandIn} that has it at
+ *       its first use, so making the bean never fails because of a backend.</li>
  *   <li>Any other resource is injected as a proxy whose instance comes from the lease bound to the
  *       caller's current scope ({@link ResourceLeaseScoped}).</li>
  *   <li>{@code Lease<T>} injects a lease of the injecting bean's own ({@code @Dependent}), closed when that
@@ -102,7 +104,8 @@ public final class ResourceBeans {
                 .types(types)
                 .qualifiers(NebulaResource.Literal.of(resource.name()), Any.Literal.INSTANCE)
                 .scope(resource.sharesOneInstance() ? Dependent.class : ResourceLeaseScoped.class)
-                .createWith(cc -> resource.instance(view, scopes.chain()));
+                .createWith(cc -> resource.sharesOneInstance() ? StandIn.inject(resource, view, scopes)
+                        : resource.instance(view, scopes.chain()));
     }
 
     private void addLeaseBean(InjectableResource resource, Type type, Class<?> view) {

@@ -277,6 +277,11 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
     }
 
     @Override
+    public Set<String> keys() {
+        return delegate.keys();
+    }
+
+    @Override
     public HealthStatus check(R instance, CheckDepth depth) {
         return delegate.check(instance, depth);
     }
@@ -309,6 +314,11 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
     @Override
     public void handOutThrough(R instance, io.nebula.resource.spi.HandOutPipeline pipeline) {
         delegate.handOutThrough(instance, pipeline);
+    }
+
+    @Override
+    public void reportTo(R instance, io.nebula.resource.spi.BackendSignal signal) {
+        delegate.reportTo(instance, signal);
     }
 
     @Override

@@ -55,6 +55,15 @@ public final class ProviderCatalog {
         return new ProviderCatalog(byKind, List.copyOf(errors));
     }
 
+    /** A catalog of exactly these providers, as a plain Java application (or a test) names them. */
+    public static ProviderCatalog of(ResourceProvider<?>... providers) {
+        Map<String, List<ResourceProvider<?>>> byKind = new TreeMap<>();
+        for (ResourceProvider<?> provider : providers) {
+            byKind.computeIfAbsent(provider.kind(), k -> new ArrayList<>()).add(provider);
+        }
+        return new ProviderCatalog(byKind, List.of());
+    }
+
     /** The one provider of a kind, or {@code null}. */
     ResourceProvider<?> provider(String kind) {
         List<ResourceProvider<?>> providers = byKind.get(kind);

@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * One resource's configuration, checked: its provider, pool settings, scope, dependencies and start
@@ -57,21 +59,22 @@ public record ResourceDeclaration(ResourceSettings settings, ResourceProvider<?>
      * Checks every key and returns the declaration, or empty when something is wrong; every problem
      * found is added to {@code problems}, each naming its full key.
      */
-    public static Optional<ResourceDeclaration> parse(ResourceSettings settings, ProviderCatalog providers, ConfigProblems problems) {
+    public static Optional<ResourceDeclaration> parse(ResourceSettings declared, ProviderCatalog providers, ConfigProblems problems) {
         ConfigProblems found = new ConfigProblems();
 
         ResourceProvider<?> provider = null;
-        if (settings.kind() == null || settings.kind().isBlank()) {
-            found.add(settings.keyOf(KIND), "is required: it says which provider makes this resource; known kinds: "
+        if (declared.kind() == null || declared.kind().isBlank()) {
+            found.add(declared.keyOf(KIND), "is required: it says which provider makes this resource; known kinds: "
                     + providers.knownKinds());
         } else {
-            String why = providers.problemWith(settings.kind());
+            String why = providers.problemWith(declared.kind());
             if (why != null) {
-                found.add(settings.keyOf(KIND), why);
+                found.add(declared.keyOf(KIND), why);
             } else {
-                provider = providers.provider(settings.kind());
+                provider = providers.provider(declared.kind());
             }
         }
+        ResourceSettings settings = ResourceKeys.canonical(declared, provider);
 
         ResourceScope scope = ResourceScope.GLOBAL;
         Optional<String> scopeValue = settings.string(SCOPE);
@@ -114,8 +117,13 @@ public record ResourceDeclaration(ResourceSettings settings, ResourceProvider<?>
 
         found.addAll(PoolConfig.problems(settings));
         if (provider != null) {
+            found.addAll(ResourceKeys.unknown(settings, provider));
             // a tenant-scoped resource's settings are a template: its provider checks them with a tenant in place of {tenant}
-            found.addAll(providerProblems(provider, scope == ResourceScope.TENANT ? sample(settings) : settings));
+            List<ConfigProblem> own = providerProblems(provider, scope == ResourceScope.TENANT ? sample(settings) : settings);
+            // each problem once: a key the engine already found wrong (a provider that reads pool.max-size checks it too)
+            // is not reported again in the provider's words
+            Set<String> reported = found.list().stream().map(ConfigProblem::key).collect(Collectors.toSet());
+            found.addAll(own.stream().filter(p -> !reported.contains(p.key())).toList());
         }
 
         if (!found.isEmpty()) {

@@ -12,13 +12,20 @@ import io.nebula.resource.core.ResourcePool;
  * by an open circuit moves the pool {@code FAILED}; the first success after that moves it {@code READY}. A busy
  * pool, a quota, a quarantine or a drain says nothing about the backend and moves nothing.
  *
- * <p>On the hit path this is one read of the pool's state. Scheduled checks still run: they are what notices a
- * backend that nobody uses.
+ * <p>Failures are told by each attempt ({@link #eachAttempt}), so a retried acquisition moves readiness at its first
+ * failed attempt. On the hit path this is one read of the pool's state. Scheduled checks still run: they are what
+ * notices a backend that nobody uses.
  */
 final class AcquisitionHealth {
 
     private final Failures failures;
     private volatile ResourcePool<?> pool; // set once the engine's pool is built, before any acquisition
+    /**
+     * Whether a whole acquisition failed with a backend failure (its retries spent), or the circuit opened, since the
+     * pool was last anything but {@code FAILED}. A failed attempt that a retry may still make good does not set it,
+     * nor does a check or a creation that found the backend down.
+     */
+    private volatile boolean failedByAcquisitions;
 
     AcquisitionHealth(Failures failures) {
         this.failures = failures;
@@ -26,6 +33,24 @@ final class AcquisitionHealth {
 
     void pool(ResourcePool<?> pool) {
         this.pool = pool;
+    }
+
+    /**
+     * Whether acquisitions found the backend down and nothing has answered since: the pool is {@code FAILED}
+     * because an acquisition spent its retries and failed with a backend failure, or a circuit opened. Not when only
+     * a scheduled check or a creation found it down: a blip that a check happened to see is no reason to take
+     * the retries from the next caller. One read of the pool's state while it is not {@code FAILED}.
+     */
+    boolean backendDown() {
+        ResourcePool<?> p = pool;
+        return p != null && p.state() == ResourceState.FAILED && failedByAcquisitions;
+    }
+
+    /** The pool left {@code FAILED}: whatever moves it there next says again why. */
+    void leftFailed() {
+        if (failedByAcquisitions) {
+            failedByAcquisitions = false;
+        }
     }
 
     void succeeded() {
@@ -37,23 +62,62 @@ final class AcquisitionHealth {
         }
     }
 
+    /** A whole acquisition failed (told by the metering stage as it ends). */
     void failed(Throwable error) {
+        tell(error, true);
+    }
+
+    private void tell(Throwable error, boolean wholeAcquisition) {
         ResourcePool<?> p = pool;
         if (p == null) {
             return;
         }
         if (error instanceof CircuitOpenException) {
+            byAcquisitions();
             p.backendFailed(error);
         } else if (failures.countsAgainstCircuit(error)) {
+            if (wholeAcquisition) {
+                byAcquisitions();
+            }
             p.backendFailed(error instanceof AcquisitionTimeoutException && error.getCause() != null ? error.getCause() : error);
         }
+    }
+
+    /**
+     * {@code innermost} telling each of its own failures at once: below the retry, a first attempt that finds the
+     * backend down fails the pool then, not once the retries and their backoff (up to the whole budget) are spent.
+     * Successes are told by the metering stage as the acquisition ends, which is at once after the attempt; so on
+     * the hit path this adds a call and nothing else. An attempt past {@code timeout} is the attempt guard's, above
+     * this: it is told as the acquisition ends.
+     */
+    <T> Acquisition<T> eachAttempt(Acquisition<T> innermost) {
+        return (timeout, ctx) -> {
+            try {
+                return innermost.acquire(timeout, ctx);
+            } catch (Throwable e) {
+                try {
+                    tell(e, false); // readiness moves now; the retries of later callers go only once this one failed
+                } catch (RuntimeException listener) {
+                    e.addSuppressed(listener); // the caller learns why it failed, not that a listener did too
+                }
+                throw Stages.rethrow(e);
+            }
+        };
     }
 
     /** The circuit opened: its refusals are coming, and readiness says so now. */
     void circuitOpened(CircuitState circuit) {
         ResourcePool<?> p = pool;
         if (p != null) {
+            byAcquisitions();
             p.backendFailed(circuit.refusal());
+        }
+    }
+
+    /** Set before the pool moves, so a caller that sees it {@code FAILED} by acquisitions sees this too. */
+    private void byAcquisitions() {
+        if (!failedByAcquisitions) { // read first: under an outage every failed caller comes here
+            failedByAcquisitions = true;
         }
     }
 }

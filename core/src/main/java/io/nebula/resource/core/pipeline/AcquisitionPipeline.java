@@ -23,13 +23,14 @@ final class AcquisitionPipeline {
 
     static <T> Acquisition<T> assemble(Weave weave, PoolTelemetry telemetry, Acquisition<T> innermost) {
         ResiliencePolicy policy = weave.policy();
-        Acquisition<T> stage = innermost;
+        // with retries, each attempt's failure moves readiness at once, not only the acquisition's last one
+        Acquisition<T> stage = policy.maxRetries() > 0 ? weave.health().eachAttempt(innermost) : innermost;
         if (weave.attemptGuard() != null) {
             stage = new AttemptStage<>(stage, weave.attemptGuard(), weave.resource(), policy);
         }
         if (policy.maxRetries() > 0) {
-            stage = new RetryStage<>(stage, policy, weave.failures()::retryable, weave.hitClock(), weave.ticker(),
-                    weave.poolTimeout());
+            stage = new RetryStage<>(stage, policy, weave.failures()::retryable, weave.health()::backendDown,
+                    weave.hitClock(), weave.ticker(), weave.poolTimeout());
         }
         if (weave.breaker() != null) {
             stage = new CircuitBreakerStage<>(stage, weave.breaker(), weave.circuit(), weave.failures());

@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
+import static io.nebula.resource.ResourceSettings.text;
+
 /**
  * How a resource's health is checked: {@code nebula.resource.<name>.health.interval} (how often; {@code 0}
  * turns scheduled checks off), {@code .health.depth} ({@code shallow} or {@code deep}) and
@@ -29,7 +31,7 @@ public record HealthPolicy(Duration interval, CheckDepth depth, int quarantineAf
         ConfigProblems found = new ConfigProblems();
         Duration interval = found.read(() -> s.duration(INTERVAL, DEFAULTS.interval));
         if (interval != null && !interval.isZero() && interval.toMillis() < 10) {
-            found.add(s.keyOf(INTERVAL), "must be 0 (no scheduled checks) or at least 10ms, was " + interval.toNanos() + " ns");
+            found.add(s.keyOf(INTERVAL), "must be 0 (no scheduled checks) or at least 10ms, was " + text(interval));
         }
         CheckDepth depth = DEFAULTS.depth;
         Optional<String> d = s.string(DEPTH);

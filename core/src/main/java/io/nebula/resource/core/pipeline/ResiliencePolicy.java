@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import static io.nebula.resource.ResourceSettings.text;
+
 /**
  * A resource's fault tolerance, read from {@code nebula.resource.<name>.retry.*}, {@code .circuit-breaker.*},
  * {@code .timeout} and {@code .bulkhead.*}. Immutable; every problem is reported at deployment, each naming its
@@ -82,19 +84,19 @@ public record ResiliencePolicy(int maxRetries, Duration delay, Duration maxDelay
             found.add(s.keyOf(MAX_RETRIES), "must be 0 (no retry) or more, was " + maxRetries);
         }
         if (delay != null && maxDelay != null && maxDelay.compareTo(delay) < 0) {
-            found.add(s.keyOf(MAX_DELAY), "must not be shorter than " + s.keyOf(DELAY) + " (" + delay.toMillis()
-                    + " ms), was " + maxDelay.toMillis() + " ms");
+            found.add(s.keyOf(MAX_DELAY), "must not be shorter than " + s.keyOf(DELAY) + " (" + text(delay)
+                    + "), was " + text(maxDelay));
         }
         if (delay != null && maxDuration != null && maxRetries != null && maxRetries > 0
                 && maxDuration.compareTo(delay) <= 0) {
-            found.add(s.keyOf(MAX_DURATION), "must be longer than " + s.keyOf(DELAY) + " (" + delay.toMillis()
-                    + " ms), or no retry could ever start; was " + maxDuration.toMillis() + " ms");
+            found.add(s.keyOf(MAX_DURATION), "must be longer than " + s.keyOf(DELAY) + " (" + text(delay)
+                    + "), or no retry could ever start; was " + text(maxDuration));
         }
         if (volume != null && volume < 1) {
             found.add(s.keyOf(CB_VOLUME), "must be 1 or more, was " + volume);
         }
         if (ratio != null && (ratio.isNaN() || ratio < 0 || ratio > 1)) {
-            found.add(s.keyOf(CB_RATIO), "must be between 0 and 1, was " + ratio);
+            found.add(s.keyOf(CB_RATIO), "must be between 0 and 1, was " + text(ratio));
         }
         if (success != null && success < 1) {
             found.add(s.keyOf(CB_SUCCESS), "must be 1 or more, was " + success);

@@ -26,6 +26,9 @@ final class WovenListener implements PoolListener {
 
     @Override
     public void onStateChange(String pool, ResourceState from, ResourceState to) {
+        if (from == ResourceState.FAILED) {
+            weave.health().leftFailed();
+        }
         log.onStateChange(pool, from, to);
     }
 

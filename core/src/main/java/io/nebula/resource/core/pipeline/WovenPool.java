@@ -77,8 +77,14 @@ public final class WovenPool<R> implements ResourcePool<R> {
                 pool.provider().handOutThrough(instance, new io.nebula.resource.spi.HandOutPipeline() {
                     @Override
                     public <T> Gate<T> around(java.util.concurrent.Callable<T> handOut) {
+                        return bounded(within -> handOut.call());
+                    }
+
+                    /** Each attempt is told what the retry left of the budget: its {@code timeout}, null for the first. */
+                    @Override
+                    public <T> Gate<T> bounded(Bounded<T> handOut) {
                         handsOut = true;
-                        Weave.Woven<T> pipeline = weave.weave((timeout, ctx) -> handOut.call());
+                        Weave.Woven<T> pipeline = weave.weave((timeout, ctx) -> handOut.handOut(timeout));
                         return () -> pipeline.acquire(null, context.get());
                     }
                 });
@@ -101,10 +107,17 @@ public final class WovenPool<R> implements ResourcePool<R> {
      * For a caller that will use this pool's shared instance later, through what it hands out (an {@code @Action}
      * naming a data source of global scope): nothing is acquired, metered or audited while the pool is ready and the
      * pipeline would let an acquisition through. Otherwise one acquisition is made and given back at once, so that a
-     * refusal (circuit open, quarantined, backend down, draining) is the pipeline's own, counted and reported as any.
+     * refusal (circuit open, quarantined, draining) is the pipeline's own, counted and reported as any.
+     *
+     * <p>A pool that is {@code FAILED} while its instance hands out through the pipeline is let through too when the
+     * pipeline admits: a lease of the shared instance asks nothing of the backend, so its success would move
+     * readiness UP although nobody asked the backend, and the hand-out that follows would move it DOWN again — under
+     * load readiness would read UP through a whole outage. The caller's hand-outs ask the backend, each an
+     * acquisition of its own, and they move readiness.
      */
     public void admit(ResourceContext ctx) {
-        if (pool.state() == ResourceState.READY && weave.admits()) {
+        ResourceState state = pool.state();
+        if ((state == ResourceState.READY || state == ResourceState.FAILED && handsOut) && weave.admits()) {
             return;
         }
         acquire(null, ctx).close();

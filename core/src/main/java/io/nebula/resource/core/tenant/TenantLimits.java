@@ -3,6 +3,7 @@ package io.nebula.resource.core.tenant;
 import io.nebula.resource.ConfigProblem;
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.core.PoolConfig;
 
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +34,8 @@ public final class TenantLimits {
     public static final Set<String> RESOURCE_KEYS = Set.of(MAX_POOLS, MAX_INSTANCES, IDLE_TIMEOUT);
     /** Every {@code tenant.*} key; any other is reported as unknown. */
     public static final Set<String> KEYS = Set.copyOf(union(RESOURCE_KEYS, TenantQuota.KEYS));
+
+    private static final String POOL_MAX_SIZE = "pool.max-size";
 
     static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
 
@@ -78,6 +81,16 @@ public final class TenantLimits {
         if (maxInstances != null && maxInstances < 0) {
             problems.add(s.keyOf(MAX_INSTANCES), "must be 0 (no limit) or more, was " + maxInstances);
         }
+        if (maxInstances != null && maxInstances > 0) {
+            int maxSize = poolMaxSize(s);
+            if (maxSize > maxInstances) {
+                // each tenant pool reserves its pool.max-size out of max-instances: not even one pool could be made,
+                // and every acquisition would be refused at run time
+                problems.add(s.keyOf(MAX_INSTANCES), "must be at least " + POOL_MAX_SIZE + " (" + maxSize + "): each"
+                        + " tenant's pool reserves its " + POOL_MAX_SIZE + " out of it, so no tenant's pool could be made;"
+                        + " was " + maxInstances);
+            }
+        }
         TenantQuota quota = TenantQuota.read(s, problems);
         for (String key : s.keys()) {
             if (key.startsWith("tenant.") && !KEYS.contains(key)) {
@@ -87,6 +100,16 @@ public final class TenantLimits {
         }
         return new TenantLimits(maxPools == null ? 0 : maxPools, maxInstances == null ? 0 : maxInstances,
                 idle == null ? DEFAULT_IDLE_TIMEOUT : idle, quota);
+    }
+
+    /** The pool size each tenant pool reserves; a value that is not a number is the pool's problem, reported there. */
+    private static int poolMaxSize(ResourceSettings s) {
+        int byDefault = PoolConfig.defaults().maxSize();
+        try {
+            return s.intValue(POOL_MAX_SIZE, byDefault);
+        } catch (RuntimeException e) {
+            return byDefault;
+        }
     }
 
     /** Live tenant pools at most; 0 for no limit. */

@@ -63,6 +63,22 @@ class AcquisitionHealthTest {
     }
 
     @Test
+    void aRetriedHandOutFailsThePoolAtItsFirstFailedAttemptNotAfterItsRetries() throws Exception {
+        HandingOut provider = new HandingOut();
+        WovenPool<HandingOut.Source> pool = pool(provider, Map.of("circuit-breaker.enabled", "false",
+                "retry.max-retries", "2", "retry.delay", "10ms", "retry.jitter", "0ms"));
+        HandingOut.Source source = shared(pool);
+        List<ResourceState> atEachAttempt = new java.util.concurrent.CopyOnWriteArrayList<>();
+        provider.beforeOpen = () -> atEachAttempt.add(pool.state());
+        provider.down = true;
+
+        assertThatThrownBy(source::connect).isInstanceOf(ConnectException.class);
+
+        assertThat(atEachAttempt).as("the pool's state as each attempt began")
+                .containsExactly(ResourceState.READY, ResourceState.FAILED, ResourceState.FAILED);
+    }
+
+    @Test
     void theFirstSuccessfulAcquisitionEndsAFailureAScheduledCheckFound() {
         HandingOut provider = new HandingOut();
         WovenPool<HandingOut.Source> pool = pool(provider, Map.of());
@@ -94,6 +110,92 @@ class AcquisitionHealthTest {
     }
 
     @Test
+    void anAcquisitionThatBeginsWhileTheBackendIsKnownDownMakesOneAttemptAndIsNotRetried() throws Exception {
+        HandingOut provider = new HandingOut();
+        WovenPool<HandingOut.Source> pool = pool(provider, Map.of("circuit-breaker.enabled", "false",
+                "retry.max-retries", "3", "retry.delay", "10ms", "retry.jitter", "0"));
+        HandingOut.Source source = shared(pool);
+        provider.down = true;
+
+        assertThatThrownBy(source::connect).isInstanceOf(ConnectException.class);
+        assertThat(provider.attempts.getAndSet(0)).as("from a ready pool: the attempt and its three retries").isEqualTo(4);
+        assertThat(pool.state()).isEqualTo(ResourceState.FAILED);
+
+        assertThatThrownBy(source::connect).isInstanceOf(ConnectException.class);
+        assertThat(provider.attempts.getAndSet(0)).as("known down: one attempt, its error at once").isEqualTo(1);
+
+        provider.down = false;
+        assertThat(source.connect()).as("that one attempt finds the backend back").isEqualTo("session");
+        assertThat(pool.state()).isEqualTo(ResourceState.READY);
+        provider.down = true;
+        provider.attempts.set(0);
+        assertThatThrownBy(source::connect).isInstanceOf(ConnectException.class);
+        assertThat(provider.attempts.get()).as("ready again: retried again").isEqualTo(4);
+    }
+
+    @Test
+    void aFailedAttemptMovesReadinessButTakesNoRetriesFromOthersUntilItsWholeAcquisitionFailed() throws Exception {
+        HandingOut provider = new HandingOut();
+        WovenPool<HandingOut.Source> pool = pool(provider, Map.of("circuit-breaker.enabled", "false",
+                "retry.max-retries", "1", "retry.delay", "10ms", "retry.jitter", "0"));
+        HandingOut.Source source = shared(pool);
+        provider.down = true;
+        java.util.List<Object> duringTheRetry = new ArrayList<>();
+        provider.beforeOpen = () -> {
+            if (provider.attempts.get() == 1) { // the retry, after the first attempt failed
+                duringTheRetry.add(pool.state());
+                duringTheRetry.add(pool.weave().health().backendDown());
+            }
+        };
+
+        assertThatThrownBy(source::connect).isInstanceOf(ConnectException.class);
+
+        assertThat(duringTheRetry).as("readiness DOWN at the first failed attempt; a caller beginning then keeps its retries")
+                .containsExactly(ResourceState.FAILED, false);
+        assertThat(pool.weave().health().backendDown()).as("once the whole acquisition failed").isTrue();
+    }
+
+    @Test
+    void aBackendOnlyACheckFoundDownKeepsTheRetriesOfTheNextCaller() throws Exception {
+        HandingOut provider = new HandingOut();
+        WovenPool<HandingOut.Source> pool = pool(provider, Map.of("circuit-breaker.enabled", "false",
+                "retry.max-retries", "3", "retry.delay", "10ms", "retry.jitter", "0"));
+        HandingOut.Source source = shared(pool);
+        provider.down = true;
+        assertThat(pool.check(CheckDepth.SHALLOW).status()).isEqualTo(HealthStatus.Status.DOWN);
+        assertThat(pool.state()).isEqualTo(ResourceState.FAILED);
+
+        assertThatThrownBy(source::connect).isInstanceOf(ConnectException.class);
+        assertThat(provider.attempts.getAndSet(0)).as("a check's finding: the caller's retries still run").isEqualTo(4);
+        assertThatThrownBy(source::connect).isInstanceOf(ConnectException.class);
+        assertThat(provider.attempts.getAndSet(0)).as("an acquisition's finding: one attempt").isEqualTo(1);
+
+        provider.down = false;
+        assertThat(pool.check(CheckDepth.SHALLOW).status()).isEqualTo(HealthStatus.Status.UP);
+        provider.down = true;
+        assertThat(pool.check(CheckDepth.SHALLOW).status()).isEqualTo(HealthStatus.Status.DOWN);
+        assertThatThrownBy(source::connect).isInstanceOf(ConnectException.class);
+        assertThat(provider.attempts.get()).as("back, then found down by a check again: retried").isEqualTo(4);
+    }
+
+    @Test
+    void admittingAnActionToAFailedHandOutPoolDoesNotTellReadinessTheBackendAnswered() throws Exception {
+        HandingOut provider = new HandingOut();
+        WovenPool<HandingOut.Source> pool = pool(provider, Map.of());
+        HandingOut.Source source = shared(pool);
+        provider.down = true;
+        assertThatThrownBy(source::connect).isInstanceOf(ConnectException.class);
+        assertThat(pool.state()).isEqualTo(ResourceState.FAILED);
+
+        pool.admit(ResourceContext.GLOBAL);
+
+        assertThat(pool.state()).as("nobody asked the backend").isEqualTo(ResourceState.FAILED);
+        provider.down = false;
+        assertThat(source.connect()).isEqualTo("session");
+        assertThat(pool.state()).as("the hand-out that asked it").isEqualTo(ResourceState.READY);
+    }
+
+    @Test
     void aBusyPoolSaysNothingAboutTheBackend() {
         Backend backend = new Backend();
         WovenPool<Backend.Session> pool = pool(backend, Map.of("pool.max-size", "1"));
@@ -115,6 +217,8 @@ class AcquisitionHealthTest {
     static final class HandingOut implements ResourceProvider<HandingOut.Source> {
 
         volatile boolean down;
+        volatile Runnable beforeOpen = () -> { };
+        final java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
 
         final class Source {
             private volatile HandOutPipeline.Gate<String> gate = this::open;
@@ -124,6 +228,8 @@ class AcquisitionHealthTest {
             }
 
             private String open() throws ConnectException {
+                beforeOpen.run();
+                attempts.incrementAndGet();
                 if (down) {
                     throw new ConnectException("connection refused");
                 }

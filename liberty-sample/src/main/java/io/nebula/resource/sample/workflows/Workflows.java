@@ -1,6 +1,7 @@
 package io.nebula.resource.sample.workflows;
 
 import io.nebula.resource.Action;
+import io.nebula.resource.ResourceStatistics;
 import io.nebula.resource.cdi.ScopeHandle;
 import io.nebula.resource.cdi.WorkflowContexts;
 import io.nebula.resource.sample.orders.FetchOrders;
@@ -49,6 +50,9 @@ public class Workflows {
     @Inject
     PaymentEvents paymentEvents;
 
+    @Inject
+    ResourceStatistics statistics;
+
     /** A workflow's actions, in order, each with the resources its {@link Action} declares. */
     public record Definition(String name, List<ActionInfo> actions) {
     }
@@ -86,6 +90,7 @@ public class Workflows {
         List<StepResult> results = new ArrayList<>();
         Map<String, Object> outputs = new LinkedHashMap<>();
         boolean failed = false;
+        Unavailable unavailable = null;
         try (ScopeHandle scope = contexts.enter(tenant, workflow, execution, null)) {
             for (Planned planned : steps) {
                 ActionInfo action = planned.action();
@@ -100,14 +105,22 @@ public class Workflows {
                     results.add(new StepResult(action.name(), action.resources(), "ok", millisSince(stepStart), output, null));
                 } catch (Exception e) {
                     failed = true;
-                    LOG.log(WARNING, "Action " + action.name() + " of workflow " + workflow + " (tenant " + tenant
-                            + ", execution " + execution + ") failed", e);
+                    unavailable = Unavailable.of(e, action.resources(), r -> statistics.of(r).health()).orElse(null);
+                    String what = "Action " + action.name() + " of workflow " + workflow + " (tenant " + tenant
+                            + ", execution " + execution + ") failed";
+                    if (unavailable == null) {
+                        LOG.log(WARNING, what, e);
+                    } else { // expected while a backend is down: one line each, not a stack trace per request
+                        LOG.log(WARNING, what + ": resource '" + unavailable.resource() + "' unavailable ("
+                                + unavailable.reason() + "): " + describe(e));
+                    }
                     results.add(new StepResult(action.name(), action.resources(), "failed", millisSince(stepStart), null,
                             describe(e)));
                 }
             }
         }
-        return new WorkflowRun(workflow, tenant, execution, failed ? "failed" : "ok", started, millisSince(start), results);
+        return new WorkflowRun(workflow, tenant, execution, failed ? "failed" : "ok", started, millisSince(start), results,
+                unavailable);
     }
 
     private Optional<List<Planned>> plan(String workflow, String tenant, String execution) {

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * {@code POST /api/workflows/{workflow}?tenant=acme} runs a workflow for a tenant and answers with the
- * run (200 when every action succeeded, 500 with the failed action's error otherwise);
+ * run: 200 when every action succeeded; 503 when an action failed because a resource could not be had (the run's
+ * {@code unavailable} names it and says why); 500 with the failed action's error otherwise.
  * {@code GET /api/workflows} lists the workflows, their actions and the resources each declares.
  */
 @Path("workflows")
@@ -42,10 +43,16 @@ public class WorkflowsEndpoint {
                     + " '-' and '_', at most 64, e.g. ?tenant=acme");
         }
         return workflows.run(workflow, tenant)
-                .map(run -> Response.status(run.succeeded() ? Response.Status.OK : Response.Status.INTERNAL_SERVER_ERROR)
-                        .entity(run).build())
+                .map(run -> Response.status(status(run)).entity(run).build())
                 .orElseGet(() -> problem(Response.Status.NOT_FOUND, "no workflow '" + workflow + "'; workflows: "
                         + String.join(", ", workflows.definitions().stream().map(Workflows.Definition::name).toList())));
+    }
+
+    private static Response.Status status(WorkflowRun run) {
+        if (run.succeeded()) {
+            return Response.Status.OK;
+        }
+        return run.unavailable() != null ? Response.Status.SERVICE_UNAVAILABLE : Response.Status.INTERNAL_SERVER_ERROR;
     }
 
     private static Response problem(Response.Status status, String problem) {

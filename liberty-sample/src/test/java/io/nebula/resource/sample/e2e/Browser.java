@@ -54,7 +54,7 @@ final class Browser implements AutoCloseable {
         return driver;
     }
 
-    /** Waits up to {@code seconds} for a condition, polling; the page refreshes every 2 s. */
+    /** Waits up to {@code seconds} for a condition, polling; the page refreshes every 500 ms. */
     WebDriverWait waitUpTo(int seconds) {
         return new WebDriverWait(driver, Duration.ofSeconds(seconds), Duration.ofMillis(100));
     }

@@ -1,8 +1,6 @@
 package io.nebula.resource.faults;
 
 import org.jboss.weld.environment.se.WeldContainer;
-import org.junit.jupiter.api.Disabled;
-import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
 import java.sql.SQLException;
@@ -59,27 +57,5 @@ class MariadbFaultsTest extends FaultScenario {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    @Test
-    @Disabled("issue 17 point 1 (core): one acquisition's retries are not all bounded by pool.acquire-timeout under 16 callers; measured 2305 ms (15 s outage) and 2408 ms (5 s), a refused getConnection() after its retries")
-    @Override
-    void noCallTakesLongerThanTheBudget() {
-        super.noCallTakesLongerThanTheBudget();
-    }
-
-    @Test
-    @Disabled("issue 17 point 4 (core): the open circuit and the pool's backoff hold calls after the return; measured 2338 ms (5 s outage), 58 ms (15 s)")
-    @Override
-    void everyCallSucceedsWithinTwoSecondsOfTheServersReturn() {
-        super.everyCallSucceedsWithinTwoSecondsOfTheServersReturn();
-    }
-
-    @Test
-    @Disabled("issue 17 point 3: measured DOWN 3263 ms and 3314 ms after the first failed call; after the merge of 'health'"
-            + " (readiness moved by acquisitions) 1507 ms")
-    @Override
-    void readinessIsDownWithinASecondOfTheFirstFailure() {
-        super.readinessIsDownWithinASecondOfTheFirstFailure();
     }
 }

@@ -1,8 +1,6 @@
 package io.nebula.resource.faults;
 
 import org.jboss.weld.environment.se.WeldContainer;
-import org.junit.jupiter.api.Disabled;
-import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -84,27 +82,5 @@ class PostgresqlFaultsTest extends FaultScenario {
     @Override
     List<String> secrets() {
         return List.of(password);
-    }
-
-    @Test
-    @Disabled("issue 17 point 1 (core): one acquisition's retries are not all bounded by pool.acquire-timeout under 16 callers; measured 2326 ms (5 s outage) and 1747 ms (15 s), a refused getConnection() after its retries")
-    @Override
-    void noCallTakesLongerThanTheBudget() {
-        super.noCallTakesLongerThanTheBudget();
-    }
-
-    @Test
-    @Disabled("issue 17 point 4 (core): the open circuit and the pool's backoff hold calls after the return; measured 4435 ms (15 s outage) and 2374 ms (5 s)")
-    @Override
-    void everyCallSucceedsWithinTwoSecondsOfTheServersReturn() {
-        super.everyCallSucceedsWithinTwoSecondsOfTheServersReturn();
-    }
-
-    @Test
-    @Disabled("issue 17 point 3: measured DOWN 2578 ms and 3308 ms after the first failed call; after the merge of 'health' (readiness moved by"
-            + " acquisitions) 2061 ms, not yet within 1 s (why not was not found)")
-    @Override
-    void readinessIsDownWithinASecondOfTheFirstFailure() {
-        super.readinessIsDownWithinASecondOfTheFirstFailure();
     }
 }

@@ -7,8 +7,6 @@ import io.nebula.resource.CircuitOpenException;
 import io.nebula.resource.Lease;
 import io.nebula.resource.Resources;
 import org.jboss.weld.environment.se.WeldContainer;
-import org.junit.jupiter.api.Disabled;
-import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.util.Map;
@@ -65,12 +63,5 @@ class RabbitMqFaultsTest extends FaultScenario {
     @Override
     int maxServerConnections() {
         return 1;
-    }
-
-    @Test
-    @Disabled("issue 17 point 1 (core): one acquisition's retries are not all bounded by pool.acquire-timeout under 16 callers; measured 1614, 1660 and 2270 ms, an AcquisitionTimeoutException BACKEND_UNAVAILABLE after its retries")
-    @Override
-    void noCallTakesLongerThanTheBudget() {
-        super.noCallTakesLongerThanTheBudget();
     }
 }

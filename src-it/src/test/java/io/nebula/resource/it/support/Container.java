@@ -25,7 +25,12 @@ public final class Container {
 
     /** The server's messages.log, where deployment errors and the logging exporter's spans go. */
     public static Path messagesLog() {
-        return Path.of(required("it.wlp"), "usr", "servers", required("it.server"), "logs", "messages.log");
+        return serverDirectory().resolve("logs").resolve("messages.log");
+    }
+
+    /** The server's own directory ({@code wlp/usr/servers/<name>}): its configuration, drop-ins and logs. */
+    public static Path serverDirectory() {
+        return Path.of(required("it.wlp"), "usr", "servers", required("it.server"));
     }
 
     public static String messages() {

@@ -18,6 +18,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -49,6 +50,14 @@ public final class FilesystemProvider implements ResourceProvider<RootedStorage>
     @Override
     public Topology topology() {
         return Topology.RESIDENT;
+    }
+
+    /** The keys of docs/providers: a resource of this kind with any other (beside the common ones) fails deployment. */
+    @Override
+    public Set<String> keys() {
+        return Set.of(FilesystemSettings.ROOT,
+                FilesystemSettings.CREATE_ROOT,
+                FilesystemSettings.READ_ONLY);
     }
 
     @Override

@@ -59,6 +59,18 @@ public final class HttpProvider implements ResourceProvider<HttpEndpoint> {
         return ResourceProvider.super.view(instance, viewType);
     }
 
+    /** The keys of docs/providers: a resource of this kind with any other (beside the common ones) fails deployment. */
+    @Override
+    public Set<String> keys() {
+        return Set.of(HttpSettings.URL,
+                HttpSettings.HEADERS,
+                HttpSettings.CONNECT_TIMEOUT,
+                HttpSettings.REQUEST_TIMEOUT,
+                HttpSettings.HEALTH_PATH,
+                HttpSettings.HEALTH_METHOD,
+                HttpSettings.FOLLOW_REDIRECTS);
+    }
+
     @Override
     public List<ConfigProblem> validate(ResourceSettings settings) {
         ConfigProblems problems = new ConfigProblems();

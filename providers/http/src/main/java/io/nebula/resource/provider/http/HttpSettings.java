@@ -172,7 +172,7 @@ record HttpSettings(
     private static Duration positive(ConfigProblems problems, ResourceSettings settings, String key, Duration defaultValue) {
         Duration value = problems.read(() -> settings.duration(key, defaultValue));
         if (value != null && (value.isZero() || value.isNegative())) {
-            problems.add(settings.keyOf(key), "must be longer than 0, was " + value);
+            problems.add(settings.keyOf(key), "must be longer than 0, was " + ResourceSettings.text(value));
             return null;
         }
         return value;

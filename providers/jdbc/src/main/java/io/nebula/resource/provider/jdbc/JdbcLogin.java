@@ -8,10 +8,12 @@ import io.nebula.resource.spi.Credentials;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Properties;
 import java.util.WeakHashMap;
+import java.util.function.BiConsumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.lang.System.Logger.Level.DEBUG;
@@ -42,6 +44,8 @@ final class JdbcLogin implements AgroalSecurityProvider, AgroalDataSourceListene
     private final AtomicBoolean straggler = new AtomicBoolean();
     private volatile int rotation;
     private volatile AgroalDataSource pool;
+    private volatile BoundedWait bounded;
+    private volatile BiConsumer<Properties, Duration> boundLogin;
 
     JdbcLogin(String resource, Credentials credentials) {
         this.resource = resource;
@@ -51,6 +55,12 @@ final class JdbcLogin implements AgroalSecurityProvider, AgroalDataSourceListene
     /** The pool whose connections this logs in; set once it exists. */
     void pool(AgroalDataSource pool) {
         this.pool = pool;
+    }
+
+    /** Where a retry's deadline is read, and how the kind bounds one login to what is left of it. */
+    void bound(BoundedWait bounded, BiConsumer<Properties, Duration> boundLogin) {
+        this.boundLogin = boundLogin;
+        this.bounded = bounded;
     }
 
     int rotation() {
@@ -67,6 +77,11 @@ final class JdbcLogin implements AgroalSecurityProvider, AgroalDataSourceListene
         // both fetched now, at the source: this is what "just in time" means for a pool that opens connections over time
         credentials.current(JdbcSettings.USERNAME).map(Secret::reveal).ifPresent(user -> login.setProperty("user", user));
         credentials.current(JdbcSettings.PASSWORD).map(Secret::reveal).ifPresent(p -> login.setProperty("password", p));
+        BoundedWait b = bounded;
+        Duration left = b == null ? null : b.left(); // Agroal opens the connection on the thread that asks for one
+        if (left != null) {
+            boundLogin.accept(login, left);
+        }
         loggingIn.set(under);
         return login;
     }

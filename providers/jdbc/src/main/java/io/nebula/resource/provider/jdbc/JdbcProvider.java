@@ -10,7 +10,9 @@ import io.nebula.resource.ConfigProblem;
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ConfigurationInvalidException;
 import io.nebula.resource.HealthStatus;
+import io.nebula.resource.ResourceException;
 import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.spi.BackendSignal;
 import io.nebula.resource.spi.HandOutPipeline;
 import io.nebula.resource.spi.CheckDepth;
 import io.nebula.resource.spi.Credentials;
@@ -22,6 +24,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +32,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 
 import static java.lang.System.Logger.Level.INFO;
@@ -77,6 +81,14 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
         return List.of();
     }
 
+    /**
+     * Bounds the opening of one connection to {@code within} through this driver's per-connection property: every
+     * connection to {@code login-timeout}, and one opened for a retry that has less of its budget left to that.
+     * Nothing by default (H2 opens no network connection).
+     */
+    void boundLogin(Properties login, Duration within) {
+    }
+
     /** Beyond SQLState class 08: whether this database's error means the connection is gone. */
     boolean isBrokenConnection(SQLException error) {
         return false;
@@ -108,17 +120,52 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
         return Topology.RESIDENT;
     }
 
+    /** A connection that breaks in the application's hands tells the resource's health at once ({@link ConnectionNews}). */
+    @Override
+    public final void reportTo(AgroalDataSource instance, BackendSignal signal) {
+        if (instance instanceof PooledDataSource dataSource) {
+            dataSource.news().reportTo(signal);
+        }
+    }
+
     /** The pool's {@code getConnection()} runs through the resource's pipeline: one data source, no wrapper over it. */
     @Override
     public final void handOutThrough(AgroalDataSource instance, HandOutPipeline pipeline) {
         if (instance instanceof PooledDataSource dataSource) {
-            dataSource.handOutThrough(pipeline);
+            dataSource.handOutThrough(pipeline, this::isRetryable);
         }
     }
 
     @Override
     public final Set<Class<?>> views() {
         return Set.of(DataSource.class);
+    }
+
+    /**
+     * JDBC code catches {@code SQLException}s: a stand-in data source whose pool could not be had (the database was
+     * down as the bean was made) refuses as the pool's own {@code getConnection()} refuses for the pipeline, with an
+     * {@code SQLTransientConnectionException}, SQLState {@code 08001}, Nebula's exception (and under it the driver's
+     * error) as its cause.
+     */
+    @Override
+    public final Exception refusalAs(Class<?> view, ResourceException refusal) {
+        return new SQLTransientConnectionException(refusal.getMessage(), PooledDataSource.CONNECTION_EXCEPTION, refusal);
+    }
+
+    /** The keys of docs/providers: a resource of this kind with any other (beside the common ones) fails deployment. */
+    @Override
+    public Set<String> keys() {
+        return Set.of(JdbcSettings.URL,
+                JdbcSettings.USERNAME,
+                JdbcSettings.PASSWORD,
+                JdbcSettings.SCHEMA,
+                JdbcSettings.PROPERTIES,
+                JdbcSettings.LOGIN_TIMEOUT,
+                JdbcSettings.VALIDATION_TIMEOUT,
+                JdbcSettings.VALIDATION_QUERY,
+                JdbcSettings.SESSION_RESET,
+                JdbcSettings.SESSION_RESET_SQL,
+                JdbcSettings.AGROAL_METRICS);
     }
 
     @Override
@@ -152,15 +199,19 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
         }
         // Agroal's metrics time every acquisition (two clock reads on a hit); check() needs only the counts, which
         // PoolCounts keeps from Agroal's events. agroal.metrics=true turns them on for those who want the times.
+        ConnectionNews news = new ConnectionNews();
         AgroalDataSourceConfigurationSupplier configuration = new AgroalDataSourceConfigurationSupplier()
                 .metricsEnabled(jdbc.agroalMetrics())
-                .connectionPoolConfiguration(pool -> poolConfiguration(pool, jdbc)
+                .connectionPoolConfiguration(pool -> poolConfiguration(pool, jdbc, news)
                         .connectionFactoryConfiguration(factory -> factoryConfiguration(factory, jdbc, driver, login)));
         PoolCounts counts = new PoolCounts();
+        BoundedWait bounded = new BoundedWait(configuration.get());
+        login.bound(bounded, (properties, left) -> boundLogin(properties,
+                jdbc.loginTimeout().isZero() || left.compareTo(jdbc.loginTimeout()) < 0 ? left : jdbc.loginTimeout()));
         PooledDataSource dataSource = new PooledDataSource(settings.name(), kind, jdbc,
-                AgroalDataSource.from(configuration,
+                AgroalDataSource.from(bounded,
                         new AgroalEvents(counts, login, new PoolEventLog(settings.name(), jdbc.leakThreshold()))),
-                login, own, counts);
+                login, own, counts, news, bounded);
         try {
             // Opened now rather than at first use, so a wrong password or database fails the resource at
             // start-up, classified by isRetryable; the connections stay in the pool for the first callers.
@@ -176,7 +227,7 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
     }
 
     private AgroalConnectionPoolConfigurationSupplier poolConfiguration(AgroalConnectionPoolConfigurationSupplier pool,
-                                                                        JdbcSettings jdbc) {
+                                                                        JdbcSettings jdbc, ConnectionNews news) {
         pool.maxSize(jdbc.maxSize())
                 .minSize(jdbc.minSize())
                 // InitialFill opens pool.min-size before the pool is handed out; Agroal's own fill races callers.
@@ -191,7 +242,7 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
                         .map(query -> ConnectionValidator.sqlValidator(query, jdbc.validationTimeout()))
                         .orElseGet(() -> ConnectionValidator.defaultValidatorWithTimeout(jdbc.validationTimeoutSeconds())))
                 // A broken connection is discarded; so is one whose session could not be reset (its state is unknown).
-                .exceptionSorter(e -> isConnectionError(e) || SessionReset.inProgress())
+                .exceptionSorter(e -> brokenConnection(e, news) || SessionReset.inProgress())
                 // Retries belong to the resource's retry.* policy, which knows what isRetryable says.
                 .establishmentRetryAttempts(0);
         if (jdbc.validationBypass().isZero()) {
@@ -220,6 +271,15 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
                 .addSecurityProvider(login)
                 .credential(login); // user and password are fetched from it at each connection
         jdbc.driverProperties().forEach(factory::jdbcProperty);
+        if (!jdbc.loginTimeout().isZero()) {
+            // Agroal gives login-timeout to the JVM-wide DriverManager, which PostgreSQL's driver never reads (its own
+            // loginTimeout defaults to 0, wait forever) and MariaDB's reads at each connection, whatever resource set it
+            // last. So each connection also gets it as the driver's own property, unless the user set that one.
+            Properties own = new Properties();
+            boundLogin(own, jdbc.loginTimeout());
+            own.stringPropertyNames().stream().filter(p -> !jdbc.driverProperties().containsKey(p))
+                    .forEach(p -> factory.jdbcProperty(p, own.getProperty(p)));
+        }
         jdbc.schema().ifPresent(schema -> selectSchema(factory, schema));
         return factory;
     }
@@ -237,7 +297,10 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
             return withPoolCounts(exhausted(dataSource), dataSource);
         }
         JdbcSettings jdbc = dataSource.settings();
-        try (Connection connection = dataSource.getConnection()) {
+        // Agroal's connection, not the pipeline's: a check asks the database. Through the pipeline, an open circuit
+        // would refuse the very check that is to find the database back (CircuitProber), and a check would be retried
+        // and counted as an application's acquisition.
+        try (Connection connection = dataSource.checkedOut()) {
             if (depth == CheckDepth.SHALLOW) {
                 if (!connection.isValid(jdbc.validationTimeoutSeconds())) {
                     return withPoolCounts(HealthStatus.down("the driver reports the connection as not valid"), dataSource);
@@ -313,6 +376,15 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
             if (isConnectionError(e)) {
                 return true;
             }
+        }
+        return false;
+    }
+
+    /** Whether {@code e}, raised by a connection in use, means it is broken; if so the resource's health hears of it. */
+    private boolean brokenConnection(SQLException e, ConnectionNews news) {
+        if (isConnectionError(e)) {
+            news.broke(e);
+            return true;
         }
         return false;
     }

@@ -139,11 +139,11 @@ record JdbcSettings(
         // JDBC counts login, isValid and query timeouts in whole seconds, where 0 means "wait forever".
         if (loginTimeout != null && loginTimeout.toSeconds() == 0 && !loginTimeout.isZero()) {
             problems.add(settings.keyOf(LOGIN_TIMEOUT), "must be 0 (the driver's default) or at least 1s, as JDBC"
-                    + " counts it in whole seconds, was " + loginTimeout);
+                    + " counts it in whole seconds, was " + ResourceSettings.text(loginTimeout));
         }
         if (validationTimeout != null && validationTimeout.toSeconds() == 0) {
             problems.add(settings.keyOf(VALIDATION_TIMEOUT), "must be at least 1s, as JDBC counts it in whole"
-                    + " seconds, was " + validationTimeout);
+                    + " seconds, was " + ResourceSettings.text(validationTimeout));
         }
 
         boolean tenantScoped = settings.string(SCOPE).map(v -> v.equalsIgnoreCase("tenant")).orElse(false);

@@ -3,9 +3,11 @@ package io.nebula.resource.provider.jdbc;
 import io.agroal.api.configuration.supplier.AgroalConnectionFactoryConfigurationSupplier;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -47,6 +49,12 @@ public final class MariadbProvider extends JdbcProvider {
         schema.ifPresent(s -> statements.add("USE `" + s + "`"));
         statements.add("SET ROLE NONE");
         return statements;
+    }
+
+    /** {@code connectTimeout} (milliseconds), which bounds both the TCP connect and the authentication of one connection. */
+    @Override
+    void boundLogin(Properties login, Duration within) {
+        login.setProperty("connectTimeout", String.valueOf(Math.max(1, within.toMillis())));
     }
 
     @Override

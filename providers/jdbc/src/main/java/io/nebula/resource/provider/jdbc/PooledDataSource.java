@@ -4,7 +4,6 @@ import io.agroal.api.AgroalDataSource;
 import io.agroal.api.AgroalDataSourceMetrics;
 import io.agroal.api.AgroalPoolInterceptor;
 import io.agroal.api.configuration.AgroalDataSourceConfiguration;
-import io.nebula.resource.AcquisitionTimeoutException;
 import io.nebula.resource.ResourceException;
 import io.nebula.resource.spi.CredentialUnavailableException;
 import io.nebula.resource.spi.HandOutPipeline;
@@ -19,6 +18,7 @@ import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
@@ -49,14 +49,22 @@ final class PooledDataSource implements AgroalDataSource {
     private final transient List<AgroalPoolInterceptor> own;
     /** The pool's counts, kept whether or not Agroal's metrics are on (see {@link PoolCounts}). */
     private final transient PoolCounts counts;
+    /** What its connections observe of the database in the application's hands, for the resource's health. */
+    private final transient ConnectionNews news;
+    /** Agroal's configuration, through which a retry's {@code getConnection()} waits only what is left of its budget. */
+    private final transient BoundedWait bounded;
     private volatile boolean closed;
     /** The resource's pipeline around {@link #borrow()}; {@code null} until the application holds this data source. */
     private transient volatile HandOutPipeline.Gate<Connection> gate;
+    /** How the pipeline's refusals reach JDBC code; set before {@link #gate}. */
+    private transient volatile JdbcRefusals refusals;
 
     PooledDataSource(String resource, String kind, JdbcSettings settings, AgroalDataSource agroal, JdbcLogin login,
-                     List<AgroalPoolInterceptor> own, PoolCounts counts) {
+                     List<AgroalPoolInterceptor> own, PoolCounts counts, ConnectionNews news, BoundedWait bounded) {
         this.resource = resource;
+        this.bounded = bounded;
         this.counts = counts;
+        this.news = news;
         this.kind = kind;
         this.settings = settings;
         this.agroal = agroal;
@@ -64,6 +72,10 @@ final class PooledDataSource implements AgroalDataSource {
         this.own = List.copyOf(own);
         login.pool(agroal);
         agroal.setPoolInterceptors(this.own);
+    }
+
+    ConnectionNews news() {
+        return news;
     }
 
     JdbcLogin login() {
@@ -94,25 +106,38 @@ final class PooledDataSource implements AgroalDataSource {
     /**
      * Puts {@link #getConnection()} behind the resource's acquisition pipeline (see
      * {@link JdbcProvider#handOutThrough}): from now on each call passes tracing, metering, the circuit breaker
-     * and the retry before it asks Agroal. Agroal's own wait for a free connection that ran out is a busy pool:
-     * said so to the pipeline as {@code POOL_EXHAUSTED}, which it neither retries nor counts against the circuit.
+     * and the retry before it asks Agroal. Each attempt waits for a free connection only as long as the pipeline
+     * says is left of the call's budget ({@code pool.acquire-timeout}): a retry begun late in it does not wait
+     * Agroal's whole timeout. What a failed hand-out tells the pipeline is {@link JdbcRefusals}': Agroal's own wait
+     * for a free connection that ran out is a busy pool ({@code POOL_EXHAUSTED}, neither retried nor counted against
+     * the circuit), the driver's error a backend failure ({@code BACKEND_UNAVAILABLE}, its cause).
+     *
+     * @param retryable the provider's {@code isRetryable}
      */
-    void handOutThrough(HandOutPipeline pipeline) {
-        gate = pipeline.around(() -> {
+    void handOutThrough(HandOutPipeline pipeline, Predicate<Throwable> retryable) {
+        JdbcRefusals said = new JdbcRefusals(resource, retryable);
+        refusals = said;
+        gate = pipeline.bounded(within -> {
             try {
-                return borrow();
-            } catch (SQLTimeoutException e) {
-                throw new AcquisitionTimeoutException(resource, AcquisitionTimeoutException.Reason.POOL_EXHAUSTED, 0,
-                        e.getMessage(), e);
+                return within == null || within.compareTo(settings.acquireTimeout()) >= 0 ? borrow()
+                        : bounded.within(within, this::borrow);
+            } catch (SQLException e) {
+                throw said.toPipeline(e, closed);
             }
         });
     }
 
+    /** A connection straight from Agroal, outside the pipeline: for the provider's health check. */
+    Connection checkedOut() throws SQLException {
+        return borrow();
+    }
+
     /**
-     * A connection, through the resource's pipeline once the application holds this data source. A refusal of
-     * the pipeline (circuit open, quarantined, bulkhead full, an attempt past {@code timeout}) reaches JDBC code as
-     * an {@link SQLTransientConnectionException} with SQLState {@code 08001} whose cause is Nebula's exception; the
-     * driver's and Agroal's own {@code SQLException}s pass unchanged.
+     * A connection, through the resource's pipeline once the application holds this data source. Every failure is
+     * an {@link SQLException} whose cause is the Nebula exception a lease of the resource would have failed with
+     * ({@link JdbcRefusals#toJdbc}: all connections in use, {@link SQLTimeoutException}; the backend down or
+     * refusing, {@link SQLTransientConnectionException} or {@link SQLNonTransientConnectionException} with the
+     * driver's SQLState; circuit open, quarantined, {@code 08001}; closed, {@code 08003}).
      */
     @Override
     public Connection getConnection() throws SQLException {
@@ -122,13 +147,8 @@ final class PooledDataSource implements AgroalDataSource {
         }
         try {
             return g.get();
-        } catch (AcquisitionTimeoutException e) {
-            if (e.getCause() instanceof SQLTimeoutException own) {
-                throw own;
-            }
-            throw new SQLTransientConnectionException(e.getMessage(), CONNECTION_EXCEPTION, e);
         } catch (ResourceException e) {
-            throw new SQLTransientConnectionException(e.getMessage(), CONNECTION_EXCEPTION, e);
+            throw refusals.toJdbc(e);
         } catch (SQLException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -190,11 +210,20 @@ final class PooledDataSource implements AgroalDataSource {
         }
         // Agroal's only signal for an exhausted pool is this message, with no SQLState; the tests pin it.
         if (e.getSQLState() == null && e.getMessage() != null && e.getMessage().contains("acquisition timeout")) {
-            return new SQLTimeoutException("JDBC resource '" + resource + "': no connection became free within"
-                    + " pool.acquire-timeout (" + settings.acquireTimeout() + "); all " + settings.maxSize()
-                    + " connections (pool.max-size) were in use", null, e);
+            return new AllConnectionsInUse("JDBC resource '" + resource + "': no connection became free within"
+                    + " pool.acquire-timeout (" + settings.acquireTimeout() + ") or what a retry had left of it; all "
+                    + settings.maxSize() + " connections (pool.max-size) were in use", e);
         }
         return e;
+    }
+
+    /** Agroal's wait for a free connection ran out: a busy pool, which {@link JdbcRefusals} tells from a driver's timeout. */
+    static final class AllConnectionsInUse extends SQLTimeoutException {
+        private static final long serialVersionUID = 1L;
+
+        AllConnectionsInUse(String message, SQLException agroals) {
+            super(message, null, agroals);
+        }
     }
 
     @Override

@@ -3,8 +3,11 @@ package io.nebula.resource.provider.jdbc;
 import io.agroal.api.configuration.supplier.AgroalConnectionFactoryConfigurationSupplier;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -41,6 +44,15 @@ public final class PostgresqlProvider extends JdbcProvider {
     @Override
     List<String> resetStatements(Optional<String> schema) {
         return List.of("DISCARD ALL");
+    }
+
+    /**
+     * {@code loginTimeout}, which the driver reads per connection in fractional seconds (the JDBC login timeout is
+     * whole seconds): the driver waits that long for its connecting thread and then fails with SQLState 08001.
+     */
+    @Override
+    void boundLogin(Properties login, Duration within) {
+        login.setProperty("loginTimeout", String.format(Locale.ROOT, "%.3f", Math.max(1, within.toMillis()) / 1000.0));
     }
 
     @Override

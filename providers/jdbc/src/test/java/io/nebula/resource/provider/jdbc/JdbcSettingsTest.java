@@ -123,7 +123,7 @@ class JdbcSettingsTest {
             "pool.max-size, ten, must be an integer",
             "pool.min-size, -1, must be 0 or more",
             "pool.acquire-timeout, forever, must be a duration",
-            "pool.leak-threshold, -1s, must be a duration",
+            "pool.leak-threshold, -1s, 'must not be negative, was ''-1s'''",
             "pool.validation-bypass, x, must be a duration",
             "pool.keepalive-interval, 2 minutes, must be a duration",
             "pool.idle-timeout, 10 min, must be a duration",

@@ -9,6 +9,7 @@ import io.nebula.resource.ConfigProblem;
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.spi.BackendSignal;
 import io.nebula.resource.spi.CheckDepth;
 import io.nebula.resource.spi.ResourceProvider;
 import io.nebula.resource.spi.Topology;
@@ -49,6 +50,20 @@ public final class NatsProvider implements ResourceProvider<Connection> {
         return Topology.RESIDENT;
     }
 
+    /** The keys of docs/providers: a resource of this kind with any other (beside the common ones) fails deployment. */
+    @Override
+    public Set<String> keys() {
+        return Set.of(NatsEndpoint.URL,
+                NatsEndpoint.USERNAME,
+                NatsEndpoint.PASSWORD,
+                NatsEndpoint.TOKEN,
+                NatsEndpoint.CONNECTION_TIMEOUT,
+                NatsEndpoint.CONNECTION_NAME,
+                NatsEndpoint.MAX_RECONNECTS,
+                NatsEndpoint.PING_INTERVAL,
+                NatsEndpoint.MAX_PINGS_OUT);
+    }
+
     @Override
     public List<ConfigProblem> validate(ResourceSettings settings) {
         ConfigProblems problems = new ConfigProblems();
@@ -62,6 +77,17 @@ public final class NatsProvider implements ResourceProvider<Connection> {
         Connection jnats = Nats.connect(endpoint.options(settings.secret(NatsEndpoint.PASSWORD),
                 settings.secret(NatsEndpoint.TOKEN)));
         return new SharedConnection(settings.name(), jnats);
+    }
+
+    /**
+     * The shared connection tells the resource's health of each disconnection and reconnection, and of each flush
+     * the server answered or left unanswered, at once (see {@link ConnectionReport}).
+     */
+    @Override
+    public void reportTo(Connection connection, BackendSignal signal) {
+        if (connection instanceof SharedConnection shared) {
+            shared.reportTo(signal);
+        }
     }
 
     /** Shallow: the status is CONNECTED. Deep: a request answered by a responder this check subscribes. */

@@ -23,6 +23,7 @@ import io.nats.client.StreamContext;
 import io.nats.client.Subscription;
 import io.nats.client.api.ServerInfo;
 import io.nats.client.impl.Headers;
+import io.nebula.resource.spi.BackendSignal;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -44,6 +45,8 @@ final class SharedConnection implements Connection {
     private final String resource;
     private final Connection jnats;
     private final FlushRounds flushes;
+    /** Where what this connection observes goes: the resource's health, once its pool gave one. */
+    private volatile BackendSignal signal = BackendSignal.NONE;
 
     SharedConnection(String resource, Connection jnats) {
         this.resource = resource;
@@ -54,6 +57,20 @@ final class SharedConnection implements Connection {
     @Override
     public void flush(Duration timeout) throws TimeoutException, InterruptedException {
         flushes.flush(timeout);
+    }
+
+    /**
+     * Reports to {@code signal} from now on: jnats' connection events ({@link ConnectionReport}), and each flush round's
+     * outcome, since a server that stops answering on a connection that is still open raises no event until jnats'
+     * pings (every two minutes by default) find it stale.
+     */
+    void reportTo(BackendSignal signal) {
+        this.signal = signal;
+        ConnectionReport report = new ConnectionReport(resource, signal);
+        jnats.addConnectionListener(report);
+        if (jnats.getStatus() != Status.CONNECTED) {
+            signal.unavailable(report.lost("is " + jnats.getStatus().name().toLowerCase(java.util.Locale.ROOT)));
+        }
     }
 
     /** Closing jnats' connection answers the PING out, if any; the flushes still waiting then fail. */
@@ -74,11 +91,19 @@ final class SharedConnection implements Connection {
      */
     private void answeredFlush(Duration timeout) throws TimeoutException, InterruptedException {
         long answered = jnats.getStatistics().getFlushCounter();
-        jnats.flush(timeout);
-        if (jnats.getStatistics().getFlushCounter() == answered) {
-            throw new TimeoutException("the server left " + jnats.getOptions().getMaxPingsOut()
-                    + " pings unanswered (max-pings-out): jnats takes the connection for stale and reconnects");
+        try {
+            jnats.flush(timeout);
+        } catch (TimeoutException | RuntimeException e) {
+            signal.unavailable(e); // the server did not answer in time, or the connection is closed
+            throw e;
         }
+        if (jnats.getStatistics().getFlushCounter() == answered) {
+            TimeoutException stale = new TimeoutException("the server left " + jnats.getOptions().getMaxPingsOut()
+                    + " pings unanswered (max-pings-out): jnats takes the connection for stale and reconnects");
+            signal.unavailable(stale);
+            throw stale;
+        }
+        signal.available();
     }
 
     @Override

@@ -14,6 +14,7 @@ import io.nebula.resource.spi.Topology;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeoutException;
@@ -48,6 +49,21 @@ public final class RabbitMqProvider implements ResourceProvider<Channel> {
     @Override
     public Topology topology() {
         return Topology.POOLED;
+    }
+
+    /** The keys of docs/providers: a resource of this kind with any other (beside the common ones) fails deployment. */
+    @Override
+    public Set<String> keys() {
+        return Set.of(RabbitEndpoint.URI_KEY,
+                RabbitEndpoint.HOST,
+                RabbitEndpoint.PORT,
+                RabbitEndpoint.VIRTUAL_HOST,
+                RabbitEndpoint.USERNAME,
+                RabbitEndpoint.PASSWORD,
+                RabbitEndpoint.CONNECTION_TIMEOUT,
+                RabbitEndpoint.REQUESTED_HEARTBEAT,
+                RabbitEndpoint.RPC_TIMEOUT,
+                RabbitEndpoint.CONNECTION_NAME);
     }
 
     @Override

@@ -10,7 +10,9 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.nebula.resource.ConfigProblem;
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.HealthStatus;
+import io.nebula.resource.ResourceException;
 import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.spi.BackendSignal;
 import io.nebula.resource.spi.CheckDepth;
 import io.nebula.resource.spi.ResourceProvider;
 
@@ -56,6 +58,20 @@ abstract class LettuceProvider implements ResourceProvider<StatefulRedisConnecti
         return TYPE;
     }
 
+    /** The keys of docs/providers: a resource of this kind with any other (beside the common ones) fails deployment. */
+    @Override
+    public Set<String> keys() {
+        return Set.of(RedisEndpoint.URL,
+                RedisEndpoint.HOST,
+                RedisEndpoint.PORT,
+                RedisEndpoint.DATABASE,
+                RedisEndpoint.USERNAME,
+                RedisEndpoint.PASSWORD,
+                RedisEndpoint.TIMEOUT,
+                RedisEndpoint.CONNECT_TIMEOUT,
+                RedisEndpoint.CLIENT_NAME);
+    }
+
     @Override
     public List<ConfigProblem> validate(ResourceSettings settings) {
         ConfigProblems problems = new ConfigProblems();
@@ -84,6 +100,25 @@ abstract class LettuceProvider implements ResourceProvider<StatefulRedisConnecti
         }
         made.put(connection, new Made(settings.name(), client, endpoint));
         return connection;
+    }
+
+    /**
+     * A connection Lettuce reconnects by itself ({@code redis}) tells the resource's health of each disconnection and
+     * each reconnection at once (see {@link ConnectionReport}). A pooled one ({@code redis-dedicated}) does not: it is
+     * leased, a lost one is replaced rather than reconnected, and a server closing an idle one is no outage.
+     */
+    @Override
+    public void reportTo(StatefulRedisConnection<String, String> connection, BackendSignal signal) {
+        Made m = made.get(connection);
+        if (!autoReconnect() || m == null) {
+            return;
+        }
+        ConnectionReport report = new ConnectionReport(m.resource(), m.endpoint(), signal,
+                connection.getResources().eventExecutorGroup().next());
+        connection.addListener(report);
+        if (!connection.isOpen()) {
+            signal.unavailable(report.lost()); // lost between its creation and now: no event will say so
+        }
     }
 
     @Override
@@ -158,6 +193,16 @@ abstract class LettuceProvider implements ResourceProvider<StatefulRedisConnecti
     @Override
     public Set<Class<?>> views() {
         return VIEWS;
+    }
+
+    /**
+     * Lettuce's callers catch {@code RedisException}s: a stand-in whose connection could not be had (the server was
+     * down as the bean was made) refuses as a disconnected connection does, with a {@code RedisConnectionException},
+     * Nebula's exception (and under it Lettuce's error) as its cause.
+     */
+    @Override
+    public Exception refusalAs(Class<?> view, ResourceException refusal) {
+        return new RedisConnectionException(refusal.getMessage(), refusal);
     }
 
     @Override

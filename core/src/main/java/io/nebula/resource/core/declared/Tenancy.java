@@ -1,33 +1,24 @@
-package io.nebula.resource.cdi;
+package io.nebula.resource.core.declared;
 
 import io.nebula.resource.ConfigProblem;
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ResourceScope;
 import io.nebula.resource.ResourceSettings;
-import io.nebula.resource.audit.AuditRecord;
-import io.nebula.resource.cdi.config.ConfigCredentialSource;
-import io.nebula.resource.cdi.config.TenantOverrides;
 import io.nebula.resource.core.PoolConfig;
 import io.nebula.resource.core.audit.AuditGate;
+import io.nebula.resource.core.audit.AuditSink;
 import io.nebula.resource.core.audit.AuditTrail;
 import io.nebula.resource.core.credential.CredentialSettings;
-import io.nebula.resource.core.credential.CredentialSources;
 import io.nebula.resource.core.credential.CredentialedProvider;
 import io.nebula.resource.core.credential.SettingsCredentialSource;
-import io.nebula.resource.core.declared.ResourceDeclaration;
 import io.nebula.resource.core.tenant.TenantLimits;
 import io.nebula.resource.core.tenant.TenantQuota;
 import io.nebula.resource.core.tenant.TenantTemplate;
 import io.nebula.resource.spi.CredentialSource;
 import io.nebula.resource.spi.ResourceProvider;
-import jakarta.enterprise.inject.Instance;
-import jakarta.enterprise.inject.spi.BeanManager;
-import org.eclipse.microprofile.config.Config;
 
-import java.security.Principal;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,15 +28,14 @@ import static java.lang.System.Logger.Level.DEBUG;
 
 /**
  * What an application's resources share for tenancy, credentials and audit: the per-tenant overrides, the
- * installed credential sources (MicroProfile Config's {@code config} first), and where audit records go (a CDI
- * event and the logger {@value AuditRecord#LOGGER}, unless {@code nebula.audit.enabled=false}). Checks at
+ * installed credential sources (the container's default first: MicroProfile Config's {@code config} in the CDI
+ * extension), and where audit records go (an {@link AuditSink}, or nowhere when audit is off). Checks at
  * deployment what the engine would otherwise find only at a tenant's first request.
  */
-final class Tenancy {
+public final class Tenancy {
 
     private static final System.Logger LOG = System.getLogger(Tenancy.class.getName());
 
-    static final String AUDIT_ENABLED = "nebula.audit.enabled";
     /** Keys a tenant cannot override: they say what the resource is, not how one tenant's pool behaves. */
     private static final Set<String> NOT_PER_TENANT = Set.of(ResourceDeclaration.KIND, ResourceDeclaration.SCOPE,
             ResourceDeclaration.DEPENDS_ON, ResourceDeclaration.START, ResourceDeclaration.START_REQUIRED,
@@ -53,34 +43,27 @@ final class Tenancy {
 
     private final TenantOverrides overrides;
     private final Map<String, CredentialSource> sources;
+    private final String defaultSource;
     private final AuditSink sink;
     private final Supplier<String> principal;
 
-    private Tenancy(TenantOverrides overrides, Map<String, CredentialSource> sources, AuditSink sink,
-                    Supplier<String> principal) {
+    /**
+     * @param sources       the installed credential sources, by name
+     * @param defaultSource the source of a resource that names none ({@code credentials.source})
+     * @param sink          where audit records go; {@code null} when audit is off
+     * @param principal     the authenticated caller's name on the current thread, or null, for audit records; must not throw
+     */
+    public Tenancy(TenantOverrides overrides, Map<String, CredentialSource> sources, String defaultSource, AuditSink sink,
+                   Supplier<String> principal) {
         this.overrides = overrides;
-        this.sources = sources;
+        this.sources = Map.copyOf(sources);
+        this.defaultSource = defaultSource;
         this.sink = sink;
         this.principal = principal;
     }
 
-    /** Reads the overrides and finds the sources; what cannot be read is added to {@code problems}. */
-    static Tenancy read(Config config, EventSink events, BeanManager beanManager, ConfigProblems problems) {
-        TenantOverrides overrides = TenantOverrides.read(config, problems);
-        Map<String, CredentialSource> sources = new HashMap<>(CredentialSources.installed(Tenancy.class.getClassLoader()));
-        sources.put(ConfigCredentialSource.NAME, new ConfigCredentialSource(config));
-        boolean audit = true;
-        try {
-            audit = config.getOptionalValue(AUDIT_ENABLED, Boolean.class).orElse(true);
-        } catch (RuntimeException e) {
-            problems.add(AUDIT_ENABLED, "must be true or false");
-        }
-        AuditSink sink = audit ? new AuditSink(events) : null;
-        return new Tenancy(overrides, Map.copyOf(sources), sink, new CallerPrincipal(beanManager));
-    }
-
     /** The audit trail of one resource; records nothing when audit is off. */
-    AuditTrail auditTrail(String resource) {
+    public AuditTrail auditTrail(String resource) {
         return sink == null ? AuditTrail.NONE : new AuditTrail(resource, sink, principal, Clock.systemUTC());
     }
 
@@ -88,32 +71,33 @@ final class Tenancy {
      * Where the records of {@code trail} are let in: it makes a record only when the audit sink wants one.
      * {@code null} when audit is off, so that no listener is added at all.
      */
-    AuditGate auditGate(AuditTrail trail) {
+    public AuditGate auditGate(AuditTrail trail) {
         return sink == null ? null : new AuditGate(trail, sink);
     }
 
     /** Where audit records go; {@code null} when audit is off. */
-    AuditSink auditSink() {
+    public AuditSink auditSink() {
         return sink;
     }
 
     /** Whether {@code tenant} overrides any key of {@code resource}. */
-    boolean hasOverrides(String tenant, String resource) {
+    public boolean hasOverrides(String tenant, String resource) {
         return !overrides.of(tenant, resource).isEmpty();
     }
 
-    TenantTemplate template(ResourceDeclaration declaration) {
+    public TenantTemplate template(ResourceDeclaration declaration) {
         return new TenantTemplate(declaration.settings(), tenant -> overrides.of(tenant, declaration.name()));
     }
 
     /**
      * {@code provider} for one pool, with credentials fetched from the resource's source just in time and
      * rotated. A resource derived in code with overrides keeps the credentials of its settings unless it names a
-     * source: MicroProfile Config holds the base resource's, not those it was derived with.
+     * source: the container's default source (MicroProfile Config) holds the base resource's, not those it was
+     * derived with.
      */
-    <R> CredentialedProvider<R> credentialed(ResourceProvider<R> provider, ResourceSettings poolSettings, boolean derived,
-                                             AuditTrail audit) {
-        String fallback = derived ? SettingsCredentialSource.NAME : ConfigCredentialSource.NAME;
+    public <R> CredentialedProvider<R> credentialed(ResourceProvider<R> provider, ResourceSettings poolSettings, boolean derived,
+                                                    AuditTrail audit) {
+        String fallback = derived ? SettingsCredentialSource.NAME : defaultSource;
         CredentialSettings credentials = CredentialSettings.from(poolSettings, fallback, sources);
         return CredentialedProvider.wrap(provider, poolSettings)
                 .source(sources.get(credentials.source()))
@@ -126,10 +110,10 @@ final class Tenancy {
      * What is wrong with the tenancy and credential keys of the declared resources and the tenant overrides,
      * each problem naming its key: for a tenant's override, the override's own key.
      */
-    List<ConfigProblem> problems(Map<String, ResourceDeclaration> declared) {
+    public List<ConfigProblem> problems(Map<String, ResourceDeclaration> declared) {
         ConfigProblems problems = new ConfigProblems();
         for (ResourceDeclaration d : declared.values()) {
-            problems.addAll(CredentialSettings.problems(d.settings(), ConfigCredentialSource.NAME, sources));
+            problems.addAll(CredentialSettings.problems(d.settings(), defaultSource, sources));
             if (d.scope() == ResourceScope.TENANT) {
                 problems.addAll(TenantLimits.problems(d.settings()));
             } else {
@@ -181,44 +165,5 @@ final class Tenancy {
             }
         }
         return found;
-    }
-
-    /**
-     * The authenticated caller, for audit records: the container's {@link Principal} bean. Where it has none
-     * (Weld SE, a thread outside a request) the records carry no principal; once the container says it cannot
-     * give one at all, it is not asked again.
-     */
-    private static final class CallerPrincipal implements Supplier<String> {
-        private final BeanManager beanManager;
-        private volatile Instance<Principal> principal;
-        private volatile boolean unavailable;
-
-        CallerPrincipal(BeanManager beanManager) {
-            this.beanManager = beanManager;
-        }
-
-        @Override
-        public String get() {
-            if (unavailable) {
-                return null;
-            }
-            try {
-                Instance<Principal> p = principal;
-                if (p == null) {
-                    p = beanManager.createInstance().select(Principal.class);
-                    principal = p;
-                }
-                if (!p.isResolvable()) {
-                    unavailable = true;
-                    return null;
-                }
-                Principal caller = p.get();
-                return caller == null ? null : caller.getName();
-            } catch (RuntimeException e) {
-                unavailable = true;
-                LOG.log(DEBUG, () -> "NEBULA-4021 No caller principal available: audit records carry none", e);
-                return null;
-            }
-        }
     }
 }

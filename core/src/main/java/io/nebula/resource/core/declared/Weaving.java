@@ -1,0 +1,93 @@
+package io.nebula.resource.core.declared;
+
+import io.nebula.resource.HealthStatus;
+import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.core.PoolConfig;
+import io.nebula.resource.core.audit.AuditGate;
+import io.nebula.resource.core.pipeline.AttemptGuard;
+import io.nebula.resource.core.pipeline.HealthScheduler;
+import io.nebula.resource.core.pipeline.WovenPool;
+import io.nebula.resource.core.telemetry.Telemetry;
+import io.nebula.resource.spi.ResourceProvider;
+
+import java.util.Collection;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The application's woven pools: each pool (a resource's shared pool, each tenant's) is a {@link WovenPool}, whose
+ * pipeline core assembles; this class gives it what the application's pools share — its events, audit, the guards
+ * of each attempt's timeout and bulkhead (SmallRye Fault Tolerance's in the CDI extension), the application's
+ * telemetry backends (found only after deployment in the CDI extension, then swapped into every live pool) and one
+ * health scheduler. Each pool is added to its resource's {@link LivePools} while it lives, for the health checks and
+ * statistics that report on them.
+ */
+public final class Weaving {
+
+    private final HealthScheduler scheduler = new HealthScheduler();
+    private final AttemptGuard.Factory attemptGuards;
+    private final Consumer<Telemetry> telemetryChanged;
+    private volatile Telemetry telemetry = Telemetry.NONE;
+
+    /**
+     * @param attemptGuards    guards each attempt of a resource with a timeout or a bulkhead
+     * @param telemetryChanged told which telemetry the pools report through whenever that changes, and
+     *                         {@link Telemetry#NONE} at the end (the extension's trace context follows it)
+     */
+    public Weaving(AttemptGuard.Factory attemptGuards, Consumer<Telemetry> telemetryChanged) {
+        this.attemptGuards = attemptGuards;
+        this.telemetryChanged = telemetryChanged;
+    }
+
+    /**
+     * Builds a woven pool of {@code builder}'s settings, for {@code declaration}.
+     *
+     * @param settings the pool's own settings (a tenant's, with its overrides): their secrets are masked in its telemetry
+     * @param tenant   the tenant whose pool this is, {@code null} for the resource's shared pool
+     * @param health   the resource's health, cascaded, for gauges
+     * @param events   the pool's events: a failed acquisition is reported from its pipeline
+     * @param audit    where the pool's leases enter the resource's audit trail; {@code null} when audit is off
+     * @param live     the resource's live pools: the pool is in them until it closes
+     */
+    <R> WovenPool<R> weave(ResourceDeclaration declaration, ResourceSettings settings, ResourceProvider<R> provider,
+                           PoolConfig config, String tenant, Supplier<HealthStatus> health, PoolEvents events,
+                           AuditGate audit, LivePools live) {
+        WovenPool<?>[] made = new WovenPool<?>[1];
+        var builder = WovenPool.builder(provider, settings)
+                .config(config)
+                .resilience(declaration.resilience())
+                .health(declaration.health())
+                .kind(declaration.settings().kind())
+                .tenant(tenant)
+                .healthOf(health)
+                .attemptGuards(attemptGuards)
+                .onFailure(events::acquisitionFailed)
+                .scheduler(scheduler)
+                .telemetry(telemetry)
+                .listener(events)
+                .onClose(() -> live.remove(made[0]));
+        if (audit != null) {
+            builder.listener(audit);
+        }
+        WovenPool<R> woven = builder.build();
+        made[0] = woven;
+        live.add(woven);
+        return woven;
+    }
+
+    /** Reports every pool through {@code backends} from now on, the {@code live} ones started earlier included. */
+    public void use(Telemetry backends, Collection<LivePools> live) {
+        telemetry = backends;
+        telemetryChanged.accept(backends);
+        live.forEach(pools -> pools.list().forEach(p -> p.use(backends)));
+    }
+
+    /** The application stops, after every pool was closed. */
+    public void close() {
+        scheduler.close();
+        Telemetry t = telemetry;
+        telemetry = Telemetry.NONE;
+        telemetryChanged.accept(Telemetry.NONE);
+        t.close();
+    }
+}
