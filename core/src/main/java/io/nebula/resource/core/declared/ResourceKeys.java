@@ -91,8 +91,7 @@ public final class ResourceKeys {
                 continue;
             }
             String normal = normal(key);
-            for (String known : (Iterable<String>) Stream.concat(COMMON.stream(), own.stream())
-                    .filter(k -> !k.endsWith(".")).sorted()::iterator) {
+            for (String known : named(own)) {
                 if (normal(known).equals(normal) && !settings.has(known)) {
                     Map<String, String> values = new LinkedHashMap<>(canonical.asMap());
                     values.put(known, values.remove(key));
@@ -102,6 +101,11 @@ public final class ResourceKeys {
             }
         }
         return canonical;
+    }
+
+    /** The keys a resource may have by name (not those under a prefix), common ones and the provider's, in order. */
+    private static List<String> named(Set<String> providerKeys) {
+        return Stream.concat(COMMON.stream(), providerKeys.stream()).filter(k -> !k.endsWith(".")).sorted().toList();
     }
 
     /** Lower case, every character other than a letter or digit a dot: how an environment variable's name reads back. */
@@ -130,8 +134,7 @@ public final class ResourceKeys {
     static String nearest(String key, Set<String> providerKeys) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
-        for (String known : (Iterable<String>) Stream.concat(COMMON.stream(), providerKeys.stream())
-                .filter(k -> !k.endsWith(".")).sorted()::iterator) {
+        for (String known : named(providerKeys)) {
             int d = distance(key, known);
             if (d <= Math.min(NEAR, known.length() / 3) && d < bestDistance) {
                 best = known;

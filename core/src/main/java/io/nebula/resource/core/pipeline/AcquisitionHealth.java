@@ -1,6 +1,5 @@
 package io.nebula.resource.core.pipeline;
 
-import io.nebula.resource.AcquisitionTimeoutException;
 import io.nebula.resource.CircuitOpenException;
 import io.nebula.resource.ResourceState;
 import io.nebula.resource.core.ResourcePool;
@@ -39,11 +38,15 @@ final class AcquisitionHealth {
      * Whether acquisitions found the backend down and nothing has answered since: the pool is {@code FAILED}
      * because an acquisition spent its retries and failed with a backend failure, or a circuit opened. Not when only
      * a scheduled check or a creation found it down: a blip that a check happened to see is no reason to take
-     * the retries from the next caller. One read of the pool's state while it is not {@code FAILED}.
+     * the retries from the next caller. Read before every acquisition's first attempt, so the flag first: it is
+     * false while acquisitions succeed, and then this is one volatile read.
      */
     boolean backendDown() {
+        if (!failedByAcquisitions) {
+            return false;
+        }
         ResourcePool<?> p = pool;
-        return p != null && p.state() == ResourceState.FAILED && failedByAcquisitions;
+        return p != null && p.state() == ResourceState.FAILED;
     }
 
     /** The pool left {@code FAILED}: whatever moves it there next says again why. */
@@ -79,7 +82,7 @@ final class AcquisitionHealth {
             if (wholeAcquisition) {
                 byAcquisitions();
             }
-            p.backendFailed(error instanceof AcquisitionTimeoutException && error.getCause() != null ? error.getCause() : error);
+            p.backendFailed(Failures.backendError(error));
         }
     }
 

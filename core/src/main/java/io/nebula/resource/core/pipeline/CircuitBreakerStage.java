@@ -1,6 +1,5 @@
 package io.nebula.resource.core.pipeline;
 
-import io.nebula.resource.AcquisitionTimeoutException;
 import io.nebula.resource.ResourceContext;
 
 import java.time.Duration;
@@ -55,20 +54,11 @@ final class CircuitBreakerStage<T> implements Stage<T> {
         } catch (Throwable e) {
             breaker.failed(phase, e);
             if (e instanceof Exception && failures.countsAgainstCircuit(e)) {
-                circuit.failed(backendError(e));
+                circuit.failed(Failures.backendError(e));
             }
             throw Stages.rethrow(e);
         }
         breaker.succeeded(phase);
         return acquired;
-    }
-
-    /**
-     * What the backend said, for the cause of the refusals while the circuit is open: the driver's or client's own
-     * error, not the pool's {@code AcquisitionTimeoutException} around it, whose message (its waiters, its next
-     * attempt) was true only when it was thrown.
-     */
-    static Throwable backendError(Throwable error) {
-        return error instanceof AcquisitionTimeoutException && error.getCause() != null ? error.getCause() : error;
     }
 }

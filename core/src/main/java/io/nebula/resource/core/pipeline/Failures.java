@@ -39,6 +39,15 @@ final class Failures {
         return cause == null || providerSaysRetryable(cause);
     }
 
+    /**
+     * What the backend said: the driver's or client's own error, not the pool's {@code AcquisitionTimeoutException}
+     * around it, whose message (its waiters, its next attempt) was true only when it was thrown. For the reason a
+     * failed pool reports and the cause of an open circuit's refusals.
+     */
+    static Throwable backendError(Throwable error) {
+        return error instanceof AcquisitionTimeoutException && error.getCause() != null ? error.getCause() : error;
+    }
+
     /** Whether {@code error} is a failure of the backend, counted by the circuit breaker. */
     boolean countsAgainstCircuit(Throwable error) {
         return backendFailure(error);

@@ -11,7 +11,8 @@ import java.io.IOException;
  * application calls that connection directly (an injected {@code Connection}): no acquisition sees its publishes and
  * flushes fail while the server is away, nor succeed once jnats reconnected. jnats' connection events say both at
  * once: {@code DISCONNECTED} (lost; jnats reconnects), {@code CLOSED} (for good, once its reconnect attempts ran out),
- * and {@code RECONNECTED}. jnats delivers them on its own thread; the signal hands the news off.
+ * and {@code RECONNECTED}. jnats delivers them on its own callback thread, one that may wait, so the news is told
+ * there, in the order jnats saw it (see {@code BackendSignal}).
  */
 final class ConnectionReport implements ConnectionListener {
 
