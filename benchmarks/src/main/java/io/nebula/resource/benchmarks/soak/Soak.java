@@ -34,6 +34,16 @@ import java.util.stream.IntStream;
  */
 public final class Soak {
 
+    /** The sample's PostgreSQL resources and their {@code pool.max-size} (its own values, set again by the soak). */
+    private static final Map<String, Integer> POSTGRES_POOLS = orderedPools();
+
+    private static Map<String, Integer> orderedPools() {
+        Map<String, Integer> pools = new LinkedHashMap<>();
+        pools.put("orders-db", 10);
+        pools.put("ledger", 5);
+        return pools;
+    }
+
     private Soak() {
     }
 
@@ -132,10 +142,13 @@ public final class Soak {
              FaultProxy redisProxy = FaultProxy.start(redis[0], Integer.parseInt(redis[1]))) {
             Map<String, String> config = new LinkedHashMap<>();
             String proxied = "jdbc:postgresql://" + pgProxy.host() + ":" + pgProxy.port() + "/" + postgres[2];
-            for (String resource : List.of("orders-db", "ledger")) {
+            // The pools' sizes are set here, the sample's own values, so that the bound on PostgreSQL's connections
+            // that the verdict applies is the one the server runs with.
+            POSTGRES_POOLS.forEach((resource, maxSize) -> {
                 config.put("%services.nebula.resource." + resource + ".url", proxied);
                 config.put("%services.nebula.resource." + resource + ".properties.ApplicationName", name);
-            }
+                config.put("%services.nebula.resource." + resource + ".pool.max-size", Integer.toString(maxSize));
+            });
             config.put("%services.nebula.resource.cache.url", "redis://" + redisProxy.host() + ":" + redisProxy.port() + "/0");
             config.put("%services.nebula.resource.cache.client-name", name);
             LibertyServer server = LibertyServer.prepare(wlp, serverXml, war, config, executorThreads);
@@ -171,7 +184,8 @@ public final class Soak {
         }
 
         SoakReport report = new SoakReport(plan, samples, outages, load.ok(), load.failed(), load.failures(), grace,
-                allowedFailures, about);
+                allowedFailures, about, Map.of(SoakReport.Series.POSTGRESQL,
+                        (double) POSTGRES_POOLS.values().stream().mapToInt(Integer::intValue).sum()));
         Files.createDirectories(out);
         Files.writeString(out.resolve("soak.csv"), report.csv());
         report.chart(chart);

@@ -93,9 +93,17 @@ final class SoakReport {
     private final Duration grace;
     private final long allowedFailures;
     private final Map<String, String> about;
+    private final Map<Series, Double> bounds;
 
+    /**
+     * @param bounds the series judged by a bound instead of by their drift: a pool's connections rise and fall with its
+     *               load between its minimum and maximum by design (idle eviction, refill after an outage), so a drift
+     *               of a few connections over a short run is no leak, while a count above the pools' summed
+     *               {@code pool.max-size} is one at any length of run
+     */
     SoakReport(SoakPlan plan, List<Sample> samples, List<Outage> outages, long ok, long failed,
-               List<LoadClients.Failure> failures, Duration grace, long allowedFailures, Map<String, String> about) {
+               List<LoadClients.Failure> failures, Duration grace, long allowedFailures, Map<String, String> about,
+               Map<Series, Double> bounds) {
         this.plan = plan;
         this.samples = List.copyOf(samples);
         this.outages = List.copyOf(outages);
@@ -105,6 +113,28 @@ final class SoakReport {
         this.grace = grace;
         this.allowedFailures = allowedFailures;
         this.about = about;
+        this.bounds = bounds.isEmpty() ? Map.of() : new EnumMap<>(bounds);
+    }
+
+    /** Whether {@code series} passes: within its bound at every judged sample if it has one, else flat. */
+    private boolean passes(Series series, Flatness f) {
+        Double bound = bounds.get(series);
+        return bound != null ? f.max() <= bound : f.flat();
+    }
+
+    private String verdict(Series series, Flatness f) {
+        if (!series.judged) {
+            return "(not judged)";
+        }
+        if (bounds.containsKey(series)) {
+            return passes(series, f) ? "within its bound" : "**above its bound**";
+        }
+        return f.flat() ? "flat" : "**not flat**";
+    }
+
+    private String allowed(Series series, Flatness f) {
+        Double bound = bounds.get(series);
+        return bound != null ? "at most " + number(bound) + " at every sample" : "±" + number(f.allowed());
     }
 
     private boolean measured(Sample s) {
@@ -151,7 +181,11 @@ final class SoakReport {
             problems.add("fewer than two samples after the warm-up");
         }
         flatness.forEach((series, f) -> {
-            if (series.judged && !f.flat()) {
+            Double bound = bounds.get(series);
+            if (series.judged && bound != null && !passes(series, f)) {
+                problems.add(series.label + " rose to " + number(f.max()) + " after the warm-up, above its bound "
+                        + number(bound) + " (the pools' summed pool.max-size)");
+            } else if (series.judged && bound == null && !f.flat()) {
                 problems.add(series.label + " is not flat: it drifts " + number(f.drift()) + " (" + percent(f.driftPercent())
                         + " of its mean " + number(f.mean()) + ") after the warm-up, more than " + number(f.allowed()));
             }
@@ -201,7 +235,8 @@ final class SoakReport {
         md.append(BEGIN).append("\n\n");
         md.append("**").append(problems.isEmpty() ? "Passed" : "Failed").append(":** ");
         if (problems.isEmpty()) {
-            md.append("every series flat within ").append(number(plan.tolerancePercent())).append("% after the warm-up, ")
+            md.append("every series flat within ").append(number(plan.tolerancePercent())).append("% after the warm-up")
+                    .append(bounds.isEmpty() ? "" : " or within its bound").append(", ")
                     .append(failuresCounted().size()).append(" failed requests after the warm-up outside the outages (at most ")
                     .append(allowedFailures).append(").\n");
         } else {
@@ -226,13 +261,13 @@ final class SoakReport {
                 .append(SoakPlan.format(grace)).append(" of its end, ").append(outside.size() - counted)
                 .append(" outside the outages during the warm-up, ").append(counted).append(" outside the outages after it\n\n");
 
-        md.append("| series | first after warm-up | last | min | max | mean | fitted drift | allowed | flat |\n");
+        md.append("| series | first after warm-up | last | min | max | mean | fitted drift | allowed | verdict |\n");
         md.append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
         flatness().forEach((series, f) -> md.append("| ").append(series.title()).append(" | ").append(number(f.first()))
                 .append(" | ").append(number(f.last())).append(" | ").append(number(f.min())).append(" | ").append(number(f.max()))
                 .append(" | ").append(number(f.mean())).append(" | ").append(signed(f.drift())).append(" (")
-                .append(percent(f.driftPercent())).append(") | ").append(number(f.allowed())).append(" | ")
-                .append(!series.judged ? "(not judged)" : f.flat() ? "yes" : "**no**").append(" |\n"));
+                .append(percent(f.driftPercent())).append(") | ").append(allowed(series, f)).append(" | ")
+                .append(verdict(series, f)).append(" |\n"));
         md.append('\n');
         if (!outside.isEmpty()) {
             md.append("Failed requests outside the outages (the first ").append(Math.min(10, outside.size()))
@@ -274,7 +309,7 @@ final class SoakReport {
                 double to = after.get(after.size() - 1).atMs() / 1000.0;
                 fit = new LineChart.Line(from, f.fitted(from), to, f.fitted(to));
                 note = "drift " + signed(f.drift()) + " (" + percent(f.driftPercent()) + ")" + (!series.judged ? ", not judged"
-                        : ", allowed ±" + number(f.allowed()) + (f.flat() ? ": flat" : ": NOT FLAT"));
+                        : ", allowed " + allowed(series, f) + ": " + verdict(series, f).replace("**", ""));
             }
             chart.panel(series.title(), note, series.color, t, y, fit);
         }
