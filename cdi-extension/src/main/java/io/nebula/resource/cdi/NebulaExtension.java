@@ -74,7 +74,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public class NebulaExtension implements Extension {
 
-    static final String AUDIT_ENABLED = "nebula.audit.enabled";
+    static final String AUDIT_ENABLED = AuditSink.ENABLED;
 
     private final Queue<ResourceInjectionPoint> injectionPoints = new ConcurrentLinkedQueue<>();
     private final Queue<ActionUse> actionUses = new ConcurrentLinkedQueue<>();
@@ -197,9 +197,9 @@ public class NebulaExtension implements Extension {
         TenantOverrides overrides = ConfiguredResources.tenantOverrides(config, problems);
         Map<String, CredentialSource> sources = new HashMap<>(CredentialSources.installed(NebulaExtension.class.getClassLoader()));
         sources.put(ConfigCredentialSource.NAME, new ConfigCredentialSource(config));
-        boolean audit = true;
+        boolean audit = AuditSink.ENABLED_BY_DEFAULT;
         try {
-            audit = config.getOptionalValue(AUDIT_ENABLED, Boolean.class).orElse(true);
+            audit = config.getOptionalValue(AUDIT_ENABLED, Boolean.class).orElse(AuditSink.ENABLED_BY_DEFAULT);
         } catch (RuntimeException e) {
             problems.add(AUDIT_ENABLED, "must be true or false");
         }
