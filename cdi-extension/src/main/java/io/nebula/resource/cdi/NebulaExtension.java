@@ -11,6 +11,7 @@ import io.nebula.resource.cdi.action.ActionScopes;
 import io.nebula.resource.audit.AuditRecord;
 import io.nebula.resource.cdi.config.ConfigCredentialSource;
 import io.nebula.resource.cdi.config.ConfiguredResources;
+import io.nebula.resource.cdi.inject.ClientProxies;
 import io.nebula.resource.cdi.inject.ResourceBeans;
 import io.nebula.resource.cdi.inject.ResourceInjectionPoint;
 import io.nebula.resource.cdi.inject.Views;
@@ -233,6 +234,8 @@ public class NebulaExtension implements Extension {
             if (d != null && wanted != null && Views.viewFor(d.provider(), wanted) == null) {
                 problems.add(kindKey, ip.where() + " injects resource '" + ip.name() + "' as " + ip.type().getTypeName()
                         + ", but its provider (kind " + d.settings().kind() + ") makes " + Views.describe(d.provider()));
+            } else if (d != null) {
+                ClientProxies.check(ip, d, problems);
             }
         }
     }
