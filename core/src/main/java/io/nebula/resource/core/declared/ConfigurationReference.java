@@ -80,7 +80,7 @@ public final class ConfigurationReference {
                 + " MicroProfile Config (`microprofile-config.properties`, `application.properties`,\nenvironment"
                 + " variables, profiles such as `%prod.`) with keys `").append(ResourceSettings.PREFIX).append(NAME)
                 .append(".<key>`; a tenant overrides a key of a tenant-scoped\nresource with `nebula.tenant.<id>"
-                + ".resource.").append(NAME).append(".<key>` ([tenancy.md](tenancy.md)). A key ending in `.` stands"
+                + ".resource.").append(NAME).append(".<key>` ([tenancy.md](tenancy.md)). A key ending in `.*` stands"
                 + " for every key\nunder it. A secret key's value is never shown in a log, message, span, metric or"
                 + " `toString()`. Durations are written\n`500ms`, `30s`, `10m`, `2h`, `1d` or in ISO-8601"
                 + " (`PT30S`).\n\n");
@@ -120,7 +120,7 @@ public final class ConfigurationReference {
     private static void table(StringBuilder b, List<ConfigKey> keys) {
         b.append("| key | type | default | secret | description |\n|---|---|---|---|---|\n");
         for (ConfigKey k : keys) {
-            b.append("| `").append(k.name()).append("` | ").append(type(k)).append(" | ").append(dflt(k))
+            b.append("| `").append(shown(k)).append("` | ").append(type(k)).append(" | ").append(dflt(k))
                     .append(" | ").append(k.secret() ? "yes" : "").append(" | ").append(cell(k.description()))
                     .append(" |\n");
         }
@@ -141,8 +141,14 @@ public final class ConfigurationReference {
         return k.defaultValue() == null ? "" : "`" + k.defaultValue() + "`";
     }
 
+    /** Text in a table cell: a {@code <name>} in it is text, not an HTML tag. */
     private static String cell(String text) {
-        return text.replace("|", "\\|");
+        return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    /** A key as the Markdown names it: {@code properties.*} for every key under {@code properties.}. */
+    private static String shown(ConfigKey k) {
+        return k.type() == ConfigKey.Type.MAP ? k.name() + "*" : k.name();
     }
 
     /** The keys as JSON, for editors' completion of {@code microprofile-config.properties} keys. */

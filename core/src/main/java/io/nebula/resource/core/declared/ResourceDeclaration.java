@@ -57,8 +57,8 @@ public record ResourceDeclaration(ResourceSettings settings, ResourceProvider<?>
             new ConfigKey(SCOPE, ConfigKey.Type.CHOICE, DEFAULT_SCOPE.configName(), false,
                     Arrays.stream(ResourceScope.values()).map(ResourceScope::configName).toList(),
                     "What one lease is bound to: the application, a tenant (one pool per tenant), a workflow, an"
-                    + " execution or an action. Any but global injects a proxy of the provider's type, so that type"
-                    + " must be proxyable (docs/cdi.md)."),
+                    + " execution or an action. Unless it is global and its provider resident, an injected instance"
+                    + " is a client proxy, so the injected type must be proxyable (docs/cdi.md)."),
             ConfigKey.list(DEPENDS_ON, "Names of declared resources this one needs: they start before it and stop"
                     + " after it."),
             ConfigKey.choice(START, null, List.of("lazy", "eager"), "eager starts the resource with the application,"
