@@ -5,10 +5,6 @@ import io.nebula.resource.core.audit.AuditSink;
 import io.nebula.resource.spi.ConfigKey;
 import io.nebula.resource.spi.ResourceProvider;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -24,7 +20,8 @@ import java.util.stream.Collectors;
  * people, and a JSON description of the same keys for editors. Nothing in it is written by hand, so it cannot drift
  * from what deployment accepts; a test compares the committed files with what this makes.
  *
- * <p>{@link #main} writes both files for the providers on the class path.
+ * <p>The test that compares the committed files (module config-reference, the one with every provider on its class
+ * path) also writes them, given {@code -Dnebula.reference.write=true}: one command, so one header.
  */
 public final class ConfigurationReference {
 
@@ -50,15 +47,6 @@ public final class ConfigurationReference {
         List<ResourceProvider<?>> found = new ArrayList<>();
         ServiceLoader.load(ResourceProvider.class, ConfigurationReference.class.getClassLoader()).forEach(found::add);
         return found;
-    }
-
-    /** Writes configuration.md and configuration.json into the directory {@code args[0]} (default {@code docs}). */
-    public static void main(String[] args) throws IOException {
-        Path dir = Path.of(args.length > 0 ? args[0] : "docs");
-        ConfigurationReference reference = new ConfigurationReference(installedProviders(),
-                "java " + ConfigurationReference.class.getName() + " docs");
-        Files.writeString(dir.resolve("configuration.md"), reference.markdown(), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("configuration.json"), reference.json(), StandardCharsets.UTF_8);
     }
 
     /** The kinds that read the same keys, listed once: the JDBC kinds, the two Redis kinds. */

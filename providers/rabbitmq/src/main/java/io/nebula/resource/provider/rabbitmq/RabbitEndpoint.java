@@ -48,8 +48,9 @@ record RabbitEndpoint(String host, int port, String virtualHost, boolean tls, St
             ConfigKey.string(HOST, null, "Broker host, instead of uri."),
             ConfigKey.integer(PORT, ConnectionFactory.DEFAULT_AMQP_PORT, "Broker port (1-65535), with host."),
             ConfigKey.string(VIRTUAL_HOST, ConnectionFactory.DEFAULT_VHOST, "Virtual host, with host."),
-            ConfigKey.string(USERNAME, null, "User (here or in the uri, not both); with none, the client logs in as "
-                    + ConnectionFactory.DEFAULT_USER + " with password " + ConnectionFactory.DEFAULT_PASS + "."),
+            ConfigKey.string(USERNAME, null, "User (here or in the uri, not both); without one, the client's default"
+                    + " user " + ConnectionFactory.DEFAULT_USER + " logs in (with password " + ConnectionFactory.DEFAULT_PASS
+                    + " unless password is set)."),
             ConfigKey.string(PASSWORD, null, "The user's password; required when a user is set."),
             ConfigKey.duration(CONNECTION_TIMEOUT, DEFAULT_CONNECTION_TIMEOUT, "TCP connect and AMQP handshake"
                     + " timeout."),
