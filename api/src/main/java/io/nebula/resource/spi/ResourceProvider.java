@@ -7,6 +7,7 @@ import io.nebula.resource.ResourceSettings;
 
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Makes one kind of resource. A provider implements {@link #create}, {@link #check} and
@@ -47,10 +48,23 @@ public interface ResourceProvider<R> {
      * {@code connect-timeout}); a key ending in a dot stands for every key under it ({@code properties.}). The keys
      * every resource has ({@code kind}, {@code scope}, {@code pool.*}, {@code retry.*}, ...) need not be listed.
      * With a list, any other key of a resource of this kind fails deployment, naming the key and the nearest known
-     * one ("did you mean"); with none (the default) only a key a typo away from a key every resource has does.
+     * one ("did you mean"); with none only a key a typo away from a key every resource has does.
+     *
+     * <p>By default, the names of {@link #configKeys()}: a provider describes its keys there, once.
      */
     default Set<String> keys() {
-        return Set.of();
+        return configKeys().stream().map(ConfigKey::name).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /**
+     * The keys this provider reads, described: type, default, whether required, and a sentence of documentation each.
+     * They are what {@link #keys()} lists by default, and what the configuration reference (docs/configuration.md and
+     * the JSON description editors read) says about a resource of this kind. The same rules as for {@link #keys()}
+     * apply; a default must be the one the provider applies (derive it from the constant the provider reads with).
+     * Empty by default.
+     */
+    default List<ConfigKey> configKeys() {
+        return List.of();
     }
 
     /**

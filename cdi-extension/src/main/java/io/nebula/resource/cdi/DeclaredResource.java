@@ -6,6 +6,7 @@ import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceException;
 import io.nebula.resource.ResourceScope;
 import io.nebula.resource.ResourceState;
+import io.nebula.resource.cdi.inject.ClientProxies;
 import io.nebula.resource.cdi.inject.InjectableResource;
 import io.nebula.resource.cdi.inject.ViewLease;
 import io.nebula.resource.cdi.scope.ActiveScope;
@@ -18,7 +19,6 @@ import io.nebula.resource.core.declared.ResourceRegistry;
 import io.nebula.resource.core.pipeline.CircuitState;
 import io.nebula.resource.core.pipeline.WovenPool;
 import io.nebula.resource.spi.ResourceProvider;
-import io.nebula.resource.spi.Topology;
 
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -166,7 +166,7 @@ final class DeclaredResource<R> implements ResourceRegistry.Entry, InjectableRes
 
     @Override
     public boolean sharesOneInstance() {
-        return provider.topology() == Topology.RESIDENT && declaration.scope() == ResourceScope.GLOBAL;
+        return !ClientProxies.needed(provider, declaration.scope());
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.nebula.resource.cdi.action.ActionScopes;
 import io.nebula.resource.audit.AuditRecord;
 import io.nebula.resource.cdi.config.ConfigCredentialSource;
 import io.nebula.resource.cdi.config.ConfiguredResources;
+import io.nebula.resource.cdi.inject.ClientProxies;
 import io.nebula.resource.cdi.inject.ResourceBeans;
 import io.nebula.resource.cdi.inject.ResourceInjectionPoint;
 import io.nebula.resource.cdi.inject.Views;
@@ -74,7 +75,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public class NebulaExtension implements Extension {
 
-    static final String AUDIT_ENABLED = "nebula.audit.enabled";
+    static final String AUDIT_ENABLED = AuditSink.ENABLED;
 
     private final Queue<ResourceInjectionPoint> injectionPoints = new ConcurrentLinkedQueue<>();
     private final Queue<ActionUse> actionUses = new ConcurrentLinkedQueue<>();
@@ -197,9 +198,9 @@ public class NebulaExtension implements Extension {
         TenantOverrides overrides = ConfiguredResources.tenantOverrides(config, problems);
         Map<String, CredentialSource> sources = new HashMap<>(CredentialSources.installed(NebulaExtension.class.getClassLoader()));
         sources.put(ConfigCredentialSource.NAME, new ConfigCredentialSource(config));
-        boolean audit = true;
+        boolean audit = AuditSink.ENABLED_BY_DEFAULT;
         try {
-            audit = config.getOptionalValue(AUDIT_ENABLED, Boolean.class).orElse(true);
+            audit = config.getOptionalValue(AUDIT_ENABLED, Boolean.class).orElse(AuditSink.ENABLED_BY_DEFAULT);
         } catch (RuntimeException e) {
             problems.add(AUDIT_ENABLED, "must be true or false");
         }
@@ -233,6 +234,8 @@ public class NebulaExtension implements Extension {
             if (d != null && wanted != null && Views.viewFor(d.provider(), wanted) == null) {
                 problems.add(kindKey, ip.where() + " injects resource '" + ip.name() + "' as " + ip.type().getTypeName()
                         + ", but its provider (kind " + d.settings().kind() + ") makes " + Views.describe(d.provider()));
+            } else if (d != null) {
+                ClientProxies.check(ip, d, problems);
             }
         }
     }

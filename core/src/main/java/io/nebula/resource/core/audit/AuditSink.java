@@ -1,6 +1,7 @@
 package io.nebula.resource.core.audit;
 
 import io.nebula.resource.audit.AuditRecord;
+import io.nebula.resource.spi.ConfigKey;
 
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
@@ -26,6 +27,13 @@ import static java.lang.System.Logger.Level.INFO;
 public final class AuditSink implements Consumer<AuditRecord>, AuditGate.Demand {
 
     private static final System.Logger LOG = System.getLogger(AuditRecord.LOGGER);
+
+    /** The application key that turns audit records off, and its default. */
+    public static final String ENABLED = "nebula.audit.enabled";
+    public static final boolean ENABLED_BY_DEFAULT = true;
+    /** {@link #ENABLED}, described for docs/configuration.md (a full key: it belongs to no resource). */
+    public static final ConfigKey DEFINITION = ConfigKey.bool(ENABLED, ENABLED_BY_DEFAULT, "false: no audit record is"
+            + " made, neither logged nor fired as a CDI event (docs/tenancy.md).");
 
     private final Consumer<AuditRecord> observers;
     private final BooleanSupplier observedNow;

@@ -3,6 +3,7 @@ package io.nebula.resource.core.credential;
 import io.nebula.resource.ConfigProblem;
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.spi.ConfigKey;
 import io.nebula.resource.spi.CredentialSource;
 
 import java.time.Duration;
@@ -33,6 +34,23 @@ public record CredentialSettings(String source, Duration refreshInterval, Set<St
 
     static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofSeconds(30);
     private static final Set<String> ALWAYS = Set.of("username", "password");
+
+    /**
+     * The {@code credentials.*} keys, described (see docs/configuration.md): these and those of the credential sources
+     * installed with the library (the directory source's).
+     */
+    public static final List<ConfigKey> DEFINITIONS = List.of(
+            ConfigKey.string(SOURCE, null, "Where the credentials come from: config (MicroProfile Config, the CDI"
+                    + " extension's default), directory (one file per secret), settings (the values as declared), or"
+                    + " any CredentialSource installed with ServiceLoader."),
+            ConfigKey.duration(REFRESH_INTERVAL, DEFAULT_REFRESH_INTERVAL, "How often the source is read again to"
+                    + " notice a rotation; 0 reads it only when an instance is created."),
+            ConfigKey.list(KEYS, "More keys to treat as credentials; " + String.join(", ", new TreeSet<>(ALWAYS))
+                    + " and every secret key of the resource always are."),
+            ConfigKey.string(DirectoryCredentialSource.DIRECTORY, null, "(credentials.source=directory, where it is"
+                    + " required) the directory holding one file per credential; may contain {tenant}."),
+            ConfigKey.map(DirectoryCredentialSource.FILE, "(credentials.source=directory) another file name for a"
+                    + " key, e.g. credentials.file.password=db-password; by default the file is named as the key."));
 
     /**
      * Reads the keys; an unknown source, a bad interval and what the source itself finds wrong are problems.

@@ -9,8 +9,10 @@ import io.nebula.resource.core.WarmUp;
 import io.nebula.resource.core.pipeline.HealthPolicy;
 import io.nebula.resource.core.pipeline.ResiliencePolicy;
 import io.nebula.resource.core.tenant.TenantTemplate;
+import io.nebula.resource.spi.ConfigKey;
 import io.nebula.resource.spi.ResourceProvider;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,6 +45,27 @@ public record ResourceDeclaration(ResourceSettings settings, ResourceProvider<?>
     public static final String START = "start";
     public static final String START_REQUIRED = "start.required";
     static final String HEALTH_INTERVAL = HealthPolicy.INTERVAL;
+    /** The scope of a resource without a {@code scope} key. */
+    static final ResourceScope DEFAULT_SCOPE = ResourceScope.GLOBAL;
+    /** Whether an eager resource without a {@code start.required} key must start with the application. */
+    static final boolean DEFAULT_START_REQUIRED = false;
+
+    /** The keys read here, described (see docs/configuration.md). */
+    public static final List<ConfigKey> DEFINITIONS = List.of(
+            ConfigKey.string(KIND, null, "Which provider makes this resource: one of the installed providers' kinds"
+                    + " (the provider sections below).").asRequired(),
+            new ConfigKey(SCOPE, ConfigKey.Type.CHOICE, DEFAULT_SCOPE.configName(), false,
+                    Arrays.stream(ResourceScope.values()).map(ResourceScope::configName).toList(),
+                    "What one lease is bound to: the application, a tenant (one pool per tenant), a workflow, an"
+                    + " execution or an action. Unless it is global and its provider resident, an injected instance"
+                    + " is a client proxy, so the injected type must be proxyable (docs/cdi.md)."),
+            ConfigKey.list(DEPENDS_ON, "Names of declared resources this one needs: they start before it and stop"
+                    + " after it."),
+            ConfigKey.choice(START, null, List.of("lazy", "eager"), "eager starts the resource with the application,"
+                    + " lazy on first use. Without the key: eager when pool.warmup=eager or start.required=true,"
+                    + " else lazy."),
+            ConfigKey.bool(START_REQUIRED, DEFAULT_START_REQUIRED, "true: the application fails to start when this"
+                    + " eager resource cannot; false: it is logged, reported DOWN and recovered in the background."));
     /** The tenant id a tenant-scoped resource's settings (a template) are checked with at deployment. */
     private static final String SAMPLE_TENANT = "tenant";
 
@@ -52,7 +75,8 @@ public record ResourceDeclaration(ResourceSettings settings, ResourceProvider<?>
 
     /** Whether the application must not start when this eager resource cannot ({@code start.required=true}). */
     public boolean startRequired() {
-        return eager && settings.string(START_REQUIRED).map(r -> r.trim().equalsIgnoreCase("true")).orElse(false);
+        return eager && settings.string(START_REQUIRED).map(r -> r.trim().equalsIgnoreCase("true"))
+                .orElse(DEFAULT_START_REQUIRED);
     }
 
     /**
@@ -76,7 +100,7 @@ public record ResourceDeclaration(ResourceSettings settings, ResourceProvider<?>
         }
         ResourceSettings settings = ResourceKeys.canonical(declared, provider);
 
-        ResourceScope scope = ResourceScope.GLOBAL;
+        ResourceScope scope = DEFAULT_SCOPE;
         Optional<String> scopeValue = settings.string(SCOPE);
         if (scopeValue.isPresent()) {
             scope = ResourceScope.parse(scopeValue.get()).orElse(null);
@@ -132,7 +156,8 @@ public record ResourceDeclaration(ResourceSettings settings, ResourceProvider<?>
         }
         PoolConfig pool = PoolConfig.from(settings);
         boolean eager = startEager != null ? startEager
-                : pool.warmup() == WarmUp.EAGER || required.map(r -> r.trim().equalsIgnoreCase("true")).orElse(false);
+                : pool.warmup() == WarmUp.EAGER || required.map(r -> r.trim().equalsIgnoreCase("true"))
+                .orElse(DEFAULT_START_REQUIRED);
         return Optional.of(new ResourceDeclaration(settings, provider, pool, scope, dependsOn, eager,
                 resilience.orElseThrow(), health.orElseThrow()));
     }

@@ -4,10 +4,10 @@ import io.nebula.resource.ConfigProblem;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.core.PoolConfig;
 import io.nebula.resource.core.credential.CredentialSettings;
-import io.nebula.resource.core.credential.DirectoryCredentialSource;
 import io.nebula.resource.core.pipeline.HealthPolicy;
 import io.nebula.resource.core.pipeline.ResiliencePolicy;
 import io.nebula.resource.core.tenant.TenantLimits;
+import io.nebula.resource.spi.ConfigKey;
 import io.nebula.resource.spi.ResourceProvider;
 
 import java.util.ArrayList;
@@ -32,14 +32,16 @@ import java.util.stream.Stream;
  */
 public final class ResourceKeys {
 
-    /** The keys every resource may have, whatever its kind. */
-    public static final Set<String> COMMON = Stream.of(PoolConfig.KEYS.stream(),
-                    Stream.of(ResourceDeclaration.KIND, ResourceDeclaration.SCOPE, ResourceDeclaration.DEPENDS_ON,
-                            ResourceDeclaration.START, ResourceDeclaration.START_REQUIRED),
-                    HealthPolicy.KEYS.stream(), ResiliencePolicy.KEYS.stream(), TenantLimits.KEYS.stream(),
-                    Stream.of(CredentialSettings.SOURCE, CredentialSettings.REFRESH_INTERVAL, CredentialSettings.KEYS,
-                            DirectoryCredentialSource.DIRECTORY))
-            .flatMap(s -> s)
+    /**
+     * The keys every resource may have, whatever its kind, described: the one list deployment checks against and
+     * docs/configuration.md is made from, grouped as the reference shows them. Each part is defined beside the code
+     * that reads it, with that code's defaults.
+     */
+    public static final Map<String, List<ConfigKey>> DEFINITIONS = groups();
+
+    /** The keys every resource may have, whatever its kind (a key ending in a dot stands for every key under it). */
+    public static final Set<String> COMMON = DEFINITIONS.values().stream().flatMap(List::stream)
+            .map(ConfigKey::name)
             .collect(Collectors.toUnmodifiableSet());
 
     private static final List<String> CHECKED_ELSEWHERE =
@@ -49,6 +51,17 @@ public final class ResourceKeys {
     private static final int NEAR = 2;
 
     private ResourceKeys() {
+    }
+
+    private static Map<String, List<ConfigKey>> groups() {
+        Map<String, List<ConfigKey>> groups = new LinkedHashMap<>();
+        groups.put("Resource", ResourceDeclaration.DEFINITIONS);
+        groups.put("Pool", PoolConfig.DEFINITIONS);
+        groups.put("Health", HealthPolicy.DEFINITIONS);
+        groups.put("Fault tolerance", ResiliencePolicy.DEFINITIONS);
+        groups.put("Tenancy", TenantLimits.DEFINITIONS);
+        groups.put("Credentials", CredentialSettings.DEFINITIONS);
+        return java.util.Collections.unmodifiableMap(groups);
     }
 
     /**

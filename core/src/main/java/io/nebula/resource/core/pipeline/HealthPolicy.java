@@ -3,11 +3,14 @@ package io.nebula.resource.core.pipeline;
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.spi.CheckDepth;
+import io.nebula.resource.spi.ConfigKey;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import static io.nebula.resource.ResourceSettings.text;
 
@@ -22,9 +25,19 @@ public record HealthPolicy(Duration interval, CheckDepth depth, int quarantineAf
     public static final String INTERVAL = "health.interval";
     public static final String DEPTH = "health.depth";
     public static final String QUARANTINE_AFTER = "health.quarantine-after";
-    public static final Set<String> KEYS = Set.of(INTERVAL, DEPTH, QUARANTINE_AFTER);
 
     public static final HealthPolicy DEFAULTS = new HealthPolicy(Duration.ofSeconds(30), CheckDepth.SHALLOW, 3);
+
+    /** Every key {@link #parse} reads, described, with {@link #DEFAULTS}' values (see docs/configuration.md). */
+    public static final List<ConfigKey> DEFINITIONS = List.of(
+            ConfigKey.duration(INTERVAL, DEFAULTS.interval, "How often the resource's health is checked; 0 turns"
+                    + " scheduled checks off, otherwise at least 10ms."),
+            ConfigKey.choice(DEPTH, DEFAULTS.depth, CheckDepth.values(), "shallow asks the backend whether it is"
+                    + " there; deep runs a real round trip (a query, a probe file)."),
+            ConfigKey.integer(QUARANTINE_AFTER, DEFAULTS.quarantineAfter, "Consecutive failed deep checks that"
+                    + " quarantine the resource (acquisitions refused until a check passes); 0 never quarantines."));
+
+    public static final Set<String> KEYS = DEFINITIONS.stream().map(ConfigKey::name).collect(Collectors.toUnmodifiableSet());
 
     /** Reads and checks the policy; every problem goes to {@code problems} under its full key. */
     public static Optional<HealthPolicy> parse(ResourceSettings s, ConfigProblems problems) {

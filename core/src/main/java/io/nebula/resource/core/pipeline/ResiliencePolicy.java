@@ -2,11 +2,13 @@ package io.nebula.resource.core.pipeline;
 
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.spi.ConfigKey;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import static io.nebula.resource.ResourceSettings.text;
 
@@ -47,16 +49,43 @@ public record ResiliencePolicy(int maxRetries, Duration delay, Duration maxDelay
     public static final String BULKHEAD_MAX = "bulkhead.max-concurrent";
     public static final String BULKHEAD_QUEUE = "bulkhead.queue";
 
-    /** Every key this policy reads, relative to the resource. */
-    public static final Set<String> KEYS = Set.of(MAX_RETRIES, DELAY, MAX_DELAY, JITTER, MAX_DURATION, CB_ENABLED,
-            CB_VOLUME, CB_RATIO, CB_DELAY, CB_SUCCESS, TIMEOUT, BULKHEAD_MAX, BULKHEAD_QUEUE);
-
     private static final List<String> PREFIXES = List.of("retry.", "circuit-breaker.", "bulkhead.");
 
     /** The defaults, as documented in docs/resilience.md. */
     public static final ResiliencePolicy DEFAULTS = new ResiliencePolicy(3, Duration.ofMillis(200), Duration.ofSeconds(2),
             Duration.ofMillis(100), Duration.ofSeconds(10), true, 20, 0.5, Duration.ofSeconds(5), 1,
             Duration.ZERO, 0, 0);
+
+    /** Every key this policy reads, described, with {@link #DEFAULTS}' values (see docs/configuration.md). */
+    public static final List<ConfigKey> DEFINITIONS = List.of(
+            ConfigKey.integer(MAX_RETRIES, DEFAULTS.maxRetries, "Retries after the first attempt; 0 turns retrying"
+                    + " off."),
+            ConfigKey.duration(DELAY, DEFAULTS.delay, "Wait before the first retry; doubled for each further one"
+                    + " (exponential backoff)."),
+            ConfigKey.duration(MAX_DELAY, DEFAULTS.maxDelay, "The longest wait between two attempts (at least"
+                    + " retry.delay)."),
+            ConfigKey.duration(JITTER, DEFAULTS.jitter, "Each wait moves by a random amount within this, so many"
+                    + " callers do not retry in step."),
+            ConfigKey.duration(MAX_DURATION, DEFAULTS.maxDuration, "The deadline: no retry starts once this long has"
+                    + " passed since the first attempt (longer than retry.delay)."),
+            ConfigKey.bool(CB_ENABLED, DEFAULTS.circuitBreaker, "Whether the circuit breaker is on."),
+            ConfigKey.integer(CB_VOLUME, DEFAULTS.requestVolume, "How many of the latest acquisitions the breaker"
+                    + " judges (its rolling window)."),
+            ConfigKey.number(CB_RATIO, DEFAULTS.failureRatio, "The share of failures in that window that opens the"
+                    + " circuit (0 to 1)."),
+            ConfigKey.duration(CB_DELAY, DEFAULTS.circuitDelay, "How long the circuit stays open before letting"
+                    + " probes through (half-open)."),
+            ConfigKey.integer(CB_SUCCESS, DEFAULTS.successThreshold, "Successful probes that close a half-open"
+                    + " circuit."),
+            ConfigKey.duration(TIMEOUT, DEFAULTS.timeout, "The longest one attempt may take; 0 turns the timeout"
+                    + " off."),
+            ConfigKey.integer(BULKHEAD_MAX, DEFAULTS.maxConcurrent, "Acquisitions running at once; 0 turns the"
+                    + " bulkhead off."),
+            ConfigKey.integer(BULKHEAD_QUEUE, DEFAULTS.queue, "Further acquisitions that wait for a place when the"
+                    + " bulkhead is full (needs bulkhead.max-concurrent)."));
+
+    /** Every key this policy reads, relative to the resource. */
+    public static final Set<String> KEYS = DEFINITIONS.stream().map(ConfigKey::name).collect(Collectors.toUnmodifiableSet());
 
     /**
      * Reads and checks the policy; every problem goes to {@code problems} under its full key.

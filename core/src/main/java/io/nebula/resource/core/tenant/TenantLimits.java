@@ -4,6 +4,7 @@ import io.nebula.resource.ConfigProblem;
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.core.PoolConfig;
+import io.nebula.resource.spi.ConfigKey;
 
 import java.time.Duration;
 import java.util.List;
@@ -30,14 +31,18 @@ public final class TenantLimits {
     public static final String MAX_INSTANCES = "tenant.max-instances";
     public static final String IDLE_TIMEOUT = "tenant.idle-timeout";
 
-    /** The keys of the whole set of tenant pools: a tenant cannot override them. */
-    public static final Set<String> RESOURCE_KEYS = Set.of(MAX_POOLS, MAX_INSTANCES, IDLE_TIMEOUT);
-    /** Every {@code tenant.*} key; any other is reported as unknown. */
-    public static final Set<String> KEYS = Set.copyOf(union(RESOURCE_KEYS, TenantQuota.KEYS));
-
     private static final String POOL_MAX_SIZE = "pool.max-size";
 
     static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(10);
+
+    /** Every {@code tenant.*} key, described, with {@link #none()}'s values as defaults (see docs/configuration.md). */
+    public static final List<ConfigKey> DEFINITIONS = definitions(none());
+
+    /** The keys of the whole set of tenant pools: a tenant cannot override them. */
+    public static final Set<String> RESOURCE_KEYS = Set.of(MAX_POOLS, MAX_INSTANCES, IDLE_TIMEOUT);
+    /** Every {@code tenant.*} key; any other is reported as unknown. */
+    public static final Set<String> KEYS = DEFINITIONS.stream().map(ConfigKey::name)
+            .collect(Collectors.toUnmodifiableSet());
 
     private final int maxPools;
     private final long maxInstances;
@@ -49,6 +54,18 @@ public final class TenantLimits {
         this.maxInstances = maxInstances;
         this.idleTimeout = idleTimeout;
         this.quota = quota;
+    }
+
+    private static List<ConfigKey> definitions(TenantLimits d) {
+        List<ConfigKey> keys = new java.util.ArrayList<>(List.of(
+                ConfigKey.integer(MAX_POOLS, d.maxPools, "Live tenant pools at most; the least recently used idle one"
+                        + " is closed to make room; 0 for no limit."),
+                ConfigKey.integer(MAX_INSTANCES, d.maxInstances, "Instances across all tenants at most: each live"
+                        + " tenant pool reserves its pool.max-size from it (for JDBC: connections); 0 for no limit."),
+                ConfigKey.duration(IDLE_TIMEOUT, d.idleTimeout, "A tenant pool with no lease for this long is closed,"
+                        + " with its instances; 0 for never.")));
+        keys.addAll(TenantQuota.DEFINITIONS);
+        return List.copyOf(keys);
     }
 
     /** No limit on pools, instances or quotas; the default idle timeout. */
@@ -136,11 +153,5 @@ public final class TenantLimits {
     public String toString() {
         return "TenantLimits[" + MAX_POOLS + "=" + maxPools + ", " + MAX_INSTANCES + "=" + maxInstances + ", "
                 + IDLE_TIMEOUT + "=" + idleTimeout + ", " + quota + "]";
-    }
-
-    private static Set<String> union(Set<String> a, Set<String> b) {
-        java.util.HashSet<String> all = new java.util.HashSet<>(a);
-        all.addAll(b);
-        return all;
     }
 }

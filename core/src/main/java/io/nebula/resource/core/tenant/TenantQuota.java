@@ -2,8 +2,11 @@ package io.nebula.resource.core.tenant;
 
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.spi.ConfigKey;
 
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What one tenant may take of a resource, read from its {@code tenant.quota.*} keys (which a tenant
@@ -20,10 +23,19 @@ public record TenantQuota(int maxConcurrentLeases, int maxAcquisitionsPerSecond)
 
     public static final String MAX_CONCURRENT_LEASES = "tenant.quota.max-concurrent-leases";
     public static final String MAX_ACQUISITIONS_PER_SECOND = "tenant.quota.max-acquisitions-per-second";
-    public static final Set<String> KEYS = Set.of(MAX_CONCURRENT_LEASES, MAX_ACQUISITIONS_PER_SECOND);
 
     /** No quota. */
     public static final TenantQuota NONE = new TenantQuota(0, 0);
+
+    /** The quota keys, described, with {@link #NONE}'s values as defaults (see docs/configuration.md). */
+    public static final List<ConfigKey> DEFINITIONS = List.of(
+            ConfigKey.integer(MAX_CONCURRENT_LEASES, NONE.maxConcurrentLeases, "Leases one tenant holds at once,"
+                    + " counted from the start of an acquisition until its lease is closed; 0 for no limit."),
+            ConfigKey.integer(MAX_ACQUISITIONS_PER_SECOND, NONE.maxAcquisitionsPerSecond, "A token bucket of this"
+                    + " many tokens refilled at this many per second: a burst of that many, then that rate; 0 for no"
+                    + " limit."));
+
+    public static final Set<String> KEYS = DEFINITIONS.stream().map(ConfigKey::name).collect(Collectors.toUnmodifiableSet());
 
     public TenantQuota {
         if (maxConcurrentLeases < 0 || maxAcquisitionsPerSecond < 0) {

@@ -6,6 +6,7 @@ import io.nebula.resource.ConfigurationInvalidException;
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.spi.CheckDepth;
+import io.nebula.resource.spi.ConfigKey;
 import io.nebula.resource.spi.ResourceProvider;
 import io.nebula.resource.spi.Topology;
 
@@ -18,7 +19,6 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -54,10 +54,8 @@ public final class FilesystemProvider implements ResourceProvider<RootedStorage>
 
     /** The keys of docs/providers: a resource of this kind with any other (beside the common ones) fails deployment. */
     @Override
-    public Set<String> keys() {
-        return Set.of(FilesystemSettings.ROOT,
-                FilesystemSettings.CREATE_ROOT,
-                FilesystemSettings.READ_ONLY);
+    public List<ConfigKey> configKeys() {
+        return FilesystemSettings.DEFINITIONS;
     }
 
     @Override

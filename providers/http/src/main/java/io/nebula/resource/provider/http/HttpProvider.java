@@ -7,6 +7,7 @@ import io.nebula.resource.ConfigurationInvalidException;
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.spi.CheckDepth;
+import io.nebula.resource.spi.ConfigKey;
 import io.nebula.resource.spi.ResourceProvider;
 import io.nebula.resource.spi.Topology;
 
@@ -61,14 +62,8 @@ public final class HttpProvider implements ResourceProvider<HttpEndpoint> {
 
     /** The keys of docs/providers: a resource of this kind with any other (beside the common ones) fails deployment. */
     @Override
-    public Set<String> keys() {
-        return Set.of(HttpSettings.URL,
-                HttpSettings.HEADERS,
-                HttpSettings.CONNECT_TIMEOUT,
-                HttpSettings.REQUEST_TIMEOUT,
-                HttpSettings.HEALTH_PATH,
-                HttpSettings.HEALTH_METHOD,
-                HttpSettings.FOLLOW_REDIRECTS);
+    public List<ConfigKey> configKeys() {
+        return HttpSettings.DEFINITIONS;
     }
 
     @Override

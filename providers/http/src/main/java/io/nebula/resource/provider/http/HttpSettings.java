@@ -2,12 +2,14 @@ package io.nebula.resource.provider.http;
 
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.spi.ConfigKey;
 
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -35,6 +37,27 @@ record HttpSettings(
 
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    static final String DEFAULT_HEALTH_PATH = "/";
+    static final String DEFAULT_HEALTH_METHOD = "HEAD";
+    static final String DEFAULT_FOLLOW_REDIRECTS = "never";
+
+    /** The keys read here, described (docs/configuration.md is made from them). */
+    static final List<ConfigKey> DEFINITIONS = List.of(
+            ConfigKey.string(URL, null, "Base URL, http:// or https://, with a host; no user info (credentials go in a"
+                    + " header), no query or fragment. Paths resolve below it.").asRequired(),
+            ConfigKey.map(HEADERS, "headers.<Name>: a default header on every request. Authorization,"
+                    + " Proxy-Authorization, Cookie and names ending in -Token, -Api-Key, -Secret, -Password are secrets;"
+                    + " Connection, Content-Length, Expect, Host, Upgrade are refused."),
+            ConfigKey.duration(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, "How long connecting may take (more than"
+                    + " 0)."),
+            ConfigKey.duration(REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, "How long a request may take until the"
+                    + " response headers arrive (more than 0); set on every request that has none."),
+            ConfigKey.string(HEALTH_PATH, DEFAULT_HEALTH_PATH, "Path (below url) the health checks call."),
+            ConfigKey.choice(HEALTH_METHOD, DEFAULT_HEALTH_METHOD, List.of("HEAD", "GET"), "Method of the shallow"
+                    + " health check."),
+            ConfigKey.choice(FOLLOW_REDIRECTS, DEFAULT_FOLLOW_REDIRECTS, List.of("never", "normal"), "normal follows"
+                    + " redirects, except from https to http; off by default because a followed redirect takes the"
+                    + " request's headers, credentials included, wherever it points."));
 
     /** RFC 9110 token characters. */
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
@@ -68,19 +91,19 @@ record HttpSettings(
         Duration connectTimeout = positive(problems, settings, CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT);
         Duration requestTimeout = positive(problems, settings, REQUEST_TIMEOUT, DEFAULT_REQUEST_TIMEOUT);
 
-        String healthPath = settings.string(HEALTH_PATH, "/");
+        String healthPath = settings.string(HEALTH_PATH, DEFAULT_HEALTH_PATH);
         if (!isRelative(healthPath)) {
             problems.add(settings.keyOf(HEALTH_PATH), "must be a path relative to url, such as /health or status,"
                     + " was '" + healthPath + "'");
         }
 
-        String healthMethod = settings.string(HEALTH_METHOD, "HEAD").toUpperCase(Locale.ROOT);
+        String healthMethod = settings.string(HEALTH_METHOD, DEFAULT_HEALTH_METHOD).toUpperCase(Locale.ROOT);
         if (!healthMethod.equals("HEAD") && !healthMethod.equals("GET")) {
             problems.add(settings.keyOf(HEALTH_METHOD), "must be HEAD or GET, was '" + settings.string(HEALTH_METHOD, "") + "'");
         }
 
         HttpClient.Redirect redirects = null;
-        String follow = settings.string(FOLLOW_REDIRECTS, "never").toLowerCase(Locale.ROOT);
+        String follow = settings.string(FOLLOW_REDIRECTS, DEFAULT_FOLLOW_REDIRECTS).toLowerCase(Locale.ROOT);
         switch (follow) {
             case "never" -> redirects = HttpClient.Redirect.NEVER;
             case "normal" -> redirects = HttpClient.Redirect.NORMAL;

@@ -15,6 +15,7 @@ import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.spi.BackendSignal;
 import io.nebula.resource.spi.HandOutPipeline;
 import io.nebula.resource.spi.CheckDepth;
+import io.nebula.resource.spi.ConfigKey;
 import io.nebula.resource.spi.Credentials;
 import io.nebula.resource.spi.ResourceProvider;
 import io.nebula.resource.spi.Topology;
@@ -161,18 +162,8 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
 
     /** The keys of docs/providers: a resource of this kind with any other (beside the common ones) fails deployment. */
     @Override
-    public Set<String> keys() {
-        return Set.of(JdbcSettings.URL,
-                JdbcSettings.USERNAME,
-                JdbcSettings.PASSWORD,
-                JdbcSettings.SCHEMA,
-                JdbcSettings.PROPERTIES,
-                JdbcSettings.LOGIN_TIMEOUT,
-                JdbcSettings.VALIDATION_TIMEOUT,
-                JdbcSettings.VALIDATION_QUERY,
-                JdbcSettings.SESSION_RESET,
-                JdbcSettings.SESSION_RESET_SQL,
-                JdbcSettings.AGROAL_METRICS);
+    public List<ConfigKey> configKeys() {
+        return JdbcSettings.definitions(this);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.nebula.resource.provider.jdbc;
 
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.spi.ConfigKey;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -72,6 +73,40 @@ record JdbcSettings(
     static final Duration DEFAULT_MAX_LIFETIME = Duration.ofMinutes(30);
     static final Duration DEFAULT_LOGIN_TIMEOUT = Duration.ofSeconds(10);
     static final Duration DEFAULT_VALIDATION_TIMEOUT = Duration.ofSeconds(5);
+    static final boolean DEFAULT_AGROAL_METRICS = false;
+
+    /**
+     * The keys a resource of {@code kind} reads here, described (docs/configuration.md is made from them). The
+     * {@code pool.*} keys are the engine's, listed there once.
+     */
+    static List<ConfigKey> definitions(JdbcProvider kind) {
+        String defaultUrl = kind.defaultUrl("<name>");
+        ConfigKey url = ConfigKey.string(URL, defaultUrl, "JDBC URL; must start with the kind's prefix, jdbc:<kind>:"
+                + (defaultUrl == null ? "" : " (file and server URLs work too)") + ".");
+        return List.of(defaultUrl == null ? url.asRequired() : url,
+                ConfigKey.string(USERNAME, null, "Database user (the driver's default when not set); may come from"
+                        + " the resource's credential source instead."),
+                ConfigKey.string(PASSWORD, null, "The user's password, fetched from the credential source each time a"
+                        + " connection is opened, so a rotated password applies from the next connection on."),
+                ConfigKey.string(SCHEMA, null, "Schema new connections start in (the user's default when not set);"
+                        + " a plain identifier."),
+                ConfigKey.map(PROPERTIES, "properties.<name>: a driver property, passed as is; one whose last part"
+                        + " names a password, secret, token or credential is a secret."),
+                ConfigKey.duration(LOGIN_TIMEOUT, null, "How long opening one connection may take (whole seconds; 0"
+                        + " for the driver's default). Without the key: " + ResourceSettings.text(DEFAULT_LOGIN_TIMEOUT)
+                        + ", or pool.acquire-timeout (in whole seconds) when that is between 1s and "
+                        + ResourceSettings.text(DEFAULT_LOGIN_TIMEOUT) + "."),
+                ConfigKey.duration(VALIDATION_TIMEOUT, DEFAULT_VALIDATION_TIMEOUT, "Bound of a validation and of a"
+                        + " health check's query (whole seconds, at least 1s)."),
+                ConfigKey.string(VALIDATION_QUERY, null, "Query that validates a connection and that the deep health"
+                        + " check runs; without it, the driver's Connection.isValid."),
+                ConfigKey.bool(SESSION_RESET, false, "Reset each connection's session as it is given back (PostgreSQL"
+                        + " DISCARD ALL, ...). Without the key: true for scope=tenant, else false.").withoutDefault(),
+                ConfigKey.string(SESSION_RESET_SQL, null, "Statements, separated by ';', run instead of the kind's"
+                        + " when sessions are reset."),
+                ConfigKey.bool(AGROAL_METRICS, DEFAULT_AGROAL_METRICS, "Agroal's own metrics (acquisition and"
+                        + " creation times); off by default because they read the clock twice per getConnection()."));
+    }
 
     /** A schema is spliced into a SET statement, so only plain identifiers are accepted. */
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
@@ -155,7 +190,7 @@ record JdbcSettings(
                     .orElseGet(() -> kind.resetStatements(schema));
         }
 
-        Boolean agroalMetrics = problems.read(() -> settings.bool(AGROAL_METRICS, false));
+        Boolean agroalMetrics = problems.read(() -> settings.bool(AGROAL_METRICS, DEFAULT_AGROAL_METRICS));
 
         problems.throwIfAny();
         return new JdbcSettings(url, settings.string(USERNAME), schema, Map.copyOf(driverProperties),

@@ -4,6 +4,7 @@ import io.nats.client.Options;
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.Secret;
+import io.nebula.resource.spi.ConfigKey;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -40,6 +41,23 @@ record NatsEndpoint(List<String> servers, String username, Duration connectionTi
 
     static final int DEFAULT_PORT = 4222;
     private static final Set<String> SCHEMES = Set.of("nats", "tls", "ws", "wss");
+
+    /** The keys read here, described with jnats' defaults, which apply (docs/configuration.md is made from them). */
+    static final List<ConfigKey> DEFINITIONS = List.of(
+            ConfigKey.list(URL, "Server URLs nats://host:port (also tls://, ws://, wss://), separated by commas; the"
+                    + " port defaults to " + DEFAULT_PORT + ". No credentials, path or query.").asRequired(),
+            ConfigKey.string(USERNAME, null, "User; needs password."),
+            ConfigKey.string(PASSWORD, null, "The user's password; needs username."),
+            ConfigKey.string(TOKEN, null, "Authentication token, instead of username and password."),
+            ConfigKey.duration(CONNECTION_TIMEOUT, Options.DEFAULT_CONNECTION_TIMEOUT, "How long connecting to one"
+                    + " server may take; also bounds the deep health check."),
+            ConfigKey.string(CONNECTION_NAME, null, "Connection name the server shows (e.g. in /connz)."),
+            ConfigKey.integer(MAX_RECONNECTS, Options.DEFAULT_MAX_RECONNECT, "Reconnect attempts after a connection"
+                    + " is lost before it is closed for good; -1 for ever, 0 never."),
+            ConfigKey.duration(PING_INTERVAL, Options.DEFAULT_PING_INTERVAL, "How often the client pings the server"
+                    + " to learn that a quiet connection is still alive (longer than 0)."),
+            ConfigKey.integer(MAX_PINGS_OUT, Options.DEFAULT_MAX_PINGS_OUT, "Pings that may wait for their answer at"
+                    + " once before the connection is taken for stale; at least " + MIN_PINGS_OUT + "."));
 
     /**
      * Reads and checks every key, recording each problem in {@code problems}; returns {@code null}

@@ -11,6 +11,7 @@ import io.nebula.resource.HealthStatus;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.spi.BackendSignal;
 import io.nebula.resource.spi.CheckDepth;
+import io.nebula.resource.spi.ConfigKey;
 import io.nebula.resource.spi.ResourceProvider;
 import io.nebula.resource.spi.Topology;
 
@@ -52,16 +53,8 @@ public final class NatsProvider implements ResourceProvider<Connection> {
 
     /** The keys of docs/providers: a resource of this kind with any other (beside the common ones) fails deployment. */
     @Override
-    public Set<String> keys() {
-        return Set.of(NatsEndpoint.URL,
-                NatsEndpoint.USERNAME,
-                NatsEndpoint.PASSWORD,
-                NatsEndpoint.TOKEN,
-                NatsEndpoint.CONNECTION_TIMEOUT,
-                NatsEndpoint.CONNECTION_NAME,
-                NatsEndpoint.MAX_RECONNECTS,
-                NatsEndpoint.PING_INTERVAL,
-                NatsEndpoint.MAX_PINGS_OUT);
+    public List<ConfigKey> configKeys() {
+        return NatsEndpoint.DEFINITIONS;
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.Secret;
+import io.nebula.resource.spi.ConfigKey;
 
 import javax.net.ssl.SSLContext;
 import java.net.URI;
@@ -12,6 +13,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -38,6 +40,25 @@ record RabbitEndpoint(String host, int port, String virtualHost, boolean tls, St
     static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(ConnectionFactory.DEFAULT_HEARTBEAT);
     static final Duration DEFAULT_RPC_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration MAX_HEARTBEAT = Duration.ofSeconds(65_535); // an AMQP short
+
+    /** The keys read here, described (docs/configuration.md is made from them). */
+    static final List<ConfigKey> DEFINITIONS = List.of(
+            ConfigKey.string(URI_KEY, null, "amqp://[user@]host:port/virtual-host, or amqps:// for TLS; required"
+                    + " unless host is set. No password or query."),
+            ConfigKey.string(HOST, null, "Broker host, instead of uri."),
+            ConfigKey.integer(PORT, ConnectionFactory.DEFAULT_AMQP_PORT, "Broker port (1-65535), with host."),
+            ConfigKey.string(VIRTUAL_HOST, ConnectionFactory.DEFAULT_VHOST, "Virtual host, with host."),
+            ConfigKey.string(USERNAME, null, "User (here or in the uri, not both); without one, the client's default"
+                    + " user " + ConnectionFactory.DEFAULT_USER + " logs in (with password " + ConnectionFactory.DEFAULT_PASS
+                    + " unless password is set)."),
+            ConfigKey.string(PASSWORD, null, "The user's password; required when a user is set."),
+            ConfigKey.duration(CONNECTION_TIMEOUT, DEFAULT_CONNECTION_TIMEOUT, "TCP connect and AMQP handshake"
+                    + " timeout."),
+            ConfigKey.duration(REQUESTED_HEARTBEAT, DEFAULT_HEARTBEAT, "Heartbeat interval proposed to the broker"
+                    + " (whole seconds, at most " + MAX_HEARTBEAT.toSeconds() + "s; 0 turns heartbeats off)."),
+            ConfigKey.duration(RPC_TIMEOUT, DEFAULT_RPC_TIMEOUT, "How long a channel waits for the reply of a"
+                    + " synchronous call; bounds the deep health check."),
+            ConfigKey.string(CONNECTION_NAME, null, "Client-provided connection name, shown in the management UI."));
 
     /**
      * Reads and checks every key, recording each problem in {@code problems}; returns {@code null}

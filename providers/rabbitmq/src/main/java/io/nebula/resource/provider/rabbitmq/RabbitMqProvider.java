@@ -8,13 +8,13 @@ import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.spi.CheckDepth;
+import io.nebula.resource.spi.ConfigKey;
 import io.nebula.resource.spi.ResourceProvider;
 import io.nebula.resource.spi.Topology;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeoutException;
@@ -53,17 +53,8 @@ public final class RabbitMqProvider implements ResourceProvider<Channel> {
 
     /** The keys of docs/providers: a resource of this kind with any other (beside the common ones) fails deployment. */
     @Override
-    public Set<String> keys() {
-        return Set.of(RabbitEndpoint.URI_KEY,
-                RabbitEndpoint.HOST,
-                RabbitEndpoint.PORT,
-                RabbitEndpoint.VIRTUAL_HOST,
-                RabbitEndpoint.USERNAME,
-                RabbitEndpoint.PASSWORD,
-                RabbitEndpoint.CONNECTION_TIMEOUT,
-                RabbitEndpoint.REQUESTED_HEARTBEAT,
-                RabbitEndpoint.RPC_TIMEOUT,
-                RabbitEndpoint.CONNECTION_NAME);
+    public List<ConfigKey> configKeys() {
+        return RabbitEndpoint.DEFINITIONS;
     }
 
     @Override

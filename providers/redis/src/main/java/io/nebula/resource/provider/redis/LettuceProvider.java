@@ -14,6 +14,7 @@ import io.nebula.resource.ResourceException;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.spi.BackendSignal;
 import io.nebula.resource.spi.CheckDepth;
+import io.nebula.resource.spi.ConfigKey;
 import io.nebula.resource.spi.ResourceProvider;
 
 import java.lang.System.Logger.Level;
@@ -60,16 +61,8 @@ abstract class LettuceProvider implements ResourceProvider<StatefulRedisConnecti
 
     /** The keys of docs/providers: a resource of this kind with any other (beside the common ones) fails deployment. */
     @Override
-    public Set<String> keys() {
-        return Set.of(RedisEndpoint.URL,
-                RedisEndpoint.HOST,
-                RedisEndpoint.PORT,
-                RedisEndpoint.DATABASE,
-                RedisEndpoint.USERNAME,
-                RedisEndpoint.PASSWORD,
-                RedisEndpoint.TIMEOUT,
-                RedisEndpoint.CONNECT_TIMEOUT,
-                RedisEndpoint.CLIENT_NAME);
+    public List<ConfigKey> configKeys() {
+        return RedisEndpoint.DEFINITIONS;
     }
 
     @Override

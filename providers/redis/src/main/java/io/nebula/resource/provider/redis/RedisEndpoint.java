@@ -4,10 +4,12 @@ import io.lettuce.core.RedisURI;
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.Secret;
+import io.nebula.resource.spi.ConfigKey;
 
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -31,6 +33,23 @@ record RedisEndpoint(String host, int port, int database, boolean ssl, String us
     static final int DEFAULT_PORT = 6379;
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    static final int DEFAULT_DATABASE = 0;
+
+    /** The keys read here, described (docs/configuration.md is made from them). */
+    static final List<ConfigKey> DEFINITIONS = List.of(
+            ConfigKey.string(URL, null, "redis://host:port/database, or rediss:// for TLS; required unless host is"
+                    + " set. No credentials or query."),
+            ConfigKey.string(HOST, null, "Server host, instead of url."),
+            ConfigKey.integer(PORT, DEFAULT_PORT, "Server port (1-65535), with host."),
+            ConfigKey.integer(DATABASE, DEFAULT_DATABASE, "Database number (0 or more), with host."),
+            ConfigKey.string(USERNAME, null, "ACL user (Redis 6+); needs password."),
+            ConfigKey.string(PASSWORD, null, "The password (of username, or of the default user)."),
+            ConfigKey.duration(TIMEOUT, DEFAULT_TIMEOUT, "Command timeout of the synchronous API; also bounds a"
+                    + " health check and the reset of a dedicated connection (longer than 0). The same key bounds"
+                    + " one acquisition attempt (fault tolerance, above)."),
+            ConfigKey.duration(CONNECT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, "How long connecting may take (longer than"
+                    + " 0)."),
+            ConfigKey.string(CLIENT_NAME, null, "Name shown by CLIENT LIST (no spaces)."));
 
     /**
      * Reads and checks every key, recording each problem in {@code problems}; returns {@code null}
@@ -145,7 +164,7 @@ record RedisEndpoint(String host, int port, int database, boolean ssl, String us
         if (port != null && (port < 1 || port > 65535)) {
             problems.add(settings.keyOf(PORT), "must be between 1 and 65535, was " + port);
         }
-        Integer database = problems.read(() -> settings.intValue(DATABASE, 0));
+        Integer database = problems.read(() -> settings.intValue(DATABASE, DEFAULT_DATABASE));
         if (database != null && database < 0) {
             problems.add(settings.keyOf(DATABASE), "must be 0 or more, was " + database);
         }
