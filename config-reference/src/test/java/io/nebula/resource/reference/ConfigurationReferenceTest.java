@@ -40,8 +40,8 @@ class ConfigurationReferenceTest {
             + " -Dsurefire.failIfNoSpecifiedTests=false -D" + WRITE + "=true";
 
     /** Every provider module of the build: the reference must list each of their kinds. */
-    private static final Set<String> KINDS = Set.of("filesystem", "h2", "http", "mariadb", "nats", "postgresql",
-            "rabbitmq", "redis", "redis-dedicated");
+    private static final Set<String> KINDS = Set.of("filesystem", "h2", "http", "mariadb", "mysql", "nats",
+            "postgresql", "rabbitmq", "redis", "redis-dedicated");
 
     private final List<ResourceProvider<?>> providers = ConfigurationReference.installedProviders();
     private final ConfigurationReference reference = new ConfigurationReference(providers, REGENERATE);

@@ -23,16 +23,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProviderKeyDefinitionsTest {
 
     /** The fewest keys a resource of each kind needs to be valid (a required key, or one of two that are). */
-    private static final Map<String, Map<String, String>> VALID = Map.of(
-            "filesystem", Map.of("root", "target/provider-key-definitions"),
-            "h2", Map.of(),
-            "http", Map.of("url", "http://localhost:8080/"),
-            "mariadb", Map.of("url", "jdbc:mariadb://localhost:3306/orders"),
-            "nats", Map.of("url", "nats://localhost:4222"),
-            "postgresql", Map.of("url", "jdbc:postgresql://localhost:5432/orders"),
-            "rabbitmq", Map.of("host", "localhost"),
-            "redis", Map.of("host", "localhost"),
-            "redis-dedicated", Map.of("host", "localhost"));
+    private static final Map<String, Map<String, String>> VALID = Map.ofEntries(
+            Map.entry("filesystem", Map.of("root", "target/provider-key-definitions")),
+            Map.entry("h2", Map.of()),
+            Map.entry("http", Map.of("url", "http://localhost:8080/")),
+            Map.entry("mariadb", Map.of("url", "jdbc:mariadb://localhost:3306/orders")),
+            Map.entry("mysql", Map.of("url", "jdbc:mysql://localhost:3306/orders")),
+            Map.entry("nats", Map.of("url", "nats://localhost:4222")),
+            Map.entry("postgresql", Map.of("url", "jdbc:postgresql://localhost:5432/orders")),
+            Map.entry("rabbitmq", Map.of("host", "localhost")),
+            Map.entry("redis", Map.of("host", "localhost")),
+            Map.entry("redis-dedicated", Map.of("host", "localhost")));
 
     static Stream<Arguments> keys() {
         return ConfigurationReference.installedProviders().stream()
