@@ -34,8 +34,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class InitialFillTest {
 
-    private static final Duration ACQUIRE_TIMEOUT = Duration.ofSeconds(3);
-    private static final Duration PROMPTLY = Duration.ofSeconds(1);
+    /** Long, so that a wait for it (the race lost) cannot be mistaken for a loaded machine's slowness. */
+    private static final Duration ACQUIRE_TIMEOUT = Duration.ofSeconds(10);
+    /** A creation took 1.25 s at a load average of 14 on two cores (other builds running): 4 s is still far below 10. */
+    private static final Duration PROMPTLY = Duration.ofSeconds(4);
 
     private final JdbcProvider slowH2 = new JdbcProvider("slowh2", SlowH2Driver.class.getName(), "test:slowh2",
             SlowH2Driver.PREFIX) {
