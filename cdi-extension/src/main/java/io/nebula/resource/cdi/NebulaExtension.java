@@ -232,7 +232,7 @@ public class NebulaExtension implements Extension {
             ResourceDeclaration d = declared.get(ip.name());
             Class<?> wanted = ip.instanceClass();
             if (d != null && wanted != null && Views.viewFor(d.provider(), wanted) == null) {
-                problems.add(kindKey, ip.where() + " injects resource '" + ip.name() + "' as " + ip.type().getTypeName()
+                problems.add(kindKey, ip.where() + " injects resource '" + ip.name() + "' as " + ip.typeName()
                         + ", but its provider (kind " + d.settings().kind() + ") makes " + Views.describe(d.provider()));
             } else if (d != null) {
                 ClientProxies.check(ip, d, problems);

@@ -96,7 +96,7 @@ public final class ResourceBeans {
     }
 
     private void lease(InjectableResource resource, Type type, Class<?> view) {
-        leaseTypes.computeIfAbsent(resource, r -> new LinkedHashMap<>()).putIfAbsent(type.getTypeName(), new LeaseBean(type, view));
+        leaseTypes.computeIfAbsent(resource, r -> new LinkedHashMap<>()).putIfAbsent(TypeNames.of(type), new LeaseBean(type, view));
     }
 
     private void addInstanceBean(InjectableResource resource, Class<?> view, Set<Type> types) {
@@ -126,7 +126,7 @@ public final class ResourceBeans {
     }
 
     private static String id(InjectableResource resource, Type type) {
-        return "nebula-resource:" + resource.name() + ":" + type.getTypeName();
+        return "nebula-resource:" + resource.name() + ":" + TypeNames.of(type);
     }
 
     /** No wildcard or type variable: a type a bean can have. */

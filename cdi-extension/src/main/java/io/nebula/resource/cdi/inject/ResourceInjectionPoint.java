@@ -28,6 +28,11 @@ public record ResourceInjectionPoint(String name, Type type, String where) {
         return Optional.empty();
     }
 
+    /** The full name of the type it wants, whichever container made the {@link Type}: for messages and keys. */
+    public String typeName() {
+        return TypeNames.of(type);
+    }
+
     /** Whether it asks for a {@link Lease}. */
     boolean wantsLease() {
         return rawType(type) == Lease.class;

@@ -25,6 +25,12 @@ import java.util.List;
  * <p>On embedded Weld the same archive is deployed; there the library classes come from the test class path
  * (the archive's class loader asks its parent first), and the archive's classes, beans.xml, configuration and
  * service registration are what the container reads.
+ *
+ * <p>On embedded OpenWebBeans the library classes come from the test class path too, and the archive carries no
+ * {@code WEB-INF/lib}: OpenWebBeans' Arquillian scanner loads every class file of every jar there with
+ * {@code Class.forName}, the multi-release entries included ({@code META-INF/versions/21/...} of Agroal), which
+ * Java 17 refuses with {@code UnsupportedClassVersionError}. An application server reads a jar as the JVM does;
+ * this scanner does not, so the jars stay where the JVM reads them.
  */
 public final class Archives {
 
@@ -37,13 +43,13 @@ public final class Archives {
 
     /** An application named {@code name} with the given configuration and classes, plus the test provider. */
     public static WebArchive application(String name, String configuration, Class<?>... classes) {
-        return ShrinkWrap.create(WebArchive.class, name + ".war")
+        WebArchive archive = ShrinkWrap.create(WebArchive.class, name + ".war")
                 .addClasses(classes)
                 .addClasses(Channel.class, ChannelBackend.class, ChannelProvider.class)
                 .addAsServiceProvider(ResourceProvider.class, ChannelProvider.class)
                 .addAsResource(new StringAsset(configuration), "META-INF/microprofile-config.properties")
-                .addAsWebInfResource(new StringAsset(BEANS_XML), "beans.xml")
-                .addAsLibraries(libraries());
+                .addAsWebInfResource(new StringAsset(BEANS_XML), "beans.xml");
+        return Container.isOpenWebBeans() ? archive : archive.addAsLibraries(libraries());
     }
 
     /** The jars listed in {@code it.deployment.lib} (a class path), and AssertJ for the tests that run inside the server. */

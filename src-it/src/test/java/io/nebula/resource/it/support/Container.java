@@ -18,6 +18,11 @@ public final class Container {
         return "liberty".equals(System.getProperty("arquillian.launch"));
     }
 
+    /** Arquillian's embedded OpenWebBeans ({@code owb-arquillian-standalone}), in the test JVM. */
+    public static boolean isOpenWebBeans() {
+        return "owb".equals(System.getProperty("arquillian.launch"));
+    }
+
     /** {@code http://localhost:<port>} of the server the build started. */
     public static String baseUrl() {
         return "http://localhost:" + required("it.http.port");
