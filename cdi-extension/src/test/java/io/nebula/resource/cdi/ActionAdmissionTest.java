@@ -4,10 +4,10 @@ import io.nebula.resource.Action;
 import io.nebula.resource.CircuitOpenException;
 import io.nebula.resource.NebulaResource;
 import io.nebula.resource.ResourceStatistics;
-import io.nebula.resource.cdi.testing.Deployments;
+import io.nebula.resource.provider.testing.NebulaWeld;
 import io.nebula.resource.cdi.testing.FlakyBackend;
-import io.nebula.resource.cdi.testing.NebulaWeldTest;
-import io.nebula.resource.cdi.testing.TestConfig;
+import io.nebula.resource.provider.testing.NebulaWeldTest;
+import io.nebula.resource.provider.testing.TestConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.weld.junit5.WeldInitiator;
@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ActionAdmissionTest {
 
     @WeldSetup
-    WeldInitiator weld = Deployments.weld(Billing.class);
+    WeldInitiator weld = NebulaWeld.of(Billing.class);
 
     @Inject
     Billing billing;

@@ -5,10 +5,10 @@ import io.nebula.resource.NebulaResource;
 import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceException;
 import io.nebula.resource.Resources;
-import io.nebula.resource.cdi.testing.Deployments;
-import io.nebula.resource.cdi.testing.NebulaWeldTest;
+import io.nebula.resource.provider.testing.NebulaWeld;
+import io.nebula.resource.provider.testing.NebulaWeldTest;
 import io.nebula.resource.cdi.testing.TestBackend;
-import io.nebula.resource.cdi.testing.TestConfig;
+import io.nebula.resource.provider.testing.TestConfig;
 import io.nebula.resource.cdi.testing.TestConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ActionInterceptorTest {
 
     @WeldSetup
-    WeldInitiator weld = Deployments.weld(Payments.class);
+    WeldInitiator weld = NebulaWeld.of(Payments.class);
 
     @Inject
     Payments payments;

@@ -4,10 +4,10 @@ import io.nebula.resource.Lease;
 import io.nebula.resource.QuotaExceededException;
 import io.nebula.resource.Resources;
 import io.nebula.resource.audit.AuditRecord;
-import io.nebula.resource.cdi.testing.Deployments;
+import io.nebula.resource.provider.testing.NebulaWeld;
 import io.nebula.resource.cdi.testing.LogCapture;
-import io.nebula.resource.cdi.testing.NebulaWeldTest;
-import io.nebula.resource.cdi.testing.TestConfig;
+import io.nebula.resource.provider.testing.NebulaWeldTest;
+import io.nebula.resource.provider.testing.TestConfig;
 import io.nebula.resource.cdi.testing.TestConnection;
 import io.nebula.resource.core.audit.AuditSink;
 import jakarta.inject.Inject;
@@ -37,7 +37,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class AuditWithoutObserverTest {
 
     @WeldSetup
-    WeldInitiator weld = Deployments.weld();
+    WeldInitiator weld = NebulaWeld.of();
 
     @Inject
     WorkflowContexts contexts;

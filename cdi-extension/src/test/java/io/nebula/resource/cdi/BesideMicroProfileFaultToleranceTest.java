@@ -2,10 +2,10 @@ package io.nebula.resource.cdi;
 
 import io.nebula.resource.NebulaResource;
 import io.nebula.resource.cdi.integration.faulttolerance.FaultToleranceLibrary;
-import io.nebula.resource.cdi.testing.Deployments;
+import io.nebula.resource.provider.testing.NebulaWeld;
 import io.nebula.resource.cdi.testing.FlakyBackend;
-import io.nebula.resource.cdi.testing.NebulaWeldTest;
-import io.nebula.resource.cdi.testing.TestConfig;
+import io.nebula.resource.provider.testing.NebulaWeldTest;
+import io.nebula.resource.provider.testing.TestConfig;
 import io.smallrye.config.inject.ConfigExtension;
 import io.smallrye.faulttolerance.FaultToleranceExtension;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BesideMicroProfileFaultToleranceTest {
 
     @WeldSetup
-    WeldInitiator weld = WeldInitiator.from(Deployments.container(PaymentGateway.class)
+    WeldInitiator weld = WeldInitiator.from(NebulaWeld.container(PaymentGateway.class)
             .addExtension(new ConfigExtension()).addExtension(new FaultToleranceExtension())).build();
 
     @Inject

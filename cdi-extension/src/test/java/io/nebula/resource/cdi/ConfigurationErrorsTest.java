@@ -4,9 +4,9 @@ import io.nebula.resource.Action;
 import io.nebula.resource.ConfigProblem;
 import io.nebula.resource.ConfigurationInvalidException;
 import io.nebula.resource.NebulaResource;
-import io.nebula.resource.cdi.testing.Deployments;
-import io.nebula.resource.cdi.testing.TestConfig;
-import io.nebula.resource.cdi.testing.TestConfigExtension;
+import io.nebula.resource.provider.testing.NebulaWeld;
+import io.nebula.resource.provider.testing.TestConfig;
+import io.nebula.resource.provider.testing.TestConfigExtension;
 import io.nebula.resource.cdi.testing.TestConnection;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
@@ -175,7 +175,7 @@ class ConfigurationErrorsTest {
     }
 
     private ConfigurationInvalidException deploymentFailure() {
-        try (WeldContainer ignored = Deployments.container(Consumer.class).initialize()) {
+        try (WeldContainer ignored = NebulaWeld.container(Consumer.class).initialize()) {
             return fail("the deployment should have failed");
         } catch (RuntimeException e) {
             return find(e);

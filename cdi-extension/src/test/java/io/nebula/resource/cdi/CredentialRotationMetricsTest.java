@@ -2,9 +2,9 @@ package io.nebula.resource.cdi;
 
 import io.nebula.resource.Lease;
 import io.nebula.resource.Resources;
-import io.nebula.resource.cdi.testing.Deployments;
-import io.nebula.resource.cdi.testing.NebulaWeldTest;
-import io.nebula.resource.cdi.testing.TestConfig;
+import io.nebula.resource.provider.testing.NebulaWeld;
+import io.nebula.resource.provider.testing.NebulaWeldTest;
+import io.nebula.resource.provider.testing.TestConfig;
 import io.nebula.resource.cdi.testing.TestConnection;
 import io.nebula.resource.cdi.testing.TestTelemetry;
 import io.opentelemetry.sdk.metrics.data.LongPointData;
@@ -50,7 +50,7 @@ class CredentialRotationMetricsTest {
     private static Path secrets;
 
     @WeldSetup
-    WeldInitiator weld = Deployments.weld(MetricRegistryProducer.class, TestTelemetry.Producer.class);
+    WeldInitiator weld = NebulaWeld.of(MetricRegistryProducer.class, TestTelemetry.Producer.class);
 
     @Inject
     Resources resources;

@@ -1,10 +1,10 @@
 package io.nebula.resource.cdi;
 
 import io.nebula.resource.ResourceStartException;
-import io.nebula.resource.cdi.testing.Deployments;
+import io.nebula.resource.provider.testing.NebulaWeld;
 import io.nebula.resource.cdi.testing.TestBackend;
-import io.nebula.resource.cdi.testing.TestConfig;
-import io.nebula.resource.cdi.testing.TestConfigExtension;
+import io.nebula.resource.provider.testing.TestConfig;
+import io.nebula.resource.provider.testing.TestConfigExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -29,7 +29,7 @@ class EagerStartRequiredTest {
         TestBackend.down("billing");
         TestBackend.down("cache"); // not required: logged, and no reason to stop the application
 
-        assertThatThrownBy(() -> Deployments.container().initialize().close())
+        assertThatThrownBy(() -> NebulaWeld.container().initialize().close())
                 .satisfies(e -> assertThat(causes(e)).anySatisfy(c -> assertThat(c)
                         .isInstanceOfSatisfying(ResourceStartException.class, s -> assertThat(s.resources())
                                 .singleElement().asString().startsWith("billing (").contains("backend of billing is down"))

@@ -2,11 +2,11 @@ package io.nebula.resource.cdi;
 
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.Resources;
-import io.nebula.resource.cdi.testing.Deployments;
+import io.nebula.resource.provider.testing.NebulaWeld;
 import io.nebula.resource.cdi.testing.LogCapture;
 import io.nebula.resource.cdi.testing.TestBackend;
-import io.nebula.resource.cdi.testing.TestConfig;
-import io.nebula.resource.cdi.testing.TestConfigExtension;
+import io.nebula.resource.provider.testing.TestConfig;
+import io.nebula.resource.provider.testing.TestConfigExtension;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -33,7 +33,7 @@ class EagerStartTest {
 
     @Test
     void anEagerResourceCreatesAndChecksAnInstanceAtStart() {
-        try (WeldContainer container = Deployments.container().initialize()) {
+        try (WeldContainer container = NebulaWeld.container().initialize()) {
             assertThat(TestBackend.log("create:")).containsExactlyInAnyOrder("create:orders-db", "create:cache");
             Resources resources = container.select(Resources.class).get();
             assertThat(resources.find("orders-db").orElseThrow().health().status()).isEqualTo(HealthStatus.Status.UP);
@@ -44,7 +44,7 @@ class EagerStartTest {
     void aBackendDownAtStartIsLoggedReportedDownAndRecoveredInTheBackground() {
         TestBackend.down("orders-db");
         TestBackend.down("cache");
-        try (LogCapture log = LogCapture.nebula(); WeldContainer container = Deployments.container().initialize()) {
+        try (LogCapture log = LogCapture.nebula(); WeldContainer container = NebulaWeld.container().initialize()) {
             assertThat(log.messages()).anySatisfy(m -> assertThat(m).contains("NEBULA-1005").contains("orders-db")
                     .contains("backend of orders-db is down"));
             assertThat(log.messages()).anySatisfy(m -> assertThat(m).contains("NEBULA-1005").contains("cache"));

@@ -3,12 +3,12 @@ package io.nebula.resource.cdi;
 import io.nebula.resource.AcquisitionTimeoutException;
 import io.nebula.resource.Lease;
 import io.nebula.resource.Resources;
-import io.nebula.resource.cdi.testing.Deployments;
+import io.nebula.resource.provider.testing.NebulaWeld;
 import io.nebula.resource.cdi.testing.FlakyBackend;
 import io.nebula.resource.cdi.testing.LogCapture;
-import io.nebula.resource.cdi.testing.NebulaWeldTest;
+import io.nebula.resource.provider.testing.NebulaWeldTest;
 import io.nebula.resource.cdi.testing.SharedClient;
-import io.nebula.resource.cdi.testing.TestConfig;
+import io.nebula.resource.provider.testing.TestConfig;
 import io.nebula.resource.cdi.testing.TestConnection;
 import io.smallrye.config.inject.ConfigExtension;
 import io.smallrye.health.AsyncHealthCheckFactory;
@@ -49,7 +49,7 @@ import static org.awaitility.Awaitility.await;
 class HealthChecksTest {
 
     @WeldSetup
-    WeldInitiator weld = WeldInitiator.from(Deployments.container(SmallRyeHealthReporter.class, AsyncHealthCheckFactory.class)
+    WeldInitiator weld = WeldInitiator.from(NebulaWeld.container(SmallRyeHealthReporter.class, AsyncHealthCheckFactory.class)
             .addExtension(new ConfigExtension())).build();
 
     @Inject

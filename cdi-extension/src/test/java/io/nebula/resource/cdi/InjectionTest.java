@@ -5,13 +5,13 @@ import io.nebula.resource.Lease;
 import io.nebula.resource.NebulaResource;
 import io.nebula.resource.Resources;
 import io.nebula.resource.cdi.testing.BoundedClient;
-import io.nebula.resource.cdi.testing.Deployments;
-import io.nebula.resource.cdi.testing.NebulaWeldTest;
+import io.nebula.resource.provider.testing.NebulaWeld;
+import io.nebula.resource.provider.testing.NebulaWeldTest;
 import io.nebula.resource.cdi.testing.Pinger;
 import io.nebula.resource.cdi.testing.Queryable;
 import io.nebula.resource.cdi.testing.SharedClient;
 import io.nebula.resource.cdi.testing.TestBackend;
-import io.nebula.resource.cdi.testing.TestConfig;
+import io.nebula.resource.provider.testing.TestConfig;
 import io.nebula.resource.cdi.testing.TestConnection;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.util.TypeLiteral;
@@ -40,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class InjectionTest {
 
     @WeldSetup
-    WeldInitiator weld = Deployments.weld(OrderService.class, LeaseHolder.class);
+    WeldInitiator weld = NebulaWeld.of(OrderService.class, LeaseHolder.class);
 
     @Inject
     WorkflowContexts contexts;

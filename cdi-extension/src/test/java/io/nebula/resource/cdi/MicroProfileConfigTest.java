@@ -1,9 +1,9 @@
 package io.nebula.resource.cdi;
 
 import io.nebula.resource.Resources;
-import io.nebula.resource.cdi.testing.Deployments;
-import io.nebula.resource.cdi.testing.NebulaWeldTest;
-import io.nebula.resource.cdi.testing.TestConfig;
+import io.nebula.resource.provider.testing.NebulaWeld;
+import io.nebula.resource.provider.testing.NebulaWeldTest;
+import io.nebula.resource.provider.testing.TestConfig;
 import jakarta.inject.Inject;
 import org.jboss.weld.junit5.WeldInitiator;
 import org.jboss.weld.junit5.WeldSetup;
@@ -41,7 +41,7 @@ class MicroProfileConfigTest {
     private static final String SYSPROP = "nebula.resource.from-sysprop.pool.max-size";
 
     @WeldSetup
-    WeldInitiator weld = Deployments.weld();
+    WeldInitiator weld = NebulaWeld.of();
 
     @Inject
     Resources resources;

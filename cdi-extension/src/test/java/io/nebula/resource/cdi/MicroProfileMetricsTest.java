@@ -3,10 +3,10 @@ package io.nebula.resource.cdi;
 import io.nebula.resource.AcquisitionTimeoutException;
 import io.nebula.resource.Lease;
 import io.nebula.resource.Resources;
-import io.nebula.resource.cdi.testing.Deployments;
+import io.nebula.resource.provider.testing.NebulaWeld;
 import io.nebula.resource.cdi.testing.FlakyBackend;
-import io.nebula.resource.cdi.testing.NebulaWeldTest;
-import io.nebula.resource.cdi.testing.TestConfig;
+import io.nebula.resource.provider.testing.NebulaWeldTest;
+import io.nebula.resource.provider.testing.TestConfig;
 import io.nebula.resource.cdi.testing.TestConnection;
 import io.smallrye.metrics.MetricRegistryProducer;
 import io.smallrye.metrics.SharedMetricRegistries;
@@ -45,7 +45,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class MicroProfileMetricsTest {
 
     @WeldSetup
-    WeldInitiator weld = Deployments.weld(MetricRegistryProducer.class);
+    WeldInitiator weld = NebulaWeld.of(MetricRegistryProducer.class);
 
     @Inject
     Resources resources;

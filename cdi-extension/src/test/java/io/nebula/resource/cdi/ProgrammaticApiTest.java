@@ -8,12 +8,12 @@ import io.nebula.resource.PoolStrategy;
 import io.nebula.resource.ResourceScope;
 import io.nebula.resource.ResourceState;
 import io.nebula.resource.Resources;
-import io.nebula.resource.cdi.testing.Deployments;
-import io.nebula.resource.cdi.testing.NebulaWeldTest;
+import io.nebula.resource.provider.testing.NebulaWeld;
+import io.nebula.resource.provider.testing.NebulaWeldTest;
 import io.nebula.resource.cdi.testing.Pinger;
 import io.nebula.resource.cdi.testing.SharedClient;
 import io.nebula.resource.cdi.testing.TestBackend;
-import io.nebula.resource.cdi.testing.TestConfig;
+import io.nebula.resource.provider.testing.TestConfig;
 import io.nebula.resource.cdi.testing.TestConnection;
 import jakarta.inject.Inject;
 import org.jboss.weld.junit5.WeldInitiator;
@@ -36,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ProgrammaticApiTest {
 
     @WeldSetup
-    WeldInitiator weld = Deployments.weld();
+    WeldInitiator weld = NebulaWeld.of();
 
     @Inject
     Resources resources;

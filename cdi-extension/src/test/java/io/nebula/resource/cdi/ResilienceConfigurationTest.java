@@ -2,9 +2,9 @@ package io.nebula.resource.cdi;
 
 import io.nebula.resource.ConfigProblem;
 import io.nebula.resource.ConfigurationInvalidException;
-import io.nebula.resource.cdi.testing.Deployments;
-import io.nebula.resource.cdi.testing.TestConfig;
-import io.nebula.resource.cdi.testing.TestConfigExtension;
+import io.nebula.resource.provider.testing.NebulaWeld;
+import io.nebula.resource.provider.testing.TestConfig;
+import io.nebula.resource.provider.testing.TestConfigExtension;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -40,7 +40,7 @@ class ResilienceConfigurationTest {
             "nebula.resource.jobs.bulkhead.queue=3"})
     void everyProblemIsReportedAtOnceUnderItsKey() {
         Throwable t = catchThrowable(() -> {
-            try (WeldContainer ignored = Deployments.container().initialize()) {
+            try (WeldContainer ignored = NebulaWeld.container().initialize()) {
                 throw new AssertionError("the deployment should have failed");
             }
         });

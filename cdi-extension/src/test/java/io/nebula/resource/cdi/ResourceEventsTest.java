@@ -6,10 +6,10 @@ import io.nebula.resource.Lease;
 import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceState;
 import io.nebula.resource.Resources;
-import io.nebula.resource.cdi.testing.Deployments;
-import io.nebula.resource.cdi.testing.NebulaWeldTest;
+import io.nebula.resource.provider.testing.NebulaWeld;
+import io.nebula.resource.provider.testing.NebulaWeldTest;
 import io.nebula.resource.cdi.testing.TestBackend;
-import io.nebula.resource.cdi.testing.TestConfig;
+import io.nebula.resource.provider.testing.TestConfig;
 import io.nebula.resource.cdi.testing.TestConnection;
 import io.nebula.resource.event.AcquisitionFailedEvent;
 import io.nebula.resource.event.HealthChangedEvent;
@@ -53,7 +53,7 @@ import static org.awaitility.Awaitility.await;
 class ResourceEventsTest {
 
     @WeldSetup
-    WeldInitiator weld = Deployments.weld(Observer.class);
+    WeldInitiator weld = NebulaWeld.of(Observer.class);
 
     @Inject
     Resources resources;

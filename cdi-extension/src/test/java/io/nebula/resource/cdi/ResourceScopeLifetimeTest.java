@@ -3,10 +3,10 @@ package io.nebula.resource.cdi;
 import io.nebula.resource.AcquisitionTimeoutException;
 import io.nebula.resource.NebulaResource;
 import io.nebula.resource.Resources;
-import io.nebula.resource.cdi.testing.Deployments;
-import io.nebula.resource.cdi.testing.NebulaWeldTest;
+import io.nebula.resource.provider.testing.NebulaWeld;
+import io.nebula.resource.provider.testing.NebulaWeldTest;
 import io.nebula.resource.cdi.testing.TestBackend;
-import io.nebula.resource.cdi.testing.TestConfig;
+import io.nebula.resource.provider.testing.TestConfig;
 import io.nebula.resource.cdi.testing.TestConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -43,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ResourceScopeLifetimeTest {
 
     @WeldSetup
-    WeldInitiator weld = Deployments.weld(Connections.class);
+    WeldInitiator weld = NebulaWeld.of(Connections.class);
 
     @Inject
     WorkflowContexts contexts;

@@ -8,10 +8,10 @@ import io.nebula.resource.Lease;
 import io.nebula.resource.ResourceFigures;
 import io.nebula.resource.ResourceStatistics;
 import io.nebula.resource.Resources;
-import io.nebula.resource.cdi.testing.Deployments;
+import io.nebula.resource.provider.testing.NebulaWeld;
 import io.nebula.resource.cdi.testing.FlakyBackend;
-import io.nebula.resource.cdi.testing.NebulaWeldTest;
-import io.nebula.resource.cdi.testing.TestConfig;
+import io.nebula.resource.provider.testing.NebulaWeldTest;
+import io.nebula.resource.provider.testing.TestConfig;
 import io.nebula.resource.cdi.testing.TestConnection;
 import jakarta.inject.Inject;
 import org.jboss.weld.junit5.WeldInitiator;
@@ -50,7 +50,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ResourceStatisticsTest {
 
     @WeldSetup
-    WeldInitiator weld = Deployments.weld();
+    WeldInitiator weld = NebulaWeld.of();
 
     @Inject
     ResourceStatistics statistics;

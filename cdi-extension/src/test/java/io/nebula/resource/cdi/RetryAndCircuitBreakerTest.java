@@ -6,11 +6,11 @@ import io.nebula.resource.Lease;
 import io.nebula.resource.NebulaResource;
 import io.nebula.resource.Resources;
 import io.nebula.resource.cdi.testing.AuthenticationFailedException;
-import io.nebula.resource.cdi.testing.Deployments;
+import io.nebula.resource.provider.testing.NebulaWeld;
 import io.nebula.resource.cdi.testing.FlakyBackend;
 import io.nebula.resource.cdi.testing.LogCapture;
-import io.nebula.resource.cdi.testing.NebulaWeldTest;
-import io.nebula.resource.cdi.testing.TestConfig;
+import io.nebula.resource.provider.testing.NebulaWeldTest;
+import io.nebula.resource.provider.testing.TestConfig;
 import io.nebula.resource.cdi.testing.TestConnection;
 import io.nebula.resource.event.AcquisitionFailedEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -77,7 +77,7 @@ import static org.awaitility.Awaitility.await;
 class RetryAndCircuitBreakerTest {
 
     @WeldSetup
-    WeldInitiator weld = Deployments.weld(Failures.class);
+    WeldInitiator weld = NebulaWeld.of(Failures.class);
 
     @Inject
     Resources resources;

@@ -3,11 +3,11 @@ package io.nebula.resource.cdi;
 import io.nebula.resource.NebulaResource;
 import io.nebula.resource.Resources;
 import io.nebula.resource.TenantRequiredException;
-import io.nebula.resource.cdi.testing.Deployments;
+import io.nebula.resource.provider.testing.NebulaWeld;
 import io.nebula.resource.cdi.testing.LogCapture;
-import io.nebula.resource.cdi.testing.NebulaWeldTest;
+import io.nebula.resource.provider.testing.NebulaWeldTest;
 import io.nebula.resource.cdi.testing.TestBackend;
-import io.nebula.resource.cdi.testing.TestConfig;
+import io.nebula.resource.provider.testing.TestConfig;
 import io.nebula.resource.cdi.testing.TestConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ScopeFallbackTest {
 
     @WeldSetup
-    WeldInitiator weld = Deployments.weld(Uses.class);
+    WeldInitiator weld = NebulaWeld.of(Uses.class);
 
     @Inject
     WorkflowContexts contexts;

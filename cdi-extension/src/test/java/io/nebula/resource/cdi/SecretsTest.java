@@ -3,11 +3,11 @@ package io.nebula.resource.cdi;
 import io.nebula.resource.AcquisitionTimeoutException;
 import io.nebula.resource.ResourceException;
 import io.nebula.resource.Resources;
-import io.nebula.resource.cdi.testing.Deployments;
+import io.nebula.resource.provider.testing.NebulaWeld;
 import io.nebula.resource.cdi.testing.FlakyBackend;
 import io.nebula.resource.cdi.testing.LogCapture;
-import io.nebula.resource.cdi.testing.NebulaWeldTest;
-import io.nebula.resource.cdi.testing.TestConfig;
+import io.nebula.resource.provider.testing.NebulaWeldTest;
+import io.nebula.resource.provider.testing.TestConfig;
 import io.nebula.resource.cdi.testing.TestConnection;
 import io.nebula.resource.cdi.testing.TestTelemetry;
 import io.smallrye.config.inject.ConfigExtension;
@@ -65,7 +65,7 @@ class SecretsTest {
     static final String TOKEN = "tok-7Qz-Zebra";
 
     @WeldSetup
-    WeldInitiator weld = WeldInitiator.from(Deployments.container(TestTelemetry.Producer.class, SmallRyeHealthReporter.class,
+    WeldInitiator weld = WeldInitiator.from(NebulaWeld.container(TestTelemetry.Producer.class, SmallRyeHealthReporter.class,
             AsyncHealthCheckFactory.class, MetricRegistryProducer.class).addExtension(new ConfigExtension())).build();
 
     @Inject

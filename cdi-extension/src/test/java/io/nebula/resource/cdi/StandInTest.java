@@ -2,12 +2,12 @@ package io.nebula.resource.cdi;
 
 import io.nebula.resource.AcquisitionTimeoutException;
 import io.nebula.resource.NebulaResource;
-import io.nebula.resource.cdi.testing.Deployments;
+import io.nebula.resource.provider.testing.NebulaWeld;
 import io.nebula.resource.cdi.testing.FlakyBackend;
 import io.nebula.resource.cdi.testing.RemoteClient;
 import io.nebula.resource.cdi.testing.SharedClient;
-import io.nebula.resource.cdi.testing.TestConfig;
-import io.nebula.resource.cdi.testing.TestConfigExtension;
+import io.nebula.resource.provider.testing.TestConfig;
+import io.nebula.resource.provider.testing.TestConfigExtension;
 import jakarta.enterprise.context.Dependent;
 import jakarta.inject.Inject;
 import org.jboss.weld.environment.se.WeldContainer;
@@ -50,7 +50,7 @@ class StandInTest {
     @Test
     void aBeanIsMadeWhileItsBackendIsDownAndTheSameReferenceServesOnceItIsBack() {
         FlakyBackend.set("remote", FlakyBackend.Mode.DOWN);
-        try (WeldContainer container = Deployments.container(Billing.class).initialize()) {
+        try (WeldContainer container = NebulaWeld.container(Billing.class).initialize()) {
             Billing billing = container.select(Billing.class).get();
             assertThat(FlakyBackend.attempts("remote")).as("a resource never tried is tried once as the bean is made").hasSize(1);
 
@@ -75,7 +75,7 @@ class StandInTest {
     @Test
     void nothingIsAskedOfABackendKnownToBeDown() {
         FlakyBackend.set("remote", FlakyBackend.Mode.DOWN);
-        try (WeldContainer container = Deployments.container(Billing.class).initialize()) {
+        try (WeldContainer container = NebulaWeld.container(Billing.class).initialize()) {
             Billing first = container.select(Billing.class).get();
             int tried = FlakyBackend.attempts("remote").size();
 

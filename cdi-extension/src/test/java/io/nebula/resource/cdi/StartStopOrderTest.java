@@ -2,10 +2,10 @@ package io.nebula.resource.cdi;
 
 import io.nebula.resource.ResourceState;
 import io.nebula.resource.Resources;
-import io.nebula.resource.cdi.testing.Deployments;
+import io.nebula.resource.provider.testing.NebulaWeld;
 import io.nebula.resource.cdi.testing.TestBackend;
-import io.nebula.resource.cdi.testing.TestConfig;
-import io.nebula.resource.cdi.testing.TestConfigExtension;
+import io.nebula.resource.provider.testing.TestConfig;
+import io.nebula.resource.provider.testing.TestConfigExtension;
 import io.nebula.resource.cdi.testing.TestConnection;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.Test;
@@ -40,7 +40,7 @@ class StartStopOrderTest {
 
     @Test
     void eagerResourcesStartInDependencyOrderAndLazyOnesWait() {
-        try (WeldContainer container = Deployments.container().initialize()) {
+        try (WeldContainer container = NebulaWeld.container().initialize()) {
             assertThat(TestBackend.log("create:")).as("each eager resource proves itself with an instance, in order")
                     .containsExactly("create:db", "create:cache", "create:api");
             Resources resources = container.select(Resources.class).get();
@@ -52,7 +52,7 @@ class StartStopOrderTest {
 
     @Test
     void aLazyResourceStartsOnFirstUseAfterItsDependencies() {
-        try (WeldContainer container = Deployments.container().initialize()) {
+        try (WeldContainer container = NebulaWeld.container().initialize()) {
             Resources resources = container.select(Resources.class).get();
             resources.acquire("reports", TestConnection.class).close();
             assertThat(resources.find("warehouse").orElseThrow().state()).isEqualTo(ResourceState.READY);
@@ -64,7 +64,7 @@ class StartStopOrderTest {
     @Test
     void atShutdownResourcesCloseDependentsFirst() {
         Resources resources;
-        try (WeldContainer container = Deployments.container().initialize()) {
+        try (WeldContainer container = NebulaWeld.container().initialize()) {
             resources = container.select(Resources.class).get();
             resources.acquire("cache", io.nebula.resource.cdi.testing.SharedClient.class).close();
             resources.acquire("reports", TestConnection.class).close();

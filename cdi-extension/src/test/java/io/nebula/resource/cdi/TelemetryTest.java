@@ -4,10 +4,10 @@ import io.nebula.resource.AcquisitionTimeoutException;
 import io.nebula.resource.Lease;
 import io.nebula.resource.NebulaResource;
 import io.nebula.resource.Resources;
-import io.nebula.resource.cdi.testing.Deployments;
+import io.nebula.resource.provider.testing.NebulaWeld;
 import io.nebula.resource.cdi.testing.FlakyBackend;
-import io.nebula.resource.cdi.testing.NebulaWeldTest;
-import io.nebula.resource.cdi.testing.TestConfig;
+import io.nebula.resource.provider.testing.NebulaWeldTest;
+import io.nebula.resource.provider.testing.TestConfig;
 import io.nebula.resource.cdi.testing.TestConnection;
 import io.nebula.resource.cdi.testing.TestTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -59,7 +59,7 @@ class TelemetryTest {
     static final AttributeKey<String> TENANT = AttributeKey.stringKey("tenant");
 
     @WeldSetup
-    WeldInitiator weld = WeldInitiator.from(Deployments.container(TestTelemetry.Producer.class)).build();
+    WeldInitiator weld = WeldInitiator.from(NebulaWeld.container(TestTelemetry.Producer.class)).build();
 
     @Inject
     Resources resources;

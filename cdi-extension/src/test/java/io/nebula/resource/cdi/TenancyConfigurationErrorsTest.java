@@ -1,9 +1,9 @@
 package io.nebula.resource.cdi;
 
 import io.nebula.resource.ConfigurationInvalidException;
-import io.nebula.resource.cdi.testing.Deployments;
-import io.nebula.resource.cdi.testing.TestConfig;
-import io.nebula.resource.cdi.testing.TestConfigExtension;
+import io.nebula.resource.provider.testing.NebulaWeld;
+import io.nebula.resource.provider.testing.TestConfig;
+import io.nebula.resource.provider.testing.TestConfigExtension;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -94,7 +94,7 @@ class TenancyConfigurationErrorsTest {
     }
 
     private ConfigurationInvalidException deploymentFailure() {
-        try (WeldContainer ignored = Deployments.container().initialize()) {
+        try (WeldContainer ignored = NebulaWeld.container().initialize()) {
             return fail("the deployment should have failed");
         } catch (RuntimeException e) {
             return find(e);

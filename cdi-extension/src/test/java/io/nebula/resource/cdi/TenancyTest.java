@@ -7,12 +7,12 @@ import io.nebula.resource.Resources;
 import io.nebula.resource.TenantRequiredException;
 import io.nebula.resource.audit.AuditKind;
 import io.nebula.resource.audit.AuditRecord;
-import io.nebula.resource.cdi.testing.Deployments;
+import io.nebula.resource.provider.testing.NebulaWeld;
 import io.nebula.resource.cdi.testing.FlakyBackend;
 import io.nebula.resource.cdi.testing.LogCapture;
-import io.nebula.resource.cdi.testing.NebulaWeldTest;
+import io.nebula.resource.provider.testing.NebulaWeldTest;
 import io.nebula.resource.cdi.testing.TestBackend;
-import io.nebula.resource.cdi.testing.TestConfig;
+import io.nebula.resource.provider.testing.TestConfig;
 import io.nebula.resource.cdi.testing.TestConnection;
 import io.nebula.resource.core.audit.AuditSink;
 import io.nebula.resource.event.HealthChangedEvent;
@@ -74,7 +74,7 @@ class TenancyTest {
     static Path secrets;
 
     @WeldSetup
-    WeldInitiator weld = Deployments.weld(Observed.class);
+    WeldInitiator weld = NebulaWeld.of(Observed.class);
 
     @Inject
     WorkflowContexts contexts;

@@ -2,10 +2,10 @@ package io.nebula.resource.cdi;
 
 import io.nebula.resource.AcquisitionTimeoutException;
 import io.nebula.resource.NebulaResource;
-import io.nebula.resource.cdi.testing.Deployments;
+import io.nebula.resource.provider.testing.NebulaWeld;
 import io.nebula.resource.cdi.testing.FlakyBackend;
-import io.nebula.resource.cdi.testing.NebulaWeldTest;
-import io.nebula.resource.cdi.testing.TestConfig;
+import io.nebula.resource.provider.testing.NebulaWeldTest;
+import io.nebula.resource.provider.testing.TestConfig;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.jboss.weld.junit5.WeldInitiator;
@@ -42,7 +42,7 @@ import static org.awaitility.Awaitility.await;
 class TimeoutAndBulkheadTest {
 
     @WeldSetup
-    WeldInitiator weld = Deployments.weld();
+    WeldInitiator weld = NebulaWeld.of();
 
     @Inject
     @NebulaResource("slow-db")

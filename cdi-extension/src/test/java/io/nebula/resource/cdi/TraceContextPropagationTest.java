@@ -3,9 +3,9 @@ package io.nebula.resource.cdi;
 import com.sun.net.httpserver.HttpServer;
 import io.nebula.resource.NebulaResource;
 import io.nebula.resource.cdi.integration.telemetry.TraceContext;
-import io.nebula.resource.cdi.testing.Deployments;
-import io.nebula.resource.cdi.testing.NebulaWeldTest;
-import io.nebula.resource.cdi.testing.TestConfig;
+import io.nebula.resource.provider.testing.NebulaWeld;
+import io.nebula.resource.provider.testing.NebulaWeldTest;
+import io.nebula.resource.provider.testing.TestConfig;
 import io.nebula.resource.cdi.testing.TestTelemetry;
 import io.nebula.resource.provider.http.HttpEndpoint;
 import io.opentelemetry.api.trace.Span;
@@ -42,7 +42,7 @@ class TraceContextPropagationTest {
     private static final List<String> received = new CopyOnWriteArrayList<>();
 
     @WeldSetup
-    WeldInitiator weld = WeldInitiator.from(Deployments.container(TestTelemetry.Producer.class)).build();
+    WeldInitiator weld = WeldInitiator.from(NebulaWeld.container(TestTelemetry.Producer.class)).build();
 
     @Inject
     @NebulaResource("payments-api")

@@ -5,8 +5,8 @@ import io.nebula.resource.ExecutionScoped;
 import io.nebula.resource.ResourceContext;
 import io.nebula.resource.TenantScoped;
 import io.nebula.resource.WorkflowScoped;
-import io.nebula.resource.cdi.testing.Deployments;
-import io.nebula.resource.cdi.testing.NebulaWeldTest;
+import io.nebula.resource.provider.testing.NebulaWeld;
+import io.nebula.resource.provider.testing.NebulaWeldTest;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ContextNotActiveException;
 import jakarta.inject.Inject;
@@ -34,7 +34,7 @@ class WorkflowScopesTest {
     static final List<String> destroyed = new CopyOnWriteArrayList<>();
 
     @WeldSetup
-    WeldInitiator weld = Deployments.weld(TenantBean.class, WorkflowBean.class, ExecutionBean.class, ActionBean.class);
+    WeldInitiator weld = NebulaWeld.of(TenantBean.class, WorkflowBean.class, ExecutionBean.class, ActionBean.class);
 
     @Inject
     WorkflowContexts contexts;

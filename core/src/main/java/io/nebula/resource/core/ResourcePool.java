@@ -193,8 +193,8 @@ public interface ResourcePool<R> extends AutoCloseable {
             PoolConfig cfg = config != null ? config : PoolConfig.from(settings);
             PoolContext<R> ctx = new PoolContext<>(provider, settings, cfg, ticker,
                     new Listeners(settings.name(), listeners),
-                    scheduler != null ? scheduler : PoolThreads.scheduler(),
-                    creator != null ? creator : PoolThreads.creator());
+                    scheduler != null ? scheduler : EngineThreads.timer(),
+                    creator != null ? creator : EngineThreads.workers());
             return switch (provider.topology()) {
                 case POOLED -> new PooledResourcePool<>(ctx);
                 case RESIDENT -> new SharedResourcePool<>(ctx, false);

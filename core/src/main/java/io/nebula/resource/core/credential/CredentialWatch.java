@@ -1,6 +1,7 @@
 package io.nebula.resource.core.credential;
 
 import io.nebula.resource.Secret;
+import io.nebula.resource.core.EngineThreads;
 import io.nebula.resource.spi.CredentialUnavailableException;
 
 import java.util.Map;
@@ -11,8 +12,6 @@ import java.util.TreeSet;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import static java.lang.System.Logger.Level.ERROR;
@@ -36,10 +35,10 @@ final class CredentialWatch {
     private boolean shutDown;
     private boolean failingToRefresh; // only the watch task touches it
 
-    /** @param scheduler runs the watch; {@code null} for one daemon thread shared by every pool */
+    /** @param scheduler times the watch; {@code null} for the {@linkplain EngineThreads#timer() engine's timer} */
     CredentialWatch(CredentialedProvider<?> provider, ScheduledExecutorService scheduler) {
         this.provider = provider;
-        this.scheduler = scheduler != null ? scheduler : WatchThread.SCHEDULER;
+        this.scheduler = scheduler != null ? scheduler : EngineThreads.timer();
     }
 
     /** Makes {@code values} the ones in force; returns the keys that differ from before (none the first time). */
@@ -113,21 +112,14 @@ final class CredentialWatch {
             if (watch != null || shutDown || provider.credentials.refreshInterval().isZero()) {
                 return;
             }
-            long every = provider.credentials.refreshInterval().toNanos();
-            watch = scheduler.scheduleWithFixedDelay(this::refreshSafely, every, every, TimeUnit.NANOSECONDS);
+            // a secret store may be slow to answer: the re-read runs on the engine's workers, the timer only times it
+            watch = EngineThreads.every(scheduler, provider.credentials.refreshInterval(), this::refresh, e -> LOG.log(
+                    ERROR, "NEBULA-4308 The credential watch of " + provider.who + " failed", e));
         } catch (RejectedExecutionException e) {
             LOG.log(ERROR, "NEBULA-4307 Could not schedule the credential watch of " + provider.who + "; rotations are"
                     + " seen only when an instance is created", e);
         } finally {
             lock.unlock();
-        }
-    }
-
-    private void refreshSafely() {
-        try {
-            refresh();
-        } catch (RuntimeException | Error e) {
-            LOG.log(ERROR, "NEBULA-4308 The credential watch of " + provider.who + " failed", e); // never cancel the task
         }
     }
 
@@ -142,21 +134,6 @@ final class CredentialWatch {
             }
         } finally {
             lock.unlock();
-        }
-    }
-
-    /** The daemon thread that re-reads credentials, shared by every pool that was given no scheduler. */
-    private static final class WatchThread {
-        static final ScheduledExecutorService SCHEDULER = newScheduler();
-
-        private static ScheduledExecutorService newScheduler() {
-            ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "nebula-credential-watch");
-                t.setDaemon(true);
-                return t;
-            });
-            s.setRemoveOnCancelPolicy(true);
-            return s;
         }
     }
 }

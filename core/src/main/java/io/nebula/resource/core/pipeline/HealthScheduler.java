@@ -1,24 +1,26 @@
 package io.nebula.resource.core.pipeline;
 
+import io.nebula.resource.core.EngineThreads;
+
 import java.time.Duration;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static java.lang.System.Logger.Level.WARNING;
 
 /**
- * Runs the scheduled health checks of one application's resources: two daemon threads, so one slow backend
- * delays the others' checks by at most one check. A check that throws is logged and runs again next time.
+ * Runs the scheduled health checks and circuit probes of one application's resources on the
+ * {@linkplain EngineThreads engine's threads}: the timer times them, a worker runs each, so a check that waits on a
+ * slow backend holds one worker and delays no other resource's check. A check still running when it is due again
+ * skips that turn. A check that throws is logged and runs again next time. Closing it ends every task it runs.
  */
 public final class HealthScheduler implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(HealthScheduler.class.getName());
 
-    private final ScheduledThreadPoolExecutor executor;
+    private volatile boolean closed;
 
-    /** The scheduler of pools built without one: made on first use, its threads are daemons. */
+    /** The scheduler of pools built without one: never closed. */
     static HealthScheduler shared() {
         return Shared.INSTANCE;
     }
@@ -27,32 +29,25 @@ public final class HealthScheduler implements AutoCloseable {
         static final HealthScheduler INSTANCE = new HealthScheduler();
     }
 
-    public HealthScheduler() {
-        AtomicInteger n = new AtomicInteger();
-        executor = new ScheduledThreadPoolExecutor(2, r -> {
-            Thread t = new Thread(r, "nebula-health-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        executor.setRemoveOnCancelPolicy(true);
-        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    }
-
     /** Runs {@code check} every {@code interval}, the first time after one interval. */
     public Future<?> every(Duration interval, String resource, Runnable check) {
-        long nanos = interval.toNanos();
-        return executor.scheduleWithFixedDelay(() -> {
-            try {
-                check.run();
-            } catch (RuntimeException | Error e) {
-                // never let an exception cancel the periodic task: that would silently end the resource's checks
-                LOG.log(WARNING, "NEBULA-3204 The scheduled health check of resource '" + resource + "' failed to run", e);
+        AtomicReference<Future<?>> self = new AtomicReference<>();
+        Future<?> task = EngineThreads.every(EngineThreads.timer(), interval, () -> {
+            if (closed) { // the application stopped: the task leaves the timer at its next turn
+                Future<?> f = self.get();
+                if (f != null) {
+                    f.cancel(false);
+                }
+                return;
             }
-        }, nanos, nanos, TimeUnit.NANOSECONDS);
+            check.run();
+        }, e -> LOG.log(WARNING, "NEBULA-3204 The scheduled health check of resource '" + resource + "' failed to run", e));
+        self.set(task);
+        return task;
     }
 
     @Override
     public void close() {
-        executor.shutdownNow();
+        closed = true;
     }
 }

@@ -23,8 +23,8 @@ import java.util.function.Predicate;
  *       what is left of it. SmallRye gave every attempt the full timeout, so a call with three retries could
  *       last four timeouts and its backoff;</li>
  *   <li>exponential backoff: the first wait is {@code delay} plus jitter, each later one twice the previous
- *       (without its jitter) plus jitter, at most {@code max-delay}; jitter is uniform in
- *       {@code [-jitter, +jitter]} milliseconds, and a wait below zero is none;</li>
+ *       (without its jitter) plus jitter, every one at most {@code max-delay} (the first too, unlike SmallRye);
+ *       jitter is uniform in {@code [-jitter, +jitter]} milliseconds, and a wait below zero is none;</li>
  *   <li>when no retry is left, the caller gets the last attempt's error;</li>
  *   <li>an acquisition that begins while acquisitions know the backend to be down (the pool is {@code FAILED}
  *       because an earlier acquisition spent its retries and failed, or the circuit opened, and nothing has
@@ -54,6 +54,7 @@ final class RetryStage<T> implements Stage<T> {
     private final Ticker hitClock;
     private final Ticker ticker;
     private final Duration poolTimeout;
+    private final Waiting waiting;
 
     /**
      * @param backendDown whether acquisitions know the backend to be down now, read once per acquisition before
@@ -64,6 +65,12 @@ final class RetryStage<T> implements Stage<T> {
      */
     RetryStage(Acquisition<T> next, ResiliencePolicy policy, Predicate<Throwable> retryable, BooleanSupplier backendDown,
                Ticker hitClock, Ticker ticker, Duration poolTimeout) {
+        this(next, policy, retryable, backendDown, hitClock, ticker, poolTimeout, Waiting.REAL);
+    }
+
+    /** With the jitter's draw and the sleep given: a test's seeded random and fake clock. */
+    RetryStage(Acquisition<T> next, ResiliencePolicy policy, Predicate<Throwable> retryable, BooleanSupplier backendDown,
+               Ticker hitClock, Ticker ticker, Duration poolTimeout, Waiting waiting) {
         this.next = next;
         this.maxRetries = policy.maxRetries();
         this.delayMillis = policy.delay().toMillis();
@@ -76,6 +83,29 @@ final class RetryStage<T> implements Stage<T> {
         this.hitClock = hitClock;
         this.ticker = ticker;
         this.poolTimeout = poolTimeout;
+        this.waiting = waiting;
+    }
+
+    /** Where the waits between attempts come from: the jitter's random draw, and the sleep that spends a wait. */
+    interface Waiting {
+
+        /** Uniform draws in {@code [-jitter, +jitter]} and {@link Thread#sleep}. */
+        Waiting REAL = new Waiting() {
+            @Override
+            public long jitter(long bound) {
+                return ThreadLocalRandom.current().nextLong(-bound, bound + 1);
+            }
+
+            @Override
+            public void sleep(long millis) throws InterruptedException {
+                Thread.sleep(millis);
+            }
+        };
+
+        /** A whole number of milliseconds drawn uniformly in {@code [-bound, +bound]}, {@code bound} above zero. */
+        long jitter(long bound);
+
+        void sleep(long millis) throws InterruptedException;
     }
 
     @Override
@@ -104,7 +134,7 @@ final class RetryStage<T> implements Stage<T> {
 
     private T retry(Throwable first, long startNanos, Duration timeout, ResourceContext ctx) throws Exception {
         Throwable last = first;
-        long lastDelay = 0;
+        long lastDelay = 0; // the last wait without its jitter: delay, then twice the previous one
         long budgetNanos = Math.min(maxDurationNanos, (timeout != null ? timeout : poolTimeout).toNanos());
         for (long retries = 1; ; retries++) {
             if (last instanceof InterruptedException) {
@@ -116,19 +146,17 @@ final class RetryStage<T> implements Stage<T> {
             if (!retryable.test(last) || retries > maxRetries || left(startNanos, budgetNanos) <= 0) {
                 throw Stages.rethrow(last);
             }
-            long wait;
-            if (lastDelay == 0) {
-                lastDelay = delayMillis;
-                wait = lastDelay + jitter();
-            } else {
-                lastDelay = lastDelay * 2;
-                wait = Math.max(0, Math.min(maxDelayMillis, lastDelay + jitter()));
-            }
+            // SmallRye's ExponentialBackOff caps every wait but the first, so delay + jitter could pass max-delay
+            // (with retry.delay = retry.max-delay, which is allowed, any jitter did), and doubles without bound, which
+            // wrapped to zero and below past 62 retries (RetryBackoffTest): here the doubling saturates, far past any
+            // max-delay, and every wait is capped
+            lastDelay = retries == 1 ? delayMillis : lastDelay > Long.MAX_VALUE / 4 ? lastDelay : lastDelay * 2;
+            long wait = Math.max(0, Math.min(maxDelayMillis, lastDelay + jitter()));
             if (TimeUnit.MILLISECONDS.toNanos(wait) >= left(startNanos, budgetNanos)) {
                 throw Stages.rethrow(last); // the retry could not begin within the budget: fail now, not after the wait
             }
             if (wait > 0) {
-                Thread.sleep(wait);
+                waiting.sleep(wait);
             }
             long left = left(startNanos, budgetNanos);
             if (left <= 0) {
@@ -148,6 +176,6 @@ final class RetryStage<T> implements Stage<T> {
     }
 
     private long jitter() {
-        return jitterMillis == 0 ? 0 : ThreadLocalRandom.current().nextLong(-jitterMillis, jitterMillis + 1);
+        return jitterMillis == 0 ? 0 : waiting.jitter(jitterMillis);
     }
 }

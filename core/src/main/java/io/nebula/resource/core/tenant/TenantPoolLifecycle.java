@@ -5,9 +5,11 @@ import io.nebula.resource.ConfigProblem;
 import io.nebula.resource.ResourceClosedException;
 import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.core.EngineThreads;
 import io.nebula.resource.core.PoolConfig;
 import io.nebula.resource.core.ResourcePool;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
@@ -56,7 +58,9 @@ final class TenantPoolLifecycle<R> {
         long interval = idle == 0 ? TimeUnit.SECONDS.toNanos(30)
                 : Math.max(TimeUnit.MILLISECONDS.toNanos(50), Math.min(idle / 4, TimeUnit.SECONDS.toNanos(15)));
         try {
-            return scheduler.scheduleWithFixedDelay(this::housekeepSafely, interval, interval, TimeUnit.NANOSECONDS);
+            // closing a pool may wait on its backend: the work runs on the engine's workers, the timer only times it
+            return EngineThreads.every(scheduler, Duration.ofNanos(interval), this::closeIdle, e -> TenantPools.LOG.log(
+                    ERROR, "NEBULA-4013 Housekeeping of the tenant pools of resource '" + resource + "' failed", e));
         } catch (RejectedExecutionException e) {
             TenantPools.LOG.log(ERROR, "NEBULA-4010 Tenant pools of resource '" + resource + "' could not schedule their"
                     + " housekeeping; idle tenant pools will not be closed", e);
@@ -191,16 +195,6 @@ final class TenantPoolLifecycle<R> {
                     + " tenant pools idle for " + owner.limits.idleTimeout());
         }
         return n;
-    }
-
-    private void housekeepSafely() {
-        try {
-            closeIdle();
-        } catch (RuntimeException | Error e) {
-            // an exception would cancel the periodic task, and idle pools would never close again
-            TenantPools.LOG.log(ERROR, "NEBULA-4013 Housekeeping of the tenant pools of resource '" + resource
-                    + "' failed", e);
-        }
     }
 
     /** See {@link TenantPools#close()}. */

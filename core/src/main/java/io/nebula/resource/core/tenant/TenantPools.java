@@ -10,6 +10,7 @@ import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.TenantRequiredException;
 import io.nebula.resource.core.Admission;
+import io.nebula.resource.core.EngineThreads;
 import io.nebula.resource.core.ResourcePool;
 import io.nebula.resource.core.Ticker;
 
@@ -82,7 +83,7 @@ public final class TenantPools<R> implements AutoCloseable {
         this.listeners = List.copyOf(b.listeners);
         this.admission = new TenantAdmission<>(this);
         this.lifecycle = new TenantPoolLifecycle<>(this, b.template, b.factory, b.validator,
-                b.scheduler != null ? b.scheduler : TenantThreads.scheduler());
+                b.scheduler != null ? b.scheduler : EngineThreads.timer());
     }
 
     /**
@@ -259,7 +260,7 @@ public final class TenantPools<R> implements AutoCloseable {
             return this;
         }
 
-        /** Runs the idle-pool housekeeping; default: one daemon thread shared by every resource. */
+        /** Times the idle-pool housekeeping; default: the {@linkplain EngineThreads#timer() engine's timer}. */
         public Builder<R> scheduler(ScheduledExecutorService scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;

@@ -47,8 +47,8 @@ final class AgroalEvents implements AgroalDataSourceListener {
 
     @Override
     public void onConnectionCreation(Connection connection) {
+        login.onConnectionCreation(connection); // first: it may refuse the connection, which is then not counted
         counts.onConnectionCreation(connection);
-        login.onConnectionCreation(connection);
     }
 
     @Override

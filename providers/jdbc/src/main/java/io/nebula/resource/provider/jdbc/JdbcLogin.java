@@ -46,6 +46,13 @@ final class JdbcLogin implements AgroalSecurityProvider, AgroalDataSourceListene
     private volatile AgroalDataSource pool;
     private volatile BoundedWait bounded;
     private volatile BiConsumer<Properties, Duration> boundLogin;
+    private volatile AfterLogin afterLogin = connection -> { };
+
+    /** What the kind does to a connection just opened, before the pool has it. */
+    @FunctionalInterface
+    interface AfterLogin {
+        void accept(Connection connection) throws SQLException;
+    }
 
     JdbcLogin(String resource, Credentials credentials) {
         this.resource = resource;
@@ -57,9 +64,13 @@ final class JdbcLogin implements AgroalSecurityProvider, AgroalDataSourceListene
         this.pool = pool;
     }
 
-    /** Where a retry's deadline is read, and how the kind bounds one login to what is left of it. */
-    void bound(BoundedWait bounded, BiConsumer<Properties, Duration> boundLogin) {
+    /**
+     * Where a retry's deadline is read, how the kind bounds one login to what is left of it, and what it undoes of
+     * that bound once the connection is open.
+     */
+    void bound(BoundedWait bounded, BiConsumer<Properties, Duration> boundLogin, AfterLogin afterLogin) {
         this.boundLogin = boundLogin;
+        this.afterLogin = afterLogin;
         this.bounded = bounded;
     }
 
@@ -97,10 +108,25 @@ final class JdbcLogin implements AgroalSecurityProvider, AgroalDataSourceListene
                 + " the old ones are closed when idle or given back", resource);
     }
 
+    /**
+     * Runs first of the creation events ({@link AgroalEvents}): if the kind cannot finish the connection, Agroal fails
+     * its creation (the pool never holds it) and this closes it, so that no session is left open at the database.
+     */
     @Override
     public void onConnectionCreation(Connection connection) {
         Integer loggedInUnder = loggingIn.get();
         loggingIn.remove();
+        try {
+            afterLogin.accept(connection);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.close();
+            } catch (SQLException | RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw new IllegalStateException("JDBC resource '" + resource + "': a new connection could not be"
+                    + " prepared for the pool", e);
+        }
         if (loggedInUnder == null) {
             return;
         }

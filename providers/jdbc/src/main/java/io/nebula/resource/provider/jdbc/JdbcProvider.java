@@ -89,6 +89,13 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
     void boundLogin(Properties login, Duration within) {
     }
 
+    /**
+     * Undoes, on a connection just opened, what {@link #boundLogin} set that must not outlive the login (a driver
+     * whose only bound on the handshake also bounds every later read). Nothing by default.
+     */
+    void afterLogin(Connection connection, JdbcSettings jdbc) throws SQLException {
+    }
+
     /** Beyond SQLState class 08: whether this database's error means the connection is gone. */
     boolean isBrokenConnection(SQLException error) {
         return false;
@@ -207,7 +214,8 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
         PoolCounts counts = new PoolCounts();
         BoundedWait bounded = new BoundedWait(configuration.get());
         login.bound(bounded, (properties, left) -> boundLogin(properties,
-                jdbc.loginTimeout().isZero() || left.compareTo(jdbc.loginTimeout()) < 0 ? left : jdbc.loginTimeout()));
+                jdbc.loginTimeout().isZero() || left.compareTo(jdbc.loginTimeout()) < 0 ? left : jdbc.loginTimeout()),
+                connection -> afterLogin(connection, jdbc));
         PooledDataSource dataSource = new PooledDataSource(settings.name(), kind, jdbc,
                 AgroalDataSource.from(bounded,
                         new AgroalEvents(counts, login, new PoolEventLog(settings.name(), jdbc.leakThreshold()))),

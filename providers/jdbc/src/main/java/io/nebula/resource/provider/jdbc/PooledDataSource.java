@@ -211,7 +211,7 @@ final class PooledDataSource implements AgroalDataSource {
         // Agroal's only signal for an exhausted pool is this message, with no SQLState; the tests pin it.
         if (e.getSQLState() == null && e.getMessage() != null && e.getMessage().contains("acquisition timeout")) {
             return new AllConnectionsInUse("JDBC resource '" + resource + "': no connection became free within"
-                    + " pool.acquire-timeout (" + settings.acquireTimeout() + ") or what a retry had left of it; all "
+                    + " pool.acquire-timeout (" + settings.acquireTimeout().toMillis() + " ms) or what a retry had left of it; all "
                     + settings.maxSize() + " connections (pool.max-size) were in use", e);
         }
         return e;

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Opening a connection is bounded (issue 17, point 1), on the local PostgreSQL and MariaDB behind a {@link FaultProxy}
+ * Opening a connection is bounded (issue 17, point 1), on the local PostgreSQL and MariaDB (through its driver and MySQL's) behind a {@link FaultProxy}
  * whose latency makes every login take seconds: by {@code login-timeout}, which PostgreSQL's driver ignored when it
  * came through the JVM-wide {@code DriverManager} (a login waited 20 s), and for a retry that has only part of its
  * budget left, by that: an attempt given 500 ms that finds no free connection and room for a new one ends then, not
@@ -117,6 +117,22 @@ class BoundedLoginTest {
         proxy = FaultProxy.start("127.0.0.1", 3306);
         slowLoginIsCutAtWhatTheRetryHasLeft(new MariadbProvider(), Databases.mariadb("slow-maria",
                 "url", "jdbc:mariadb://" + proxy.host() + ":" + proxy.port() + "/test",
+                "pool.max-size", "2", "login-timeout", "5s", "pool.acquire-timeout", "10s"));
+    }
+
+    @Test
+    void mysqlLoginTimeout() throws Exception {
+        proxy = FaultProxy.start("127.0.0.1", 3306);
+        loginTimeoutOfTheResourceItselfBoundsAConnection(new MysqlProvider(), Databases.mysql("slow-mysql",
+                "url", "jdbc:mysql://" + proxy.host() + ":" + proxy.port() + "/test", "login-timeout", "1s",
+                "pool.max-size", "2"));
+    }
+
+    @Test
+    void mysql() throws Exception {
+        proxy = FaultProxy.start("127.0.0.1", 3306);
+        slowLoginIsCutAtWhatTheRetryHasLeft(new MysqlProvider(), Databases.mysql("slow-mysql",
+                "url", "jdbc:mysql://" + proxy.host() + ":" + proxy.port() + "/test",
                 "pool.max-size", "2", "login-timeout", "5s", "pool.acquire-timeout", "10s"));
     }
 }

@@ -10,6 +10,8 @@ final class Databases {
 
     static final String POSTGRESQL_URL = "jdbc:postgresql://127.0.0.1:5432/test";
     static final String MARIADB_URL = "jdbc:mariadb://127.0.0.1:3306/test";
+    /** The same local MariaDB, reached through MySQL Connector/J (kind {@code mysql}). */
+    static final String MYSQL_URL = "jdbc:mysql://127.0.0.1:3306/test";
 
     private Databases() {
     }
@@ -22,6 +24,11 @@ final class Databases {
         // MariaDB Connector/J 4 insists on TLS unless told otherwise; the local server has none.
         return settings(name, "mariadb", Map.of("url", MARIADB_URL, "username", "root",
                 "properties.sslMode", "disable"), keyValues);
+    }
+
+    static ResourceSettings mysql(String name, String... keyValues) {
+        // Connector/J prefers TLS and falls back to plain when the server has none, as the local one.
+        return settings(name, "mysql", Map.of("url", MYSQL_URL, "username", "root"), keyValues);
     }
 
     static ResourceSettings h2(String name, String... keyValues) {

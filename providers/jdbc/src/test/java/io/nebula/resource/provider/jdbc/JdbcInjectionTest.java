@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * One application bean, {@code @Inject @NebulaResource("orders-db") DataSource}, and only the
- * configuration saying which database {@code orders-db} is: PostgreSQL, MariaDB or embedded H2. Each
+ * configuration saying which database {@code orders-db} is: PostgreSQL, MariaDB (through its driver or MySQL's) or
+ * embedded H2. Each
  * runs real statements through the extension on Weld SE.
  */
 @NebulaWeldTest
@@ -102,6 +103,20 @@ class JdbcInjectionTest {
             "nebula.resource.orders-db.properties.sslMode=disable"})
     void onMariadb() throws SQLException {
         assertThat(orders.database()).isEqualTo("MariaDB");
+        assertThat(orders.recordTwoOrdersAndTotal()).isEqualByComparingTo("25.00");
+        assertThat(poolMaxSize()).isEqualTo(2);
+    }
+
+    /** Kind mysql: MySQL Connector/J, here against the local MariaDB, which it reports as MySQL-compatible. */
+    @Test
+    @TestConfig({
+            "nebula.resource.orders-db.kind=mysql",
+            "nebula.resource.orders-db.url=" + Databases.MYSQL_URL,
+            "nebula.resource.orders-db.username=root"})
+    void onMysqlConnectorJ() throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            assertThat(c.getMetaData().getDriverName()).isEqualTo("MySQL Connector/J");
+        }
         assertThat(orders.recordTwoOrdersAndTotal()).isEqualByComparingTo("25.00");
         assertThat(poolMaxSize()).isEqualTo(2);
     }

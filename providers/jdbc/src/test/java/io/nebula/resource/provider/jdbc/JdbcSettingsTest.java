@@ -19,6 +19,7 @@ class JdbcSettingsTest {
 
     private final PostgresqlProvider postgresql = new PostgresqlProvider();
     private final MariadbProvider mariadb = new MariadbProvider();
+    private final MysqlProvider mysql = new MysqlProvider();
     private final H2Provider h2 = new H2Provider();
 
     @Test
@@ -75,6 +76,16 @@ class JdbcSettingsTest {
                 .satisfies(p -> assertThat(p.message()).contains("required", "jdbc:postgresql://localhost:5432/orders"));
         assertThat(problems(mariadb, settings("mariadb"))).extracting(ConfigProblem::key)
                 .containsExactly("nebula.resource.db.url");
+        assertThat(problems(mysql, settings("mysql"))).singleElement()
+                .satisfies(p -> assertThat(p.key()).isEqualTo("nebula.resource.db.url"))
+                .satisfies(p -> assertThat(p.message()).contains("jdbc:mysql://localhost:3306/orders"));
+    }
+
+    @Test
+    void aMysqlUrlIsTheMysqlKinds() {
+        String url = "jdbc:mysql://db.internal:3306/orders?useSSL=false";
+        assertThat(problems(mysql, settings("mysql", "url", url))).isEmpty();
+        assertThat(JdbcSettings.read(settings("mysql", "url", url), mysql).url()).isEqualTo(url);
     }
 
     @Test
@@ -89,12 +100,15 @@ class JdbcSettingsTest {
             "postgresql, jdbc:mariadb://localhost/test, jdbc:mariadb:",
             "postgresql, postgresql://localhost/test, postgresql:",
             "mariadb, jdbc:mysql://localhost/test, jdbc:mysql:",
+            "mysql, jdbc:mariadb://localhost/test, jdbc:mariadb:",
+            "mysql, jdbc:postgresql://localhost/test, jdbc:postgresql:",
             "h2, jdbc:postgresql://localhost/test, jdbc:postgresql:",
             "h2, mem:orders, mem:"})
     void urlMustHaveTheKindsPrefix(String kind, String url, String shownScheme) {
         JdbcProvider provider = switch (kind) {
             case "postgresql" -> postgresql;
             case "mariadb" -> mariadb;
+            case "mysql" -> mysql;
             default -> h2;
         };
         assertThat(problems(provider, settings(kind, "url", url))).singleElement().satisfies(p -> {

@@ -47,7 +47,7 @@ class PostgresqlProviderTest {
         try (Connection a = ds.getConnection(); Connection b = ds.getConnection()) {
             assertThatThrownBy(ds::getConnection).isInstanceOfSatisfying(SQLTimeoutException.class, e -> {
                 assertThat(e.getMessage()).contains("'orders-db'", "all 2 connections (pool.max-size)",
-                        "pool.acquire-timeout (PT1S)");
+                        "pool.acquire-timeout (1000 ms)");
                 assertThat(provider.isFatal(e)).as("an exhausted pool is not a broken one").isFalse();
             });
             assertThat(sessionsOf(application)).isEqualTo(2);

@@ -1,8 +1,9 @@
-package io.nebula.resource.provider.http;
+package io.nebula.resource.cdi;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.nebula.resource.NebulaResource;
+import io.nebula.resource.provider.http.HttpEndpoint;
 import io.nebula.resource.provider.testing.NebulaWeld;
 import io.nebula.resource.provider.testing.NebulaWeldTest;
 import io.nebula.resource.provider.testing.RuntimeConfig;
