@@ -129,7 +129,7 @@ public class TenantScale {
         ResourceSettings settings = ResourceSettings.of(RESOURCE, provider.kind(),
                 Map.of("pool.min-size", "0", "pool.max-size", "2"));
         return TenantPools.builder(new TenantTemplate(settings, tenant -> Map.of()),
-                        tenantSettings -> ResourcePool.builder(provider, tenantSettings).build())
+                        (tenantSettings, noQuota) -> ResourcePool.builder(provider, tenantSettings).build())
                 .limits(TenantLimits.from(settings))
                 .build();
     }

@@ -150,6 +150,14 @@ class TenancyTest {
     }
 
     @Test
+    void aTenantsLeasesPassItsQuotaThenAuditBeforeTheRestAndAGlobalResourceOnlyAudit() {
+        assertThat(PipelineStagesTest.stages(weld, "ledger", "acme"))
+                .containsExactly("tenant admission", "audit", "metering", "quarantine", "circuit breaker", "retry");
+        assertThat(PipelineStagesTest.stages(weld, "vault", null))
+                .containsExactly("audit", "metering", "quarantine", "circuit breaker", "retry");
+    }
+
+    @Test
     void aRequestWithoutATenantIsRefusedWithAClearError() {
         try (ScopeHandle noTenant = contexts.enter(null, "billing", "run-1", "charge")) {
             assertThatThrownBy(this::ledger).isInstanceOfSatisfying(TenantRequiredException.class, e -> assertThat(e)

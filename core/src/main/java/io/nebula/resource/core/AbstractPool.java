@@ -15,20 +15,15 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 import static java.lang.System.Logger.Level.DEBUG;
-import static java.lang.System.Logger.Level.ERROR;
 import static java.lang.System.Logger.Level.INFO;
 import static java.lang.System.Logger.Level.WARNING;
 
 /**
- * What every topology shares: the lifecycle, recovery from a failing backend, the housekeeping
- * schedule with its clock-jump guard, creating and destroying instances; failures are worded by
- * {@link AcquisitionFailures}.
+ * What every topology shares: the lifecycle, recovery from a failing backend, creating and destroying instances;
+ * when housekeeping runs is the {@link Housekeeper}'s, failures are worded by {@link AcquisitionFailures}.
  */
 abstract class AbstractPool<R> implements ResourcePool<R> {
 
@@ -55,10 +50,8 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
     /** The one place that changes at run time: {@link #resize} swaps in a copy with new sizes. */
     volatile PoolConfig config;
 
-    private final ScheduledExecutorService scheduler;
-    private volatile ScheduledFuture<?> housekeeping;
+    private final Housekeeper housekeeper;
     private final CountDownLatch terminated = new CountDownLatch(1);
-    private long lastHousekeeping;
     /** The last backend error, from a creation or from an acquisition around the pool ({@link #backendFailed}). */
     private volatile Throwable lastError;
     /** What live instances observe of the backend by themselves ({@code ResourceProvider.reportTo}). */
@@ -72,7 +65,7 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
         this.ticker = ctx.ticker();
         this.hitClock = ticker == Ticker.SYSTEM ? CoarseClock.INSTANCE : ticker;
         this.listeners = ctx.listeners();
-        this.scheduler = ctx.scheduler();
+        this.housekeeper = new Housekeeper(this, ctx.scheduler());
         this.creator = ctx.creator();
         this.lifecycle = new ResourceStateMachine(this::stateChanged);
         this.recovery = new Recovery(config.backoffInitial().toNanos(), config.backoffMax().toNanos());
@@ -139,14 +132,7 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
         if (!lifecycle.transition(ResourceState.CREATED, ResourceState.INITIALIZING)) {
             return;
         }
-        long interval = config.housekeepingInterval().toNanos();
-        lastHousekeeping = ticker.nanoTime();
-        try {
-            housekeeping = scheduler.scheduleWithFixedDelay(this::housekeepSafely, interval, interval,
-                    TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            Log.LOG.log(ERROR, "NEBULA-0002 Resource '" + name + "' could not schedule its housekeeping", e);
-        }
+        housekeeper.start();
         warmUp();
         if (recovery.failing()) {
             lifecycle.moveTo(liveInstances() > 0 ? ResourceState.DEGRADED : ResourceState.FAILED);
@@ -183,10 +169,7 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
             awaitTermination();
             return;
         }
-        ScheduledFuture<?> h = housekeeping;
-        if (h != null) {
-            h.cancel(false);
-        }
+        housekeeper.stop();
         try {
             drainInstances(grace.toNanos());
         } finally {
@@ -246,40 +229,11 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
     }
 
     /**
-     * Runs one round of housekeeping now. The scheduler calls this every {@code pool.housekeeping-interval};
-     * tests with a fake ticker call it directly.
+     * Runs one round of housekeeping now, after the clock check ({@link Housekeeper#round}). The scheduler calls
+     * this every {@code pool.housekeeping-interval}; tests with a fake ticker call it directly.
      */
     final void housekeep() {
-        long now = ticker.nanoTime();
-        long interval = config.housekeepingInterval().toNanos();
-        long elapsed = now - lastHousekeeping;
-        lastHousekeeping = now;
-        if (elapsed < -TimeUnit.MILLISECONDS.toNanos(128)) {
-            // The clock went backwards: every "idle since" and "expires at" is now in the future. Shift them
-            // back by the jump so idle timeouts, lifetimes and backoff keep their meaning instead of
-            // freezing until the clock catches up (or, measured the other way, all expiring at once).
-            long delta = -elapsed;
-            Log.LOG.log(WARNING, () -> "NEBULA-0401 Clock of resource '" + name + "' went back by "
-                    + Log.human(delta) + "; timestamps rebased");
-            rebase(delta);
-            recovery.rebase(delta);
-        } else if (elapsed > interval + interval / 2) {
-            Log.LOG.log(WARNING, () -> "NEBULA-0402 Housekeeping of resource '" + name + "' ran "
-                    + Log.human(elapsed) + " after the previous round instead of " + Log.human(interval)
-                    + " (thread starvation or a clock leap)");
-        }
-        if (accepting()) {
-            housekeep(now);
-        }
-    }
-
-    private void housekeepSafely() {
-        try {
-            housekeep();
-        } catch (RuntimeException | Error e) {
-            // Never let an exception cancel the periodic task: that would silently end all housekeeping.
-            Log.LOG.log(ERROR, "NEBULA-0403 Housekeeping of resource '" + name + "' failed", e);
-        }
+        housekeeper.round();
     }
 
     /** Runs I/O (create, check, destroy) off the housekeeper and acquirers; inline if the executor refuses. */
@@ -343,25 +297,7 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
         if (keepsInstances()) {
             // Below its minimum the pool wants its backend back: probe again within a second, not at the next
             // housekeeping round (pool.housekeeping-interval, 30 s by default), so a return is noticed at once.
-            probeIn(Math.min(backoff, Recovery.DEMANDED_PROBE_NANOS));
-        }
-    }
-
-    private void probeIn(long delayNanos) {
-        try {
-            scheduler.schedule(this::refillSafely, delayNanos, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // shutting down: nothing left to refill
-        }
-    }
-
-    private void refillSafely() {
-        try {
-            if (accepting()) {
-                refill(ticker.nanoTime());
-            }
-        } catch (RuntimeException | Error e) {
-            Log.LOG.log(ERROR, "NEBULA-0403 Housekeeping of resource '" + name + "' failed", e);
+            housekeeper.refillIn(Math.min(backoff, Recovery.DEMANDED_PROBE_NANOS));
         }
     }
 

@@ -9,6 +9,7 @@ import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceScope;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.ResourceState;
+import io.nebula.resource.core.Admission;
 import io.nebula.resource.core.PoolConfig;
 import io.nebula.resource.core.ResourcePool;
 import io.nebula.resource.core.audit.AuditGate;
@@ -140,7 +141,7 @@ public final class DeclaredPools<R> implements ManagedResource<R> {
         try {
             checkOpen();
             if (shared == null) {
-                shared = newPool(poolKey, null, declaration.settings(), declaration.pool());
+                shared = newPool(poolKey, null, declaration.settings(), declaration.pool(), null);
             }
             return shared;
         } finally {
@@ -159,9 +160,10 @@ public final class DeclaredPools<R> implements ManagedResource<R> {
             checkOpen();
             if (tenants == null) {
                 registry.startDependenciesOf(name());
-                TenantPools.Builder<R> builder = TenantPools.<R>builder(registry.tenancy().template(declaration), settings -> {
+                TenantPools.Builder<R> builder = TenantPools.<R>builder(registry.tenancy().template(declaration), (settings, quota) -> {
                             String tenant = settings.string("tenant").orElseThrow();
-                            return newPool(poolKey + "tenant:" + tenant, tenant, settings, poolConfigOf(tenant, settings));
+                            return newPool(poolKey + "tenant:" + tenant, tenant, settings, poolConfigOf(tenant, settings),
+                                    quota);
                         })
                         // each tenant's settings checked as the template was: its id spliced in may break a key
                         .validator(provider::validate)
@@ -210,15 +212,15 @@ public final class DeclaredPools<R> implements ManagedResource<R> {
         return auditGate;
     }
 
-    private ResourcePool<R> newPool(String key, String tenant, ResourceSettings settings, PoolConfig config) {
+    /** @param quota a tenant's quota, admitting each lease first; {@code null} for the shared pool or no quota */
+    private ResourcePool<R> newPool(String key, String tenant, ResourceSettings settings, PoolConfig config,
+                                    Admission quota) {
         registry.startDependenciesOf(name());
         PoolEvents events = registry.poolEvents(name(), key);
         AuditTrail trail = audit();
-        AuditGate gate = auditGate();
-        events.audit(gate);
         CredentialedProvider<R> credentialed = registry.tenancy().credentialed(provider, settings, !poolKey.isEmpty(), trail);
         WovenPool<R> pool = registry.weaving().weave(declaration, settings, credentialed, config, tenant, this::health,
-                events, gate, live);
+                events, auditGate(), quota, live);
         events.source(pool);
         if (tenant != null) {
             tenantEvents.put(tenant, events);

@@ -6,7 +6,6 @@ import io.nebula.resource.ResourceState;
 import io.nebula.resource.core.HealthTracker;
 import io.nebula.resource.core.PoolListener;
 import io.nebula.resource.core.ResourcePool;
-import io.nebula.resource.core.audit.AuditGate;
 import io.nebula.resource.event.AcquisitionFailedEvent;
 import io.nebula.resource.event.LeakDetectedEvent;
 import io.nebula.resource.event.ResourceLifecycleEvent;
@@ -26,7 +25,6 @@ public final class PoolEvents implements PoolListener {
     private final Consumer<Object> events;
     private final HealthTracker health;
     private volatile ResourcePool<?> source;
-    private volatile AuditGate audit; // null: audit is off
     private volatile boolean retiring;
 
     /**
@@ -44,11 +42,6 @@ public final class PoolEvents implements PoolListener {
     /** The pool this listener reports on, once built; gives health its last backend error. */
     public void source(ResourcePool<?> source) {
         this.source = source;
-    }
-
-    /** Where a failed acquisition is audited: once per caller, after its retries, as the chain reports it. */
-    public void audit(AuditGate audit) {
-        this.audit = audit;
     }
 
     /**
@@ -77,15 +70,12 @@ public final class PoolEvents implements PoolListener {
      * An acquisition failed, after its retries: reported by the acquisition pipeline rather than the pool's
      * {@code onAcquireFailure}, so there is one event per failed acquisition (not one per attempt), and a
      * refusal the pool never saw (circuit open, quarantine) has one too. A driver's own error from a data
-     * source's {@code getConnection()} is not a {@link ResourceException} and has none.
+     * source's {@code getConnection()} is not a {@link ResourceException} and has none. Its audit record is the
+     * pipeline's audit stage's.
      */
     public void acquisitionFailed(ResourceContext ctx, Throwable error) {
         if (error instanceof ResourceException e) {
             events.accept(new AcquisitionFailedEvent(resource, ctx == null ? ResourceContext.GLOBAL : ctx, e));
-            AuditGate a = audit;
-            if (a != null) {
-                a.acquisitionFailed(resource, ctx, e);
-            }
         }
     }
 

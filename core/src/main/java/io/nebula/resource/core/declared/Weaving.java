@@ -2,6 +2,7 @@ package io.nebula.resource.core.declared;
 
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.core.Admission;
 import io.nebula.resource.core.PoolConfig;
 import io.nebula.resource.core.audit.AuditGate;
 import io.nebula.resource.core.pipeline.AttemptGuard;
@@ -16,7 +17,8 @@ import java.util.function.Supplier;
 
 /**
  * The application's woven pools: each pool (a resource's shared pool, each tenant's) is a {@link WovenPool}, whose
- * pipeline core assembles; this class gives it what the application's pools share — its events, audit, the guards
+ * pipeline core assembles; this class gives it what the application's pools share — its events, audit, a tenant's
+ * admission, the guards
  * of each attempt's timeout and bulkhead (SmallRye Fault Tolerance's in the CDI extension), the application's
  * telemetry backends (found only after deployment in the CDI extension, then swapped into every live pool) and one
  * health scheduler. Each pool is added to its resource's {@link LivePools} while it lives, for the health checks and
@@ -46,12 +48,14 @@ public final class Weaving {
      * @param tenant   the tenant whose pool this is, {@code null} for the resource's shared pool
      * @param health   the resource's health, cascaded, for gauges
      * @param events   the pool's events: a failed acquisition is reported from its pipeline
-     * @param audit    where the pool's leases enter the resource's audit trail; {@code null} when audit is off
+     * @param audit    where the pool's leases and failed acquisitions enter the resource's audit trail; {@code null}
+     *                 when audit is off, and the pipeline has no audit stage
+     * @param admission a tenant's quota, admitting each lease first; {@code null} when it limits nothing
      * @param live     the resource's live pools: the pool is in them until it closes
      */
     <R> WovenPool<R> weave(ResourceDeclaration declaration, ResourceSettings settings, ResourceProvider<R> provider,
                            PoolConfig config, String tenant, Supplier<HealthStatus> health, PoolEvents events,
-                           AuditGate audit, LivePools live) {
+                           AuditGate audit, Admission admission, LivePools live) {
         WovenPool<?>[] made = new WovenPool<?>[1];
         var builder = WovenPool.builder(provider, settings)
                 .config(config)
@@ -67,7 +71,10 @@ public final class Weaving {
                 .listener(events)
                 .onClose(() -> live.remove(made[0]));
         if (audit != null) {
-            builder.listener(audit);
+            builder.audit(audit);
+        }
+        if (admission != null) {
+            builder.admission(admission);
         }
         WovenPool<R> woven = builder.build();
         made[0] = woven;

@@ -6,7 +6,8 @@ import java.time.Duration;
 
 /**
  * One stage of an acquisition: the pool's own {@code acquire}, a provider's hand-out (a JDBC
- * {@code getConnection()}), or a stage (tracing, metering, quarantine, circuit breaker, retry, attempt guard)
+ * {@code getConnection()}), or a stage (tenant admission, audit, tracing, metering, quarantine, circuit breaker,
+ * retry, attempt guard)
  * around the next one. Stages are decorators with the delegate first, assembled in one place:
  * {@link AcquisitionPipeline#assemble}.
  *

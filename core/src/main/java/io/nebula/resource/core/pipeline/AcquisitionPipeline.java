@@ -1,17 +1,29 @@
 package io.nebula.resource.core.pipeline;
 
+import io.nebula.resource.core.Admission;
 import io.nebula.resource.core.telemetry.PoolTelemetry;
 
 /**
  * The one place where an acquisition's stages are assembled from the pool's policy. As a call runs, outermost
  * first:
  * <pre>
- * tracing → metering → quarantine → circuit breaker → retry (backoff, jitter, deadline) → attempt guard (timeout, bulkhead) → innermost
+ * tenant admission → audit → tracing → metering → quarantine → circuit breaker → retry (backoff, jitter, deadline) → attempt guard (timeout, bulkhead) → innermost
  * </pre>
  * The innermost step is the pool's own {@code acquire} for leases, or a provider's hand-out (a JDBC
- * {@code getConnection()}) for what a provider hands out itself; both share the pool's breaker, meter and
- * quarantine. A stage that is switched off is not in the pipeline at all. Tenant admission (quotas, limits) runs
- * before the pipeline, in {@code TenantPools}, which picks the tenant's pool whose pipeline this is.
+ * {@code getConnection()}) for what a provider hands out itself; both share the pool's breaker, meter, quarantine
+ * and audit. A stage that is switched off is not in the pipeline at all:
+ * <ul>
+ *   <li>tenant admission ({@link AdmissionStage}) only in the leases of a tenant's pool whose {@code tenant.quota.*}
+ *       limits anything;</li>
+ *   <li>audit ({@link AuditStage}) only when the application audits;</li>
+ *   <li>tracing only when a telemetry backend traces; metering always ({@code ResourceStatistics} reads it);</li>
+ *   <li>quarantine only with {@code health.quarantine-after} above 0, the breaker only with
+ *       {@code circuit-breaker.enabled}, retry only with {@code retry.max-retries} above 0, the attempt guard only
+ *       with {@code timeout} or {@code bulkhead.max-concurrent}.</li>
+ * </ul>
+ * Which tenant's pool (and so which pipeline) serves a call is {@code TenantPools}' choice, made before: a request
+ * without a valid tenant, or one for which no pool may be opened under {@code tenant.max-pools} or
+ * {@code tenant.max-instances}, is refused there, before any pipeline.
  *
  * <p>Written inside out, as SmallRye Fault Tolerance's {@code prepareSyncStrategy} is: each stage wraps the
  * ones below it.
@@ -21,7 +33,11 @@ final class AcquisitionPipeline {
     private AcquisitionPipeline() {
     }
 
-    static <T> Acquisition<T> assemble(Weave weave, PoolTelemetry telemetry, Acquisition<T> innermost) {
+    /**
+     * @param admission the tenant's quota for a pipeline of leases, {@code null} for one of hand-outs or a pool that
+     *                  admits everyone
+     */
+    static <T> Acquisition<T> assemble(Weave weave, PoolTelemetry telemetry, Admission admission, Acquisition<T> innermost) {
         ResiliencePolicy policy = weave.policy();
         // with retries, each attempt's failure moves readiness at once, not only the acquisition's last one
         Acquisition<T> stage = policy.maxRetries() > 0 ? weave.health().eachAttempt(innermost) : innermost;
@@ -42,6 +58,12 @@ final class AcquisitionPipeline {
                 weave.failed(), weave.health());
         if (telemetry.traces()) {
             stage = new TracingStage<>(stage, telemetry);
+        }
+        if (weave.audit() != null) {
+            stage = new AuditStage<>(stage, weave.audit(), weave.resource());
+        }
+        if (admission != null) {
+            stage = new AdmissionStage<>(stage, admission);
         }
         return stage;
     }

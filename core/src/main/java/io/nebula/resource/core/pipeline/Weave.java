@@ -2,7 +2,9 @@ package io.nebula.resource.core.pipeline;
 
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.ResourceContext;
+import io.nebula.resource.core.Admission;
 import io.nebula.resource.core.Ticker;
+import io.nebula.resource.core.audit.AuditGate;
 import io.nebula.resource.core.telemetry.PoolLog;
 import io.nebula.resource.core.telemetry.PoolTelemetry;
 import io.nebula.resource.core.telemetry.PoolView;
@@ -19,7 +21,8 @@ import java.util.function.Supplier;
 
 /**
  * What is woven around one pool (a resource's shared pool, or one tenant's): the parts its pipelines are
- * assembled from — policy, breaker, quarantine, meter, log, attempt guard — and the telemetry in use. The
+ * assembled from — policy, breaker, quarantine, meter, log, attempt guard, audit, the tenant's admission — and the
+ * telemetry in use. The
  * telemetry can be swapped in after the pool started (the CDI extension finds its backends only after
  * deployment): every pipeline of the pool is then assembled again, so a stage that is off is never there.
  */
@@ -34,6 +37,8 @@ final class Weave {
     private final AcquisitionMeter meter;
     private final AcquisitionHealth health;
     private final AttemptGuard attemptGuard;
+    private final AuditGate audit; // null when audit is off
+    private final Admission admission; // null unless a tenant's quota limits its leases
     private final PoolLog log;
     private final BiConsumer<ResourceContext, Throwable> failed;
     private final Ticker hitClock;
@@ -49,8 +54,8 @@ final class Weave {
     private volatile long lastCheck;
 
     Weave(String resource, ResiliencePolicy policy, Failures failures, CircuitState circuit, int quarantineAfter,
-          AttemptGuard attemptGuard, AcquisitionMeter meter, PoolView view, PoolLog log,
-          BiConsumer<ResourceContext, Throwable> failed, Ticker hitClock, Ticker ticker, Duration poolTimeout) {
+          AttemptGuard attemptGuard, AuditGate audit, Admission admission, AcquisitionMeter meter, PoolView view,
+          PoolLog log, BiConsumer<ResourceContext, Throwable> failed, Ticker hitClock, Ticker ticker, Duration poolTimeout) {
         this.resource = resource;
         this.policy = policy;
         this.failures = failures;
@@ -62,6 +67,8 @@ final class Weave {
         this.health = new AcquisitionHealth(failures);
         this.view = view;
         this.attemptGuard = attemptGuard;
+        this.audit = audit;
+        this.admission = admission;
         this.log = log;
         this.failed = failed;
         this.hitClock = hitClock;
@@ -70,9 +77,14 @@ final class Weave {
         this.lastCheck = ticker.nanoTime();
     }
 
-    /** A pipeline around {@code innermost}, assembled now and again whenever the telemetry changes. */
-    <T> Woven<T> weave(Acquisition<T> innermost) {
-        Woven<T> woven = new Woven<>(innermost);
+    /**
+     * A pipeline around {@code innermost}, assembled now and again whenever the telemetry changes.
+     *
+     * @param leases whether it hands out the pool's leases, which a tenant's quota admits, or what a provider hands
+     *               out itself, which no quota counts
+     */
+    <T> Woven<T> weave(Acquisition<T> innermost, boolean leases) {
+        Woven<T> woven = new Woven<>(innermost, leases ? admission : null);
         woven.assemble(this, telemetry);
         pipelines.add(woven);
         return woven;
@@ -225,6 +237,11 @@ final class Weave {
         return attemptGuard;
     }
 
+    /** Where failed acquisitions are audited; {@code null} when audit is off. */
+    AuditGate audit() {
+        return audit;
+    }
+
     PoolLog log() {
         return log;
     }
@@ -244,14 +261,16 @@ final class Weave {
     /** One pipeline of the pool, as last assembled: what callers hold, so a reassembly reaches them. */
     static final class Woven<T> implements Acquisition<T> {
         private final Acquisition<T> innermost;
+        private final Admission admission;
         private volatile Acquisition<T> pipeline;
 
-        private Woven(Acquisition<T> innermost) {
+        private Woven(Acquisition<T> innermost, Admission admission) {
             this.innermost = innermost;
+            this.admission = admission;
         }
 
         private void assemble(Weave weave, PoolTelemetry telemetry) {
-            pipeline = AcquisitionPipeline.assemble(weave, telemetry, innermost);
+            pipeline = AcquisitionPipeline.assemble(weave, telemetry, admission, innermost);
         }
 
         @Override
@@ -259,7 +278,7 @@ final class Weave {
             return pipeline.acquire(timeout, ctx);
         }
 
-        /** Its stages as assembled now, outermost first: {@code [tracing, metering, circuit breaker, retry]}. */
+        /** Its stages as assembled now, outermost first: {@code [audit, tracing, metering, circuit breaker, retry]}. */
         List<String> stages() {
             return Stage.names(pipeline);
         }

@@ -15,8 +15,8 @@ import java.util.Optional;
 
 /**
  * A pool with its acquisition pipeline: every acquisition passes through the stages
- * {@link AcquisitionPipeline#assemble} puts together from the resource's policy (tracing, metering, quarantine,
- * circuit breaker, retry, timeout and bulkhead), every health check is traced and counted by its quarantine.
+ * {@link AcquisitionPipeline#assemble} puts together from the resource's policy (a tenant's admission, audit, tracing,
+ * metering, quarantine, circuit breaker, retry, timeout and bulkhead), every health check is traced and counted by its quarantine.
  * Everything else is the engine's pool as it is. What the CDI extension injects is one of these; a plain Java
  * user builds the same:
  *
@@ -48,7 +48,7 @@ public final class WovenPool<R> implements ResourcePool<R> {
         this.weave = weave;
         this.onClose = onClose;
         Duration configured = pool.config().acquireTimeout();
-        this.leases = weave.weave((timeout, ctx) -> pool.acquire(timeout == null ? configured : timeout, ctx));
+        this.leases = weave.weave((timeout, ctx) -> pool.acquire(timeout == null ? configured : timeout, ctx), true);
     }
 
     /** Assembles a pool with its pipeline: the engine's pool from {@code pool.*}, the stages from the other keys. */
@@ -58,7 +58,8 @@ public final class WovenPool<R> implements ResourcePool<R> {
 
     /**
      * {@code instance}, a shared instance of this pool, with what it hands out itself (a JDBC {@code getConnection()})
-     * behind this pool's pipeline: its breaker, meter, quarantine and telemetry are the pool's, and each hand-out is
+     * behind this pool's pipeline: its breaker, meter, quarantine, audit and telemetry are the pool's (no tenant's
+     * quota counts a hand-out), and each hand-out is
      * made for the scopes {@code context} gives at the time. The provider is asked once per instance
      * ({@link ResourceProvider#handOutThrough}); later calls with the same instance return it at once.
      */
@@ -84,7 +85,7 @@ public final class WovenPool<R> implements ResourcePool<R> {
                     @Override
                     public <T> Gate<T> bounded(Bounded<T> handOut) {
                         handsOut = true;
-                        Weave.Woven<T> pipeline = weave.weave((timeout, ctx) -> handOut.handOut(timeout));
+                        Weave.Woven<T> pipeline = weave.weave((timeout, ctx) -> handOut.handOut(timeout), false);
                         return () -> pipeline.acquire(null, context.get());
                     }
                 });

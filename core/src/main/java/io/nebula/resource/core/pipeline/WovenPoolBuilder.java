@@ -6,10 +6,12 @@ import io.nebula.resource.PoolSnapshot;
 import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.ResourceState;
+import io.nebula.resource.core.Admission;
 import io.nebula.resource.core.PoolConfig;
 import io.nebula.resource.core.PoolListener;
 import io.nebula.resource.core.ResourcePool;
 import io.nebula.resource.core.Ticker;
+import io.nebula.resource.core.audit.AuditGate;
 import io.nebula.resource.core.credential.CredentialedProvider;
 import io.nebula.resource.core.telemetry.PoolLog;
 import io.nebula.resource.core.telemetry.PoolView;
@@ -28,7 +30,8 @@ import java.util.function.Supplier;
  * Assembles a {@link WovenPool}: the engine's pool ({@link ResourcePool#builder}) and the parts of its pipeline.
  * Every setting has a default read from the resource's settings, so {@code WovenPool.builder(provider,
  * settings).build()} is what the CDI extension makes for a resource declared with the same keys, less the
- * container's parts (CDI events, audit, the application's telemetry backends).
+ * container's parts (CDI events, audit, a tenant's admission, the application's telemetry backends), which are set
+ * here too.
  *
  * @param <R> the instance type
  */
@@ -45,6 +48,8 @@ public final class WovenPoolBuilder<R> {
     private AttemptGuard.Factory attemptGuards;
     private BiConsumer<ResourceContext, Throwable> onFailure = (ctx, error) -> { };
     private String tenant;
+    private AuditGate audit;
+    private Admission admission;
     private String kind;
     private Supplier<HealthStatus> healthOf;
     private HealthScheduler scheduler;
@@ -82,6 +87,12 @@ public final class WovenPoolBuilder<R> {
         return this;
     }
 
+    /** Runs the engine's creations; default its pool threads. Tests pass {@code Runnable::run}. */
+    public WovenPoolBuilder<R> creator(java.util.concurrent.Executor creator) {
+        engine.creator(creator);
+        return this;
+    }
+
     /** A listener of the engine's pool, beside the pipeline's own (log and telemetry). */
     public WovenPoolBuilder<R> listener(PoolListener listener) {
         engine.listener(listener);
@@ -103,6 +114,25 @@ public final class WovenPoolBuilder<R> {
     /** Told of each failed acquisition, after its retries (the extension fires a CDI event). */
     public WovenPoolBuilder<R> onFailure(BiConsumer<ResourceContext, Throwable> onFailure) {
         this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
+        return this;
+    }
+
+    /**
+     * Audits the pool's acquisitions: its leases granted and given back (the gate hears the pool) and its failed
+     * acquisitions, once per caller after its retries (the pipeline's audit stage). Default none: no audit stage.
+     */
+    public WovenPoolBuilder<R> audit(AuditGate audit) {
+        this.audit = Objects.requireNonNull(audit, "audit");
+        engine.listener(audit);
+        return this;
+    }
+
+    /**
+     * Admits each lease's acquisition first: a tenant's quota, from {@code TenantPools}, which gives the place back
+     * when the lease is closed (so take leases from it, not from this pool). Default none: no admission stage.
+     */
+    public WovenPoolBuilder<R> admission(Admission admission) {
+        this.admission = Objects.requireNonNull(admission, "admission");
         return this;
     }
 
@@ -172,8 +202,8 @@ public final class WovenPoolBuilder<R> {
         PoolView view = new PoolView(name, kind != null ? kind : settings.kind(), tenant, snapshot, healthNow,
                 circuit == null ? null : circuit::code, meter, Redactor.of(settings));
         log.set(new PoolLog(view));
-        Weave weave = new Weave(name, policy, new Failures(provider), circuit, checks.quarantineAfter(), guard,
-                meter, view, log.get(), onFailure, hitClock, ticker, pool.acquireTimeout());
+        Weave weave = new Weave(name, policy, new Failures(provider), circuit, checks.quarantineAfter(), guard, audit,
+                admission, meter, view, log.get(), onFailure, hitClock, ticker, pool.acquireTimeout());
         ResourcePool<R> engined = engine.listener(new WovenListener(log.get(), weave)).build();
         built.set(engined);
         weave.health().pool(engined);

@@ -16,9 +16,9 @@ import static java.lang.System.Logger.Level.DEBUG;
 
 /**
  * Who may acquire from the {@link TenantPools} of one resource, and how much: a valid tenant id, the tenant's
- * {@link TenantQuota} (concurrent leases, acquisitions per second) and the resource's {@link TenantLimits} (live
- * pools, reserved instances). Every refusal is worded for the operator, names the key to raise, and is told to
- * the listeners; none waits.
+ * {@link TenantQuota} (concurrent leases, acquisitions per second: checked by each tenant pool's pipeline through its
+ * {@link QuotaAdmission}) and the resource's {@link TenantLimits} (live pools, reserved instances). Every refusal is
+ * worded for the operator, names the key to raise, and is told to the listeners; none waits.
  */
 final class TenantAdmission<R> {
 
@@ -58,30 +58,28 @@ final class TenantAdmission<R> {
         return new TenantRequiredException(resource, b.toString());
     }
 
-    QuotaExceededException overConcurrentLeases(TenantPool<R> p) {
-        return new QuotaExceededException(resource, p.tenant,
-                TenantQuota.MAX_CONCURRENT_LEASES, p.maxConcurrentLeases, "NEBULA-4006 Tenant '" + p.tenant
-                + "' is over its quota on resource '" + resource + "': " + TenantQuota.MAX_CONCURRENT_LEASES + "="
-                + p.maxConcurrentLeases + " leases are out already; close leases sooner or raise "
-                + overrideKey(p.tenant, TenantQuota.MAX_CONCURRENT_LEASES));
+    QuotaExceededException overConcurrentLeases(String tenant, int max) {
+        return new QuotaExceededException(resource, tenant, TenantQuota.MAX_CONCURRENT_LEASES, max, "NEBULA-4006 Tenant '"
+                + tenant + "' is over its quota on resource '" + resource + "': " + TenantQuota.MAX_CONCURRENT_LEASES + "="
+                + max + " leases are out already; close leases sooner or raise "
+                + overrideKey(tenant, TenantQuota.MAX_CONCURRENT_LEASES));
     }
 
-    /** Takes one acquisition from the tenant's rate bucket. @throws QuotaExceededException when it is empty */
-    void checkRate(TenantPool<R> p, ResourceContext ctx) {
-        int rate = p.maxAcquisitionsPerSecond;
-        if (rate == 0) {
-            return;
-        }
+    /**
+     * Takes one acquisition from the tenant's rate bucket, which outlives the tenant's pool (a pool closed and opened
+     * again does not refill it). @throws QuotaExceededException when it is empty
+     */
+    void checkRate(String tenant, int rate, ResourceContext ctx) {
         long now = owner.ticker.nanoTime();
-        AcquisitionRate bucket = rates.get(p.tenant);
+        AcquisitionRate bucket = rates.get(tenant);
         if (bucket == null || bucket.rate() != rate) {
-            bucket = rates.compute(p.tenant, (t, b) -> b != null && b.rate() == rate ? b : new AcquisitionRate(rate, now));
+            bucket = rates.compute(tenant, (t, b) -> b != null && b.rate() == rate ? b : new AcquisitionRate(rate, now));
         }
         if (!bucket.tryTake(now)) {
-            throw denied(ctx, new QuotaExceededException(resource, p.tenant, TenantQuota.MAX_ACQUISITIONS_PER_SECOND,
-                    rate, "NEBULA-4007 Tenant '" + p.tenant + "' is over its quota on resource '" + resource + "': "
+            throw denied(ctx, new QuotaExceededException(resource, tenant, TenantQuota.MAX_ACQUISITIONS_PER_SECOND,
+                    rate, "NEBULA-4007 Tenant '" + tenant + "' is over its quota on resource '" + resource + "': "
                     + TenantQuota.MAX_ACQUISITIONS_PER_SECOND + "=" + rate + "; acquire less often or raise "
-                    + overrideKey(p.tenant, TenantQuota.MAX_ACQUISITIONS_PER_SECOND)));
+                    + overrideKey(tenant, TenantQuota.MAX_ACQUISITIONS_PER_SECOND)));
         }
     }
 

@@ -52,7 +52,7 @@ final class TenantLease<R> implements Lease<R> {
             try {
                 lease.close();
             } finally {
-                owner.leave(ticker.nanoTime());
+                owner.returned(ticker.nanoTime());
             }
         }
     }
@@ -63,7 +63,7 @@ final class TenantLease<R> implements Lease<R> {
             try {
                 lease.invalidate();
             } finally {
-                owner.leave(ticker.nanoTime());
+                owner.returned(ticker.nanoTime());
             }
         }
     }

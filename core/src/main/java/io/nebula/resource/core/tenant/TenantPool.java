@@ -5,25 +5,19 @@ import io.nebula.resource.core.ResourcePool;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One tenant's pool and what is counted against it. {@link #users} counts the tenant's leases, held or being
- * acquired; {@value #RETIRED} marks a pool that was chosen to close, which no one may use any more. Going
- * from zero users to retired is one CAS, so a pool is only ever closed when no lease of it is out and no
- * acquisition is under way.
+ * One tenant's pool and who uses it. {@link #users} counts the acquisitions under way and the leases held;
+ * {@value #RETIRED} marks a pool that was chosen to close, which no one may use any more. Going from zero users to
+ * retired is one CAS, so a pool is only ever closed when no lease of it is out and no acquisition is under way. The
+ * tenant's quota is not counted here but by the pool's pipeline ({@link QuotaAdmission}).
  */
 final class TenantPool<R> {
 
     static final int RETIRED = -1;
 
-    enum Use { TAKEN, OVER_QUOTA, RETIRED }
-
     final String tenant;
     final ResourcePool<R> pool;
-    /**
-     * The tenant's {@link TenantQuota}, its two figures held here rather than in an object of their own: every
-     * acquisition reads them, and with thousands of tenants each object a call must reach is a likely cache miss.
-     */
-    final int maxConcurrentLeases;
-    final int maxAcquisitionsPerSecond;
+    /** The tenant's quota as its pool's pipeline admits leases; {@code null} when it limits nothing. */
+    final QuotaAdmission quota;
     /** What this pool reserves of {@code tenant.max-instances}: its {@code pool.max-size}. */
     final long reservation;
     final AtomicInteger users = new AtomicInteger();
@@ -34,35 +28,40 @@ final class TenantPool<R> {
      */
     volatile long lastUsed;
 
-    TenantPool(String tenant, ResourcePool<R> pool, TenantQuota quota, long reservation, long now) {
+    TenantPool(String tenant, ResourcePool<R> pool, QuotaAdmission quota, long reservation, long now) {
         this.tenant = tenant;
         this.pool = pool;
-        this.maxConcurrentLeases = quota.maxConcurrentLeases();
-        this.maxAcquisitionsPerSecond = quota.maxAcquisitionsPerSecond();
+        this.quota = quota;
         this.reservation = reservation;
         this.lastUsed = now;
     }
 
-    /** Counts one more user unless the tenant is at its concurrent-lease quota or the pool was retired. */
-    Use tryUse() {
-        int max = maxConcurrentLeases;
+    /** Counts one more user unless the pool was retired. */
+    boolean tryUse() {
         for (;;) {
             int n = users.get();
             if (n == RETIRED) {
-                return Use.RETIRED;
-            }
-            if (max > 0 && n >= max) {
-                return Use.OVER_QUOTA;
+                return false;
             }
             if (users.compareAndSet(n, n + 1)) {
-                return Use.TAKEN;
+                return true;
             }
         }
     }
 
+    /** A user left without a lease: its acquisition failed or was refused. */
     void leave(long now) {
         lastUsed = now;
         users.decrementAndGet();
+    }
+
+    /** A lease of this pool was given back: its place in the quota, then its user. */
+    void returned(long now) {
+        QuotaAdmission q = quota;
+        if (q != null) {
+            q.leave();
+        }
+        leave(now);
     }
 
     boolean isIdle() {

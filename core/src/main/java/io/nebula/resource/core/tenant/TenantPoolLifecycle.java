@@ -34,14 +34,14 @@ final class TenantPoolLifecycle<R> {
     private final TenantPools<R> owner;
     private final String resource;
     private final TenantTemplate template;
-    private final Function<ResourceSettings, ResourcePool<R>> factory;
+    private final TenantPools.PoolFactory<R> factory;
     private final Function<ResourceSettings, List<ConfigProblem>> validator;
     private final Map<String, TenantPool<R>> pools;
     private final ReentrantLock opening = new ReentrantLock();
     private long reserved; // guarded by opening
     private final ScheduledFuture<?> housekeeping;
 
-    TenantPoolLifecycle(TenantPools<R> owner, TenantTemplate template, Function<ResourceSettings, ResourcePool<R>> factory,
+    TenantPoolLifecycle(TenantPools<R> owner, TenantTemplate template, TenantPools.PoolFactory<R> factory,
                         Function<ResourceSettings, List<ConfigProblem>> validator, ScheduledExecutorService scheduler) {
         this.owner = owner;
         this.resource = owner.resource;
@@ -92,7 +92,7 @@ final class TenantPoolLifecycle<R> {
                 throw new ResourceClosedException(resource);
             }
             TenantPool<R> existing = pools.get(tenant);
-            if (existing != null && owner.take(existing, ctx)) {
+            if (existing != null && existing.tryUse()) {
                 return existing;
             }
             ResourceSettings settings = template.settingsFor(tenant);
@@ -110,11 +110,12 @@ final class TenantPoolLifecycle<R> {
                 }
                 closeLocked(victim, "lru");
             }
-            ResourcePool<R> pool = factory.apply(settings);
-            TenantPool<R> p = new TenantPool<>(tenant, pool, quota, reservation, owner.ticker.nanoTime());
+            QuotaAdmission admits = QuotaAdmission.of(admission, tenant, quota);
+            ResourcePool<R> pool = factory.make(settings, admits);
+            TenantPool<R> p = new TenantPool<>(tenant, pool, admits, reservation, owner.ticker.nanoTime());
             pools.put(tenant, p);
             reserved += reservation;
-            owner.take(p, ctx);
+            p.tryUse();
             TenantPools.LOG.log(DEBUG, () -> "NEBULA-4003 Resource '" + resource + "' opened a pool for tenant '" + tenant
                     + "' (" + pools.size() + " tenant pools live" + (limits.maxPools() > 0 ? " of " + limits.maxPools() : "")
                     + (limits.maxInstances() > 0 ? ", " + reserved + " of " + limits.maxInstances() + " instances reserved" : "")

@@ -9,6 +9,7 @@ import io.nebula.resource.ResourceClosedException;
 import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.TenantRequiredException;
+import io.nebula.resource.core.Admission;
 import io.nebula.resource.core.EngineThreads;
 import io.nebula.resource.core.ResourcePool;
 import io.nebula.resource.core.Ticker;
@@ -34,8 +35,10 @@ import static java.lang.System.Logger.Level.WARNING;
  * resource's settings as a {@link TenantTemplate}, and kept within the resource's {@link TenantLimits}.
  *
  * <pre>{@code
- * TenantPools<Channel> jobs = TenantPools.builder(template, settings -> ResourcePool.builder(provider, settings).build())
- *         .limits(TenantLimits.from(settings)).build();
+ * TenantPools<Channel> jobs = TenantPools.<Channel>builder(template, (settings, quota) -> {
+ *             var pool = WovenPool.builder(provider, settings);
+ *             return (quota == null ? pool : pool.admission(quota)).build();
+ *         }).limits(TenantLimits.from(settings)).build();
  * try (Lease<Channel> lease = jobs.acquire(null, new ResourceContext("acme", "billing", "run-42", "charge"))) {
  *     lease.get().basicPublish(...);
  * }
@@ -45,9 +48,10 @@ import static java.lang.System.Logger.Level.WARNING;
  * other; a request without a tenant, or with an id that cannot name one, is refused with
  * {@link TenantRequiredException}. There is no shared pool to fall back to.
  *
- * <p><b>Quotas</b> ({@link TenantQuota}) are checked before the pool is asked, and a request over one fails at
- * once with {@link QuotaExceededException} naming the tenant and the limit. Concurrent leases are counted
- * from the moment an acquisition starts until its lease is closed.
+ * <p><b>Quotas</b> ({@link TenantQuota}) are checked first by the tenant pool's pipeline, its tenant admission stage
+ * ({@link QuotaAdmission}), and a request over one fails at once with {@link QuotaExceededException} naming the
+ * tenant and the limit. Concurrent leases are counted from the moment the pipeline admits an acquisition until its
+ * lease is closed; so take leases from here, which gives their place back, not from a tenant's pool directly.
  *
  * <p><b>Limits.</b> With {@code tenant.max-pools} live pools, a new tenant's pool replaces the least recently
  * used idle one (no lease out, no acquisition under way); with none idle the request is refused at once.
@@ -56,8 +60,8 @@ import static java.lang.System.Logger.Level.WARNING;
  * {@code tenant.idle-timeout} is closed by a housekeeping task. Opening and closing pools is serialized by
  * one lock; acquisitions from a live pool never take it.
  *
- * <p>Admission (tenant ids, quotas, limits) is worded and counted by {@link TenantAdmission}; making, idling out
- * and closing pools is {@link TenantPoolLifecycle}'s. An acquisition from a live pool stays in this class.
+ * <p>Admission (tenant ids, quotas, limits) is worded by {@link TenantAdmission}; making, idling out and closing
+ * pools is {@link TenantPoolLifecycle}'s. Choosing the live pool of a request stays in this class.
  */
 public final class TenantPools<R> implements AutoCloseable {
 
@@ -84,11 +88,26 @@ public final class TenantPools<R> implements AutoCloseable {
 
     /**
      * @param template the resource's settings and each tenant's overrides
-     * @param factory  builds (does not start) a pool from one tenant's settings; may throw
-     *                 {@link io.nebula.resource.ConfigurationInvalidException} when a tenant's settings are wrong
+     * @param factory  builds (does not start) a pool from one tenant's settings, with the tenant's quota in its
+     *                 pipeline
      */
-    public static <R> Builder<R> builder(TenantTemplate template, Function<ResourceSettings, ResourcePool<R>> factory) {
+    public static <R> Builder<R> builder(TenantTemplate template, PoolFactory<R> factory) {
         return new Builder<>(template, factory);
+    }
+
+    /** Builds one tenant's pool. */
+    @FunctionalInterface
+    public interface PoolFactory<R> {
+
+        /**
+         * Builds (does not start) the pool of one tenant's settings, whose leases' pipeline admits each acquisition
+         * through {@code admission} first ({@code WovenPoolBuilder.admission}): that is where the tenant's quota is
+         * kept. May throw {@link io.nebula.resource.ConfigurationInvalidException} when a tenant's settings are wrong.
+         *
+         * @param admission the tenant's {@code tenant.quota.*}; {@code null} when it limits nothing, and a pool
+         *                  without a pipeline serves
+         */
+        ResourcePool<R> make(ResourceSettings settings, Admission admission);
     }
 
     public String resource() {
@@ -119,10 +138,7 @@ public final class TenantPools<R> implements AutoCloseable {
         }
         TenantPool<R> owner = use(tenant, ctx);
         try {
-            if (owner.maxAcquisitionsPerSecond != 0) {
-                admission.checkRate(owner, ctx);
-            }
-            ResourcePool<R> pool = owner.pool;
+            ResourcePool<R> pool = owner.pool; // its pipeline admits the acquisition within the tenant's quota first
             Lease<R> lease = pool.acquire(timeout != null ? timeout : pool.config().acquireTimeout(), ctx);
             return new TenantLease<>(lease, owner, ticker);
         } catch (RuntimeException | Error e) {
@@ -137,7 +153,7 @@ public final class TenantPools<R> implements AutoCloseable {
             throw new ResourceClosedException(resource);
         }
         TenantPool<R> p = pools.get(tenant);
-        if (p != null && take(p, ctx)) {
+        if (p != null && p.tryUse()) {
             return p;
         }
         // none yet, or it was closed between the lookup and now. Only here is the id checked: a live pool
@@ -146,19 +162,6 @@ public final class TenantPools<R> implements AutoCloseable {
             throw admission.denied(ctx, admission.invalidTenant(tenant));
         }
         return lifecycle.open(tenant, ctx);
-    }
-
-    /**
-     * Counts a user of {@code p}; {@code false} when it was retired meanwhile.
-     *
-     * @throws QuotaExceededException when the tenant holds {@code tenant.quota.max-concurrent-leases} already
-     */
-    boolean take(TenantPool<R> p, ResourceContext ctx) {
-        return switch (p.tryUse()) {
-            case TAKEN -> true; // lastUsed is written when the user leaves: see TenantPool.lastUsed
-            case RETIRED -> false;
-            case OVER_QUOTA -> throw admission.denied(ctx, admission.overConcurrentLeases(p));
-        };
     }
 
     // ------------------------------------------------------------------ close
@@ -234,14 +237,14 @@ public final class TenantPools<R> implements AutoCloseable {
     /** Assembles the tenant pools of one resource. */
     public static final class Builder<R> {
         private final TenantTemplate template;
-        private final Function<ResourceSettings, ResourcePool<R>> factory;
+        private final PoolFactory<R> factory;
         private TenantLimits limits;
         private Ticker ticker = Ticker.SYSTEM;
         private ScheduledExecutorService scheduler;
         private final List<TenantPoolsListener> listeners = new ArrayList<>();
         private Function<ResourceSettings, List<ConfigProblem>> validator = settings -> List.of();
 
-        private Builder(TenantTemplate template, Function<ResourceSettings, ResourcePool<R>> factory) {
+        private Builder(TenantTemplate template, PoolFactory<R> factory) {
             this.template = Objects.requireNonNull(template, "template");
             this.factory = Objects.requireNonNull(factory, "factory");
         }

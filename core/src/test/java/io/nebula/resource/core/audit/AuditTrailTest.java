@@ -12,6 +12,7 @@ import io.nebula.resource.audit.AuditKind;
 import io.nebula.resource.audit.AuditRecord;
 import io.nebula.resource.audit.AuditRecord.Outcome;
 import io.nebula.resource.core.ResourcePool;
+import io.nebula.resource.core.pipeline.WovenPool;
 import io.nebula.resource.core.tenant.TenantPools;
 import io.nebula.resource.core.tenant.TenantTemplate;
 import io.nebula.resource.spi.CheckDepth;
@@ -76,7 +77,8 @@ class AuditTrailTest {
         TenantPools<String> pools = TenantPools.builder(new TenantTemplate(ResourceSettings.of("orders-db", "strings",
                                 Map.of("url", "x://{tenant}", "password", SECRET, "pool.max-size", "1", "pool.drain-grace", "0",
                                         "tenant.quota.max-concurrent-leases", "1")), t -> Map.of()),
-                        s -> ResourcePool.builder(provider, s).listener(audit).creator(Runnable::run).build())
+                        (s, quota) -> WovenPool.builder(provider, s).listener(audit).creator(Runnable::run)
+                                .admission(quota).build())
                 .listener(audit)
                 .build();
         ResourceContext acme = new ResourceContext("acme", "billing", "run-42", "charge");

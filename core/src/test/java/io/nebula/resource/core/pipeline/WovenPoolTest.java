@@ -4,6 +4,12 @@ import io.nebula.resource.AcquisitionTimeoutException;
 import io.nebula.resource.CircuitOpenException;
 import io.nebula.resource.ConfigurationInvalidException;
 import io.nebula.resource.Lease;
+import io.nebula.resource.QuotaExceededException;
+import io.nebula.resource.audit.AuditKind;
+import io.nebula.resource.audit.AuditRecord;
+import io.nebula.resource.core.Admission;
+import io.nebula.resource.core.audit.AuditGate;
+import io.nebula.resource.core.audit.AuditTrail;
 import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.core.Ticker;
@@ -55,6 +61,101 @@ class WovenPoolTest {
                 "health.quarantine-after", "0"));
 
         assertThat(pool.stages()).containsExactly("metering");
+    }
+
+    @Test
+    void auditJoinsThePipelineWhenOnAndRecordsAFailedAcquisitionOnceAfterItsRetries() {
+        List<AuditRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AuditTrail trail = new AuditTrail("ledger", records::add, () -> null, java.time.Clock.systemUTC());
+        AuditGate gate = new AuditGate(trail, new AuditGate.Demand() {
+            @Override
+            public boolean wantsLeases() {
+                return false;
+            }
+
+            @Override
+            public boolean wantsNotable() {
+                return true;
+            }
+        });
+        WovenPool<Backend.Session> pool = WovenPool.builder(backend, ResourceSettings.of("ledger", "fake", Map.of(
+                "retry.max-retries", "1", "retry.delay", "1ms", "retry.max-delay", "1ms", "retry.jitter", "0",
+                "pool.acquire-timeout", "50ms"))).creator(Runnable::run).audit(gate).build();
+        pools.add(pool);
+        pool.start();
+
+        assertThat(pool.stages()).containsExactly("audit", "metering", "quarantine", "circuit breaker", "retry");
+        pool.acquire(null, ResourceContext.GLOBAL).close();
+        assertThat(records).as("a lease granted is the pool's to report, and this gate wants none").isEmpty();
+        backend.down = true;
+        pool.acquire(null, ResourceContext.GLOBAL).close(); // the idle instance: a hit, no backend asked
+        assertThatThrownBy(() -> {
+            try (Lease<Backend.Session> held = pool.acquire(null, ResourceContext.GLOBAL);
+                 Lease<Backend.Session> more = pool.acquire(null, ResourceContext.GLOBAL)) {
+                held.get();
+            }
+        }).isInstanceOf(AcquisitionTimeoutException.class);
+
+        assertThat(records).as("one record for the caller, not one per attempt").singleElement().satisfies(r -> {
+            assertThat(r.kind()).isEqualTo(AuditKind.ACQUISITION);
+            assertThat(r.outcome()).isEqualTo(AuditRecord.Outcome.FAILURE);
+            assertThat(r.detail()).contains("reason=BACKEND_UNAVAILABLE");
+        });
+    }
+
+    @Test
+    void aTenantsQuotaIsTheOutermostStageAndARefusalIsNeitherMeteredNorAudited() {
+        List<String> admitted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean full = new java.util.concurrent.atomic.AtomicBoolean();
+        Admission quota = new Admission() {
+            @Override
+            public void enter(ResourceContext ctx) {
+                if (full.get()) {
+                    throw new QuotaExceededException("ledger", ctx.tenant(), "tenant.quota.max-concurrent-leases", 1,
+                            "over");
+                }
+                admitted.add("enter " + ctx.tenant());
+            }
+
+            @Override
+            public void leave() {
+                admitted.add("leave");
+            }
+        };
+        List<AuditRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AuditGate gate = new AuditGate(new AuditTrail("ledger", records::add, () -> null, java.time.Clock.systemUTC()),
+                new AuditGate.Demand() {
+                    @Override
+                    public boolean wantsLeases() {
+                        return false;
+                    }
+
+                    @Override
+                    public boolean wantsNotable() {
+                        return true;
+                    }
+                });
+        WovenPool<Backend.Session> pool = WovenPool.builder(backend, ResourceSettings.of("ledger", "fake",
+                Map.of("pool.max-size", "1", "retry.max-retries", "0"))).creator(Runnable::run).tenant("acme").audit(gate)
+                .admission(quota).build();
+        pools.add(pool);
+        pool.start();
+        ResourceContext acme = new ResourceContext("acme", "billing", "run-1", "charge");
+
+        assertThat(pool.stages()).containsExactly("tenant admission", "audit", "metering", "quarantine", "circuit breaker");
+        try (Lease<Backend.Session> held = pool.acquire(Duration.ofSeconds(5), acme)) {
+            assertThatThrownBy(() -> pool.acquire(Duration.ofMillis(10), acme)).as("the pool is exhausted")
+                    .isInstanceOf(AcquisitionTimeoutException.class);
+        }
+        assertThat(admitted).as("the exhausted acquisition gave its place back").containsExactly("enter acme", "enter acme", "leave");
+        assertThat(records).hasSize(1);
+        full.set(true);
+        assertThatThrownBy(() -> pool.acquire(Duration.ofSeconds(5), acme)).isInstanceOf(QuotaExceededException.class);
+
+        assertThat(admitted).as("a refusal holds no place").hasSize(3);
+        assertThat(pool.counts().count(Outcome.QUOTA)).as("nor is it metered").isZero();
+        assertThat(pool.counts().count(Outcome.SUCCESS) + pool.counts().count(Outcome.EXHAUSTED)).isEqualTo(2);
+        assertThat(records).as("nor audited as a failed acquisition: the tenant pools report it").hasSize(1);
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceException;
 import io.nebula.resource.TenantRequiredException;
 import io.nebula.resource.core.ResourcePool;
+import io.nebula.resource.core.pipeline.WovenPool;
 import io.nebula.resource.core.tenant.Tenants.Conn;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -127,6 +128,25 @@ class TenantPoolsTest {
         }
         a2.invalidate();
         assertThat(pools.leasesOf("globex")).isZero();
+    }
+
+    @Test
+    void aTenantWhoseQuotaLimitsSomethingIsAdmittedByItsPipelineAndOneWithoutHasNoAdmissionStage() {
+        pools(Map.of("globex", Map.of("tenant.quota.max-concurrent-leases", "0")),
+                "tenant.quota.max-concurrent-leases", "1", "tenant.max-pools", "4");
+        acquire("acme").close();
+        acquire("globex").close();
+
+        assertThat(stagesOf("acme")).first().isEqualTo("tenant admission");
+        assertThat(stagesOf("globex")).as("its override lifts the quota: nothing to admit").doesNotContain("tenant admission")
+                .first().isEqualTo("metering");
+        try (Lease<Conn> one = acquire("globex"); Lease<Conn> two = acquire("globex")) {
+            assertThat(pools.leasesOf("globex")).isEqualTo(2);
+        }
+    }
+
+    private List<String> stagesOf(String tenant) {
+        return ((WovenPool<?>) pools.pool(tenant).orElseThrow()).stages();
     }
 
     @Test

@@ -2,8 +2,9 @@ package io.nebula.resource.core.tenant;
 
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.ResourceSettings;
-import io.nebula.resource.core.ResourcePool;
 import io.nebula.resource.core.Ticker;
+import io.nebula.resource.core.pipeline.WovenPool;
+import io.nebula.resource.core.pipeline.WovenPoolBuilder;
 import io.nebula.resource.spi.CheckDepth;
 import io.nebula.resource.spi.ResourceProvider;
 
@@ -14,7 +15,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 
 /** Test fixtures: a provider of connections that remember the tenant settings they were made from, and a fake clock. */
 final class Tenants {
@@ -101,8 +101,14 @@ final class Tenants {
         return ResourceSettings.of("orders-db", "fake", m);
     }
 
-    /** Pools that create on the calling thread, so the tests stay deterministic. */
-    static Function<ResourceSettings, ResourcePool<Conn>> pools(Provider provider, Ticker ticker) {
-        return s -> ResourcePool.builder(provider, s).ticker(ticker).creator(Runnable::run).build();
+    /**
+     * Woven pools, as the CDI extension makes them, with the tenant's quota in their pipeline; they create on the
+     * calling thread, so the tests stay deterministic.
+     */
+    static TenantPools.PoolFactory<Conn> pools(Provider provider, Ticker ticker) {
+        return (s, quota) -> {
+            WovenPoolBuilder<Conn> pool = WovenPool.builder(provider, s).ticker(ticker).creator(Runnable::run);
+            return (quota == null ? pool : pool.admission(quota)).build();
+        };
     }
 }
