@@ -45,7 +45,7 @@ public final class PoolConfig {
     static final String ADAPTIVE_SHRINK_AFTER = "pool.adaptive.shrink-after";
 
     /** Every key {@link #from} reads, described, with the {@link Builder}'s defaults (see docs/configuration.md). */
-    public static final List<ConfigKey> DEFINITIONS = definitions(new Builder());
+    public static final List<ConfigKey> DEFINITIONS = PoolKeys.definitions(new Builder());
 
     /** Every key {@link #from} reads; any other {@code pool.*} key is reported as unknown (a typo is caught). */
     public static final Set<String> KEYS = DEFINITIONS.stream().map(ConfigKey::name)
@@ -69,45 +69,6 @@ public final class PoolConfig {
     private final Duration backoffMax;
     private final double adaptiveHeadroom;
     private final int adaptiveShrinkAfter;
-
-    private static List<ConfigKey> definitions(Builder d) {
-        return List.of(
-                ConfigKey.integer(MIN_SIZE, d.minSize, "Fewest instances kept (0 or more, at most pool.max-size)."),
-                ConfigKey.integer(MAX_SIZE, d.maxSize, "Most instances (pooled) or concurrent leases (bounded); 1 or"
-                        + " more; changeable at run time with resize."),
-                ConfigKey.choice(STRATEGY, d.strategy, PoolStrategy.values(), "Which idle instance is handed out"
-                        + " first, and which goes first when the pool shrinks (docs/pool-engine.md)."),
-                ConfigKey.duration(ACQUIRE_TIMEOUT, d.acquireTimeout, "How long an acquisition waits for an"
-                        + " instance; 0 fails fast."),
-                ConfigKey.duration(IDLE_TIMEOUT, d.idleTimeout, "Idle time after which instances above"
-                        + " pool.min-size are evicted; 0 keeps them."),
-                ConfigKey.duration(MAX_LIFETIME, d.maxLifetime, "Age at which an instance is retired (minus up to"
-                        + " 2.5% jitter); 0 means no limit."),
-                ConfigKey.duration(LEAK_THRESHOLD, d.leakThreshold, "A lease held longer is reported as a possible"
-                        + " leak; 0 turns leak detection off."),
-                ConfigKey.duration(VALIDATION_BYPASS, d.validationBypass, "An instance idle for less than this is"
-                        + " handed out without a check."),
-                ConfigKey.duration(KEEPALIVE_INTERVAL, d.keepaliveInterval, "How often idle instances are checked"
-                        + " (minus up to 10% jitter); 0 turns it off; must be shorter than pool.max-lifetime."),
-                ConfigKey.choice(WARMUP, d.warmup, WarmUp.values(), "eager fills the pool to pool.min-size at start"
-                        + " (and starts the resource with the application unless start says otherwise)."),
-                ConfigKey.integer(WARMUP_PARALLELISM, d.warmupParallelism, "Most instances created at once, at"
-                        + " warm-up and on demand."),
-                ConfigKey.duration(DRAIN_GRACE, d.drainGrace, "How long closing the pool waits for leases to come"
-                        + " back."),
-                ConfigKey.list(ENDPOINTS, "name:weight,... such as primary:3,replica-1:1; required by, and only"
-                        + " allowed with, pool.strategy=weighted-round-robin."),
-                ConfigKey.duration(HOUSEKEEPING_INTERVAL, d.housekeepingInterval, "Period of the housekeeping task"
-                        + " (at least 10ms); also the adaptive sizing window."),
-                ConfigKey.duration(BACKOFF_INITIAL, d.backoffInitial, "Wait after the first failed creation (more"
-                        + " than 0); it doubles, with jitter, up to pool.backoff-max."),
-                ConfigKey.duration(BACKOFF_MAX, d.backoffMax, "The most the creation backoff grows to (at least"
-                        + " pool.backoff-initial)."),
-                ConfigKey.number(ADAPTIVE_HEADROOM, d.adaptiveHeadroom, "Adaptive sizing: factor over the observed"
-                        + " demand kept ready (1 to 10)."),
-                ConfigKey.integer(ADAPTIVE_SHRINK_AFTER, d.adaptiveShrinkAfter, "Adaptive sizing: housekeeping"
-                        + " windows of lower demand before the target drops (1 or more)."));
-    }
 
     private PoolConfig(Builder b) {
         minSize = b.minSize;
