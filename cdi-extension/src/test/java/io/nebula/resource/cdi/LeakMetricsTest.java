@@ -2,9 +2,9 @@ package io.nebula.resource.cdi;
 
 import io.nebula.resource.Lease;
 import io.nebula.resource.Resources;
-import io.nebula.resource.cdi.testing.Deployments;
-import io.nebula.resource.cdi.testing.NebulaWeldTest;
-import io.nebula.resource.cdi.testing.TestConfig;
+import io.nebula.resource.provider.testing.NebulaWeld;
+import io.nebula.resource.provider.testing.NebulaWeldTest;
+import io.nebula.resource.provider.testing.TestConfig;
 import io.nebula.resource.cdi.testing.TestConnection;
 import io.nebula.resource.cdi.testing.TestTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
@@ -51,7 +51,7 @@ class LeakMetricsTest {
     private static final Attributes NO_TENANT_LEAK = Attributes.of(RESOURCE, "leaky", ERROR_TYPE, "leak");
 
     @WeldSetup
-    WeldInitiator weld = Deployments.weld(MetricRegistryProducer.class, TestTelemetry.Producer.class);
+    WeldInitiator weld = NebulaWeld.of(MetricRegistryProducer.class, TestTelemetry.Producer.class);
 
     @Inject
     Resources resources;
