@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * <p>With no listener a hand-out reads one volatile field here and no clock. With one, {@link PooledDataSource}
  * reads the clock around Agroal's {@code getConnection()} (the wait), and Agroal's acquire and return events
  * ({@link AgroalEvents}) read it once each and keep the time of acquisition per connection in a map (the use), so a
- * hit costs three clock reads, a map put and remove, and three calls to the listener.
+ * hit costs four clock reads, a map put and remove, and two calls to the listener.
  *
  * <p>The connections the pool opens before anyone listens ({@code pool.min-size}, opened as the resource starts)
  * are timed all the same, and their creations told to the first listener.
