@@ -6,6 +6,7 @@ import io.nebula.resource.ResourceException;
 import io.nebula.resource.ResourceSettings;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -176,6 +177,16 @@ public interface ResourceProvider<R> {
      * default reports nothing: the acquisitions of the instance, and the scheduled checks, already tell the health.
      */
     default void reportTo(R instance, BackendSignal signal) {
+    }
+
+    /**
+     * The connections of {@code instance}, for an instance that pools connections itself (a JDBC resource's data
+     * source): their counts, sizes and timeouts, and the events a telemetry backend times (see
+     * {@link ConnectionPoolFigures}). Asked once per instance, right after it was created; the engine forgets the
+     * figures when the instance is destroyed. Empty by default: the instance is what the engine counts.
+     */
+    default Optional<ConnectionPoolFigures> connectionPool(R instance) {
+        return Optional.empty();
     }
 
     /** Adapts an instance to one of {@link #views()}. */

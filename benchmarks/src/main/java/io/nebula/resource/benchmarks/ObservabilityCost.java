@@ -53,9 +53,16 @@ public class ObservabilityCost {
         NONE,
         /** The SDK with a meter provider (periodic reader, 10 s). */
         METRICS,
+        /**
+         * As {@link #METRICS}, with {@code nebula.telemetry.semconv=true}: the JDBC resource's connections also
+         * report {@code db.client.connection.*}, their wait and use timed on every hit.
+         */
+        METRICS_SEMCONV,
         /** The SDK with metrics and a tracer provider sampling every span (batch processor). */
         METRICS_AND_TRACING
     }
+
+    private static final String SEMCONV = "nebula.telemetry.semconv";
 
     @Param
     public Telemetry telemetry;
@@ -77,10 +84,15 @@ public class ObservabilityCost {
     public void boot() throws SQLException {
         List<Class<?>> beans = new ArrayList<>(List.of(Application.class));
         switch (telemetry) {
-            case METRICS -> beans.add(OpenTelemetrySetup.Metrics.class);
+            case METRICS, METRICS_SEMCONV -> beans.add(OpenTelemetrySetup.Metrics.class);
             case METRICS_AND_TRACING -> beans.add(OpenTelemetrySetup.MetricsAndTracing.class);
             default -> {
             }
+        }
+        if (telemetry == Telemetry.METRICS_SEMCONV) {
+            System.setProperty(SEMCONV, "true");
+        } else {
+            System.clearProperty(SEMCONV);
         }
         container = Container.boot(Map.of(
                 "widgets", Map.of("kind", "benchmark-widget", "pool.min-size", "1", "pool.max-size", "1"),
@@ -99,9 +111,13 @@ public class ObservabilityCost {
         long spans = OpenTelemetrySetup.nebulaSpansExported();
         boolean metered = telemetry != Telemetry.NONE;
         boolean traced = telemetry == Telemetry.METRICS_AND_TRACING;
-        if (metered != (metrics > 0) || traced != (spans > 0)) {
+        long connections = OpenTelemetrySetup.connectionMetricsExported();
+        boolean semconv = telemetry == Telemetry.METRICS_SEMCONV;
+        System.clearProperty(SEMCONV);
+        if (metered != (metrics > 0) || traced != (spans > 0) || semconv != (connections > 0)) {
             throw new IllegalStateException("telemetry " + telemetry + " but Nebula exported " + metrics
-                    + " metrics and " + spans + " spans: the benchmark did not measure what it says");
+                    + " metrics, " + connections + " db.client.connection metrics and " + spans
+                    + " spans: the benchmark did not measure what it says");
         }
     }
 

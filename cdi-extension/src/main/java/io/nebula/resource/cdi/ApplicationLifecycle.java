@@ -19,9 +19,10 @@ import jakarta.enterprise.inject.spi.BeanManager;
 class ApplicationLifecycle {
 
     void started(@Observes @Initialized(ApplicationScoped.class) Object event, BeanManager beanManager) {
-        ResourceRuntime runtime = beanManager.getExtension(NebulaExtension.class).runtime();
+        NebulaExtension extension = beanManager.getExtension(NebulaExtension.class);
+        ResourceRuntime runtime = extension.runtime();
         if (runtime != null) {
-            runtime.useTelemetry(TelemetryBackends.resolve(beanManager));
+            runtime.useTelemetry(TelemetryBackends.resolve(beanManager, extension.semconv()));
             runtime.startEager();
         }
     }

@@ -80,6 +80,8 @@ public class NebulaExtension implements Extension {
     private final Queue<ResourceInjectionPoint> injectionPoints = new ConcurrentLinkedQueue<>();
     private final Queue<ActionUse> actionUses = new ConcurrentLinkedQueue<>();
     private volatile ResourceRuntime runtime;
+    /** {@value TelemetryBackends#SEMCONV}, read with the rest of the configuration. */
+    private volatile boolean semconv;
 
     /** Where an {@code @Action} names a resource, for the deployment check. */
     private record ActionUse(String resource, String where) {
@@ -140,6 +142,7 @@ public class NebulaExtension implements Extension {
         checkActions(settings, problems);
         EventSink events = new EventSink(beanManager);
         Tenancy tenancy = tenancy(config, events, beanManager, problems);
+        semconv = flag(config, TelemetryBackends.SEMCONV, false, problems);
         problems.addAll(tenancy.problems(declared));
 
         if (!problems.isEmpty()) {
@@ -198,14 +201,32 @@ public class NebulaExtension implements Extension {
         TenantOverrides overrides = ConfiguredResources.tenantOverrides(config, problems);
         Map<String, CredentialSource> sources = new HashMap<>(CredentialSources.installed(NebulaExtension.class.getClassLoader()));
         sources.put(ConfigCredentialSource.NAME, new ConfigCredentialSource(config));
-        boolean audit = AuditSink.ENABLED_BY_DEFAULT;
-        try {
-            audit = config.getOptionalValue(AUDIT_ENABLED, Boolean.class).orElse(AuditSink.ENABLED_BY_DEFAULT);
-        } catch (RuntimeException e) {
-            problems.add(AUDIT_ENABLED, "must be true or false");
-        }
+        boolean audit = flag(config, AUDIT_ENABLED, AuditSink.ENABLED_BY_DEFAULT, problems);
         AuditSink sink = audit ? new AuditSink(events::fire, events::observesAuditRecords) : null;
         return new Tenancy(overrides, sources, ConfigCredentialSource.NAME, sink, new CallerPrincipal(beanManager));
+    }
+
+    /**
+     * A global {@code true|false} key. Read as text: MicroProfile Config's boolean converter takes any other word
+     * for {@code false} (and SmallRye's {@code yes} or {@code on} for {@code true}), so a typo would switch silently.
+     */
+    private static boolean flag(Config config, String key, boolean otherwise, ConfigProblems problems) {
+        java.util.Optional<String> value;
+        try {
+            value = config.getOptionalValue(key, String.class);
+        } catch (RuntimeException e) {
+            problems.add(key, "must be true or false");
+            return otherwise;
+        }
+        if (value.isEmpty() || value.get().isBlank()) {
+            return otherwise;
+        }
+        String v = value.get().trim();
+        if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+            problems.add(key, "must be true or false, was '" + v + "'");
+            return otherwise;
+        }
+        return Boolean.parseBoolean(v);
     }
 
     void closeResources(@Observes BeforeShutdown event) {
@@ -213,6 +234,11 @@ public class NebulaExtension implements Extension {
         if (rt != null) {
             rt.close();
         }
+    }
+
+    /** Whether OpenTelemetry reports {@code db.client.connection.*} ({@value TelemetryBackends#SEMCONV}). */
+    boolean semconv() {
+        return semconv;
     }
 
     /** The application's resources; {@code null} before discovery ended or when the configuration is invalid. */

@@ -75,7 +75,9 @@ import static org.assertj.core.api.Assertions.fail;
         "nebula.resource.orders.db.pool.max-size=3",
         // what MicroProfile Config lists for NEBULA_RESOURCE_DB_POOL_MIN_SIZE=2: a valid key, not a problem
         "nebula.resource.db.kind=test-counter",
-        "nebula.resource.db.pool.min.size=2"})
+        "nebula.resource.db.pool.min.size=2",
+        "nebula.telemetry.semconv=maybe",
+        "nebula.audit.enabled=yes"})
 @SuppressWarnings("try") // the container is started only to see it fail
 class ConfigurationErrorsTest {
 
@@ -146,7 +148,9 @@ class ConfigurationErrorsTest {
             "nebula.resource.lazy-required.start.required | needs nebula.resource.lazy-required.start=eager",
             "nebula.resource.tenant-required.start.required | cannot be true for a resource of scope 'tenant'",
             "nebula.resource.typo.scpoe | did you mean 'scope'?",
-            "nebula.resource.orders.db.kind | a resource's name cannot contain a dot"})
+            "nebula.resource.orders.db.kind | a resource's name cannot contain a dot",
+            "nebula.telemetry.semconv | must be true or false, was 'maybe'",
+            "nebula.audit.enabled | must be true or false, was 'yes'"})
     void eachProblemNamesItsKeyAndWhatIsAllowed(String key, String message) {
         assertThat(deploymentProblems()).anySatisfy(p -> {
             assertThat(p.key()).isEqualTo(key);

@@ -56,6 +56,8 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
     private volatile Throwable lastError;
     /** What live instances observe of the backend by themselves ({@code ResourceProvider.reportTo}). */
     private final InstanceSignals signals = new InstanceSignals(this);
+    /** The connection pools inside live instances ({@code ResourceProvider.connectionPool}), for telemetry. */
+    private final ConnectionPools connections;
 
     AbstractPool(PoolContext<R> ctx) {
         this.name = ctx.settings().name();
@@ -67,6 +69,7 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
         this.listeners = ctx.listeners();
         this.housekeeper = new Housekeeper(this, ctx.scheduler());
         this.creator = ctx.creator();
+        this.connections = ctx.connections();
         this.lifecycle = new ResourceStateMachine(this::stateChanged);
         this.recovery = new Recovery(config.backoffInitial().toNanos(), config.backoffMax().toNanos());
         this.endpoints = config.endpoints();
@@ -266,7 +269,19 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
             backendAnswered(); // failed by an acquisition or a check: a new instance says the backend answers
         }
         reportTo(instance);
+        connectionPoolOf(instance);
         return instance;
+    }
+
+    /** Keeps a new instance's own connection pool, if it is one, where telemetry reads it. */
+    private void connectionPoolOf(R instance) {
+        try {
+            provider.connectionPool(instance).ifPresent(figures -> connections.opened(instance, figures));
+        } catch (RuntimeException e) {
+            // the instance serves all the same; only its connections go unreported
+            Log.LOG.log(WARNING, "NEBULA-0804 Provider " + provider.kind() + " threw from connectionPool of an instance of '"
+                    + name + "'; its connections are not reported", e);
+        }
     }
 
     /** Gives a new instance's provider the signal through which the instance tells what it observes by itself. */
@@ -311,6 +326,7 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
 
     final void destroy(R instance) {
         signals.silence(instance); // before the close: the disconnection it causes is no news of the backend
+        connections.closed(instance);
         try {
             provider.destroy(instance);
         } catch (RuntimeException e) {

@@ -8,5 +8,6 @@ import java.util.concurrent.ScheduledExecutorService;
 
 /** What a pool is assembled from; keeps the pool constructors short. */
 record PoolContext<R>(ResourceProvider<R> provider, ResourceSettings settings, PoolConfig config, Ticker ticker,
-                      Listeners listeners, ScheduledExecutorService scheduler, Executor creator) {
+                      Listeners listeners, ScheduledExecutorService scheduler, Executor creator,
+                      ConnectionPools connections) {
 }

@@ -150,6 +150,7 @@ public interface ResourcePool<R> extends AutoCloseable {
         private final List<PoolListener> listeners = new ArrayList<>();
         private ScheduledExecutorService scheduler;
         private Executor creator;
+        private ConnectionPools connections = new ConnectionPools();
 
         private Builder(ResourceProvider<R> provider, ResourceSettings settings) {
             this.provider = Objects.requireNonNull(provider, "provider");
@@ -188,13 +189,22 @@ public interface ResourcePool<R> extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Where the connection pools inside the instances are kept ({@code ResourceProvider.connectionPool}), for the
+         * telemetry that reports their connections; default one of the pool's own.
+         */
+        public Builder<R> connections(ConnectionPools connections) {
+            this.connections = Objects.requireNonNull(connections, "connections");
+            return this;
+        }
+
         /** @throws io.nebula.resource.ConfigurationInvalidException when no config was given and the pool.* keys are invalid */
         public ResourcePool<R> build() {
             PoolConfig cfg = config != null ? config : PoolConfig.from(settings);
             PoolContext<R> ctx = new PoolContext<>(provider, settings, cfg, ticker,
                     new Listeners(settings.name(), listeners),
                     scheduler != null ? scheduler : EngineThreads.timer(),
-                    creator != null ? creator : EngineThreads.workers());
+                    creator != null ? creator : EngineThreads.workers(), connections);
             return switch (provider.topology()) {
                 case POOLED -> new PooledResourcePool<>(ctx);
                 case RESIDENT -> new SharedResourcePool<>(ctx, false);

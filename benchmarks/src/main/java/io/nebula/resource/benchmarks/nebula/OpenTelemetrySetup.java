@@ -40,6 +40,8 @@ public final class OpenTelemetrySetup {
     /** Nebula's metrics and spans the exporters received: proof that the telemetry was on. */
     private static final AtomicLong NEBULA_METRICS = new AtomicLong();
     private static final AtomicLong NEBULA_SPANS = new AtomicLong();
+    /** The semantic conventions' {@code db.client.connection.*} metric points the exporter received. */
+    private static final AtomicLong CONNECTION_METRICS = new AtomicLong();
     /** Per resource, the successful acquisitions {@code nebula.resource.acquisitions} reported at its latest export. */
     private static final Map<String, Long> NEBULA_ACQUISITIONS = new ConcurrentHashMap<>();
     private static final AttributeKey<String> RESOURCE = AttributeKey.stringKey("resource");
@@ -53,6 +55,11 @@ public final class OpenTelemetrySetup {
     /** How many {@code nebula.resource.*} metric points were exported so far (they are, when the SDK closes). */
     public static long nebulaMetricsExported() {
         return NEBULA_METRICS.get();
+    }
+
+    /** How many {@code db.client.connection.*} metric points were exported so far ({@code nebula.telemetry.semconv=true}). */
+    public static long connectionMetricsExported() {
+        return CONNECTION_METRICS.get();
     }
 
     /** How many {@code nebula.resource.*} spans were exported so far. */
@@ -145,6 +152,7 @@ public final class OpenTelemetrySetup {
         @Override
         public CompletableResultCode export(Collection<MetricData> metrics) {
             NEBULA_METRICS.addAndGet(metrics.stream().filter(m -> m.getName().startsWith("nebula.resource")).count());
+            CONNECTION_METRICS.addAndGet(metrics.stream().filter(m -> m.getName().startsWith("db.client.connection.")).count());
             Map<String, Long> succeeded = new HashMap<>();
             metrics.stream().filter(m -> m.getName().equals("nebula.resource.acquisitions") && m.getType() == MetricDataType.LONG_SUM)
                     .flatMap(m -> m.getLongSumData().getPoints().stream())

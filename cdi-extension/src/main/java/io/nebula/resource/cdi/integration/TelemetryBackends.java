@@ -36,13 +36,24 @@ public final class TelemetryBackends {
         return beans;
     }
 
-    /** The application's backends, found through the beans of {@link #beanClasses()}; {@link Telemetry#NONE} when none. */
-    public static Telemetry resolve(BeanManager beanManager) {
+    /**
+     * Whether OpenTelemetry reports the semantic conventions' {@code db.client.connection.*} for the resources whose
+     * instance pools connections (JDBC): off by default, since timing each connection's wait and use costs the
+     * {@code getConnection()} hit path (docs/observability.md).
+     */
+    public static final String SEMCONV = "nebula.telemetry.semconv";
+
+    /**
+     * The application's backends, found through the beans of {@link #beanClasses()}; {@link Telemetry#NONE} when none.
+     *
+     * @param semconv {@value #SEMCONV}
+     */
+    public static Telemetry resolve(BeanManager beanManager, boolean semconv) {
         List<Telemetry> found = new ArrayList<>();
         List<String> names = new ArrayList<>();
         if (OPEN_TELEMETRY) {
             Telemetry t = lookup(beanManager, "OpenTelemetry", () ->
-                    beanManager.createInstance().select(OpenTelemetryHolder.class).get().telemetry());
+                    beanManager.createInstance().select(OpenTelemetryHolder.class).get().telemetry(semconv));
             if (t != Telemetry.NONE) {
                 found.add(t);
                 names.add("OpenTelemetry");

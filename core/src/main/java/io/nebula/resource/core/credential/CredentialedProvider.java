@@ -322,6 +322,11 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
     }
 
     @Override
+    public java.util.Optional<io.nebula.resource.spi.ConnectionPoolFigures> connectionPool(R instance) {
+        return delegate.connectionPool(instance);
+    }
+
+    @Override
     public String toString() {
         return "CredentialedProvider[" + delegate.kind() + ", " + who + ", source " + source.name() + "]";
     }

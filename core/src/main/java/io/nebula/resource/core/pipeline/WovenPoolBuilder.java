@@ -7,6 +7,7 @@ import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.ResourceState;
 import io.nebula.resource.core.Admission;
+import io.nebula.resource.core.ConnectionPools;
 import io.nebula.resource.core.PoolConfig;
 import io.nebula.resource.core.PoolListener;
 import io.nebula.resource.core.ResourcePool;
@@ -199,8 +200,10 @@ public final class WovenPoolBuilder<R> {
         };
         Ticker hitClock = ticker == Ticker.SYSTEM ? Ticker.coarse() : ticker;
         AcquisitionMeter meter = new AcquisitionMeter(tenant);
+        ConnectionPools connections = new ConnectionPools();
+        engine.connections(connections);
         PoolView view = new PoolView(name, kind != null ? kind : settings.kind(), tenant, snapshot, healthNow,
-                circuit == null ? null : circuit::code, meter, Redactor.of(settings));
+                circuit == null ? null : circuit::code, meter, Redactor.of(settings), connections);
         log.set(new PoolLog(view));
         Weave weave = new Weave(name, policy, new Failures(provider), circuit, checks.quarantineAfter(), guard, audit,
                 admission, meter, view, log.get(), onFailure, hitClock, ticker, pool.acquireTimeout());

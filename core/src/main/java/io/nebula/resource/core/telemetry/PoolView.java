@@ -2,6 +2,7 @@ package io.nebula.resource.core.telemetry;
 
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.PoolSnapshot;
+import io.nebula.resource.core.ConnectionPools;
 
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -18,9 +19,12 @@ import java.util.function.Supplier;
  * @param circuit  the circuit breaker's state as {@link #circuitCode()} reports it; {@code null} when it is off
  * @param counts   how many acquisitions ended with each outcome
  * @param redactor masks the resource's secrets in error texts
+ * @param connections the connection pools inside the pool's live instances (a JDBC resource's data source); none for
+ *                    a provider whose instances pool no connections
  */
 public record PoolView(String resource, String kind, String tenant, Supplier<PoolSnapshot> snapshot,
-                       Supplier<HealthStatus> health, IntSupplier circuit, AcquisitionCounts counts, Redactor redactor) {
+                       Supplier<HealthStatus> health, IntSupplier circuit, AcquisitionCounts counts, Redactor redactor,
+                       ConnectionPools connections) {
 
     /** {@code nebula.health.score}: 1 for UP, 0.5 for DEGRADED, 0 for DOWN. */
     public double healthScore() {

@@ -32,7 +32,8 @@ class MeteringStageTest {
     private final AtomicLong coarse = new AtomicLong(precise.get());
 
     private MeteringStage<String> stage(Acquisition<String> next) {
-        PoolView view = new PoolView("ledger", "fake", null, () -> null, HealthStatus::up, null, meter, Redactor.NONE);
+        PoolView view = new PoolView("ledger", "fake", null, () -> null, HealthStatus::up, null, meter, Redactor.NONE,
+                new io.nebula.resource.core.ConnectionPools());
         return new MeteringStage<>(next, meter, coarse::get, precise::get, PoolTelemetry.NONE, new PoolLog(view),
                 (ctx, e) -> { }, new AcquisitionHealth(null)); // no pool: health is not what these tests look at
     }

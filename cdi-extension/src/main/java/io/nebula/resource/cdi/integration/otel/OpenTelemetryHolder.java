@@ -23,7 +23,8 @@ public class OpenTelemetryHolder {
         return openTelemetry.isResolvable() ? openTelemetry.get() : GlobalOpenTelemetry.get();
     }
 
-    public Telemetry telemetry() {
-        return OpenTelemetryWeave.of(get());
+    /** @param semconv whether {@code db.client.connection.*} are reported too ({@code nebula.telemetry.semconv}) */
+    public Telemetry telemetry(boolean semconv) {
+        return OpenTelemetryWeave.of(get(), semconv);
     }
 }

@@ -72,8 +72,10 @@ final class OpenTelemetryWeave implements Telemetry {
     private final LongCounter timeouts;
     private final DoubleHistogram creation;
     private final LongCounter rotations;
+    /** {@code db.client.connection.*}; {@code null} unless {@code nebula.telemetry.semconv=true}. */
+    private final SemconvConnections semconv;
 
-    private OpenTelemetryWeave(OpenTelemetry otel, boolean tracing, boolean metering) {
+    private OpenTelemetryWeave(OpenTelemetry otel, boolean tracing, boolean metering, boolean semconv) {
         this.tracing = tracing;
         this.metering = metering;
         this.tracer = otel.getTracer(SCOPE);
@@ -89,6 +91,7 @@ final class OpenTelemetryWeave implements Telemetry {
                 .setDescription("How long creating one instance took").build();
         rotations = meter.counterBuilder("nebula.resource.credential.rotations").setUnit("{rotation}")
                 .setDescription("Credentials that changed at their source: new instances use them, old ones retire").build();
+        this.semconv = metering && semconv ? new SemconvConnections(meter, tenants) : null;
         if (metering) {
             // read from each pool's meter when collected: the hit path writes one striped counter and nothing here
             gauges.add(meter.counterBuilder("nebula.resource.acquisitions").setUnit("{acquisition}")
@@ -123,11 +126,11 @@ final class OpenTelemetryWeave implements Telemetry {
         }
     }
 
-    /** Telemetry through {@code otel}; {@link Telemetry#NONE} when it neither traces nor meters. */
-    static Telemetry of(OpenTelemetry otel) {
+    /** Telemetry through {@code otel}, and {@code db.client.connection.*} if {@code semconv}; NONE if it neither traces nor meters. */
+    static Telemetry of(OpenTelemetry otel, boolean semconv) {
         boolean tracing = otel.getTracerProvider() != TracerProvider.noop();
         boolean metering = otel.getMeterProvider() != MeterProvider.noop();
-        return tracing || metering ? new OpenTelemetryWeave(otel, tracing, metering) : NONE;
+        return tracing || metering ? new OpenTelemetryWeave(otel, tracing, metering, semconv) : NONE;
     }
 
     @Override
@@ -153,6 +156,9 @@ final class OpenTelemetryWeave implements Telemetry {
             }
         }
         pools.clear();
+        if (semconv != null) {
+            semconv.close();
+        }
     }
 
     private record Handle(Span span, Scope scope) {
@@ -166,6 +172,8 @@ final class OpenTelemetryWeave implements Telemetry {
         final String createName;
         final String releaseName;
         final String healthName;
+        /** Stops the pool's {@code db.client.connection.*}. */
+        final Runnable connections;
         /** By tenant label ("" for none), then by outcome: built once, reused by every acquisition. */
         private final Map<String, Attributes[]> byTenant = new ConcurrentHashMap<>();
         private final Attributes base;
@@ -186,6 +194,7 @@ final class OpenTelemetryWeave implements Telemetry {
             if (metering) {
                 pools.add(this);
             }
+            this.connections = semconv == null ? () -> { } : semconv.add(view);
         }
 
         void count(Map<Attributes, Long> into, String tenant, io.nebula.resource.core.telemetry.AcquisitionCounts counts) {
@@ -203,19 +212,13 @@ final class OpenTelemetryWeave implements Telemetry {
             Attributes[] a = byTenant.get(label);
             if (a == null) {
                 a = byTenant.computeIfAbsent(label, t -> {
+                    Attributes plain = t.isEmpty() ? Attributes.of(RESOURCE, view.resource())
+                            : Attributes.of(RESOURCE, view.resource(), TENANT, t);
                     Attributes[] built = new Attributes[OUTCOMES.length + 1];
                     for (Outcome o : OUTCOMES) {
-                        AttributesBuilder b = Attributes.builder().put(RESOURCE, view.resource()).put(OUTCOME, o.attribute());
-                        if (!t.isEmpty()) {
-                            b.put(TENANT, t);
-                        }
-                        built[o.ordinal()] = b.build();
+                        built[o.ordinal()] = plain.toBuilder().put(OUTCOME, o.attribute()).build();
                     }
-                    AttributesBuilder plain = Attributes.builder().put(RESOURCE, view.resource());
-                    if (!t.isEmpty()) {
-                        plain.put(TENANT, t);
-                    }
-                    built[OUTCOMES.length] = plain.build();
+                    built[OUTCOMES.length] = plain;
                     return built;
                 });
             }
@@ -389,6 +392,7 @@ final class OpenTelemetryWeave implements Telemetry {
         @Override
         public void close() {
             pools.remove(this);
+            connections.run();
         }
     }
 }

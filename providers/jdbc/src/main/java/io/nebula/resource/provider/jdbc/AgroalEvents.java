@@ -6,7 +6,8 @@ import java.sql.Connection;
 
 /**
  * The one listener the provider gives Agroal, passing each event to those who follow it: the pool's counts
- * ({@link PoolCounts}), the login tracking ({@link JdbcLogin}) and the log ({@link PoolEventLog}). One listener
+ * ({@link PoolCounts}), the login tracking ({@link JdbcLogin}), the log ({@link PoolEventLog}) and the durations
+ * telemetry may listen to ({@link ConnectionFigures}). One listener
  * rather than three because Agroal calls every listener for every event, four of which come on each pool hit
  * (before and on acquisition, before and on return): with three listeners of three classes each of those calls
  * is a megamorphic interface call the JIT cannot inline, with one it is a direct call to code that does a
@@ -17,11 +18,13 @@ final class AgroalEvents implements AgroalDataSourceListener {
     private final PoolCounts counts;
     private final JdbcLogin login;
     private final PoolEventLog log;
+    private final ConnectionFigures figures;
 
-    AgroalEvents(PoolCounts counts, JdbcLogin login, PoolEventLog log) {
+    AgroalEvents(PoolCounts counts, JdbcLogin login, PoolEventLog log, ConnectionFigures figures) {
         this.counts = counts;
         this.login = login;
         this.log = log;
+        this.figures = figures;
     }
 
     // --- on every pool hit //
@@ -30,12 +33,14 @@ final class AgroalEvents implements AgroalDataSourceListener {
     public void onConnectionAcquire(Connection connection) {
         counts.onConnectionAcquire(connection);
         login.onConnectionAcquire(connection);
+        figures.acquired(connection);
     }
 
     @Override
     public void beforeConnectionReturn(Connection connection) {
         counts.beforeConnectionReturn(connection);
         login.beforeConnectionReturn(connection);
+        figures.returned(connection);
     }
 
     // --- off the hit path //
@@ -46,9 +51,15 @@ final class AgroalEvents implements AgroalDataSourceListener {
     }
 
     @Override
+    public void beforeConnectionCreation() {
+        figures.beforeCreation();
+    }
+
+    @Override
     public void onConnectionCreation(Connection connection) {
         login.onConnectionCreation(connection); // first: it may refuse the connection, which is then not counted
         counts.onConnectionCreation(connection);
+        figures.created();
     }
 
     @Override

@@ -16,6 +16,7 @@ import io.nebula.resource.spi.BackendSignal;
 import io.nebula.resource.spi.HandOutPipeline;
 import io.nebula.resource.spi.CheckDepth;
 import io.nebula.resource.spi.ConfigKey;
+import io.nebula.resource.spi.ConnectionPoolFigures;
 import io.nebula.resource.spi.Credentials;
 import io.nebula.resource.spi.ResourceProvider;
 import io.nebula.resource.spi.Topology;
@@ -144,6 +145,15 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
         }
     }
 
+    /**
+     * The connections of the pool, for the telemetry that reports them (OpenTelemetry's {@code db.client.connection.*}
+     * with {@code nebula.telemetry.semconv=true}): the engine counts only references to the data source.
+     */
+    @Override
+    public final Optional<ConnectionPoolFigures> connectionPool(AgroalDataSource instance) {
+        return instance instanceof PooledDataSource dataSource ? Optional.of(dataSource.figures()) : Optional.empty();
+    }
+
     @Override
     public final Set<Class<?>> views() {
         return Set.of(DataSource.class);
@@ -204,13 +214,14 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
                         .connectionFactoryConfiguration(factory -> factoryConfiguration(factory, jdbc, driver, login)));
         PoolCounts counts = new PoolCounts();
         BoundedWait bounded = new BoundedWait(configuration.get());
+        ConnectionFigures figures = new ConnectionFigures(counts, bounded::connectionPoolConfiguration);
         login.bound(bounded, (properties, left) -> boundLogin(properties,
                 jdbc.loginTimeout().isZero() || left.compareTo(jdbc.loginTimeout()) < 0 ? left : jdbc.loginTimeout()),
                 connection -> afterLogin(connection, jdbc));
         PooledDataSource dataSource = new PooledDataSource(settings.name(), kind, jdbc,
                 AgroalDataSource.from(bounded,
-                        new AgroalEvents(counts, login, new PoolEventLog(settings.name(), jdbc.leakThreshold()))),
-                login, own, counts, news, bounded);
+                        new AgroalEvents(counts, login, new PoolEventLog(settings.name(), jdbc.leakThreshold()), figures)),
+                login, own, counts, news, bounded, figures);
         try {
             // Opened now rather than at first use, so a wrong password or database fails the resource at
             // start-up, classified by isRetryable; the connections stay in the pool for the first callers.

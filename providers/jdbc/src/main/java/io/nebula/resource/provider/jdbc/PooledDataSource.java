@@ -53,6 +53,8 @@ final class PooledDataSource implements AgroalDataSource {
     private final transient ConnectionNews news;
     /** Agroal's configuration, through which a retry's {@code getConnection()} waits only what is left of its budget. */
     private final transient BoundedWait bounded;
+    /** What telemetry reads of the connections, and the listener it may give them ({@link JdbcProvider#connectionPool}). */
+    private final transient ConnectionFigures figures;
     private volatile boolean closed;
     /** The resource's pipeline around {@link #borrow()}; {@code null} until the application holds this data source. */
     private transient volatile HandOutPipeline.Gate<Connection> gate;
@@ -60,8 +62,10 @@ final class PooledDataSource implements AgroalDataSource {
     private transient volatile JdbcRefusals refusals;
 
     PooledDataSource(String resource, String kind, JdbcSettings settings, AgroalDataSource agroal, JdbcLogin login,
-                     List<AgroalPoolInterceptor> own, PoolCounts counts, ConnectionNews news, BoundedWait bounded) {
+                     List<AgroalPoolInterceptor> own, PoolCounts counts, ConnectionNews news, BoundedWait bounded,
+                     ConnectionFigures figures) {
         this.resource = resource;
+        this.figures = figures;
         this.bounded = bounded;
         this.counts = counts;
         this.news = news;
@@ -96,6 +100,10 @@ final class PooledDataSource implements AgroalDataSource {
 
     PoolCounts counts() {
         return counts;
+    }
+
+    ConnectionFigures figures() {
+        return figures;
     }
 
     /** Whether every connection is lent out right now, so an acquisition would have to wait. */
@@ -157,10 +165,20 @@ final class PooledDataSource implements AgroalDataSource {
         }
     }
 
-    /** Agroal's, straight through on success: a hit costs this one call and nothing else. */
+    /**
+     * Agroal's, straight through on success: a hit costs this one call and a read of whether telemetry listens to
+     * the connections' events; only when it does, the wait is timed ({@link ConnectionFigures}).
+     */
     private Connection borrow() throws SQLException {
         try {
-            return agroal.getConnection();
+            io.nebula.resource.spi.ConnectionEvents events = figures.events();
+            if (events == null) {
+                return agroal.getConnection();
+            }
+            long start = System.nanoTime();
+            Connection connection = agroal.getConnection();
+            events.waited(System.nanoTime() - start);
+            return connection;
         } catch (SQLException e) {
             counts.waited();
             throw explained(e);
@@ -210,6 +228,7 @@ final class PooledDataSource implements AgroalDataSource {
         }
         // Agroal's only signal for an exhausted pool is this message, with no SQLState; the tests pin it.
         if (e.getSQLState() == null && e.getMessage() != null && e.getMessage().contains("acquisition timeout")) {
+            figures.timedOut();
             return new AllConnectionsInUse("JDBC resource '" + resource + "': no connection became free within"
                     + " pool.acquire-timeout (" + settings.acquireTimeout().toMillis() + " ms) or what a retry had left of it; all "
                     + settings.maxSize() + " connections (pool.max-size) were in use", e);
