@@ -28,6 +28,7 @@ import io.nebula.resource.core.declared.ResourceDeclaration;
 import io.nebula.resource.core.declared.ResourceDeclarations;
 import io.nebula.resource.core.declared.Tenancy;
 import io.nebula.resource.core.declared.TenantOverrides;
+import io.nebula.resource.core.telemetry.SemanticConventions;
 import io.nebula.resource.spi.CredentialSource;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.event.Observes;
@@ -142,7 +143,7 @@ public class NebulaExtension implements Extension {
         checkActions(settings, problems);
         EventSink events = new EventSink(beanManager);
         Tenancy tenancy = tenancy(config, events, beanManager, problems);
-        semconv = flag(config, TelemetryBackends.SEMCONV, false, problems);
+        semconv = flag(config, TelemetryBackends.SEMCONV, SemanticConventions.BY_DEFAULT, problems);
         problems.addAll(tenancy.problems(declared));
 
         if (!problems.isEmpty()) {

@@ -2,6 +2,7 @@ package io.nebula.resource.cdi.integration;
 
 import io.nebula.resource.cdi.integration.metrics.MetricRegistryHolder;
 import io.nebula.resource.cdi.integration.otel.OpenTelemetryHolder;
+import io.nebula.resource.core.telemetry.SemanticConventions;
 import io.nebula.resource.core.telemetry.Telemetry;
 import jakarta.enterprise.inject.spi.BeanManager;
 
@@ -41,7 +42,7 @@ public final class TelemetryBackends {
      * instance pools connections (JDBC): off by default, since timing each connection's wait and use costs the
      * {@code getConnection()} hit path (docs/observability.md).
      */
-    public static final String SEMCONV = "nebula.telemetry.semconv";
+    public static final String SEMCONV = SemanticConventions.KEY;
 
     /**
      * The application's backends, found through the beans of {@link #beanClasses()}; {@link Telemetry#NONE} when none.

@@ -2,6 +2,7 @@ package io.nebula.resource.core.declared;
 
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.core.audit.AuditSink;
+import io.nebula.resource.core.telemetry.SemanticConventions;
 import io.nebula.resource.spi.ConfigKey;
 import io.nebula.resource.spi.ResourceProvider;
 
@@ -16,7 +17,7 @@ import java.util.stream.Collectors;
 
 /**
  * The configuration reference, made from the key definitions the code checks against ({@link ResourceKeys#DEFINITIONS},
- * each provider's {@link ResourceProvider#configKeys()}, {@link AuditSink#DEFINITION}): docs/configuration.md for
+ * each provider's {@link ResourceProvider#configKeys()}, {@link AuditSink#DEFINITION}, {@link SemanticConventions#DEFINITION}): docs/configuration.md for
  * people, and a JSON description of the same keys for editors. Nothing in it is written by hand, so it cannot drift
  * from what deployment accepts; a test compares the committed files with what this makes.
  *
@@ -26,6 +27,8 @@ import java.util.stream.Collectors;
 public final class ConfigurationReference {
 
     /** How a resource's name is written in the Markdown, and in the JSON (the map-key wildcard editors know). */
+    /** The keys of the application, not of a resource, in the order the reference lists them. */
+    private static final List<ConfigKey> APPLICATION_KEYS = List.of(AuditSink.DEFINITION, SemanticConventions.DEFINITION);
     private static final String NAME = "<name>";
     private static final String JSON_NAME = "{*}";
 
@@ -99,9 +102,10 @@ public final class ConfigurationReference {
 
         b.append("## Application keys\n\n");
         b.append("| key | type | default | description |\n|---|---|---|---|\n");
-        ConfigKey audit = AuditSink.DEFINITION;
-        b.append("| `").append(audit.name()).append("` | ").append(type(audit)).append(" | ")
-                .append(dflt(audit)).append(" | ").append(cell(audit.description())).append(" |\n");
+        for (ConfigKey k : APPLICATION_KEYS) {
+            b.append("| `").append(k.name()).append("` | ").append(type(k)).append(" | ")
+                    .append(dflt(k)).append(" | ").append(cell(k.description())).append(" |\n");
+        }
         return b.toString();
     }
 
@@ -149,7 +153,7 @@ public final class ConfigurationReference {
         ResourceKeys.DEFINITIONS.values().forEach(keys -> keys.forEach(k -> entries.add(entry(resourceKey(k), k,
                 List.of("*")))));
         kindsByKeys().forEach((keys, kinds) -> keys.forEach(k -> entries.add(entry(resourceKey(k), k, kinds))));
-        entries.add(entry(AuditSink.DEFINITION.name(), AuditSink.DEFINITION, List.of()));
+        APPLICATION_KEYS.forEach(k -> entries.add(entry(k.name(), k, List.of())));
         b.append(String.join(",\n", entries)).append("\n  ]\n}\n");
         return b.toString();
     }
