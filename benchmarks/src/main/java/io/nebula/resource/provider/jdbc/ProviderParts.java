@@ -24,7 +24,10 @@ public final class ProviderParts {
     private ProviderParts(String resource, String kind) {
         // no user or password written: the credentials of a resource declared with none, as the benchmarks' are
         this.login = new JdbcLogin(resource, Credentials.of(ResourceSettings.of(resource, kind, Map.of())));
-        this.events = new AgroalEvents(new PoolCounts(), login, new PoolEventLog(resource, Duration.ZERO));
+        PoolCounts counts = new PoolCounts();
+        // no listener ever asks for the connection figures (nebula.telemetry.semconv is off), so no configuration
+        this.events = new AgroalEvents(counts, login, new PoolEventLog(resource, Duration.ZERO),
+                new ConnectionFigures(counts, () -> null));
     }
 
     /** The parts of one resource, as {@code JdbcProvider.create} makes them for a resource without credentials. */
