@@ -52,6 +52,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -212,7 +213,7 @@ public class NebulaExtension implements Extension {
      * for {@code false} (and SmallRye's {@code yes} or {@code on} for {@code true}), so a typo would switch silently.
      */
     private static boolean flag(Config config, String key, boolean otherwise, ConfigProblems problems) {
-        java.util.Optional<String> value;
+        Optional<String> value;
         try {
             value = config.getOptionalValue(key, String.class);
         } catch (RuntimeException e) {

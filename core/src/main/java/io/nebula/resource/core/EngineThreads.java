@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The engine's threads, one set per JVM, shared by every pool, tenant pool, health check and credential watch that
@@ -43,7 +44,7 @@ public final class EngineThreads {
      * that throws is passed to {@code failed} and runs again next time: an exception never ends the schedule.
      */
     public static ScheduledFuture<?> every(ScheduledExecutorService timer, Duration interval, Runnable task,
-                                           java.util.function.Consumer<Throwable> failed) {
+                                           Consumer<Throwable> failed) {
         AtomicBoolean running = new AtomicBoolean();
         Runnable run = () -> {
             try {

@@ -5,6 +5,7 @@ import io.agroal.api.AgroalDataSourceMetrics;
 import io.agroal.api.AgroalPoolInterceptor;
 import io.agroal.api.configuration.AgroalDataSourceConfiguration;
 import io.nebula.resource.ResourceException;
+import io.nebula.resource.spi.ConnectionEvents;
 import io.nebula.resource.spi.CredentialUnavailableException;
 import io.nebula.resource.spi.HandOutPipeline;
 
@@ -171,7 +172,7 @@ final class PooledDataSource implements AgroalDataSource {
      */
     private Connection borrow() throws SQLException {
         try {
-            io.nebula.resource.spi.ConnectionEvents events = figures.events();
+            ConnectionEvents events = figures.events();
             if (events == null) {
                 return agroal.getConnection();
             }
