@@ -31,8 +31,8 @@ public interface PoolStrategy {
      * The idle instances of one pool, empty: called once, when the pool is built.
      *
      * @param pool      the pool served
-     * @param instances every live instance of the pool (idle or not), in creation order: a live, read-only view that
-     *                  the engine keeps up to date, for a strategy that finds idle instances where they are
+     * @param instances every live instance of the pool (idle or not), in the order they joined it: a live, read-only
+     *                  view that the engine keeps up to date, for a strategy that finds idle instances where they are
      */
     <I extends PooledInstance> IdleInstances<I> idleInstances(Pool pool, List<I> instances);
 

@@ -13,6 +13,7 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.WeakHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 import static java.lang.System.Logger.Level.WARNING;
 
@@ -28,6 +29,8 @@ import static java.lang.System.Logger.Level.WARNING;
 final class PoolStrategies {
 
     private static final Map<ClassLoader, SoftReference<PoolStrategies>> BY_LOADER = new WeakHashMap<>();
+    /** Guards {@link #BY_LOADER} only; loading runs outside it (two threads may both load: the same result). */
+    private static final ReentrantLock CACHE = new ReentrantLock();
 
     /** By name in lower case, the engine's first. */
     private final Map<String, PoolStrategy> byName;
@@ -44,15 +47,24 @@ final class PoolStrategies {
         if (loader == null) {
             loader = PoolStrategies.class.getClassLoader();
         }
-        synchronized (BY_LOADER) {
+        PoolStrategies found;
+        CACHE.lock();
+        try {
             SoftReference<PoolStrategies> cached = BY_LOADER.get(loader);
-            PoolStrategies found = cached == null ? null : cached.get();
-            if (found == null) {
-                found = load(loader);
-                BY_LOADER.put(loader, new SoftReference<>(found));
-            }
-            return found;
+            found = cached == null ? null : cached.get();
+        } finally {
+            CACHE.unlock();
         }
+        if (found == null) {
+            found = load(loader);
+            CACHE.lock();
+            try {
+                BY_LOADER.put(loader, new SoftReference<>(found));
+            } finally {
+                CACHE.unlock();
+            }
+        }
+        return found;
     }
 
     /**
