@@ -1,7 +1,7 @@
 package io.nebula.resource.core;
 
-import io.nebula.resource.spi.PoolSizing;
 import io.nebula.resource.InstanceState;
+import io.nebula.resource.spi.PoolSizing;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
