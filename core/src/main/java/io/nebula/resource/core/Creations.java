@@ -1,6 +1,7 @@
 package io.nebula.resource.core;
 
 import io.nebula.resource.InstanceState;
+import io.nebula.resource.spi.PoolSizing;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -14,7 +15,7 @@ import static io.nebula.resource.InstanceState.IN_USE;
 /**
  * The creations of a {@link PooledResourcePool}. They run on the creator executor, at most
  * {@code pool.warmup-parallelism} at once, one per waiter not already covered, and enough to keep the
- * floor (the minimum size, or the adaptive target). {@code total} counts instances alive or being created
+ * floor (the minimum size, or the strategy's sizing target). {@code total} counts instances alive or being created
  * and is reserved by CAS before creating, so the pool never holds more than {@code pool.max-size}; it is
  * only released after an instance is destroyed.
  */
@@ -125,7 +126,7 @@ final class Creations<R> {
 
     /**
      * Starts the creations the pool needs now: one per waiter not already covered by a creation in
-     * flight, and enough to reach the floor (minimum size, or adaptive target), within the maximum size
+     * flight, and enough to reach the floor (minimum size, or the sizing target), within the maximum size
      * and the creation parallelism. While the backend is failing, only a single probe, once the backoff
      * has passed.
      *
@@ -177,7 +178,7 @@ final class Creations<R> {
             try {
                 Slot<R> s = newSlot(endpoint, IDLE);
                 if (pool.accepting()) {
-                    pool.idle.push(s);
+                    pool.idle.returned(s);
                     pool.waiters.serve();
                 } else if (s.cas(IDLE, EVICTED)) {
                     pool.changed(IDLE, EVICTED);
@@ -193,11 +194,11 @@ final class Creations<R> {
         });
     }
 
-    /** The fewest instances the pool keeps: the minimum size, or the adaptive target when higher. */
+    /** The fewest instances the pool keeps: the minimum size, or the strategy's sizing target when higher. */
     int floor() {
-        int min = pool.config.minSize();
-        AdaptiveSizer adaptive = pool.adaptive;
-        return adaptive == null ? min : Math.max(min, adaptive.target());
+        PoolConfig c = pool.config;
+        PoolSizing sizing = pool.sizing;
+        return sizing == null ? c.minSize() : Math.max(c.minSize(), Math.min(c.maxSize(), sizing.target()));
     }
 
     /** Creates {@code pool.min-size} instances, at most {@code pool.warmup-parallelism} at a time, for an eager warm-up. */
@@ -221,7 +222,7 @@ final class Creations<R> {
                 creating.incrementAndGet();
                 pool.io(() -> {
                     try {
-                        pool.idle.push(newSlot(e, IDLE));
+                        pool.idle.returned(newSlot(e, IDLE));
                     } catch (Exception x) {
                         // reported by create(); the housekeeper's probe takes over after the backoff
                     } finally {

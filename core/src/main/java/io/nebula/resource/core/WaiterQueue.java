@@ -186,7 +186,7 @@ final class WaiterQueue<R> {
         InstanceState from = s.state();
         if (from != EVICTED && s.cas(from, IDLE)) {
             pool.changed(from, IDLE);
-            pool.idle.push(s);
+            pool.idle.returned(s);
         }
     }
 
