@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import static io.nebula.resource.InstanceState.EVICTED;
 import static io.nebula.resource.InstanceState.IDLE;
 import static io.nebula.resource.InstanceState.IN_USE;
+import static io.nebula.resource.InstanceState.VALIDATING;
 
 /**
  * The creations of a {@link PooledResourcePool}. They run on the creator executor, at most
@@ -106,12 +107,12 @@ final class Creations<R> {
         creating.incrementAndGet();
         try {
             if (reserveOn(endpoint)) {
-                Slot<R> s = newSlot(endpoint, IDLE);
+                Slot<R> s = newSlot(endpoint, VALIDATING); // ours until handed to a waiter or made idle
+                pool.changed(IDLE, VALIDATING);
                 if (pool.accepting()) {
-                    pool.idle.push(s);
-                    pool.waiters.serve();
-                } else if (s.cas(IDLE, EVICTED)) {
-                    pool.changed(IDLE, EVICTED);
+                    pool.waiters.handOff(s);
+                } else if (s.cas(VALIDATING, EVICTED)) {
+                    pool.changed(VALIDATING, EVICTED);
                     pool.evicted(s, EvictionReason.CLOSE);
                 }
             } else {
