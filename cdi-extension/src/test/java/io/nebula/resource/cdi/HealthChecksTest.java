@@ -162,6 +162,9 @@ class HealthChecksTest {
             assertThat(status(check)).as("one endpoint serves: still ready").isEqualTo("UP");
             JsonObject data = check.getJsonObject("data");
             assertThat(data.getString("status")).isEqualTo("DEGRADED");
+            assertThat(data.getString("state")).isEqualTo("DEGRADED");
+            assertThat(data.getString("message"))
+                    .isEqualTo("Resource 'routes' is degraded: java.io.IOException: connection to routes@a refused");
             assertThat(data.getString("endpoint.b")).isEqualTo("UP");
             assertThat(data.getString("endpoint.a")).startsWith("DOWN for ")
                     .endsWith("java.io.IOException: connection to routes@a refused");
