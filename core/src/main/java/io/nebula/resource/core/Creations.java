@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import static io.nebula.resource.InstanceState.EVICTED;
 import static io.nebula.resource.InstanceState.IDLE;
 import static io.nebula.resource.InstanceState.IN_USE;
+import static io.nebula.resource.InstanceState.VALIDATING;
 
 /**
  * The creations of a {@link PooledResourcePool}. They run on the creator executor, at most
@@ -45,24 +46,31 @@ final class Creations<R> {
         if (pool.waiting.get() > 0) {
             throw pool.failures.exhausted(0, pool.waiting.get());
         }
-        if (pool.recovery.failing() && !pool.recovery.tryBeginProbe(pool.ticker.nanoTime())) {
+        // With endpoints the pool-wide probe is theirs (AbstractPool.probeEndpoints): refused at once when all are DOWN.
+        if (pool.recovery.failing()
+                && (pool.health != null || !pool.recovery.tryBeginProbe(pool.ticker.nanoTime()))) {
             throw pool.failures.unavailable(null, pool.waiting.get());
         }
-        int endpoint = reserve();
-        if (endpoint < 0) {
-            if (pool.recovery.failing()) {
-                pool.recovery.abandonProbe();
+        for (;;) {
+            int endpoint = reserve();
+            if (endpoint < 0) {
+                if (pool.recovery.failing()) {
+                    pool.recovery.abandonProbe();
+                }
+                throw pool.failures.exhausted(0, pool.waiting.get());
             }
-            throw pool.failures.exhausted(0, pool.waiting.get());
+            Slot<R> s;
+            try {
+                s = createCounted(endpoint, IN_USE); // born ours: no other thread can take it before we do
+            } catch (Exception e) {
+                if (pool.health != null && pool.health.anyUp()) {
+                    continue; // its endpoint is DOWN now: the same acquisition tries another one
+                }
+                throw pool.failures.unavailable(e, pool.waiting.get());
+            }
+            pool.changed(IDLE, IN_USE);
+            return s;
         }
-        Slot<R> s;
-        try {
-            s = createCounted(endpoint, IN_USE); // born ours: no other thread can take it before we do
-        } catch (Exception e) {
-            throw pool.failures.unavailable(e, pool.waiting.get());
-        }
-        pool.changed(IDLE, IN_USE);
-        return s;
     }
 
     /** {@link #newSlot} on the caller's thread, counted as under way so a drain that starts meanwhile waits for it. */
@@ -83,9 +91,51 @@ final class Creations<R> {
                 return -1;
             }
             if (total.compareAndSet(t, t + 1)) {
-                int e = pool.endpoints.isEmpty() ? 0 : WeightedSchedule.leastServed(pool.endpoints, endpointCounts());
+                int e = pool.endpoints.isEmpty() ? 0
+                        : WeightedSchedule.leastServed(pool.endpoints, endpointCounts(), pool.health);
                 perEndpoint.incrementAndGet(e);
                 return e;
+            }
+        }
+    }
+
+    /**
+     * One creation against a DOWN endpoint, kept in the pool when there is room. A full pool still probes, with an
+     * instance made and destroyed at once: one connection beyond {@code pool.max-size} for the probe's moment, since
+     * waiting for room could keep an endpoint that is back DOWN for as long as the load lasts.
+     */
+    void probe(int endpoint) {
+        creating.incrementAndGet();
+        try {
+            if (reserveOn(endpoint)) {
+                Slot<R> s = newSlot(endpoint, VALIDATING); // ours until handed to a waiter or made idle
+                pool.changed(IDLE, VALIDATING);
+                if (pool.accepting()) {
+                    pool.waiters.handOff(s);
+                } else if (s.cas(VALIDATING, EVICTED)) {
+                    pool.changed(VALIDATING, EVICTED);
+                    pool.evicted(s, EvictionReason.CLOSE);
+                }
+            } else {
+                pool.destroy(pool.create(endpoint));
+            }
+        } catch (Exception e) {
+            // reported by create(): the endpoint stays DOWN and its next probe is scheduled
+        } finally {
+            creating.decrementAndGet();
+            pool.wakeDrainer();
+        }
+    }
+
+    private boolean reserveOn(int endpoint) {
+        for (;;) {
+            int t = total.get();
+            if (t >= pool.config.maxSize()) {
+                return false;
+            }
+            if (total.compareAndSet(t, t + 1)) {
+                perEndpoint.incrementAndGet(endpoint);
+                return true;
             }
         }
     }
@@ -138,6 +188,9 @@ final class Creations<R> {
         }
         Recovery recovery = pool.recovery;
         if (recovery.failing()) {
+            if (pool.health != null) {
+                return false; // every endpoint is DOWN: their own probes bring them back (AbstractPool.probeEndpoints)
+            }
             if (floor() > total.get()) {
                 recovery.demanded(); // below its minimum: the pool wants the backend back soon
             }

@@ -100,8 +100,10 @@ final class PooledHousekeeping<R> {
     }
 
     private void keepAlive(Slot<R> s) {
-        boolean valid = pool.checkQuietly(s.instance, CheckDepth.SHALLOW).status() != HealthStatus.Status.DOWN;
+        HealthStatus status = pool.checkQuietly(s.instance, CheckDepth.SHALLOW);
+        boolean valid = status.status() != HealthStatus.Status.DOWN;
         pool.listeners.onValidation(pool.name, valid);
+        pool.checked(s.endpoint, status);
         if (valid && pool.accepting()) {
             s.nextKeepalive = pool.keepaliveDeadline(pool.ticker.nanoTime());
             if (s.cas(VALIDATING, IDLE)) {
@@ -202,6 +204,7 @@ final class PooledHousekeeping<R> {
         HealthStatus h = pool.checkQuietly(s.instance, depth);
         boolean valid = h.status() != HealthStatus.Status.DOWN;
         pool.listeners.onValidation(pool.name, valid);
+        pool.checked(s.endpoint, h);
         if (valid) {
             pool.waiters.handOff(s);
         } else if (s.cas(VALIDATING, EVICTED)) {
@@ -219,6 +222,6 @@ final class PooledHousekeeping<R> {
         if (pool.recovery.failing() && last != null) {
             result = result.withDetail("lastError", Log.describe(last));
         }
-        return result;
+        return pool.withEndpoints(result);
     }
 }

@@ -157,6 +157,14 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
                 }
                 continue;
             }
+            if (health != null && health.down(s.endpoint)) {
+                // its endpoint went DOWN after the idle ones were retired: take the next one, on an endpoint that is UP
+                if (s.cas(IDLE, EVICTED)) {
+                    changed(IDLE, EVICTED);
+                    evicted(s, EvictionReason.ENDPOINT_DOWN);
+                }
+                continue;
+            }
             InstanceState to = now - s.lastReturned > bypassNanos ? VALIDATING : IN_USE;
             if (s.cas(IDLE, to)) {
                 changed(IDLE, to);
@@ -168,8 +176,10 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
 
     /** Checks a slot taken in {@code VALIDATING}; keeps it ({@code IN_USE}) or retires it. */
     private boolean validate(Slot<R> s) {
-        boolean valid = checkQuietly(s.instance, CheckDepth.SHALLOW).status() != HealthStatus.Status.DOWN;
+        HealthStatus status = checkQuietly(s.instance, CheckDepth.SHALLOW);
+        boolean valid = status.status() != HealthStatus.Status.DOWN;
         listeners.onValidation(name, valid);
+        checked(s.endpoint, status); // DOWN takes its endpoint DOWN: the caller gets an instance of another
         if (valid && s.cas(VALIDATING, IN_USE)) {
             changed(VALIDATING, IN_USE);
             return true;
@@ -200,6 +210,7 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
         EvictionReason retire = invalidated ? EvictionReason.FATAL
                 : !accepting() ? EvictionReason.CLOSE
                 : s.expired(now) ? EvictionReason.MAX_LIFETIME
+                : health != null && health.down(s.endpoint) ? EvictionReason.ENDPOINT_DOWN
                 : total.get() > config.maxSize() ? EvictionReason.SHRINK
                 : !recycle(s) ? EvictionReason.INVALID
                 : null;
@@ -292,6 +303,20 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
     @Override
     boolean keepsInstances() {
         return creations.floor() > 0;
+    }
+
+    @Override
+    void abandon(int endpoint) {
+        for (Slot<R> s : all) {
+            if (s.endpoint == endpoint && takeOut(s)) {
+                io(() -> evicted(s, EvictionReason.ENDPOINT_DOWN));
+            }
+        }
+    }
+
+    @Override
+    void probe(int endpoint) {
+        creations.probe(endpoint);
     }
 
     @Override
