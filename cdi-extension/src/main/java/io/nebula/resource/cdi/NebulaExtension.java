@@ -48,6 +48,7 @@ import jakarta.enterprise.inject.spi.WithAnnotations;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,6 +87,12 @@ public class NebulaExtension implements Extension {
     private volatile boolean semconv;
 
     /** Where an {@code @Action} names a resource, for the deployment check. */
+    /** An {@code @Action(timeout = ...)} and where it is written, checked at deployment. */
+    private final Queue<ActionTimeout> actionTimeouts = new ConcurrentLinkedQueue<>();
+
+    private record ActionTimeout(String value, String where) {
+    }
+
     private record ActionUse(String resource, String where) {
     }
 
@@ -104,13 +111,19 @@ public class NebulaExtension implements Extension {
             for (String r : onType.resources()) {
                 actionUses.add(new ActionUse(r, "@Action on " + type.getJavaClass().getName()));
             }
+            if (!onType.timeout().isBlank()) {
+                actionTimeouts.add(new ActionTimeout(onType.timeout(), "@Action on " + type.getJavaClass().getName()));
+            }
         }
         for (AnnotatedMethod<? super T> method : type.getMethods()) {
             Action action = method.getAnnotation(Action.class);
             if (action != null) {
+                String where = "@Action on " + type.getJavaClass().getName() + "#" + method.getJavaMember().getName();
                 for (String r : action.resources()) {
-                    actionUses.add(new ActionUse(r, "@Action on " + type.getJavaClass().getName() + "#"
-                            + method.getJavaMember().getName()));
+                    actionUses.add(new ActionUse(r, where));
+                }
+                if (!action.timeout().isBlank()) {
+                    actionTimeouts.add(new ActionTimeout(action.timeout(), where));
                 }
             }
         }
@@ -274,6 +287,13 @@ public class NebulaExtension implements Extension {
                 problems.add(ResourceSettings.PREFIX + use.resource() + "." + ResourceDeclaration.KIND, "is not set, but "
                         + use.where() + " uses resource '" + use.resource() + "'; declare it in MicroProfile Config "
                         + "(declared resources: " + namesOf(settings) + ")");
+            }
+        }
+        for (ActionTimeout timeout : actionTimeouts) {
+            Duration d = ResourceSettings.parseDuration(timeout.value());
+            if (d == null || d.isNegative()) {
+                problems.add(timeout.where(), "timeout \"" + timeout.value() + "\" is not a duration; write it as "
+                        + "250ms, 2s, 1m or in ISO-8601 (PT0.25S)");
             }
         }
     }
