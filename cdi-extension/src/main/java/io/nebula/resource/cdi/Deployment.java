@@ -24,6 +24,7 @@ import io.nebula.resource.spi.CredentialSource;
 import jakarta.enterprise.inject.spi.BeanManager;
 import org.eclipse.microprofile.config.Config;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -48,6 +49,10 @@ final class Deployment {
     record ActionUse(String resource, String where) {
     }
 
+    /** An {@code @Action(timeout = ...)} and where it is written. */
+    record ActionTimeout(String value, String where) {
+    }
+
     private final ConfigProblems problems = new ConfigProblems();
     private final ProviderCatalog providers;
     private final Map<String, ResourceSettings> settings;
@@ -61,7 +66,7 @@ final class Deployment {
      *                    principal): a build has none
      */
     private Deployment(Config config, Collection<ResourceInjectionPoint> injectionPoints, Collection<ActionUse> actions,
-                       EventSink events, Supplier<BeanManager> beanManager) {
+                       Collection<ActionTimeout> timeouts, EventSink events, Supplier<BeanManager> beanManager) {
         providers = ProviderCatalog.load();
         settings = ConfiguredResources.read(config, problems);
         Map<String, List<String>> dependencies = new LinkedHashMap<>();
@@ -72,14 +77,15 @@ final class Deployment {
         graph = ResourceDeclarations.graph(dependencies, problems);
         checkInjectionPoints(injectionPoints);
         checkActions(actions);
+        checkTimeouts(timeouts);
         tenancy = tenancy(config, events, beanManager);
         semconv = flag(config, TelemetryBackends.SEMCONV, SemanticConventions.BY_DEFAULT);
         problems.addAll(tenancy.problems(declared));
     }
 
     static Deployment read(Config config, Collection<ResourceInjectionPoint> injectionPoints, Collection<ActionUse> actions,
-                           EventSink events, Supplier<BeanManager> beanManager) {
-        return new Deployment(config, injectionPoints, actions, events, beanManager);
+                           Collection<ActionTimeout> timeouts, EventSink events, Supplier<BeanManager> beanManager) {
+        return new Deployment(config, injectionPoints, actions, timeouts, events, beanManager);
     }
 
     /** Every problem found, each under its key; empty when the application may deploy. */
@@ -172,6 +178,16 @@ final class Deployment {
                 problems.add(ResourceSettings.PREFIX + use.resource() + "." + ResourceDeclaration.KIND, "is not set, but "
                         + use.where() + " uses resource '" + use.resource() + "'; declare it in MicroProfile Config "
                         + "(declared resources: " + declaredNames() + ")");
+            }
+        }
+    }
+
+    private void checkTimeouts(Collection<ActionTimeout> timeouts) {
+        for (ActionTimeout timeout : timeouts) {
+            Duration d = ResourceSettings.parseDuration(timeout.value());
+            if (d == null || d.isNegative()) {
+                problems.add(timeout.where(), "timeout \"" + timeout.value() + "\" is not a duration; write it as "
+                        + "250ms, 2s, 1m or in ISO-8601 (PT0.25S)");
             }
         }
     }

@@ -38,7 +38,7 @@ final class LiteRuntime {
             Supplier<BeanManager> container = () -> beanManager != null ? beanManager : CDI.current().getBeanManager();
             EventSink events = new EventSink(container);
             // the build checked the injection points and actions against the same declarations
-            Deployment deployment = Deployment.read(ConfigProvider.getConfig(), List.of(), List.of(), events, container);
+            Deployment deployment = Deployment.read(ConfigProvider.getConfig(), List.of(), List.of(), List.of(), events, container);
             ResourceRuntime rt = deployment.runtime(events);
             semconv = deployment.semconv();
             scopes = WorkflowScopeContext.all(rt.scopes());

@@ -82,6 +82,22 @@ final class LiteTypes {
         return uses;
     }
 
+    /** Each {@code @Action(timeout = ...)} of a bean class, on the class or on a method. */
+    static List<Deployment.ActionTimeout> actionTimeouts(ClassInfo bean) {
+        List<Deployment.ActionTimeout> timeouts = new ArrayList<>();
+        timeout(bean.annotation(Action.class), "@Action on " + bean.name(), timeouts);
+        for (MethodInfo method : bean.methods()) {
+            timeout(method.annotation(Action.class), "@Action on " + bean.name() + "#" + method.name(), timeouts);
+        }
+        return timeouts;
+    }
+
+    private static void timeout(AnnotationInfo action, String where, List<Deployment.ActionTimeout> timeouts) {
+        if (action != null && action.hasMember("timeout") && !action.member("timeout").asString().isBlank()) {
+            timeouts.add(new Deployment.ActionTimeout(action.member("timeout").asString(), where));
+        }
+    }
+
     private static List<String> resources(AnnotationInfo action) {
         if (!action.hasMember("resources")) {
             return List.of();

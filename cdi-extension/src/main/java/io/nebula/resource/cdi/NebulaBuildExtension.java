@@ -52,6 +52,7 @@ public class NebulaBuildExtension implements BuildCompatibleExtension {
 
     private final List<ResourceInjectionPoint> injectionPoints = new ArrayList<>();
     private final List<Deployment.ActionUse> actionUses = new ArrayList<>();
+    private final List<Deployment.ActionTimeout> actionTimeouts = new ArrayList<>();
 
     @Discovery
     public void addLibraryBeans(MetaAnnotations meta, ScannedClasses scanned) {
@@ -77,6 +78,7 @@ public class NebulaBuildExtension implements BuildCompatibleExtension {
         }
         if (bean.isClassBean()) {
             actionUses.addAll(LiteTypes.actionUses(bean.declaringClass()));
+            actionTimeouts.addAll(LiteTypes.actionTimeouts(bean.declaringClass()));
         }
     }
 
@@ -85,7 +87,7 @@ public class NebulaBuildExtension implements BuildCompatibleExtension {
         Supplier<BeanManager> noContainer = () -> {
             throw new IllegalStateException("no bean manager while the application is built");
         };
-        Deployment deployment = Deployment.read(ConfigProvider.getConfig(), injectionPoints, actionUses,
+        Deployment deployment = Deployment.read(ConfigProvider.getConfig(), injectionPoints, actionUses, actionTimeouts,
                 new EventSink(noContainer), noContainer);
         // thrown rather than handed to Messages: ArC reports those only with its own validation, after the
         // unsatisfied injection points that the missing beans cause, and the problems would drown in them

@@ -58,6 +58,8 @@ public class NebulaExtension implements Extension {
 
     private final Queue<ResourceInjectionPoint> injectionPoints = new ConcurrentLinkedQueue<>();
     private final Queue<Deployment.ActionUse> actionUses = new ConcurrentLinkedQueue<>();
+    /** Each {@code @Action(timeout = ...)} and where it is written, checked at deployment. */
+    private final Queue<Deployment.ActionTimeout> actionTimeouts = new ConcurrentLinkedQueue<>();
     private volatile ResourceRuntime runtime;
     /** {@value TelemetryBackends#SEMCONV}, read with the rest of the configuration. */
     private volatile boolean semconv;
@@ -77,13 +79,19 @@ public class NebulaExtension implements Extension {
             for (String r : onType.resources()) {
                 actionUses.add(new Deployment.ActionUse(r, "@Action on " + type.getJavaClass().getName()));
             }
+            if (!onType.timeout().isBlank()) {
+                actionTimeouts.add(new Deployment.ActionTimeout(onType.timeout(), "@Action on " + type.getJavaClass().getName()));
+            }
         }
         for (AnnotatedMethod<? super T> method : type.getMethods()) {
             Action action = method.getAnnotation(Action.class);
             if (action != null) {
+                String where = "@Action on " + type.getJavaClass().getName() + "#" + method.getJavaMember().getName();
                 for (String r : action.resources()) {
-                    actionUses.add(new Deployment.ActionUse(r, "@Action on " + type.getJavaClass().getName() + "#"
-                            + method.getJavaMember().getName()));
+                    actionUses.add(new Deployment.ActionUse(r, where));
+                }
+                if (!action.timeout().isBlank()) {
+                    actionTimeouts.add(new Deployment.ActionTimeout(action.timeout(), where));
                 }
             }
         }
@@ -103,7 +111,7 @@ public class NebulaExtension implements Extension {
             return;
         }
         EventSink events = new EventSink(() -> beanManager);
-        Deployment deployment = Deployment.read(config, injectionPoints, actionUses, events, () -> beanManager);
+        Deployment deployment = Deployment.read(config, injectionPoints, actionUses, actionTimeouts, events, () -> beanManager);
         semconv = deployment.semconv();
         if (!deployment.problems().isEmpty()) {
             abd.addDefinitionError(new ConfigurationInvalidException(deployment.problems()));
