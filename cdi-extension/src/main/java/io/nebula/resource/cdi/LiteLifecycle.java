@@ -16,17 +16,49 @@ import jakarta.enterprise.inject.spi.BeanManager;
  */
 class LiteLifecycle {
 
+    /**
+     * Quarkus' own start event: its OpenTelemetry bean is made after the application context is initialized and
+     * before this event, so there the backends are looked up only now. Named, not imported: no Quarkus dependency.
+     */
+    private static final String QUARKUS_STARTED = "io.quarkus.runtime.StartupEvent";
+    private static final boolean ON_QUARKUS = TelemetryBackendsPresence.present(QUARKUS_STARTED);
+
     void started(@Observes @Initialized(ApplicationScoped.class) Object event, BeanManager beanManager) {
         ResourceRuntime runtime = LiteRuntime.started(beanManager);
         AuditSink audit = runtime.tenancy().auditSink();
         if (audit != null) {
             audit.decide();
         }
-        runtime.useTelemetry(TelemetryBackends.resolve(beanManager, LiteRuntime.semconv()));
+        if (!ON_QUARKUS) {
+            useTelemetry(runtime, beanManager);
+        }
         runtime.startEager();
+    }
+
+    /** Every event, for Quarkus' start event (see {@link #QUARKUS_STARTED}); one class name compared otherwise. */
+    void quarkusStarted(@Observes Object event, BeanManager beanManager) {
+        if (ON_QUARKUS && event.getClass().getName().equals(QUARKUS_STARTED)) {
+            useTelemetry(LiteRuntime.get(), beanManager);
+        }
+    }
+
+    private static void useTelemetry(ResourceRuntime runtime, BeanManager beanManager) {
+        runtime.useTelemetry(TelemetryBackends.resolveLite(beanManager.createInstance(), LiteRuntime.semconv()));
     }
 
     void stopping(@Observes @BeforeDestroyed(ApplicationScoped.class) Object event) {
         LiteRuntime.close();
+    }
+
+    private static final class TelemetryBackendsPresence {
+
+        static boolean present(String className) {
+            try {
+                Class.forName(className, false, LiteLifecycle.class.getClassLoader());
+                return true;
+            } catch (ClassNotFoundException | LinkageError e) {
+                return false;
+            }
+        }
     }
 }

@@ -11,7 +11,6 @@ import io.nebula.resource.WorkflowScoped;
 import io.nebula.resource.cdi.action.ActionInterceptor;
 import io.nebula.resource.cdi.inject.ResourceBeans;
 import io.nebula.resource.cdi.inject.ResourceInjectionPoint;
-import io.nebula.resource.cdi.integration.TelemetryBackends;
 import io.nebula.resource.cdi.integration.health.HealthApi;
 import io.nebula.resource.cdi.integration.health.LiteHealthChecks;
 import io.nebula.resource.cdi.scope.ResourceLeaseScoped;
@@ -66,9 +65,6 @@ public class NebulaBuildExtension implements BuildCompatibleExtension {
         meta.addContext(ResourceLeaseScoped.class, LiteContexts.Leases.class);
         scanned.add(ActionInterceptor.class.getName());
         scanned.add(LiteLifecycle.class.getName());
-        for (Class<?> holder : TelemetryBackends.beanClasses()) {
-            scanned.add(holder.getName());
-        }
     }
 
     @Registration(types = Object.class)

@@ -4,6 +4,7 @@ import io.nebula.resource.cdi.integration.metrics.MetricRegistryHolder;
 import io.nebula.resource.cdi.integration.otel.OpenTelemetryHolder;
 import io.nebula.resource.core.telemetry.SemanticConventions;
 import io.nebula.resource.core.telemetry.Telemetry;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.spi.BeanManager;
 
 import java.util.ArrayList;
@@ -70,6 +71,20 @@ public final class TelemetryBackends {
         }
         LOG.log(INFO, "NEBULA-3301 Resource telemetry: {0}", names.isEmpty() ? "none (no-op)" : String.join(", ", names));
         return Telemetry.of(found);
+    }
+
+    /**
+     * The backends of an application on a CDI Lite container, looked up in {@code beans} rather than through the
+     * holder beans, which a container that removes unused beans (Quarkus) removes: OpenTelemetry only (Quarkus has
+     * no MicroProfile Metrics).
+     */
+    public static Telemetry resolveLite(Instance<Object> beans, boolean semconv) {
+        Telemetry found = Telemetry.NONE;
+        if (OPEN_TELEMETRY) {
+            found = lookup(null, "OpenTelemetry", () -> OpenTelemetryHolder.lookup(beans, semconv));
+        }
+        LOG.log(INFO, "NEBULA-3301 Resource telemetry: {0}", found == Telemetry.NONE ? "none (no-op)" : "OpenTelemetry");
+        return found;
     }
 
     private static Telemetry lookup(BeanManager beanManager, String what, java.util.function.Supplier<Telemetry> lookup) {

@@ -23,6 +23,15 @@ public class OpenTelemetryHolder {
         return openTelemetry.isResolvable() ? openTelemetry.get() : GlobalOpenTelemetry.get();
     }
 
+    /**
+     * The application's OpenTelemetry looked up in {@code beans}, for a container that removes beans no injection
+     * point names (Quarkus: this holder would be gone).
+     */
+    public static Telemetry lookup(Instance<Object> beans, boolean semconv) {
+        Instance<OpenTelemetry> found = beans.select(OpenTelemetry.class);
+        return OpenTelemetryWeave.of(found.isResolvable() ? found.get() : GlobalOpenTelemetry.get(), semconv);
+    }
+
     /** @param semconv whether {@code db.client.connection.*} are reported too ({@code nebula.telemetry.semconv}) */
     public Telemetry telemetry(boolean semconv) {
         return OpenTelemetryWeave.of(get(), semconv);
