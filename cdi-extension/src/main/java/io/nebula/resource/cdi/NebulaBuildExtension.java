@@ -44,7 +44,9 @@ import java.util.function.Supplier;
  * built when the application starts ({@link LiteRuntime}), from the configuration it runs with.
  *
  * <p>Which resources exist and of which kind is fixed at build time (the beans are), as Quarkus fixes a datasource's
- * {@code db-kind}; every other key is read again at start. A container that runs portable extensions skips this one.
+ * {@code db-kind}; every other key is read again at start. Registered by the jar {@code nebula-resource-cdi-lite}, not
+ * by this one: a Weld that translates build compatible extensions would run it beside the portable extension. Where
+ * both are there anyway, a container that runs portable extensions skips this one.
  */
 @SkipIfPortableExtensionPresent(NebulaExtension.class)
 public class NebulaBuildExtension implements BuildCompatibleExtension {
