@@ -140,6 +140,7 @@ public class NebulaExtension implements Extension {
             dependencies.put(s.name(), ResourceDeclarations.dependsOn(s));
         }
         DependencyGraph graph = ResourceDeclarations.graph(dependencies, problems);
+        ResourceDeclarations.fallbacks(declared, settings.keySet(), problems);
         checkInjectionPoints(settings, declared, problems);
         checkActions(settings, problems);
         EventSink events = new EventSink(beanManager);
