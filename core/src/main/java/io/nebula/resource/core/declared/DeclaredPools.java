@@ -95,8 +95,9 @@ public final class DeclaredPools<R> implements ManagedResource<R> {
     }
 
     /**
-     * A lease of the resource's own instance, never its fallback's (see {@link WovenPool#acquireOwn}): for a caller
-     * that keeps the instance as this resource's.
+     * A lease of the resource's own shared instance, never its fallback's (see {@link WovenPool#acquireOwn}): for a
+     * caller that keeps the instance as this resource's. A tenant-scoped resource has no shared instance to keep: its
+     * leases are {@link #acquire}'s.
      */
     public Lease<R> acquireOwn(Duration timeout, ResourceContext context) {
         if (declaration.scope() == ResourceScope.TENANT || declaration.fallback().isEmpty()) {
