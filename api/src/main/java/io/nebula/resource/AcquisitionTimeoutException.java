@@ -16,7 +16,15 @@ public class AcquisitionTimeoutException extends ResourceException {
         /** The pool is draining or closed and accepts no new acquisitions. */
         POOL_DRAINING,
         /** The resource failed its deep health checks repeatedly and takes no new leases until it passes. */
-        QUARANTINED
+        QUARANTINED,
+        /**
+         * The caller's {@link Deadline} (its context's: a workflow's or an action's time budget) left no time to wait,
+         * retry or back off further. The message says what was left of the budget
+         * ({@code deadline exceeded: 0 ms of 250 ms left}); the cause, when there is one, is what the acquisition met
+         * before the deadline stopped it: the pool's {@code POOL_EXHAUSTED} after a wait cut to the deadline, or the
+         * backend's error whose retry no longer fitted.
+         */
+        DEADLINE_EXCEEDED
     }
 
     private final Reason reason;

@@ -21,7 +21,7 @@ import static java.lang.annotation.RetentionPolicy.RUNTIME;
  * the method returns or throws.
  *
  * <pre>{@code
- * @Action(resources = {"orders-db", "payments-api"})
+ * @Action(resources = {"orders-db", "payments-api"}, timeout = "2s")
  * void processPayments(Order order) { ... }
  * }</pre>
  */
@@ -39,4 +39,15 @@ public @interface Action {
     /** Names of the resources this action needs, acquired in this order. */
     @Nonbinding
     String[] resources() default {};
+
+    /**
+     * The action's time budget, from when it is entered: {@code "250ms"}, {@code "2s"} or ISO-8601 ({@code "PT0.25S"});
+     * empty for none. Its acquisitions — the leases of {@link #resources()} and every one the method makes — never
+     * wait, retry or back off past it, and fail with {@link AcquisitionTimeoutException} reason
+     * {@code DEADLINE_EXCEEDED} when it leaves them no time; an HTTP resource sends what is left of it downstream. Inside
+     * a workflow scope entered with a deadline, the earlier of the two holds. A value that is no duration fails
+     * deployment.
+     */
+    @Nonbinding
+    String timeout() default "";
 }

@@ -3,7 +3,13 @@ package io.nebula.resource;
 import java.util.Locale;
 import java.util.Optional;
 
-/** How a pool chooses which idle instance to hand out, and which to let go when it shrinks. */
+/**
+ * The engine's five pool strategies, by name: how a pool chooses which idle instance to hand out, which to let go
+ * when it shrinks, and, for {@link #ADAPTIVE}, how many to keep. Each is an implementation of the
+ * {@link io.nebula.resource.spi.PoolStrategy} SPI, which an application implements to add its own; this enum
+ * names the built-in ones in code ({@link ResourceBuilder#strategy}), where an application's strategy is named as
+ * in configuration ({@code property("pool.strategy", "youngest-first")}).
+ */
 public enum PoolStrategy {
     /** Most recently returned first: keeps a hot set warm and lets the rest idle out. The default. */
     LIFO,

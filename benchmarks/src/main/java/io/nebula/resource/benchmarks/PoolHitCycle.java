@@ -203,7 +203,7 @@ public class PoolHitCycle {
     @State(Scope.Benchmark)
     public static class NebulaWovenPool extends SizedPool {
         /** The stages every acquisition must pass through, outermost first, for this to measure what it says. */
-        static final List<String> STAGES = List.of("metering", "quarantine", "circuit breaker", "retry");
+        static final List<String> STAGES = List.of("metering", "deadline", "quarantine", "circuit breaker", "retry");
 
         WovenPool<Widget> pool;
         long beforeMeasurement;

@@ -3,7 +3,6 @@ package io.nebula.resource.cdi;
 import io.nebula.resource.cdi.integration.TelemetryBackends;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
-import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.BeanManager;
@@ -15,7 +14,8 @@ import jakarta.enterprise.inject.spi.BeanManager;
  * A bean rather than extension observers, because only container lifecycle events are portably
  * delivered to extensions.
  */
-@Dependent
+// No bean-defining annotation: the extensions add this class themselves (only where its library is present);
+// a container that scans the jar whatever its beans.xml says (Quarkus) must not find it on its own.
 class ApplicationLifecycle {
 
     void started(@Observes @Initialized(ApplicationScoped.class) Object event, BeanManager beanManager) {

@@ -17,11 +17,11 @@ final class CallerPrincipal implements Supplier<String> {
 
     private static final System.Logger LOG = System.getLogger(CallerPrincipal.class.getName());
 
-    private final BeanManager beanManager;
+    private final Supplier<BeanManager> beanManager;
     private volatile Instance<Principal> principal;
     private volatile boolean unavailable;
 
-    CallerPrincipal(BeanManager beanManager) {
+    CallerPrincipal(Supplier<BeanManager> beanManager) {
         this.beanManager = beanManager;
     }
 
@@ -33,7 +33,7 @@ final class CallerPrincipal implements Supplier<String> {
         try {
             Instance<Principal> p = principal;
             if (p == null) {
-                p = beanManager.createInstance().select(Principal.class);
+                p = beanManager.get().createInstance().select(Principal.class);
                 principal = p;
             }
             if (!p.isResolvable()) {

@@ -7,6 +7,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.enterprise.inject.spi.BeanManager;
 
 import java.time.Instant;
+import java.util.function.Supplier;
 
 import static java.lang.System.Logger.Level.WARNING;
 
@@ -22,7 +23,8 @@ final class EventSink {
     private static final AuditRecord AUDIT_PROBE = new AuditRecord(Instant.EPOCH, AuditKind.ACQUISITION,
             AuditRecord.Outcome.SUCCESS, "-", ResourceContext.GLOBAL, null, "", null);
 
-    private final BeanManager beanManager;
+    /** Asked only when there is an event or a question: a build compatible extension builds before any container runs. */
+    private final Supplier<BeanManager> beanManager;
     /**
      * Taken from the bean manager on the first event and kept: {@code getEvent()} builds a new {@code Event} each
      * time, and an {@code Event} may be used from any thread.
@@ -30,7 +32,7 @@ final class EventSink {
     private volatile Event<Object> event;
     private volatile boolean open = true;
 
-    EventSink(BeanManager beanManager) {
+    EventSink(Supplier<BeanManager> beanManager) {
         this.beanManager = beanManager;
     }
 
@@ -41,7 +43,7 @@ final class EventSink {
      * @throws IllegalStateException before deployment is validated, the earliest the container answers
      */
     boolean observesAuditRecords() {
-        return beanManager.resolveObserverMethods(AUDIT_PROBE).stream().anyMatch(o -> !o.isAsync());
+        return beanManager.get().resolveObserverMethods(AUDIT_PROBE).stream().anyMatch(o -> !o.isAsync());
     }
 
     void fire(Object payload) {
@@ -51,7 +53,7 @@ final class EventSink {
         try {
             Event<Object> e = event;
             if (e == null) {
-                e = beanManager.getEvent();
+                e = beanManager.get().getEvent();
                 event = e;
             }
             e.fire(payload);

@@ -1,5 +1,6 @@
 package io.nebula.resource.cdi;
 
+import io.nebula.resource.Deadline;
 import io.nebula.resource.ConfigurationInvalidException;
 import io.nebula.resource.ResourceFigures;
 import io.nebula.resource.ResourceSettings;
@@ -56,10 +57,11 @@ final class ResourceRuntime {
     /**
      * {@link io.nebula.resource.cdi.action.ActionScopes}: a new action scope on this thread with a lease of each
      * of {@code resources} bound, in order (a shared instance is only checked: {@link DeclaredResource#enterAction});
-     * when one cannot be had, the scope is left and the failure thrown.
+     * when one cannot be had, the scope is left and the failure thrown. The leases are acquired within the earlier of
+     * {@code deadline} (the action's {@code timeout}, or {@code null}) and the thread's.
      */
-    ScopeHandle enterAction(String action, String[] resources) {
-        ScopeHandle handle = scopes.enterAction(action);
+    ScopeHandle enterAction(String action, Deadline deadline, String[] resources) {
+        ScopeHandle handle = scopes.enterAction(action, deadline);
         try {
             for (String resource : resources) {
                 resource(resource).enterAction(scopes.chain());

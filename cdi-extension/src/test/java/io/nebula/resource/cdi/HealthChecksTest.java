@@ -143,6 +143,42 @@ class HealthChecksTest {
     }
 
     @Test
+    @TestConfig({
+            "nebula.resource.routes.kind=test-flaky",
+            "nebula.resource.routes.pool.strategy=weighted-round-robin",
+            "nebula.resource.routes.pool.endpoints=a:1,b:1",
+            "nebula.resource.routes.pool.backoff-initial=10ms",
+            "nebula.resource.routes.pool.backoff-max=50ms",
+            "nebula.resource.routes.health.interval=25ms"})
+    void readinessShowsEachEndpointAndAnEndpointDownLeavesTheResourceReadyButDegraded() {
+        FlakyBackend.set("routes@a", FlakyBackend.Mode.DOWN);
+        for (int i = 0; i < 4; i++) {
+            try (Lease<TestConnection> l = resources.acquire("routes", TestConnection.class)) {
+                assertThat(l.get().resource()).as("served by the endpoint that is UP").isEqualTo("routes@b");
+            }
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            JsonObject check = readiness().get("nebula-resource:routes:readiness");
+            assertThat(status(check)).as("one endpoint serves: still ready").isEqualTo("UP");
+            JsonObject data = check.getJsonObject("data");
+            assertThat(data.getString("status")).isEqualTo("DEGRADED");
+            assertThat(data.getString("state")).isEqualTo("DEGRADED");
+            assertThat(data.getString("message"))
+                    .isEqualTo("Resource 'routes' is degraded: java.io.IOException: connection to routes@a refused");
+            assertThat(data.getString("endpoint.b")).isEqualTo("UP");
+            assertThat(data.getString("endpoint.a")).startsWith("DOWN for ")
+                    .endsWith("java.io.IOException: connection to routes@a refused");
+        });
+
+        FlakyBackend.set("routes@a", FlakyBackend.Mode.UP);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            JsonObject data = readiness().get("nebula-resource:routes:readiness").getJsonObject("data");
+            assertThat(data.getString("endpoint.a")).isEqualTo("UP");
+            assertThat(data.getString("status")).isEqualTo("UP");
+        });
+    }
+
+    @Test
     void repeatedFailedDeepChecksQuarantineTheResourceUntilACheckPasses() {
         try (LogCapture log = LogCapture.nebula()) {
             resources.acquire("orders-db", TestConnection.class).close();

@@ -2,6 +2,7 @@ package io.nebula.resource.cdi;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.nebula.resource.Action;
 import io.nebula.resource.NebulaResource;
 import io.nebula.resource.provider.http.HttpEndpoint;
 import io.nebula.resource.provider.testing.NebulaWeld;
@@ -46,6 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HttpInjectionTest {
 
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<String> deadlineHeaders = new CopyOnWriteArrayList<>();
     private final HttpServer server = startServer();
 
     @WeldSetup
@@ -79,6 +81,12 @@ class HttpInjectionTest {
             return api.send(api.request("orders/" + id).build(), HttpResponse.BodyHandlers.ofString()).body();
         }
 
+        /** An action with a time budget: its requests tell the server what is left of it. */
+        @Action(timeout = "2s")
+        String orderWithin2s(int id) throws IOException, InterruptedException {
+            return order(id);
+        }
+
         int status(URI uri) throws IOException, InterruptedException {
             return client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         }
@@ -96,6 +104,17 @@ class HttpInjectionTest {
         assertThat(requests).containsExactly("GET /v1/orders/7");
     }
 
+    @Test
+    void anActionsRequestsCarryWhatIsLeftOfItsTimeoutAndOthersNone() throws Exception {
+        payments.orderWithin2s(1);
+        payments.order(2);
+
+        assertThat(deadlineHeaders).hasSize(2);
+        assertThat(Long.parseLong(deadlineHeaders.get(0))).as("Nebula-Deadline-Ms within @Action(timeout = \"2s\")")
+                .isBetween(0L, 2000L);
+        assertThat(deadlineHeaders.get(1)).as("outside the action").isEqualTo("none");
+    }
+
     private String base() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
@@ -106,6 +125,8 @@ class HttpInjectionTest {
             HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             s.createContext("/v1/orders/", exchange -> {
                 requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+                String deadline = exchange.getRequestHeaders().getFirst("Nebula-Deadline-Ms");
+                deadlineHeaders.add(deadline == null ? "none" : deadline);
                 String id = exchange.getRequestURI().getPath().substring("/v1/orders/".length());
                 respond(exchange, "order " + id + ", api version " + exchange.getRequestHeaders().getFirst("X-Api-Version"));
             });

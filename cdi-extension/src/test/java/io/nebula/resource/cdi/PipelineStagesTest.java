@@ -51,10 +51,10 @@ class PipelineStagesTest {
             assertThat(lease.get().resource()).isEqualTo("shared");
         }
 
-        assertThat(stages(weld, "shared", null)).containsExactly("metering", "quarantine", "circuit breaker", "retry");
+        assertThat(stages(weld, "shared", null)).containsExactly("metering", "deadline", "quarantine", "circuit breaker", "retry");
         assertThat(stages(weld, "ledger", "acme"))
-                .containsExactly("tenant admission", "metering", "quarantine", "circuit breaker", "retry");
+                .containsExactly("tenant admission", "metering", "deadline", "quarantine", "circuit breaker", "retry");
         assertThat(stages(weld, "ledger", "free")).as("its override lifts the quota")
-                .containsExactly("metering", "quarantine", "circuit breaker", "retry");
+                .containsExactly("metering", "deadline", "quarantine", "circuit breaker", "retry");
     }
 }

@@ -10,6 +10,7 @@ import io.nebula.resource.spi.CheckDepth;
 import io.nebula.resource.spi.ResourceProvider;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -43,6 +44,8 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
     final List<Endpoint> endpoints;
     /** The settings each endpoint's instances are created with; one entry without endpoints. */
     final ResourceSettings[] endpointSettings;
+    /** Each endpoint's UP or DOWN; {@code null} without endpoints. */
+    final EndpointHealth health;
 
     /** Failures, worded for the operator who reads them. */
     final AcquisitionFailures failures = new AcquisitionFailures(this);
@@ -74,6 +77,7 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
         this.recovery = new Recovery(config.backoffInitial().toNanos(), config.backoffMax().toNanos());
         this.endpoints = config.endpoints();
         this.endpointSettings = Endpoint.settingsOf(settings, endpoints);
+        this.health = EndpointHealth.of(endpoints, ticker, config);
     }
 
     private void stateChanged(ResourceState from, ResourceState to) {
@@ -108,6 +112,11 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
     }
 
     @Override
+    public List<EndpointStatus> endpoints() {
+        return health == null ? List.of() : health.statuses();
+    }
+
+    @Override
     public final void backendFailed(Throwable error) {
         lastError = error; // before the state moves: health reads it as the reason
         lifecycle.moveTo(ResourceState.FAILED); // logged as every change is (NEBULA-0001)
@@ -139,6 +148,8 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
         warmUp();
         if (recovery.failing()) {
             lifecycle.moveTo(liveInstances() > 0 ? ResourceState.DEGRADED : ResourceState.FAILED);
+        } else if (health != null && !health.allUp()) {
+            lifecycle.moveTo(ResourceState.DEGRADED); // an endpoint is DOWN; the others serve
         } else {
             lifecycle.transition(ResourceState.INITIALIZING, ResourceState.READY);
         }
@@ -258,7 +269,7 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
                 throw new IllegalStateException("Provider " + provider.kind() + " returned null from create");
             }
         } catch (Exception e) {
-            creationFailed(e);
+            creationFailed(endpoint, e);
             throw e;
         }
         listeners.onCreate(name, ticker.nanoTime() - t0);
@@ -268,7 +279,10 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
         } else {
             backendAnswered(); // failed by an acquisition or a check: a new instance says the backend answers
         }
-        reportTo(instance);
+        if (health != null) {
+            endpointAnswered(endpoint);
+        }
+        reportTo(instance, endpoint);
         connectionPoolOf(instance);
         return instance;
     }
@@ -285,9 +299,9 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
     }
 
     /** Gives a new instance's provider the signal through which the instance tells what it observes by itself. */
-    private void reportTo(R instance) {
+    private void reportTo(R instance, int endpoint) {
         try {
-            provider.reportTo(instance, signals.open(instance));
+            provider.reportTo(instance, signals.open(instance, endpoint));
         } catch (RuntimeException e) {
             // the instance serves all the same; only its own news of the backend is lost, and checks still come
             Log.LOG.log(WARNING, "NEBULA-0803 Provider " + provider.kind() + " threw from reportTo of an instance of '"
@@ -295,8 +309,14 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
         }
     }
 
-    private void creationFailed(Exception e) {
+    private void creationFailed(int endpoint, Exception e) {
         boolean retryable = retryable(e);
+        if (health != null) {
+            lastError = e;
+            listeners.onCreationFailure(name, e);
+            endpointFailed(endpoint, e, retryable);
+            return;
+        }
         long now = ticker.nanoTime();
         long backoff = recovery.onFailure(e, retryable, now);
         lastError = e;
@@ -315,6 +335,84 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
             housekeeper.refillIn(Math.min(backoff, Recovery.DEMANDED_PROBE_NANOS));
         }
     }
+
+    /**
+     * A failure seen on an endpoint: a creation against it failed, a check of one of its instances answered DOWN,
+     * or an instance said its connection was lost. The endpoint goes DOWN: its idle instances are retired now, its
+     * leased ones as they come back ({@link #abandon}), and one probe at a time brings it back. Only when no endpoint
+     * is left UP is the backend failing as a whole ({@link #recovery}), and acquisitions are refused at once.
+     */
+    final void endpointFailed(int endpoint, Throwable error, boolean retryable) {
+        long backoff = health.failed(endpoint, error, retryable);
+        lastError = error;
+        String endpointName = health.name(endpoint);
+        if (backoff >= 0) {
+            Log.LOG.log(WARNING, () -> "NEBULA-0205 Endpoint '" + endpointName + "' of resource '" + name
+                    + "' is DOWN: " + Log.describe(error) + "; its instances are retired, "
+                    + (health.anyUp() ? "the other endpoints serve" : "no endpoint is left UP")
+                    + "; next probe in " + Log.human(Math.min(backoff, Recovery.DEMANDED_PROBE_NANOS)));
+            abandon(endpoint);
+        } else {
+            Log.LOG.log(DEBUG, () -> "NEBULA-0206 Endpoint '" + endpointName + "' of resource '" + name
+                    + "' is still DOWN: " + Log.describe(error));
+        }
+        boolean anyUp = health.anyUp();
+        if (!anyUp) {
+            recovery.onFailure(error, retryable, ticker.nanoTime()); // the backend as a whole is failing
+        }
+        if (lifecycle.current() != ResourceState.INITIALIZING) {
+            lifecycle.moveTo(anyUp ? ResourceState.DEGRADED : ResourceState.FAILED);
+        }
+        long now = ticker.nanoTime();
+        housekeeper.refillIn(Math.min(health.nanosUntilNextProbe(now), Recovery.DEMANDED_PROBE_NANOS));
+    }
+
+    /** A creation against the endpoint succeeded: a DOWN one is UP again, and new instances go to it. */
+    private void endpointAnswered(int endpoint) {
+        if (!health.succeeded(endpoint)) {
+            return;
+        }
+        Log.LOG.log(INFO, () -> "NEBULA-0207 Endpoint '" + health.name(endpoint) + "' of resource '" + name
+                + "' is UP again");
+        if (lifecycle.current() != ResourceState.INITIALIZING) {
+            lifecycle.moveTo(health.allUp() ? ResourceState.READY : ResourceState.DEGRADED);
+        }
+    }
+
+    /** A check of an instance of {@code endpoint} answered {@code status}: DOWN takes the endpoint DOWN. */
+    final void checked(int endpoint, HealthStatus status) {
+        if (health != null && status.status() == HealthStatus.Status.DOWN && !health.down(endpoint)) {
+            endpointFailed(endpoint, new CheckFailure(status), true);
+        }
+    }
+
+    /**
+     * Starts one probe of each DOWN endpoint whose backoff has passed and that no other probe is on: a creation
+     * against it ({@link #probe}). The housekeeper calls this with each round and each refill.
+     */
+    final void probeEndpoints(long now) {
+        if (health == null) {
+            return;
+        }
+        for (int e = 0; e < health.size(); e++) {
+            if (health.tryBeginProbe(e, now)) {
+                int endpoint = e;
+                io(() -> {
+                    try {
+                        probe(endpoint);
+                    } finally {
+                        health.endProbe(endpoint);
+                    }
+                });
+            }
+        }
+    }
+
+    /** Retires the instances of an endpoint that went DOWN: idle ones now, leased ones as they come back. */
+    abstract void abandon(int endpoint);
+
+    /** One creation against a DOWN endpoint; its outcome reaches {@link EndpointHealth} through {@link #create}. */
+    abstract void probe(int endpoint);
 
     private boolean retryable(Throwable e) {
         try {
@@ -344,6 +442,30 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
         } catch (RuntimeException e) {
             return HealthStatus.down(e);
         }
+    }
+
+    /**
+     * A check's status with each endpoint's ({@code endpoint.<name>}: {@code UP}, or {@code DOWN for 12 s: <error>});
+     * an endpoint DOWN makes a passing check DEGRADED, every endpoint DOWN makes it DOWN.
+     */
+    final HealthStatus withEndpoints(HealthStatus h) {
+        if (health == null) {
+            return h;
+        }
+        List<String> down = new ArrayList<>();
+        for (EndpointStatus e : health.statuses()) {
+            h = h.withDetail("endpoint." + e.name(), e.up() ? "UP"
+                    : "DOWN for " + Log.human(e.since().toNanos()) + ": " + Log.describe(e.error().orElse(null)));
+            if (!e.up()) {
+                down.add(e.name());
+            }
+        }
+        if (down.isEmpty() || h.status() == HealthStatus.Status.DOWN) {
+            return h;
+        }
+        return health.anyUp()
+                ? h.with(HealthStatus.Status.DEGRADED, "endpoint(s) DOWN: " + String.join(", ", down))
+                : h.with(HealthStatus.Status.DOWN, "every endpoint is DOWN");
     }
 
     /** Moves the lifecycle after a health check. */

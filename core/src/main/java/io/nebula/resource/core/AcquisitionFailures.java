@@ -23,6 +23,8 @@ final class AcquisitionFailures {
             case POOL_DRAINING -> draining(waiting);
             case QUARANTINED -> new AcquisitionTimeoutException(pool.name, reason, waiting,
                     "NEBULA-0105 Could not acquire '" + pool.name + "': the resource is quarantined", cause);
+            // a pool's own waits know no deadline: the pipeline cuts them to it (DeadlineStage), and says so itself
+            case DEADLINE_EXCEEDED -> throw new IllegalArgumentException("a pool's waiter never fails with " + reason);
         };
     }
 

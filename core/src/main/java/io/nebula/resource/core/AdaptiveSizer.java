@@ -1,5 +1,7 @@
 package io.nebula.resource.core;
 
+import io.nebula.resource.spi.PoolSizing;
+
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -17,62 +19,47 @@ import java.util.concurrent.atomic.LongAdder;
  * only after {@code pool.adaptive.shrink-after} windows in a row all asked for less, and then the
  * highest of those windows wins, so a short lull does not shed instances a burst will want back.
  */
-final class AdaptiveSizer {
+final class AdaptiveSizer implements PoolSizing {
 
     private final LongAdder arrivals = new LongAdder();
     private final LongAdder releases = new LongAdder();
     private final LongAdder heldNanos = new LongAdder();
     private final double headroom;
     private final int shrinkAfter;
-    private volatile int min;
-    private volatile int max;
     private volatile int target;
-    private long windowStart;
     private double meanHoldNanos;
     private int lowWindows;
     private int highestLow;
     private boolean shrinkDue;
 
-    AdaptiveSizer(PoolConfig config, long now) {
+    AdaptiveSizer(PoolConfig config) {
         this.headroom = config.adaptiveHeadroom();
         this.shrinkAfter = config.adaptiveShrinkAfter();
-        this.min = config.minSize();
-        this.max = config.maxSize();
         this.target = config.minSize();
-        this.windowStart = now;
     }
 
-    void arrived() {
+    @Override
+    public void arrived() {
         arrivals.increment();
     }
 
-    void released(long held) {
+    @Override
+    public void released(long held) {
         releases.increment();
         heldNanos.add(held);
     }
 
     /** The number of instances the pool should keep now. */
-    int target() {
+    @Override
+    public int target() {
         return target;
     }
 
-    void bounds(int newMin, int newMax) {
-        min = newMin;
-        max = newMax;
-        target = Math.max(newMin, Math.min(newMax, target));
-    }
-
-    void rebase(long delta) {
-        windowStart -= delta;
-    }
-
     /** Closes a window: computes the demand seen in it and moves the target. Housekeeper thread only. */
-    void window(long now, int waiting) {
-        long length = now - windowStart;
-        if (length <= 0) {
-            return;
-        }
-        windowStart = now;
+    @Override
+    public void window(long length, int waiting, int min, int max) {
+        // a resize since the last window moved the bounds: the target moves with them at once
+        target = Math.max(min, Math.min(max, target));
         long n = arrivals.sumThenReset();
         long r = releases.sumThenReset();
         long held = heldNanos.sumThenReset();
@@ -107,7 +94,8 @@ final class AdaptiveSizer {
     }
 
     /** How many idle instances to let go now: those above the target, once a shrink is due. */
-    int shrinkBy(int live, int minSize) {
+    @Override
+    public int surplus(int live, int minSize) {
         if (!shrinkDue) {
             return 0;
         }

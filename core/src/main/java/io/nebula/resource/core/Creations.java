@@ -1,6 +1,7 @@
 package io.nebula.resource.core;
 
 import io.nebula.resource.InstanceState;
+import io.nebula.resource.spi.PoolSizing;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -10,11 +11,12 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import static io.nebula.resource.InstanceState.EVICTED;
 import static io.nebula.resource.InstanceState.IDLE;
 import static io.nebula.resource.InstanceState.IN_USE;
+import static io.nebula.resource.InstanceState.VALIDATING;
 
 /**
  * The creations of a {@link PooledResourcePool}. They run on the creator executor, at most
  * {@code pool.warmup-parallelism} at once, one per waiter not already covered, and enough to keep the
- * floor (the minimum size, or the adaptive target). {@code total} counts instances alive or being created
+ * floor (the minimum size, or the strategy's sizing target). {@code total} counts instances alive or being created
  * and is reserved by CAS before creating, so the pool never holds more than {@code pool.max-size}; it is
  * only released after an instance is destroyed.
  */
@@ -44,24 +46,31 @@ final class Creations<R> {
         if (pool.waiting.get() > 0) {
             throw pool.failures.exhausted(0, pool.waiting.get());
         }
-        if (pool.recovery.failing() && !pool.recovery.tryBeginProbe(pool.ticker.nanoTime())) {
+        // With endpoints the pool-wide probe is theirs (AbstractPool.probeEndpoints): refused at once when all are DOWN.
+        if (pool.recovery.failing()
+                && (pool.health != null || !pool.recovery.tryBeginProbe(pool.ticker.nanoTime()))) {
             throw pool.failures.unavailable(null, pool.waiting.get());
         }
-        int endpoint = reserve();
-        if (endpoint < 0) {
-            if (pool.recovery.failing()) {
-                pool.recovery.abandonProbe();
+        for (;;) {
+            int endpoint = reserve();
+            if (endpoint < 0) {
+                if (pool.recovery.failing()) {
+                    pool.recovery.abandonProbe();
+                }
+                throw pool.failures.exhausted(0, pool.waiting.get());
             }
-            throw pool.failures.exhausted(0, pool.waiting.get());
+            Slot<R> s;
+            try {
+                s = createCounted(endpoint, IN_USE); // born ours: no other thread can take it before we do
+            } catch (Exception e) {
+                if (pool.health != null && pool.health.anyUp()) {
+                    continue; // its endpoint is DOWN now: the same acquisition tries another one
+                }
+                throw pool.failures.unavailable(e, pool.waiting.get());
+            }
+            pool.changed(IDLE, IN_USE);
+            return s;
         }
-        Slot<R> s;
-        try {
-            s = createCounted(endpoint, IN_USE); // born ours: no other thread can take it before we do
-        } catch (Exception e) {
-            throw pool.failures.unavailable(e, pool.waiting.get());
-        }
-        pool.changed(IDLE, IN_USE);
-        return s;
     }
 
     /** {@link #newSlot} on the caller's thread, counted as under way so a drain that starts meanwhile waits for it. */
@@ -82,9 +91,51 @@ final class Creations<R> {
                 return -1;
             }
             if (total.compareAndSet(t, t + 1)) {
-                int e = pool.endpoints.isEmpty() ? 0 : WeightedSchedule.leastServed(pool.endpoints, endpointCounts());
+                int e = pool.endpoints.isEmpty() ? 0
+                        : WeightedSchedule.leastServed(pool.endpoints, endpointCounts(), pool.health);
                 perEndpoint.incrementAndGet(e);
                 return e;
+            }
+        }
+    }
+
+    /**
+     * One creation against a DOWN endpoint, kept in the pool when there is room. A full pool still probes, with an
+     * instance made and destroyed at once: one connection beyond {@code pool.max-size} for the probe's moment, since
+     * waiting for room could keep an endpoint that is back DOWN for as long as the load lasts.
+     */
+    void probe(int endpoint) {
+        creating.incrementAndGet();
+        try {
+            if (reserveOn(endpoint)) {
+                Slot<R> s = newSlot(endpoint, VALIDATING); // ours until handed to a waiter or made idle
+                pool.changed(IDLE, VALIDATING);
+                if (pool.accepting()) {
+                    pool.waiters.handOff(s);
+                } else if (s.cas(VALIDATING, EVICTED)) {
+                    pool.changed(VALIDATING, EVICTED);
+                    pool.evicted(s, EvictionReason.CLOSE);
+                }
+            } else {
+                pool.destroy(pool.create(endpoint));
+            }
+        } catch (Exception e) {
+            // reported by create(): the endpoint stays DOWN and its next probe is scheduled
+        } finally {
+            creating.decrementAndGet();
+            pool.wakeDrainer();
+        }
+    }
+
+    private boolean reserveOn(int endpoint) {
+        for (;;) {
+            int t = total.get();
+            if (t >= pool.config.maxSize()) {
+                return false;
+            }
+            if (total.compareAndSet(t, t + 1)) {
+                perEndpoint.incrementAndGet(endpoint);
+                return true;
             }
         }
     }
@@ -125,7 +176,7 @@ final class Creations<R> {
 
     /**
      * Starts the creations the pool needs now: one per waiter not already covered by a creation in
-     * flight, and enough to reach the floor (minimum size, or adaptive target), within the maximum size
+     * flight, and enough to reach the floor (minimum size, or the sizing target), within the maximum size
      * and the creation parallelism. While the backend is failing, only a single probe, once the backoff
      * has passed.
      *
@@ -137,6 +188,9 @@ final class Creations<R> {
         }
         Recovery recovery = pool.recovery;
         if (recovery.failing()) {
+            if (pool.health != null) {
+                return false; // every endpoint is DOWN: their own probes bring them back (AbstractPool.probeEndpoints)
+            }
             if (floor() > total.get()) {
                 recovery.demanded(); // below its minimum: the pool wants the backend back soon
             }
@@ -177,7 +231,7 @@ final class Creations<R> {
             try {
                 Slot<R> s = newSlot(endpoint, IDLE);
                 if (pool.accepting()) {
-                    pool.idle.push(s);
+                    pool.idle.returned(s);
                     pool.waiters.serve();
                 } else if (s.cas(IDLE, EVICTED)) {
                     pool.changed(IDLE, EVICTED);
@@ -193,11 +247,11 @@ final class Creations<R> {
         });
     }
 
-    /** The fewest instances the pool keeps: the minimum size, or the adaptive target when higher. */
+    /** The fewest instances the pool keeps: the minimum size, or the strategy's sizing target when higher. */
     int floor() {
-        int min = pool.config.minSize();
-        AdaptiveSizer adaptive = pool.adaptive;
-        return adaptive == null ? min : Math.max(min, adaptive.target());
+        PoolConfig c = pool.config;
+        PoolSizing sizing = pool.sizing;
+        return sizing == null ? c.minSize() : Math.max(c.minSize(), Math.min(c.maxSize(), sizing.target()));
     }
 
     /** Creates {@code pool.min-size} instances, at most {@code pool.warmup-parallelism} at a time, for an eager warm-up. */
@@ -221,7 +275,7 @@ final class Creations<R> {
                 creating.incrementAndGet();
                 pool.io(() -> {
                     try {
-                        pool.idle.push(newSlot(e, IDLE));
+                        pool.idle.returned(newSlot(e, IDLE));
                     } catch (Exception x) {
                         // reported by create(); the housekeeper's probe takes over after the backoff
                     } finally {

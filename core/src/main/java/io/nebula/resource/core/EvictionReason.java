@@ -12,6 +12,8 @@ public enum EvictionReason {
     FATAL,
     /** The pool shrank: a smaller maximum, or adaptive sizing saw lower demand. */
     SHRINK,
+    /** Its endpoint went DOWN ({@code pool.endpoints}): its instances are replaced on the others. */
+    ENDPOINT_DOWN,
     /** The pool was drained or closed. */
     CLOSE
 }

@@ -62,6 +62,9 @@ final class Housekeeper {
                     + Log.human(delta) + "; timestamps rebased");
             pool.rebase(delta);
             pool.recovery.rebase(delta);
+            if (pool.health != null) {
+                pool.health.rebase(delta);
+            }
         } else if (elapsed > interval + interval / 2) {
             Log.LOG.log(WARNING, () -> "NEBULA-0402 Housekeeping of resource '" + pool.name + "' ran "
                     + Log.human(elapsed) + " after the previous round instead of " + Log.human(interval)
@@ -69,6 +72,7 @@ final class Housekeeper {
         }
         if (pool.accepting()) {
             pool.housekeep(now);
+            pool.probeEndpoints(now);
         }
     }
 
@@ -93,7 +97,9 @@ final class Housekeeper {
     private void refillSafely() {
         try {
             if (pool.accepting()) {
-                pool.refill(pool.ticker.nanoTime());
+                long now = pool.ticker.nanoTime();
+                pool.refill(now);
+                pool.probeEndpoints(now);
             }
         } catch (RuntimeException | Error e) {
             Log.LOG.log(ERROR, "NEBULA-0403 Housekeeping of resource '" + pool.name + "' failed", e);

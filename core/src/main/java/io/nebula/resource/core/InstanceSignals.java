@@ -31,9 +31,9 @@ final class InstanceSignals {
         this.pool = pool;
     }
 
-    /** A signal for a new instance, live until {@link #silence} of the same instance. */
-    BackendSignal open(Object instance) {
-        Signal signal = new Signal();
+    /** A signal for a new instance of {@code endpoint}, live until {@link #silence} of the same instance. */
+    BackendSignal open(Object instance, int endpoint) {
+        Signal signal = new Signal(endpoint);
         lock.lock();
         try {
             live.put(instance, signal);
@@ -58,19 +58,33 @@ final class InstanceSignals {
     }
 
     private final class Signal implements BackendSignal {
+        private final int endpoint;
         private volatile boolean silent;
+
+        Signal(int endpoint) {
+            this.endpoint = endpoint;
+        }
 
         @Override
         public void unavailable(Throwable error) {
-            if (!silent && error != null) {
+            if (silent || error == null) {
+                return;
+            }
+            if (pool.health != null) {
+                // one endpoint of several lost: it goes DOWN and the others serve (see EndpointHealth)
+                if (pool.accepting() && !pool.health.down(endpoint)) {
+                    pool.endpointFailed(endpoint, error, true);
+                }
+            } else {
                 pool.backendFailed(error); // a draining or closed pool stays so: the lifecycle refuses FAILED there
             }
         }
 
         @Override
         public void available() {
-            // one read when nothing changes, as for an acquisition's success: a provider may call this per command
-            if (!silent && pool.state() == ResourceState.FAILED) {
+            // With endpoints, an endpoint's probe says when it is back, not a connection that reconnected by itself.
+            // One read when nothing changes, as for an acquisition's success: a provider may call this per command
+            if (!silent && pool.health == null && pool.state() == ResourceState.FAILED) {
                 pool.backendAnswered();
             }
         }

@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * The engine's logger and the helpers its messages share. Message ids of core are NEBULA-0001 to
  * NEBULA-0999: 00xx lifecycle, 01xx acquisition, 02xx creation and recovery, 03xx leaks,
- * 04xx housekeeping, 05xx listeners, 06xx drain, 07xx sizing, 08xx provider misbehaviour,
+ * 04xx housekeeping, 05xx listeners, 06xx drain, 07xx sizing and strategies, 08xx provider misbehaviour,
  * 09xx dependency graph.
  */
 final class Log {

@@ -3,9 +3,9 @@ package io.nebula.resource.core;
 import io.nebula.resource.ConfigProblem;
 import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ConfigurationInvalidException;
-import io.nebula.resource.PoolStrategy;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.spi.ConfigKey;
+import io.nebula.resource.spi.PoolStrategy;
 
 import java.time.Duration;
 import java.util.List;
@@ -127,6 +127,7 @@ public final class PoolConfig {
         return maxSize;
     }
 
+    /** How the pool hands out idle instances, shrinks and, for some, sizes itself: a built-in one or the application's. */
     public PoolStrategy strategy() {
         return strategy;
     }
@@ -237,7 +238,7 @@ public final class PoolConfig {
 
     @Override
     public String toString() {
-        return "PoolConfig[min=" + minSize + ", max=" + maxSize + ", strategy=" + strategy.configName()
+        return "PoolConfig[min=" + minSize + ", max=" + maxSize + ", strategy=" + strategy.name()
                 + ", acquireTimeout=" + acquireTimeout + ", idleTimeout=" + idleTimeout
                 + ", maxLifetime=" + maxLifetime + ", leakThreshold=" + leakThreshold
                 + ", validationBypass=" + validationBypass + ", keepalive=" + keepaliveInterval
@@ -249,7 +250,7 @@ public final class PoolConfig {
     public static final class Builder {
         int minSize = 0;
         int maxSize = 10;
-        PoolStrategy strategy = PoolStrategy.LIFO;
+        PoolStrategy strategy = BuiltInStrategy.LIFO;
         Duration acquireTimeout = Duration.ofSeconds(30);
         Duration idleTimeout = Duration.ofMinutes(10);
         Duration maxLifetime = Duration.ofMinutes(30);
@@ -279,6 +280,13 @@ public final class PoolConfig {
             return this;
         }
 
+        /** One of the engine's strategies. */
+        public Builder strategy(io.nebula.resource.PoolStrategy v) {
+            strategy = BuiltInStrategy.of(Objects.requireNonNull(v, "strategy"));
+            return this;
+        }
+
+        /** Any strategy, an application's included, without looking it up by name. */
         public Builder strategy(PoolStrategy v) {
             strategy = Objects.requireNonNull(v, "strategy");
             return this;

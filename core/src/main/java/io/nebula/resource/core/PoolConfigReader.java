@@ -2,12 +2,10 @@ package io.nebula.resource.core;
 
 import io.nebula.resource.ConfigProblem;
 import io.nebula.resource.ConfigProblems;
-import io.nebula.resource.PoolStrategy;
 import io.nebula.resource.ResourceSettings;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -44,9 +42,6 @@ import static io.nebula.resource.ResourceSettings.text;
  */
 final class PoolConfigReader {
 
-    private static final String STRATEGIES = Arrays.stream(PoolStrategy.values())
-            .map(PoolStrategy::configName).collect(Collectors.joining(", "));
-
     private PoolConfigReader() {
     }
 
@@ -56,8 +51,11 @@ final class PoolConfigReader {
         PoolConfig.Builder d = PoolConfig.builder(); // defaults, for keys that failed to parse
         b.minSize = orDefault(problems.read(() -> s.intValue(MIN_SIZE, d.minSize)), d.minSize);
         b.maxSize = orDefault(problems.read(() -> s.intValue(MAX_SIZE, d.maxSize)), d.maxSize);
-        s.string(STRATEGY).ifPresent(v -> PoolStrategy.parse(v).ifPresentOrElse(x -> b.strategy = x,
-                () -> problems.add(s.keyOf(STRATEGY), "must be one of " + STRATEGIES + ", was '" + v + "'")));
+        s.string(STRATEGY).ifPresent(v -> {
+            PoolStrategies strategies = PoolStrategies.installed();
+            strategies.named(v).ifPresentOrElse(x -> b.strategy = x,
+                    () -> problems.add(s.keyOf(STRATEGY), strategies.unknown(v)));
+        });
         b.acquireTimeout = duration(s, problems, ACQUIRE_TIMEOUT, d.acquireTimeout);
         b.idleTimeout = duration(s, problems, IDLE_TIMEOUT, d.idleTimeout);
         b.maxLifetime = duration(s, problems, MAX_LIFETIME, d.maxLifetime);
@@ -165,13 +163,13 @@ final class PoolConfigReader {
         if (b.adaptiveShrinkAfter < 1) {
             p.add(keyOf.apply(ADAPTIVE_SHRINK_AFTER), "must be 1 or more windows, was " + b.adaptiveShrinkAfter);
         }
-        if (b.strategy == PoolStrategy.WEIGHTED_ROUND_ROBIN && b.endpoints.isEmpty()) {
+        if (b.strategy == BuiltInStrategy.WEIGHTED_ROUND_ROBIN && b.endpoints.isEmpty()) {
             p.add(keyOf.apply(ENDPOINTS), "is required by " + keyOf.apply(STRATEGY)
                     + "=weighted-round-robin; e.g. primary:3,replica-1:1");
         }
-        if (b.strategy != PoolStrategy.WEIGHTED_ROUND_ROBIN && !b.endpoints.isEmpty()) {
+        if (b.strategy != BuiltInStrategy.WEIGHTED_ROUND_ROBIN && !b.endpoints.isEmpty()) {
             p.add(keyOf.apply(ENDPOINTS), "is only used with " + keyOf.apply(STRATEGY)
-                    + "=weighted-round-robin, but the b.strategy is " + b.strategy.configName());
+                    + "=weighted-round-robin, but the strategy is " + b.strategy.name());
         }
         return p.list();
     }

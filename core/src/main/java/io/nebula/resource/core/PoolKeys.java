@@ -1,6 +1,5 @@
 package io.nebula.resource.core;
 
-import io.nebula.resource.PoolStrategy;
 import io.nebula.resource.spi.ConfigKey;
 
 import java.util.List;
@@ -20,8 +19,10 @@ final class PoolKeys {
                 ConfigKey.integer(PoolConfig.MIN_SIZE, d.minSize, "Fewest instances kept (0 or more, at most pool.max-size)."),
                 ConfigKey.integer(PoolConfig.MAX_SIZE, d.maxSize, "Most instances (pooled) or concurrent leases (bounded); 1 or"
                         + " more; changeable at run time with resize."),
-                ConfigKey.choice(PoolConfig.STRATEGY, d.strategy, PoolStrategy.values(), "Which idle instance is handed out"
-                        + " first, and which goes first when the pool shrinks (docs/pool-engine.md)."),
+                ConfigKey.string(PoolConfig.STRATEGY, d.strategy.name(), "lifo, fifo, lru, weighted-round-robin, adaptive,"
+                        + " or the name of a strategy the application installs (io.nebula.resource.spi.PoolStrategy):"
+                        + " which idle instance is handed out first, which goes first when the pool shrinks, and whether"
+                        + " the pool sizes itself (docs/pool-engine.md)."),
                 ConfigKey.duration(PoolConfig.ACQUIRE_TIMEOUT, d.acquireTimeout, "How long an acquisition waits for an"
                         + " instance; 0 fails fast."),
                 ConfigKey.duration(PoolConfig.IDLE_TIMEOUT, d.idleTimeout, "Idle time after which instances above"

@@ -2,11 +2,11 @@ package io.nebula.resource.core;
 
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.PoolSnapshot;
-import io.nebula.resource.PoolStrategy;
 import io.nebula.resource.spi.CheckDepth;
+import io.nebula.resource.spi.PoolSizing;
+import io.nebula.resource.spi.PoolStrategy;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 import static io.nebula.resource.InstanceState.EVICTED;
@@ -24,18 +24,22 @@ final class PooledHousekeeping<R> {
 
     private final PooledResourcePool<R> pool;
     private final boolean keepalive;
+    /** When the strategy's current sizing window began; housekeeper thread only. */
+    private long windowStart;
 
     PooledHousekeeping(PooledResourcePool<R> pool, PoolConfig config) {
         this.pool = pool;
         this.keepalive = !config.keepaliveInterval().isZero();
+        this.windowStart = pool.ticker.nanoTime();
     }
 
     /** One round, after the clock check. */
     void round(long now) {
         PoolConfig c = pool.config;
-        AdaptiveSizer adaptive = pool.adaptive;
-        if (adaptive != null) {
-            adaptive.window(now, pool.waiting.get());
+        PoolSizing sizing = pool.sizing;
+        if (sizing != null && now - windowStart > 0) {
+            sizing.window(now - windowStart, pool.waiting.get(), c.minSize(), c.maxSize());
+            windowStart = now;
         }
         List<Slot<R>> idleNow = idleSlots();
         // 1. lifetimes
@@ -45,11 +49,11 @@ final class PooledHousekeeping<R> {
             }
         }
         // 2. shrink: above the maximum after a resize, idle past the idle timeout above the floor,
-        //    or above the adaptive target after sustained low demand
+        //    or what the strategy's sizing lets go (adaptive: above its target after sustained low demand)
         int excessOverMax = pool.total.get() - c.maxSize();
         int floor = pool.creations.floor();
         long idleTimeout = c.idleTimeout().toNanos();
-        int adaptiveExcess = adaptive == null ? 0 : adaptive.shrinkBy(pool.all.size(), c.minSize());
+        int surplus = sizing == null ? 0 : sizing.surplus(pool.all.size(), c.minSize());
         List<Slot<R>> victims = shrinkOrder(idleNow, c.strategy());
         int liveCount = pool.all.size();
         for (Slot<R> s : victims) {
@@ -57,14 +61,14 @@ final class PooledHousekeeping<R> {
                 continue;
             }
             EvictionReason why = null;
-            if (excessOverMax > 0 || adaptiveExcess > 0) {
+            if (excessOverMax > 0 || surplus > 0) {
                 why = EvictionReason.SHRINK;
             } else if (idleTimeout > 0 && liveCount > floor && now - s.lastReturned > idleTimeout) {
                 why = EvictionReason.IDLE_TIMEOUT;
             }
             if (why != null && pool.takeOut(s)) {
                 excessOverMax--;
-                adaptiveExcess--;
+                surplus--;
                 liveCount--;
                 EvictionReason reason = why;
                 pool.io(() -> pool.evicted(s, reason));
@@ -75,7 +79,7 @@ final class PooledHousekeeping<R> {
             for (Slot<R> s : idleNow) {
                 if (s.state() == IDLE && now - s.nextKeepalive >= 0 && s.cas(IDLE, VALIDATING)) {
                     pool.changed(IDLE, VALIDATING);
-                    pool.idle.remove(s);
+                    pool.idle.removed(s);
                     pool.io(() -> keepAlive(s));
                 }
             }
@@ -88,25 +92,23 @@ final class PooledHousekeeping<R> {
         pool.creations.ensureCapacity();
     }
 
-    /** Idle slots in the order they should go when the pool shrinks. */
+    /** Idle slots in the order they should go when the pool shrinks: the strategy's. */
     private List<Slot<R>> shrinkOrder(List<Slot<R>> idleSlots, PoolStrategy strategy) {
         List<Slot<R>> order = new ArrayList<>(idleSlots);
-        if (strategy == PoolStrategy.LRU) {
-            order.sort(Comparator.comparingLong((Slot<R> s) -> s.lastReturned)); // least recently used first
-        } else {
-            order.sort(Comparator.comparingLong((Slot<R> s) -> s.createdAt)); // oldest first: nearest its end of life
-        }
+        order.sort(strategy.shrinkOrder());
         return order;
     }
 
     private void keepAlive(Slot<R> s) {
-        boolean valid = pool.checkQuietly(s.instance, CheckDepth.SHALLOW).status() != HealthStatus.Status.DOWN;
+        HealthStatus status = pool.checkQuietly(s.instance, CheckDepth.SHALLOW);
+        boolean valid = status.status() != HealthStatus.Status.DOWN;
         pool.listeners.onValidation(pool.name, valid);
+        pool.checked(s.endpoint, status);
         if (valid && pool.accepting()) {
             s.nextKeepalive = pool.keepaliveDeadline(pool.ticker.nanoTime());
             if (s.cas(VALIDATING, IDLE)) {
                 pool.changed(VALIDATING, IDLE);
-                pool.idle.push(s);
+                pool.idle.returned(s);
                 pool.waiters.serve();
             }
         } else if (s.cas(VALIDATING, EVICTED)) {
@@ -138,17 +140,12 @@ final class PooledHousekeeping<R> {
             s.expiresAt -= delta;
             s.nextKeepalive -= delta;
         }
-        if (pool.adaptive != null) {
-            pool.adaptive.rebase(delta);
-        }
+        windowStart -= delta;
     }
 
     void resize(int minSize, int maxSize) {
         PoolConfig next = pool.config.toBuilder().minSize(minSize).maxSize(maxSize).build(pool.settings::keyOf);
-        pool.config = next;
-        if (pool.adaptive != null) {
-            pool.adaptive.bounds(minSize, maxSize);
-        }
+        pool.config = next; // a sizing target is kept within the new bounds from now on (Creations.floor)
         Log.LOG.log(INFO, () -> "NEBULA-0701 Resource '" + pool.name + "' resized to min " + minSize + ", max " + maxSize);
         // Idle instances above the new maximum go now; leased ones when they come back.
         int excess = pool.total.get() - maxSize;
@@ -184,7 +181,7 @@ final class PooledHousekeeping<R> {
         for (Slot<R> candidate : idleSlots()) {
             if (candidate.cas(IDLE, VALIDATING)) {
                 pool.changed(IDLE, VALIDATING);
-                pool.idle.remove(candidate);
+                pool.idle.removed(candidate);
                 s = candidate;
                 break;
             }
@@ -207,6 +204,7 @@ final class PooledHousekeeping<R> {
         HealthStatus h = pool.checkQuietly(s.instance, depth);
         boolean valid = h.status() != HealthStatus.Status.DOWN;
         pool.listeners.onValidation(pool.name, valid);
+        pool.checked(s.endpoint, h);
         if (valid) {
             pool.waiters.handOff(s);
         } else if (s.cas(VALIDATING, EVICTED)) {
@@ -224,6 +222,6 @@ final class PooledHousekeeping<R> {
         if (pool.recovery.failing() && last != null) {
             result = result.withDetail("lastError", Log.describe(last));
         }
-        return result;
+        return pool.withEndpoints(result);
     }
 }

@@ -4,12 +4,15 @@ import io.nebula.resource.HealthStatus;
 import io.nebula.resource.InstanceState;
 import io.nebula.resource.Lease;
 import io.nebula.resource.PoolSnapshot;
-import io.nebula.resource.PoolStrategy;
 import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceException;
 import io.nebula.resource.spi.CheckDepth;
+import io.nebula.resource.spi.IdleInstances;
+import io.nebula.resource.spi.PoolSizing;
+import io.nebula.resource.spi.PoolStrategy;
 
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,8 +29,8 @@ import static java.lang.System.Logger.Level.WARNING;
 /**
  * N instances, one lease each.
  *
- * <p><b>Hit path.</b> An acquisition takes an idle slot from the lock-free {@link IdleInstances} (for
- * LIFO: the slot this thread had last) and wins its CAS {@code IDLE → IN_USE}; a release CASes it back.
+ * <p><b>Hit path.</b> An acquisition takes an idle slot from the lock-free {@link IdleInstances} its
+ * {@link PoolStrategy} keeps (for LIFO: the slot this thread had last) and wins its CAS {@code IDLE → IN_USE}; a release CASes it back.
  * No lock, one clock read on each side, and no allocation but the lease. The hit path is all in this class;
  * only the slow paths leave it.
  *
@@ -43,7 +46,7 @@ import static java.lang.System.Logger.Level.WARNING;
  */
 final class PooledResourcePool<R> extends AbstractPool<R> {
 
-    final IdleInstances<R> idle;
+    final IdleInstances<Slot<R>> idle;
     final CopyOnWriteArrayList<Slot<R>> all = new CopyOnWriteArrayList<>();
     /** Unresolved waiters; read by every release, so it lives here and the {@link WaiterQueue} shares it. */
     final AtomicInteger waiting = new AtomicInteger();
@@ -51,7 +54,8 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
     final AtomicInteger total = new AtomicInteger();
     private final long bypassNanos;
     final long leakThresholdNanos;
-    final AdaptiveSizer adaptive;
+    /** The strategy's sizing decision; {@code null} when the sizes are {@code pool.min-size} and {@code pool.max-size}. */
+    final PoolSizing sizing;
     volatile Thread drainer;
     final WaiterQueue<R> waiters;
     final Creations<R> creations;
@@ -61,10 +65,14 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
     PooledResourcePool(PoolContext<R> ctx) {
         super(ctx);
         PoolConfig c = ctx.config();
-        idle = IdleInstances.of(c.strategy(), c.endpoints(), all);
+        StrategyPool outline = StrategyPool.of(name, c);
+        // An application's strategy sees the slots through a read-only view; the engine's own scan the list itself,
+        // since iterating the view costs the hit path an iterator the JIT does not always remove (24 bytes a cycle).
+        idle = c.strategy().idleInstances(outline,
+                c.strategy() instanceof BuiltInStrategy ? all : Collections.unmodifiableList(all));
+        sizing = c.strategy().sizing(outline);
         bypassNanos = c.validationBypass().toNanos();
         leakThresholdNanos = c.leakThreshold().toNanos();
-        adaptive = c.strategy() == PoolStrategy.ADAPTIVE ? new AdaptiveSizer(c, ticker.nanoTime()) : null;
         waiters = new WaiterQueue<>(this, waiting);
         creations = new Creations<>(this, total, c);
         housekeeping = new PooledHousekeeping<>(this, c);
@@ -83,8 +91,8 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
         boolean slow = false;
         try {
             ensureAccepting();
-            if (adaptive != null) {
-                adaptive.arrived();
+            if (sizing != null) {
+                sizing.arrived();
             }
             // arrivals may take an idle instance even while others wait: see WaiterQueue.spinThenAwait
             Slot<R> s = usable(pollIdle(now));
@@ -138,7 +146,7 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
      */
     Slot<R> pollIdle(long now) {
         for (;;) {
-            Slot<R> s = idle.poll();
+            Slot<R> s = idle.next();
             if (s == null) {
                 return null;
             }
@@ -146,6 +154,14 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
                 if (s.cas(IDLE, EVICTED)) {
                     changed(IDLE, EVICTED);
                     evicted(s, EvictionReason.MAX_LIFETIME);
+                }
+                continue;
+            }
+            if (health != null && health.down(s.endpoint)) {
+                // its endpoint went DOWN after the idle ones were retired: take the next one, on an endpoint that is UP
+                if (s.cas(IDLE, EVICTED)) {
+                    changed(IDLE, EVICTED);
+                    evicted(s, EvictionReason.ENDPOINT_DOWN);
                 }
                 continue;
             }
@@ -160,8 +176,10 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
 
     /** Checks a slot taken in {@code VALIDATING}; keeps it ({@code IN_USE}) or retires it. */
     private boolean validate(Slot<R> s) {
-        boolean valid = checkQuietly(s.instance, CheckDepth.SHALLOW).status() != HealthStatus.Status.DOWN;
+        HealthStatus status = checkQuietly(s.instance, CheckDepth.SHALLOW);
+        boolean valid = status.status() != HealthStatus.Status.DOWN;
         listeners.onValidation(name, valid);
+        checked(s.endpoint, status); // DOWN takes its endpoint DOWN: the caller gets an instance of another
         if (valid && s.cas(VALIDATING, IN_USE)) {
             changed(VALIDATING, IN_USE);
             return true;
@@ -186,12 +204,13 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
             listeners.onLeakReturned(name, lease.ctx, held);
         }
         listeners.onRelease(name, lease.ctx, held, invalidated);
-        if (adaptive != null) {
-            adaptive.released(held);
+        if (sizing != null) {
+            sizing.released(held);
         }
         EvictionReason retire = invalidated ? EvictionReason.FATAL
                 : !accepting() ? EvictionReason.CLOSE
                 : s.expired(now) ? EvictionReason.MAX_LIFETIME
+                : health != null && health.down(s.endpoint) ? EvictionReason.ENDPOINT_DOWN
                 : total.get() > config.maxSize() ? EvictionReason.SHRINK
                 : !recycle(s) ? EvictionReason.INVALID
                 : null;
@@ -207,7 +226,7 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
         }
         if (s.cas(IN_USE, IDLE)) {
             changed(IN_USE, IDLE);
-            idle.push(s);
+            idle.returned(s);
             if (waiting.get() > 0) {
                 waiters.serve();
             }
@@ -263,7 +282,7 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
     boolean takeOut(Slot<R> s) {
         if (s.cas(IDLE, EVICTED)) {
             changed(IDLE, EVICTED);
-            idle.remove(s);
+            idle.removed(s);
             return true;
         }
         return false;
@@ -284,6 +303,20 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
     @Override
     boolean keepsInstances() {
         return creations.floor() > 0;
+    }
+
+    @Override
+    void abandon(int endpoint) {
+        for (Slot<R> s : all) {
+            if (s.endpoint == endpoint && takeOut(s)) {
+                io(() -> evicted(s, EvictionReason.ENDPOINT_DOWN));
+            }
+        }
+    }
+
+    @Override
+    void probe(int endpoint) {
+        creations.probe(endpoint);
     }
 
     @Override
@@ -358,7 +391,7 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
 
     /** The adaptive sizer, for tests and docs; {@code null} unless the strategy is adaptive. */
     AdaptiveSizer adaptive() {
-        return adaptive;
+        return sizing instanceof AdaptiveSizer a ? a : null;
     }
 
     @Override

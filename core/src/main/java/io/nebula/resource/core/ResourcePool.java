@@ -83,6 +83,14 @@ public interface ResourcePool<R> extends AutoCloseable {
     Optional<Throwable> lastError();
 
     /**
+     * Each endpoint's status, in the order of {@code pool.endpoints}; empty for a resource without endpoints. A DOWN
+     * endpoint gets no new instance and no lease until a probe finds it back.
+     */
+    default List<EndpointStatus> endpoints() {
+        return List.of();
+    }
+
+    /**
      * Checks the resource: one idle instance (or a new one when none is idle, or the shared instance),
      * and moves the resource to {@code READY}, {@code DEGRADED} or {@code FAILED} accordingly.
      */

@@ -63,6 +63,9 @@ final class SharedHousekeeping<R> {
         }
         boolean wanted = kept || pool.recovery.failing();
         for (int e = 0; e < pool.current.length(); e++) {
+            if (pool.health != null && pool.health.down(e)) {
+                continue; // its probe brings it back (AbstractPool.probeEndpoints)
+            }
             if (wanted && pool.current.get(e) == null && pool.creations.get(e) == null
                     && (!pool.recovery.failing() || pool.recovery.nanosUntilNextAttempt(now) == 0)) {
                 int endpoint = e;
@@ -85,7 +88,11 @@ final class SharedHousekeeping<R> {
             if (pool.bounded) {
                 pool.retire(h, EvictionReason.INVALID);
             }
-            pool.observed(status);
+            if (pool.health != null) {
+                pool.checked(h.endpoint, status); // its endpoint DOWN; the others serve
+            } else {
+                pool.observed(status);
+            }
         }
     }
 
@@ -117,6 +124,9 @@ final class SharedHousekeeping<R> {
         }
         HealthStatus worst = null;
         for (int e = 0; e < pool.current.length(); e++) {
+            if (pool.health != null && pool.health.down(e)) {
+                continue; // not touched by checks: its probe says when it is back
+            }
             HealthStatus h;
             try {
                 SharedInstance<R> shared = pool.holder(e, pool.ticker.nanoTime(), pool.config.acquireTimeout().toNanos());
@@ -132,12 +142,18 @@ final class SharedHousekeeping<R> {
             } catch (ResourceException x) {
                 h = HealthStatus.down(x.getCause() != null ? x.getCause() : x);
             }
-            if (!pool.endpoints.isEmpty()) {
-                h = h.withDetail("endpoint", pool.endpoints.get(e).name());
+            if (pool.health != null) {
+                pool.checked(e, h);
+                if (h.status() == HealthStatus.Status.DOWN) {
+                    continue; // its endpoint is DOWN now: shown as such by withEndpoints, the others serve
+                }
             }
             worst = worst == null || h.status().ordinal() > worst.status().ordinal() ? h : worst;
         }
+        if (worst == null) {
+            worst = HealthStatus.down("every endpoint is DOWN"); // only with endpoints: without, the loop ran once
+        }
         PoolSnapshot p = pool.snapshot();
-        return pool.observed(worst.withDetail("leases", p.active()).withDetail("instances", p.size()));
+        return pool.observed(pool.withEndpoints(worst.withDetail("leases", p.active()).withDetail("instances", p.size())));
     }
 }

@@ -1,5 +1,6 @@
 package io.nebula.resource.core;
 
+import io.nebula.resource.AcquisitionTimeoutException;
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.Lease;
 import io.nebula.resource.PoolSnapshot;
@@ -103,8 +104,8 @@ final class SharedResourcePool<R> extends AbstractPool<R> {
         boolean permit = false;
         try {
             ensureAccepting();
-            int e = schedule.length == 1 ? schedule[0]
-                    : schedule[(int) Math.floorMod(cursor.getAndIncrement(), (long) schedule.length)];
+            int at = schedule.length == 1 ? 0 : (int) Math.floorMod(cursor.getAndIncrement(), (long) schedule.length);
+            int e = health == null ? schedule[at] : upEndpoint(schedule[at], at);
             // A bounded lease always takes the slow path: its permits are fair, and only a timed tryAcquire
             // honours their order.
             SharedInstance<R> h = bounded ? null : present(e);
@@ -115,7 +116,7 @@ final class SharedResourcePool<R> extends AbstractPool<R> {
                 if (bounded) {
                     permit = takePermit(timeoutNanos);
                 }
-                h = holder(e, start, timeoutNanos);
+                h = health == null ? holder(e, start, timeoutNanos) : holderOnUp(e, at, start, timeoutNanos);
                 now = hitClock.nanoTime();
             }
             SharedLease<R> lease = new SharedLease<>(this, h, ctx, now,
@@ -132,6 +133,32 @@ final class SharedResourcePool<R> extends AbstractPool<R> {
             }
             listeners.onAcquireFailure(name, ctx, ex, slow ? ticker.nanoTime() - start : 0);
             throw ex;
+        }
+    }
+
+    /** The endpoint to serve from: the scheduled one when UP, else the next UP one in the schedule. */
+    private int upEndpoint(int scheduled, int at) {
+        int e = health.upFrom(scheduled, schedule, at);
+        if (e < 0) {
+            throw failures.unavailable(health.lastError(), waiting.get());
+        }
+        return e;
+    }
+
+    /**
+     * {@link #holder} on an UP endpoint: when creating its instance fails, that endpoint is DOWN now
+     * ({@link AbstractPool#endpointFailed}) and the same acquisition is served by the next one that is UP.
+     */
+    private SharedInstance<R> holderOnUp(int endpoint, int at, long start, long timeoutNanos) {
+        for (int e = endpoint;;) {
+            try {
+                return holder(e, start, timeoutNanos);
+            } catch (AcquisitionTimeoutException x) {
+                if (!health.down(e) || !health.anyUp() || x.reason() != AcquisitionTimeoutException.Reason.BACKEND_UNAVAILABLE) {
+                    throw x;
+                }
+                e = upEndpoint(e, at);
+            }
         }
     }
 
@@ -184,6 +211,11 @@ final class SharedResourcePool<R> extends AbstractPool<R> {
     }
 
     SharedInstance<R> createOrAwait(int endpoint, long start, long timeoutNanos) {
+        return createOrAwait(endpoint, start, timeoutNanos, false);
+    }
+
+    /** @param probe whether this is the probe of a DOWN endpoint ({@link #probe}), which is let through */
+    SharedInstance<R> createOrAwait(int endpoint, long start, long timeoutNanos, boolean probe) {
         CompletableFuture<SharedInstance<R>> mine = new CompletableFuture<>();
         CompletableFuture<SharedInstance<R>> theirs = creations.compareAndExchange(endpoint, null, mine);
         if (theirs != null) {
@@ -195,7 +227,8 @@ final class SharedResourcePool<R> extends AbstractPool<R> {
                 mine.complete(existing);
                 return existing;
             }
-            if (recovery.failing() && !recovery.tryBeginProbe(ticker.nanoTime())) {
+            // With endpoints the probes are theirs (AbstractPool.probeEndpoints): refused at once when all are DOWN.
+            if (!probe && recovery.failing() && (health != null || !recovery.tryBeginProbe(ticker.nanoTime()))) {
                 throw failures.unavailable(null, waiting.get());
             }
             SharedInstance<R> h;
@@ -312,6 +345,23 @@ final class SharedResourcePool<R> extends AbstractPool<R> {
             } catch (ResourceException x) {
                 // reported by create(); the housekeeper's probe takes over after the backoff
             }
+        }
+    }
+
+    @Override
+    void abandon(int endpoint) {
+        SharedInstance<R> h = current.get(endpoint);
+        if (h != null) {
+            retire(h, EvictionReason.ENDPOINT_DOWN); // destroyed when its last lease comes back
+        }
+    }
+
+    @Override
+    void probe(int endpoint) {
+        try {
+            createOrAwait(endpoint, ticker.nanoTime(), config.acquireTimeout().toNanos(), true);
+        } catch (ResourceException x) {
+            // reported by create(): the endpoint stays DOWN and its next probe is scheduled
         }
     }
 

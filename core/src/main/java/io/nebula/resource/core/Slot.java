@@ -1,6 +1,7 @@
 package io.nebula.resource.core;
 
 import io.nebula.resource.InstanceState;
+import io.nebula.resource.spi.PooledInstance;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -11,8 +12,11 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
  * {@link InstanceStateMachine}'s table: whoever wins the CAS out of {@code IDLE} owns the instance.
  * The timestamps are plain fields written before the state is published (a volatile write) and read
  * after it is observed, so they need no synchronization of their own.
+ *
+ * <p>It is also what a {@link io.nebula.resource.spi.PoolStrategy} sees of an instance ({@link PooledInstance}): the
+ * slot itself, so that handing one to a strategy allocates nothing.
  */
-final class Slot<R> {
+final class Slot<R> implements PooledInstance {
 
     @SuppressWarnings("rawtypes")
     private static final AtomicReferenceFieldUpdater<Slot, InstanceState> STATE =
@@ -73,8 +77,24 @@ final class Slot<R> {
         LEASE.setRelease(this, lease);
     }
 
-    InstanceState state() {
+    @Override
+    public InstanceState state() {
         return state;
+    }
+
+    @Override
+    public long createdAt() {
+        return createdAt;
+    }
+
+    @Override
+    public long lastReturned() {
+        return lastReturned;
+    }
+
+    @Override
+    public int endpoint() {
+        return endpoint;
     }
 
     /**

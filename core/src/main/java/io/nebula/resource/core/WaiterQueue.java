@@ -186,7 +186,7 @@ final class WaiterQueue<R> {
         InstanceState from = s.state();
         if (from != EVICTED && s.cas(from, IDLE)) {
             pool.changed(from, IDLE);
-            pool.idle.push(s);
+            pool.idle.returned(s);
         }
     }
 
@@ -202,6 +202,9 @@ final class WaiterQueue<R> {
      * out) or when the provider says retrying cannot help; otherwise they may still get a returned instance.
      */
     void creationFailed(Exception error) {
+        if (pool.health != null && pool.health.anyUp()) {
+            return; // its endpoint went DOWN; the creations that follow go to the others and serve the waiters
+        }
         if (waiting.get() > 0 && (!pool.recovery.lastRetryable() || pool.inUse() == 0)) {
             failAll(new Waiter.Failure(Reason.BACKEND_UNAVAILABLE, error));
         }

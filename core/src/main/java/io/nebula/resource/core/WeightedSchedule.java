@@ -35,8 +35,24 @@ final class WeightedSchedule {
 
     /** The endpoint whose share of instances is furthest below its weight, so the pool's mix follows the weights. */
     static int leastServed(List<Endpoint> endpoints, int[] counts) {
-        int best = 0;
-        for (int i = 1; i < endpoints.size(); i++) {
+        return leastServed(endpoints, counts, null);
+    }
+
+    /**
+     * {@link #leastServed(List, int[])} among the endpoints that are UP: the others' share is made up on those that
+     * serve. With none UP (or no health), among all of them.
+     */
+    static int leastServed(List<Endpoint> endpoints, int[] counts, EndpointHealth health) {
+        boolean skipDown = health != null && health.anyUp();
+        int best = -1;
+        for (int i = 0; i < endpoints.size(); i++) {
+            if (skipDown && health.down(i)) {
+                continue;
+            }
+            if (best < 0) {
+                best = i;
+                continue;
+            }
             // counts[i]+1 / w[i] < counts[best]+1 / w[best], without division
             if ((long) (counts[i] + 1) * endpoints.get(best).weight()
                     < (long) (counts[best] + 1) * endpoints.get(i).weight()) {

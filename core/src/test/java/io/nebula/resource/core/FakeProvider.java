@@ -2,11 +2,13 @@ package io.nebula.resource.core;
 
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.spi.BackendSignal;
 import io.nebula.resource.spi.CheckDepth;
 import io.nebula.resource.spi.ResourceProvider;
 import io.nebula.resource.spi.Topology;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -54,6 +56,10 @@ class FakeProvider implements ResourceProvider<FakeProvider.Conn> {
     volatile double failureRate;
     /** Runs inside each check, while the instance is being checked. */
     volatile Runnable duringCheck;
+    /** Endpoints that refuse connections: creating against one fails, checks of its instances answer DOWN. */
+    final Set<String> unreachable = ConcurrentHashMap.newKeySet();
+    /** What each instance was given to report what it observes of the backend by itself. */
+    final Map<Conn, BackendSignal> signals = new ConcurrentHashMap<>();
 
     FakeProvider() {
         this(Topology.POOLED);
@@ -93,6 +99,10 @@ class FakeProvider implements ResourceProvider<FakeProvider.Conn> {
         if (f != null) {
             throw f;
         }
+        String endpoint = settings.string("endpoint").orElse(null);
+        if (endpoint != null && unreachable.contains(endpoint)) {
+            throw new java.net.ConnectException("Connection refused: " + endpoint);
+        }
         if (failureRate > 0 && java.util.concurrent.ThreadLocalRandom.current().nextDouble() < failureRate) {
             throw new java.net.ConnectException("random failure");
         }
@@ -111,7 +121,13 @@ class FakeProvider implements ResourceProvider<FakeProvider.Conn> {
         if (during != null) {
             during.run();
         }
-        return instance.broken ? HealthStatus.down("broken") : HealthStatus.up();
+        return instance.broken || (instance.endpoint != null && unreachable.contains(instance.endpoint))
+                ? HealthStatus.down("broken") : HealthStatus.up();
+    }
+
+    @Override
+    public void reportTo(Conn instance, BackendSignal signal) {
+        signals.put(instance, signal);
     }
 
     @Override

@@ -18,7 +18,7 @@ class PoolConfigTest {
         PoolConfig c = PoolConfig.from(Pools.settings("x"));
         assertThat(c.minSize()).isZero();
         assertThat(c.maxSize()).isEqualTo(10);
-        assertThat(c.strategy()).isEqualTo(PoolStrategy.LIFO);
+        assertThat(c.strategy().name()).isEqualTo(PoolStrategy.LIFO.configName());
         assertThat(c.acquireTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.idleTimeout()).isEqualTo(Duration.ofMinutes(10));
         assertThat(c.maxLifetime()).isEqualTo(Duration.ofMinutes(30));
@@ -42,7 +42,7 @@ class PoolConfigTest {
                 "pool.adaptive.shrink-after", "5"));
         assertThat(c.minSize()).isEqualTo(2);
         assertThat(c.maxSize()).isEqualTo(20);
-        assertThat(c.strategy()).isEqualTo(PoolStrategy.WEIGHTED_ROUND_ROBIN);
+        assertThat(c.strategy().name()).isEqualTo(PoolStrategy.WEIGHTED_ROUND_ROBIN.configName());
         assertThat(c.acquireTimeout()).isEqualTo(Duration.ofMillis(250));
         assertThat(c.idleTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.maxLifetime()).isEqualTo(Duration.ofHours(1));

@@ -1,6 +1,8 @@
 package io.nebula.resource.cdi.action;
 
 import io.nebula.resource.Action;
+import io.nebula.resource.Deadline;
+import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.cdi.ScopeHandle;
 import jakarta.annotation.Priority;
 import jakarta.inject.Inject;
@@ -9,6 +11,7 @@ import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
 
 /**
  * Runs an {@link Action} method in a new action scope, nested in the thread's current tenant, workflow
@@ -17,7 +20,8 @@ import java.lang.reflect.Method;
  * {@code action} resource): the method's injected proxies then use these very leases. If one cannot be
  * acquired, the method does not run and the acquisition's exception is thrown. Leaving the action
  * scope, on return or on exception, releases every lease bound to it. The scope and the leases are the
- * runtime's ({@link ActionScopes}).
+ * runtime's ({@link ActionScopes}). With a {@link Action#timeout()}, the action's acquisitions (these leases, and
+ * every one its method makes) run within that deadline, or the thread's when that is earlier.
  */
 @Action
 @Interceptor
@@ -40,9 +44,19 @@ public class ActionInterceptor {
         Action action = bindingOf(method, invocation.getTarget());
         String name = action == null || action.value().isBlank()
                 ? method.getDeclaringClass().getSimpleName() + "#" + method.getName() : action.value();
-        try (ScopeHandle ignored = scopes.enter(name, action == null ? NONE : action.resources())) {
+        Deadline deadline = action == null || action.timeout().isBlank() ? null : Deadline.after(timeoutOf(action));
+        try (ScopeHandle ignored = scopes.enter(name, deadline, action == null ? NONE : action.resources())) {
             return invocation.proceed();
         }
+    }
+
+    /** Checked at deployment (the extension reports a timeout that is no duration), so read here as valid. */
+    private static Duration timeoutOf(Action action) {
+        Duration timeout = ResourceSettings.parseDuration(action.timeout());
+        if (timeout == null || timeout.isNegative()) {
+            throw new IllegalArgumentException("@Action(timeout = \"" + action.timeout() + "\") is not a duration");
+        }
+        return timeout;
     }
 
     /**

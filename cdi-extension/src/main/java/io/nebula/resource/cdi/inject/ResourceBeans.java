@@ -15,18 +15,21 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.lang.reflect.TypeVariable;
 import java.lang.reflect.WildcardType;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Registers the synthetic beans: for every declared resource, one bean per type it can be injected as
- * (its provider's type, each view, and {@code Lease<>} of each), so that lookups with
- * {@code Instance.select} find them without any injection point; plus one per other type an injection
- * point asks for (a supertype, a parameterized type).
+ * The synthetic beans of the declared resources: for every declared resource, one bean per type it can be injected
+ * as (its provider's type, each view, and {@code Lease<>} of each), so that lookups with {@code Instance.select} find
+ * them without any injection point; plus one per other type an injection point asks for (a supertype, a
+ * parameterized type). Planned here once ({@link #plan}) for both extensions: the portable one registers the plan
+ * with {@link #register}, the build compatible one with CDI Lite's synthetic components.
  *
  * <ul>
  *   <li>A resident resource of global scope is injected as its shared instance ({@code @Dependent}); when that
@@ -40,25 +43,38 @@ import java.util.Set;
  */
 public final class ResourceBeans {
 
-    private final AfterBeanDiscovery abd;
-    private final ScopeRegistry scopes;
-    private final Map<InjectableResource, Map<Class<?>, Set<Type>>> instanceTypes = new LinkedHashMap<>();
-    private final Map<InjectableResource, Map<String, LeaseBean>> leaseTypes = new LinkedHashMap<>();
+    /**
+     * The bean of one view of a resource, with every type that view is injected as (its own, and the supertypes and
+     * parameterized types injection points ask for): so each type has one bean, and the container proxies the most
+     * specific of them. {@code shared}: the resource's one instance, {@code @Dependent}; otherwise a client proxy
+     * of scope {@link ResourceLeaseScoped}.
+     */
+    public record InstanceBean(String resource, Class<?> view, Set<Type> types, boolean shared) {
 
-    private record LeaseBean(Type type, Class<?> view) {
+        public String id() {
+            return ResourceBeans.id(resource, view);
+        }
     }
 
-    private ResourceBeans(AfterBeanDiscovery abd, ScopeRegistry scopes) {
-        this.abd = abd;
-        this.scopes = scopes;
+    /** The {@code @Dependent} bean of a {@code Lease<T>} of a resource, {@code T} served as {@code view}. */
+    public record LeaseBean(String resource, Type type, Class<?> view) {
+
+        public String id() {
+            return ResourceBeans.id(resource, type);
+        }
+    }
+
+    private final Map<ResourceShape, Map<Class<?>, Set<Type>>> instanceTypes = new LinkedHashMap<>();
+    private final Map<ResourceShape, Map<String, LeaseBean>> leaseTypes = new LinkedHashMap<>();
+
+    private ResourceBeans() {
     }
 
     /** @param injectionPoints every injection point of a declared resource: each names one of {@code resources} */
-    public static void register(AfterBeanDiscovery abd, Collection<? extends InjectableResource> resources, ScopeRegistry scopes,
-                                Collection<ResourceInjectionPoint> injectionPoints) {
-        ResourceBeans beans = new ResourceBeans(abd, scopes);
-        Map<String, InjectableResource> byName = new LinkedHashMap<>();
-        for (InjectableResource resource : resources) {
+    public static ResourceBeans plan(Collection<? extends ResourceShape> resources, Collection<ResourceInjectionPoint> injectionPoints) {
+        ResourceBeans beans = new ResourceBeans();
+        Map<String, ResourceShape> byName = new LinkedHashMap<>();
+        for (ResourceShape resource : resources) {
             byName.put(resource.name(), resource);
             ResourceProvider<?> provider = resource.provider();
             beans.instance(resource, provider.type(), provider.type());
@@ -72,7 +88,7 @@ public final class ResourceBeans {
             if (!concrete(ip.type())) {
                 continue; // Lease<?> and the like are served by the beans above
             }
-            InjectableResource resource = byName.get(ip.name());
+            ResourceShape resource = byName.get(ip.name());
             Class<?> wanted = ip.instanceClass();
             Class<?> view = wanted == null ? resource.provider().type() : resource.viewFor(wanted);
             if (ip.wantsLease()) {
@@ -81,52 +97,74 @@ public final class ResourceBeans {
                 beans.instance(resource, ip.type(), view);
             }
         }
-        beans.instanceTypes.forEach((resource, byView) -> byView.forEach((view, types) -> beans.addInstanceBean(resource, view, types)));
-        beans.leaseTypes.forEach((resource, byType) -> byType.values().forEach(l -> beans.addLeaseBean(resource, l.type(), l.view())));
+        return beans;
     }
 
-    /**
-     * One bean per view of a resource, with every type that view is injected as (its own, and the
-     * supertypes and parameterized types injection points ask for): so each type has one bean, and the
-     * container proxies the most specific of them.
-     */
-    private void instance(InjectableResource resource, Type type, Class<?> view) {
+    public List<InstanceBean> instances() {
+        List<InstanceBean> all = new ArrayList<>();
+        instanceTypes.forEach((resource, byView) -> byView.forEach((view, types) ->
+                all.add(new InstanceBean(resource.name(), view, types, resource.sharesOneInstance()))));
+        return all;
+    }
+
+    public List<LeaseBean> leases() {
+        List<LeaseBean> all = new ArrayList<>();
+        leaseTypes.values().forEach(byType -> all.addAll(byType.values()));
+        return all;
+    }
+
+    /** Registers the beans with a portable extension's {@link AfterBeanDiscovery}. */
+    public static void register(AfterBeanDiscovery abd, Collection<? extends InjectableResource> resources, ScopeRegistry scopes,
+                                Collection<ResourceInjectionPoint> injectionPoints) {
+        Map<String, InjectableResource> byName = new LinkedHashMap<>();
+        resources.forEach(r -> byName.put(r.name(), r));
+        ResourceBeans plan = plan(resources, injectionPoints);
+        for (InstanceBean bean : plan.instances()) {
+            InjectableResource resource = byName.get(bean.resource());
+            abd.addBean().id(bean.id())
+                    .types(bean.types())
+                    .qualifiers(NebulaResource.Literal.of(bean.resource()), Any.Literal.INSTANCE)
+                    .scope(bean.shared() ? Dependent.class : ResourceLeaseScoped.class)
+                    .createWith(cc -> instance(resource, bean.view(), scopes));
+        }
+        for (LeaseBean bean : plan.leases()) {
+            InjectableResource resource = byName.get(bean.resource());
+            abd.<Lease<?>>addBean().id(bean.id())
+                    .types(bean.type())
+                    .qualifiers(NebulaResource.Literal.of(bean.resource()), Any.Literal.INSTANCE)
+                    .scope(Dependent.class)
+                    .createWith(cc -> lease(resource, bean.view(), scopes))
+                    .destroyWith((lease, cc) -> lease.close());
+        }
+    }
+
+    /** What an instance bean of {@code resource} makes: the shared instance (or its stand-in), or the scoped lease's. */
+    public static Object instance(InjectableResource resource, Class<?> view, ScopeRegistry scopes) {
+        return resource.sharesOneInstance() ? StandIn.inject(resource, view, scopes) : resource.instance(view, scopes.chain());
+    }
+
+    /** What a lease bean makes: a lease of the injecting bean's own, also closed when the scope it is bound to ends. */
+    public static Lease<?> lease(InjectableResource resource, Class<?> view, ScopeRegistry scopes) {
+        ScopeChain chain = scopes.chain();
+        Lease<?> lease = resource.lease(view, null, chain.context());
+        ActiveScope bound = resource.boundScope(chain);
+        if (bound != scopes.global()) {
+            bound.closeAtEnd(lease);
+        }
+        return lease;
+    }
+
+    private void instance(ResourceShape resource, Type type, Class<?> view) {
         instanceTypes.computeIfAbsent(resource, r -> new LinkedHashMap<>())
                 .computeIfAbsent(view, v -> new LinkedHashSet<>()).add(type);
     }
 
-    private void lease(InjectableResource resource, Type type, Class<?> view) {
-        leaseTypes.computeIfAbsent(resource, r -> new LinkedHashMap<>()).putIfAbsent(TypeNames.of(type), new LeaseBean(type, view));
+    private void lease(ResourceShape resource, Type type, Class<?> view) {
+        leaseTypes.computeIfAbsent(resource, r -> new LinkedHashMap<>()).putIfAbsent(TypeNames.of(type), new LeaseBean(resource.name(), type, view));
     }
 
-    private void addInstanceBean(InjectableResource resource, Class<?> view, Set<Type> types) {
-        abd.addBean().id(id(resource, view))
-                .types(types)
-                .qualifiers(NebulaResource.Literal.of(resource.name()), Any.Literal.INSTANCE)
-                .scope(resource.sharesOneInstance() ? Dependent.class : ResourceLeaseScoped.class)
-                .createWith(cc -> resource.sharesOneInstance() ? StandIn.inject(resource, view, scopes)
-                        : resource.instance(view, scopes.chain()));
-    }
-
-    private void addLeaseBean(InjectableResource resource, Type type, Class<?> view) {
-        abd.<Lease<?>>addBean().id(id(resource, type))
-                .types(type)
-                .qualifiers(NebulaResource.Literal.of(resource.name()), Any.Literal.INSTANCE)
-                .scope(Dependent.class)
-                .createWith(cc -> {
-                    ScopeChain chain = scopes.chain();
-                    Lease<?> lease = resource.lease(view, null, chain.context());
-                    ActiveScope bound = resource.boundScope(chain);
-                    if (bound != scopes.global()) {
-                        bound.closeAtEnd(lease);
-                    }
-                    return lease;
-                })
-                .destroyWith((lease, cc) -> lease.close());
-    }
-
-    private static String id(InjectableResource resource, Type type) {
-        return "nebula-resource:" + resource.name() + ":" + TypeNames.of(type);
+    private static String id(String resource, Type type) {
+        return "nebula-resource:" + resource + ":" + TypeNames.of(type);
     }
 
     /** No wildcard or type variable: a type a bean can have. */

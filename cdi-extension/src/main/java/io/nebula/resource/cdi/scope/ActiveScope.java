@@ -1,10 +1,12 @@
 package io.nebula.resource.cdi.scope;
 
 import io.nebula.resource.Lease;
+import io.nebula.resource.ResourceException;
 import io.nebula.resource.ResourceScope;
 import jakarta.enterprise.context.ContextNotActiveException;
 import jakarta.enterprise.context.spi.Contextual;
 import jakarta.enterprise.context.spi.CreationalContext;
+import jakarta.enterprise.inject.CreationException;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -203,11 +205,27 @@ public final class ActiveScope {
                 if (instance == null) {
                     creationalContext = cc;
                     sequence = creations.incrementAndGet();
-                    instance = contextual.create(cc);
+                    instance = create(cc);
                 }
                 return instance;
             } finally {
                 lock.unlock();
+            }
+        }
+
+        /**
+         * The bean's instance, failing as the resource failed: ArC wraps whatever a synthetic bean's creator throws
+         * in a {@code CreationException}, where Weld and OpenWebBeans let a runtime exception through, so the caller
+         * gets Nebula's exception (TenantRequiredException, ResourceException...) on every container.
+         */
+        private T create(CreationalContext<T> cc) {
+            try {
+                return contextual.create(cc);
+            } catch (CreationException e) {
+                if (e.getCause() instanceof ResourceException resourceFailure) {
+                    throw resourceFailure;
+                }
+                throw e;
             }
         }
 

@@ -1,5 +1,6 @@
 package io.nebula.resource.cdi.scope;
 
+import io.nebula.resource.Deadline;
 import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceScope;
 
@@ -8,7 +9,10 @@ import java.util.List;
 
 /**
  * The scopes a thread is in, broadest first: the global scope, then (each possibly absent) a tenant,
- * workflow, execution and action. Immutable.
+ * workflow, execution and action, and the deadline they were entered with, if any. Immutable.
+ *
+ * <p>The deadline belongs to the thread's chain, not to a scope: two threads in the same execution scope may each
+ * have entered it with a budget of their own.
  *
  * <p>A class rather than a record only to keep its {@link #context()}, made once per chain rather than on every
  * acquisition and every injected call that asks for it.
@@ -22,21 +26,24 @@ public final class ScopeChain {
     private final ActiveScope workflow;
     private final ActiveScope execution;
     private final ActiveScope action;
+    private final Deadline deadline;
     private final ResourceContext context;
 
-    ScopeChain(ActiveScope global, ActiveScope tenant, ActiveScope workflow, ActiveScope execution, ActiveScope action) {
+    ScopeChain(ActiveScope global, ActiveScope tenant, ActiveScope workflow, ActiveScope execution, ActiveScope action,
+               Deadline deadline) {
         this.global = global;
         this.tenant = tenant;
         this.workflow = workflow;
         this.execution = execution;
         this.action = action;
-        this.context = tenant == null && workflow == null && execution == null && action == null
+        this.deadline = deadline;
+        this.context = tenant == null && workflow == null && execution == null && action == null && deadline == null
                 ? ResourceContext.GLOBAL // outside every workflow scope: the common case of a JDBC call
-                : new ResourceContext(name(tenant), name(workflow), name(execution), name(action));
+                : new ResourceContext(name(tenant), name(workflow), name(execution), name(action), deadline);
     }
 
     static ScopeChain of(ActiveScope global) {
-        return new ScopeChain(global, null, null, null, null);
+        return new ScopeChain(global, null, null, null, null, null);
     }
 
     ActiveScope global() {
@@ -72,12 +79,23 @@ public final class ScopeChain {
 
     ScopeChain with(ResourceScope level, ActiveScope scope) {
         return switch (level) {
-            case GLOBAL -> new ScopeChain(scope, tenant, workflow, execution, action);
-            case TENANT -> new ScopeChain(global, scope, workflow, execution, action);
-            case WORKFLOW -> new ScopeChain(global, tenant, scope, execution, action);
-            case EXECUTION -> new ScopeChain(global, tenant, workflow, scope, action);
-            case ACTION -> new ScopeChain(global, tenant, workflow, execution, scope);
+            case GLOBAL -> new ScopeChain(scope, tenant, workflow, execution, action, deadline);
+            case TENANT -> new ScopeChain(global, scope, workflow, execution, action, deadline);
+            case WORKFLOW -> new ScopeChain(global, tenant, scope, execution, action, deadline);
+            case EXECUTION -> new ScopeChain(global, tenant, workflow, scope, action, deadline);
+            case ACTION -> new ScopeChain(global, tenant, workflow, execution, scope, deadline);
         };
+    }
+
+    /** This chain with the earlier of its deadline and {@code next} ({@code null}: none): nested budgets only tighten. */
+    ScopeChain within(Deadline next) {
+        Deadline earliest = Deadline.earliest(deadline, next);
+        return earliest == deadline ? this : new ScopeChain(global, tenant, workflow, execution, action, earliest);
+    }
+
+    /** The deadline of the thread's scopes; {@code null} when none was entered with one. */
+    public Deadline deadline() {
+        return deadline;
     }
 
     /** The narrowest active scope; the global one when no other is active. */
@@ -89,9 +107,9 @@ public final class ScopeChain {
                 : global;
     }
 
-    /** Whether no scope but the global one is entered. */
+    /** Whether no scope but the global one is entered, and no deadline. */
     boolean isOutside() {
-        return tenant == null && workflow == null && execution == null && action == null;
+        return tenant == null && workflow == null && execution == null && action == null && deadline == null;
     }
 
     /** The entered scopes (not the global one), broadest first. */

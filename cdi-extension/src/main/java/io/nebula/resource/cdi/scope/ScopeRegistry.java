@@ -1,5 +1,6 @@
 package io.nebula.resource.cdi.scope;
 
+import io.nebula.resource.Deadline;
 import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceScope;
 import io.nebula.resource.cdi.ContextSnapshot;
@@ -54,7 +55,7 @@ public final class ScopeRegistry implements WorkflowContexts {
     }
 
     @Override
-    public ScopeHandle enter(String tenant, String workflow, String execution, String action) {
+    public ScopeHandle enter(String tenant, String workflow, String execution, String action, Deadline deadline) {
         String[] wanted = {blankToNull(tenant), blankToNull(workflow), blankToNull(execution), blankToNull(action)};
         ScopeChain before = chain();
         ScopeChain next = ScopeChain.of(global);
@@ -86,14 +87,18 @@ public final class ScopeRegistry implements WorkflowContexts {
             releaseAll(retained);
             throw e;
         }
-        return attach(next, before, retained);
+        // the thread's budget holds whichever scopes it enters: a deadline only tightens
+        return attach(next.within(before.deadline()).within(deadline), before, retained);
     }
 
     /**
      * Enters a new action scope inside this thread's scopes. Unlike {@link #enter}, every call gets its
      * own scope even for the same action name: two invocations never share an action's leases.
+     *
+     * @param deadline the action's own ({@code @Action(timeout = ...)}), {@code null} for none: the earlier of it and
+     *                 the thread's holds
      */
-    public ScopeHandle enterAction(String actionName) {
+    public ScopeHandle enterAction(String actionName, Deadline deadline) {
         ScopeChain before = chain();
         List<ActiveScope> retained = new ArrayList<>(4);
         try {
@@ -116,7 +121,7 @@ public final class ScopeRegistry implements WorkflowContexts {
                 parent.id() + "/action:" + actionName + "#" + actions.incrementAndGet());
         live.put(action.id(), action);
         retained.add(action);
-        return attach(before.with(ResourceScope.ACTION, action), before, retained);
+        return attach(before.with(ResourceScope.ACTION, action).within(deadline), before, retained);
     }
 
     @Override
@@ -161,9 +166,14 @@ public final class ScopeRegistry implements WorkflowContexts {
                 existing != null && existing.tryRetain() ? existing : new ActiveScope(level, name, key));
     }
 
+    /**
+     * Makes {@code chain} the thread's, and its deadline the thread's {@link Deadline#current()}: what learns of the
+     * deadline from no context (an HTTP resource's header) reads it there.
+     */
     private ScopeHandle attach(ScopeChain chain, ScopeChain before, List<ActiveScope> retained) {
         current.set(chain);
-        return new Handle(chain, before, retained, Thread.currentThread());
+        Deadline.Binding deadline = chain.deadline() == null ? null : chain.deadline().bind();
+        return new Handle(chain, before, retained, Thread.currentThread(), deadline);
     }
 
     private void releaseAll(List<ActiveScope> scopes) {
@@ -186,13 +196,15 @@ public final class ScopeRegistry implements WorkflowContexts {
         private final ScopeChain before;
         private final List<ActiveScope> retained;
         private final Thread owner;
+        private final Deadline.Binding deadline;
         private final AtomicBoolean closed = new AtomicBoolean();
 
-        Handle(ScopeChain chain, ScopeChain before, List<ActiveScope> retained, Thread owner) {
+        Handle(ScopeChain chain, ScopeChain before, List<ActiveScope> retained, Thread owner, Deadline.Binding deadline) {
             this.chain = chain;
             this.before = before;
             this.retained = retained;
             this.owner = owner;
+            this.deadline = deadline;
         }
 
         @Override
@@ -213,6 +225,9 @@ public final class ScopeRegistry implements WorkflowContexts {
                 } else {
                     current.set(before);
                 }
+            }
+            if (deadline != null) {
+                deadline.close(); // itself puts the previous one back only on its thread, if still the current one
             }
             releaseAll(retained);
         }

@@ -34,6 +34,11 @@ public final class WorkflowScopeContext implements AlterableContext {
                 new WorkflowScopeContext(ResourceScope.ACTION, ActionScoped.class, scopes)};
     }
 
+    /** The workflow scope this context serves. */
+    public ResourceScope level() {
+        return level;
+    }
+
     @Override
     public Class<? extends Annotation> getScope() {
         return annotation;

@@ -29,13 +29,15 @@ public class FlakyProvider implements ResourceProvider<TestConnection> {
     public TestConnection create(ResourceSettings settings) throws Exception {
         String echo = settings.bool("echo-secret", false)
                 ? " (password " + settings.secret("password").map(s -> s.reveal()).orElse("") + ")" : "";
-        switch (FlakyBackend.attempt(settings.name())) {
-            case DOWN -> throw new IOException("connection to " + settings.name() + " refused" + echo);
+        // each endpoint of a resource with pool.endpoints is a backend of its own: "routes@a"
+        String backend = settings.name() + settings.string("endpoint").map(e -> "@" + e).orElse("");
+        switch (FlakyBackend.attempt(backend)) {
+            case DOWN -> throw new IOException("connection to " + backend + " refused" + echo);
             case REFUSING -> throw new AuthenticationFailedException("authentication failed for user 'app'" + echo);
             default -> {
             }
         }
-        return new TestConnection(TestBackend.nextId(), settings.name());
+        return new TestConnection(TestBackend.nextId(), backend);
     }
 
     @Override

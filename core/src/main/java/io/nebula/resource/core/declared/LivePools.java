@@ -4,6 +4,7 @@ import io.nebula.resource.HealthStatus;
 import io.nebula.resource.PoolSnapshot;
 import io.nebula.resource.ResourceFigures;
 import io.nebula.resource.ResourceState;
+import io.nebula.resource.core.EndpointStatus;
 import io.nebula.resource.core.pipeline.CircuitState;
 import io.nebula.resource.core.pipeline.RecentAcquisitions;
 import io.nebula.resource.core.pipeline.WovenPool;
@@ -11,7 +12,9 @@ import io.nebula.resource.core.telemetry.Redactor;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -81,7 +84,15 @@ public final class LivePools {
         boolean stalled = false;
         Throwable lastError = null;
         Redactor errorRedactor = redactor;
+        Map<String, String> endpoints = new LinkedHashMap<>();
         for (WovenPool<?> p : pools) {
+            for (EndpointStatus e : p.endpoints()) {
+                // over the shared pool and the tenants': an endpoint DOWN in any of them is shown DOWN
+                if (!e.up() || !endpoints.containsKey(e.name())) {
+                    endpoints.put(e.name(), e.up() ? "UP" : String.format(Locale.ROOT, "DOWN for %.1f s: %s",
+                            e.since().toMillis() / 1000.0, p.view().redactor().describe(e.error().orElse(null))));
+                }
+            }
             quarantined |= p.quarantined();
             stalled |= p.state().acceptsAcquisitions() && p.checksStalled(declaration.health().interval());
             CircuitState c = p.circuit().orElse(null);
@@ -97,7 +108,7 @@ public final class LivePools {
         Object down = health.details().get("downDependencies");
         List<String> downDependencies = down instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
         return new HealthReport(declaration.name(), declaration.settings().kind(), state, shown, snapshot(none), circuit,
-                errorRedactor.describe(lastError), quarantined, downDependencies, stalled);
+                errorRedactor.describe(lastError), quarantined, downDependencies, stalled, endpoints);
     }
 
     /** {@code report}'s figures with each tenant's pool and the recent acquisitions of these pools. */

@@ -7,7 +7,7 @@ import io.nebula.resource.core.telemetry.PoolTelemetry;
  * The one place where an acquisition's stages are assembled from the pool's policy. As a call runs, outermost
  * first:
  * <pre>
- * tenant admission → audit → tracing → fallback → metering → quarantine → circuit breaker → retry (backoff, jitter, deadline) → attempt guard (timeout, bulkhead) → innermost
+ * tenant admission → audit → tracing → fallback → metering → deadline → quarantine → circuit breaker → retry (backoff, jitter, budget) → attempt guard (timeout, bulkhead) → innermost
  * </pre>
  * The innermost step is the pool's own {@code acquire} for leases, or a provider's hand-out (a JDBC
  * {@code getConnection()}) for what a provider hands out itself; both share the pool's breaker, meter, quarantine
@@ -16,7 +16,8 @@ import io.nebula.resource.core.telemetry.PoolTelemetry;
  *   <li>tenant admission ({@link AdmissionStage}) only in the leases of a tenant's pool whose {@code tenant.quota.*}
  *       limits anything;</li>
  *   <li>audit ({@link AuditStage}) only when the application audits;</li>
- *   <li>tracing only when a telemetry backend traces; metering always ({@code ResourceStatistics} reads it);</li>
+ *   <li>tracing only when a telemetry backend traces; metering always ({@code ResourceStatistics} reads it); the
+ *       deadline always ({@link DeadlineStage}: each call may bring one);</li>
  *   <li>fallback ({@link FallbackStage}) only when the resource names a {@code fallback};</li>
  *   <li>quarantine only with {@code health.quarantine-after} above 0, the breaker only with
  *       {@code circuit-breaker.enabled}, retry only with {@code retry.max-retries} above 0, the attempt guard only
@@ -48,7 +49,7 @@ final class AcquisitionPipeline {
             stage = new AttemptStage<>(stage, weave.attemptGuard(), weave.resource(), policy);
         }
         if (policy.maxRetries() > 0) {
-            stage = new RetryStage<>(stage, policy, weave.failures()::retryable, weave.health()::backendDown,
+            stage = new RetryStage<>(stage, weave.resource(), policy, weave.failures()::retryable, weave.health()::backendDown,
                     weave.hitClock(), weave.ticker(), weave.poolTimeout());
         }
         if (weave.breaker() != null) {
@@ -57,6 +58,7 @@ final class AcquisitionPipeline {
         if (weave.quarantine() != null) {
             stage = new QuarantineStage<>(stage, weave.quarantine());
         }
+        stage = new DeadlineStage<>(stage, weave.resource(), weave.ticker(), weave.poolTimeout());
         stage = new MeteringStage<>(stage, weave.meter(), weave.hitClock(), weave.ticker(), telemetry, weave.log(),
                 weave.failed(), weave.health());
         if (fallback != null) {

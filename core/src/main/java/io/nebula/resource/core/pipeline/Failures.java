@@ -17,6 +17,9 @@ import io.nebula.resource.AttemptTimeoutException;
  *   <li>An attempt that ran past {@code timeout}: retried, and counts against the circuit.</li>
  *   <li>A busy pool (exhausted, or a full bulkhead), a draining or quarantined resource, a quota: neither.
  *       The pool already waited its {@code pool.acquire-timeout}; a busy pool says nothing about the backend.</li>
+ *   <li>The caller's deadline ({@code DEADLINE_EXCEEDED}): never retried (no time is left for it); counts against
+ *       the circuit as what it stopped does: a backend error whose retry no longer fitted counts, a pool wait cut to
+ *       the deadline does not.</li>
  * </ul>
  */
 final class Failures {
@@ -29,6 +32,9 @@ final class Failures {
 
     /** Whether the retry may try again after {@code error}. */
     boolean retryable(Throwable error) {
+        if (DeadlineStage.exceeded(error)) {
+            return false;
+        }
         if (error instanceof AttemptTimeoutException) {
             return true;
         }
@@ -45,7 +51,11 @@ final class Failures {
      * failed pool reports and the cause of an open circuit's refusals.
      */
     static Throwable backendError(Throwable error) {
-        return error instanceof AcquisitionTimeoutException && error.getCause() != null ? error.getCause() : error;
+        Throwable e = error;
+        while (e instanceof AcquisitionTimeoutException && e.getCause() != null) {
+            e = e.getCause(); // a deadline's refusal around the pool's around the driver's: the driver's
+        }
+        return e;
     }
 
     /** Whether {@code error} is a failure of the backend, counted by the circuit breaker. */
@@ -54,6 +64,9 @@ final class Failures {
     }
 
     private static boolean backendFailure(Throwable error) {
+        if (DeadlineStage.exceeded(error)) {
+            return error.getCause() != null && backendFailure(error.getCause());
+        }
         if (error instanceof AcquisitionTimeoutException t) {
             return t.reason() == AcquisitionTimeoutException.Reason.BACKEND_UNAVAILABLE;
         }

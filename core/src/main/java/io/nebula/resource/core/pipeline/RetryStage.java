@@ -1,5 +1,6 @@
 package io.nebula.resource.core.pipeline;
 
+import io.nebula.resource.Deadline;
 import io.nebula.resource.ResourceContext;
 import io.nebula.resource.core.Ticker;
 
@@ -22,6 +23,9 @@ import java.util.function.Predicate;
  *       retries and waits included: a wait that would end past it is not begun, and each retry may take only
  *       what is left of it. SmallRye gave every attempt the full timeout, so a call with three retries could
  *       last four timeouts and its backoff;</li>
+ *   <li>the caller's {@link Deadline}, when it ends before that budget, bounds it the same way; a retry that no
+ *       longer fits before it fails the call with {@code DEADLINE_EXCEEDED}, the last attempt's error its cause (the
+ *       breaker judges it by that cause). Its start is read on the precise clock then, since the deadline is;</li>
  *   <li>exponential backoff: the first wait is {@code delay} plus jitter, each later one twice the previous
  *       (without its jitter) plus jitter, every one at most {@code max-delay} (the first too, unlike SmallRye);
  *       jitter is uniform in {@code [-jitter, +jitter]} milliseconds, and a wait below zero is none;</li>
@@ -44,6 +48,7 @@ import java.util.function.Predicate;
 final class RetryStage<T> implements Stage<T> {
 
     private final Acquisition<T> next;
+    private final String resource;
     private final long maxRetries;
     private final long delayMillis;
     private final long maxDelayMillis;
@@ -63,15 +68,16 @@ final class RetryStage<T> implements Stage<T> {
      * @param ticker   the precise clock of the deadline checks, read only once an attempt failed
      * @param poolTimeout the budget of an acquisition that names no timeout: the pool's {@code pool.acquire-timeout}
      */
-    RetryStage(Acquisition<T> next, ResiliencePolicy policy, Predicate<Throwable> retryable, BooleanSupplier backendDown,
-               Ticker hitClock, Ticker ticker, Duration poolTimeout) {
-        this(next, policy, retryable, backendDown, hitClock, ticker, poolTimeout, Waiting.REAL);
+    RetryStage(Acquisition<T> next, String resource, ResiliencePolicy policy, Predicate<Throwable> retryable,
+               BooleanSupplier backendDown, Ticker hitClock, Ticker ticker, Duration poolTimeout) {
+        this(next, resource, policy, retryable, backendDown, hitClock, ticker, poolTimeout, Waiting.REAL);
     }
 
     /** With the jitter's draw and the sleep given: a test's seeded random and fake clock. */
-    RetryStage(Acquisition<T> next, ResiliencePolicy policy, Predicate<Throwable> retryable, BooleanSupplier backendDown,
-               Ticker hitClock, Ticker ticker, Duration poolTimeout, Waiting waiting) {
+    RetryStage(Acquisition<T> next, String resource, ResiliencePolicy policy, Predicate<Throwable> retryable,
+               BooleanSupplier backendDown, Ticker hitClock, Ticker ticker, Duration poolTimeout, Waiting waiting) {
         this.next = next;
+        this.resource = resource;
         this.maxRetries = policy.maxRetries();
         this.delayMillis = policy.delay().toMillis();
         this.maxDelayMillis = policy.maxDelay().toMillis() <= 0 ? Long.MAX_VALUE : policy.maxDelay().toMillis();
@@ -120,7 +126,7 @@ final class RetryStage<T> implements Stage<T> {
 
     @Override
     public T acquire(Duration timeout, ResourceContext ctx) throws Exception {
-        long start = hitClock.nanoTime();
+        long start = ctx.deadline() == null ? hitClock.nanoTime() : ticker.nanoTime();
         boolean knownDown = backendDown.getAsBoolean();
         try {
             return next.acquire(timeout, ctx);
@@ -136,6 +142,11 @@ final class RetryStage<T> implements Stage<T> {
         Throwable last = first;
         long lastDelay = 0; // the last wait without its jitter: delay, then twice the previous one
         long budgetNanos = Math.min(maxDurationNanos, (timeout != null ? timeout : poolTimeout).toNanos());
+        Deadline deadline = ctx.deadline();
+        boolean deadlineFirst = deadline != null && deadline.remainingNanos(startNanos) <= budgetNanos;
+        if (deadlineFirst) {
+            budgetNanos = deadline.remainingNanos(startNanos);
+        }
         for (long retries = 1; ; retries++) {
             if (last instanceof InterruptedException) {
                 throw (InterruptedException) last;
@@ -143,8 +154,11 @@ final class RetryStage<T> implements Stage<T> {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            if (!retryable.test(last) || retries > maxRetries || left(startNanos, budgetNanos) <= 0) {
+            if (!retryable.test(last) || retries > maxRetries) {
                 throw Stages.rethrow(last);
+            }
+            if (left(startNanos, budgetNanos) <= 0) {
+                throw outOfBudget(last, deadlineFirst, deadline);
             }
             // SmallRye's ExponentialBackOff caps every wait but the first, so delay + jitter could pass max-delay
             // (with retry.delay = retry.max-delay, which is allowed, any jitter did), and doubles without bound, which
@@ -153,14 +167,15 @@ final class RetryStage<T> implements Stage<T> {
             lastDelay = retries == 1 ? delayMillis : lastDelay > Long.MAX_VALUE / 4 ? lastDelay : lastDelay * 2;
             long wait = Math.max(0, Math.min(maxDelayMillis, lastDelay + jitter()));
             if (TimeUnit.MILLISECONDS.toNanos(wait) >= left(startNanos, budgetNanos)) {
-                throw Stages.rethrow(last); // the retry could not begin within the budget: fail now, not after the wait
+                // the retry could not begin within the budget: fail now, not after the wait
+                throw outOfBudget(last, deadlineFirst, deadline);
             }
             if (wait > 0) {
                 waiting.sleep(wait);
             }
             long left = left(startNanos, budgetNanos);
             if (left <= 0) {
-                throw Stages.rethrow(last);
+                throw outOfBudget(last, deadlineFirst, deadline);
             }
             try {
                 return next.acquire(Duration.ofNanos(left), ctx);
@@ -168,6 +183,14 @@ final class RetryStage<T> implements Stage<T> {
                 last = e;
             }
         }
+    }
+
+    /** The failure of a call whose budget left no room for another retry: the deadline's, when it was the nearer. */
+    private Exception outOfBudget(Throwable last, boolean deadlineFirst, Deadline deadline) {
+        if (deadlineFirst && last instanceof Exception) {
+            return DeadlineStage.exceeded(resource, deadline, deadline.remainingNanos(ticker.nanoTime()), last);
+        }
+        return Stages.rethrow(last);
     }
 
     /** What is left of the acquisition's budget, read on the precise clock. */

@@ -5,12 +5,14 @@ import io.nebula.resource.Lease;
 import io.nebula.resource.PoolSnapshot;
 import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceState;
+import io.nebula.resource.core.EndpointStatus;
 import io.nebula.resource.core.PoolConfig;
 import io.nebula.resource.core.ResourcePool;
 import io.nebula.resource.spi.CheckDepth;
 import io.nebula.resource.spi.ResourceProvider;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -300,6 +302,11 @@ public final class WovenPool<R> implements ResourcePool<R> {
     @Override
     public Optional<Throwable> lastError() {
         return pool.lastError();
+    }
+
+    @Override
+    public List<EndpointStatus> endpoints() {
+        return pool.endpoints();
     }
 
     @Override

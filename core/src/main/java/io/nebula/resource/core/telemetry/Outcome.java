@@ -32,6 +32,8 @@ public enum Outcome {
     CLOSED,
     /** A tenant quota was hit. */
     QUOTA,
+    /** The caller's deadline left no time to wait, retry or back off further. */
+    DEADLINE_EXCEEDED,
     /** Anything else, such as an interrupted wait. */
     ERROR;
 
@@ -59,6 +61,7 @@ public enum Outcome {
                 case BACKEND_UNAVAILABLE -> UNAVAILABLE;
                 case POOL_DRAINING -> CLOSED;
                 case QUARANTINED -> QUARANTINED;
+                case DEADLINE_EXCEEDED -> DEADLINE_EXCEEDED;
             };
         }
         if (error instanceof CircuitOpenException) {

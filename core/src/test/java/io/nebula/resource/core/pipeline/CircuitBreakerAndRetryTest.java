@@ -99,7 +99,7 @@ class CircuitBreakerAndRetryTest {
         <T> T acquire(Acquisition<T> attempt, Duration timeout) throws Exception {
             Acquisition<T> stage = attempt;
             if (policy.maxRetries() > 0) {
-                stage = new RetryStage<>(stage, policy, failures::retryable, () -> false, now::get, now::get,
+                stage = new RetryStage<>(stage, "r", policy, failures::retryable, () -> false, now::get, now::get,
                         Duration.ofSeconds(30));
             }
             return new CircuitBreakerStage<>(stage, breaker, circuit, failures).acquire(timeout, ResourceContext.GLOBAL);

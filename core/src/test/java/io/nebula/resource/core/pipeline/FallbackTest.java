@@ -100,8 +100,8 @@ class FallbackTest {
 
     @Test
     void theFallbackStageSitsOutsideMeteringAndTheBreakerSoTheResourcesOwnFailureIsCountedFirst() {
-        assertThat(ledger(Map.of()).stages()).containsExactly("audit", "fallback", "metering", "quarantine",
-                "circuit breaker");
+        assertThat(ledger(Map.of()).stages()).containsExactly("audit", "fallback", "metering", "deadline",
+                "quarantine", "circuit breaker");
         assertThat(replicaPool.stages()).as("a pool without a fallback has no such stage").doesNotContain("fallback");
     }
 

@@ -69,7 +69,7 @@ class RetryBackoffTest {
         RetryStage<String> stage = new RetryStage<>((timeout, ctx) -> {
             began.add(now.get());
             throw REFUSED;
-        }, policy, e -> true, () -> false, now::get, now::get, Duration.ofDays(1), waiting);
+        }, "r", policy, e -> true, () -> false, now::get, now::get, Duration.ofDays(1), waiting);
 
         assertThatThrownBy(() -> stage.acquire(null, ResourceContext.GLOBAL)).isInstanceOf(IOException.class);
         assertThat(began).as("the first attempt and every retry").hasSize(policy.maxRetries() + 1);

@@ -49,10 +49,10 @@ class WovenPoolTest {
     }
 
     @Test
-    void theDefaultsAssembleMeteringQuarantineBreakerAndRetryAndNothingElse() {
+    void theDefaultsAssembleMeteringDeadlineQuarantineBreakerAndRetryAndNothingElse() {
         WovenPool<Backend.Session> pool = pool(Map.of());
 
-        assertThat(pool.stages()).containsExactly("metering", "quarantine", "circuit breaker", "retry");
+        assertThat(pool.stages()).containsExactly("metering", "deadline", "quarantine", "circuit breaker", "retry");
     }
 
     @Test
@@ -60,7 +60,7 @@ class WovenPoolTest {
         WovenPool<Backend.Session> pool = pool(Map.of("retry.max-retries", "0", "circuit-breaker.enabled", "false",
                 "health.quarantine-after", "0"));
 
-        assertThat(pool.stages()).containsExactly("metering");
+        assertThat(pool.stages()).containsExactly("metering", "deadline");
     }
 
     @Test
@@ -84,7 +84,7 @@ class WovenPoolTest {
         pools.add(pool);
         pool.start();
 
-        assertThat(pool.stages()).containsExactly("audit", "metering", "quarantine", "circuit breaker", "retry");
+        assertThat(pool.stages()).containsExactly("audit", "metering", "deadline", "quarantine", "circuit breaker", "retry");
         pool.acquire(null, ResourceContext.GLOBAL).close();
         assertThat(records).as("a lease granted is the pool's to report, and this gate wants none").isEmpty();
         backend.down = true;
@@ -142,7 +142,7 @@ class WovenPoolTest {
         pool.start();
         ResourceContext acme = new ResourceContext("acme", "billing", "run-1", "charge");
 
-        assertThat(pool.stages()).containsExactly("tenant admission", "audit", "metering", "quarantine", "circuit breaker");
+        assertThat(pool.stages()).containsExactly("tenant admission", "audit", "metering", "deadline", "quarantine", "circuit breaker");
         try (Lease<Backend.Session> held = pool.acquire(Duration.ofSeconds(5), acme)) {
             assertThatThrownBy(() -> pool.acquire(Duration.ofMillis(10), acme)).as("the pool is exhausted")
                     .isInstanceOf(AcquisitionTimeoutException.class);
@@ -287,5 +287,23 @@ class WovenPoolTest {
 
         assertThat(heard).contains("exhausted").hasSizeLessThan(10); // the hits that straddled a clock tick, at most a few
         assertThat(pool.counts().count(Outcome.SUCCESS)).isEqualTo(101);
+    }
+
+    @Test
+    void aLeaseWaitsForAFreeInstanceOnlyUntilItsContextsDeadline() {
+        WovenPool<Backend.Session> pool = pool(Map.of("pool.max-size", "1", "pool.acquire-timeout", "60s"));
+        ResourceContext within = new ResourceContext("acme", null, null, null)
+                .withDeadline(io.nebula.resource.Deadline.after(Duration.ofMillis(200)));
+
+        long start = System.nanoTime();
+        try (Lease<Backend.Session> held = pool.acquire()) {
+            assertThatThrownBy(() -> pool.acquire(null, within))
+                    .isInstanceOfSatisfying(AcquisitionTimeoutException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(AcquisitionTimeoutException.Reason.DEADLINE_EXCEEDED);
+                        assertThat(e.getMessage()).contains("ms of 200 ms left");
+                        assertThat(e.getCause()).hasMessageContaining("pool exhausted");
+                    });
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("not pool.acquire-timeout").isLessThan(Duration.ofSeconds(30));
     }
 }

@@ -69,6 +69,8 @@ final class ResourceHealthCheck implements HealthCheck {
             if (!r.downDependencies().isEmpty()) {
                 b.withData("down-dependencies", String.join(",", r.downDependencies()));
             }
+            // one entry per endpoint of a resource with pool.endpoints: UP, or DOWN for how long and why
+            r.endpoints().forEach((endpoint, status) -> b.withData("endpoint." + endpoint, status));
         } else {
             boolean closed = r.state() == ResourceState.DRAINING || r.state() == ResourceState.TERMINATED;
             b.status(!closed && !r.checksStalled())

@@ -1,7 +1,6 @@
 package io.nebula.resource.cdi.integration.metrics;
 
 import io.nebula.resource.core.telemetry.Telemetry;
-import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -13,7 +12,8 @@ import org.eclipse.microprofile.metrics.annotation.RegistryScope;
  * nothing, while an injection point of an application bean does. An {@code Instance}, so the application still
  * deploys when the API is there but no implementation is.
  */
-@Dependent
+// No bean-defining annotation: the extensions add this class themselves (only where its library is present);
+// a container that scans the jar whatever its beans.xml says (Quarkus) must not find it on its own.
 public class MetricRegistryHolder {
 
     @Inject

@@ -3,7 +3,6 @@ package io.nebula.resource.cdi.integration.otel;
 import io.nebula.resource.core.telemetry.Telemetry;
 import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
-import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
@@ -13,7 +12,8 @@ import jakarta.inject.Inject;
  * A bean the extension adds when the OpenTelemetry API is on the class path, so the lookup happens from inside
  * the application, as an injection point of its own.
  */
-@Dependent
+// No bean-defining annotation: the extensions add this class themselves (only where its library is present);
+// a container that scans the jar whatever its beans.xml says (Quarkus) must not find it on its own.
 public class OpenTelemetryHolder {
 
     @Inject

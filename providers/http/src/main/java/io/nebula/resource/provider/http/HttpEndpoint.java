@@ -1,5 +1,6 @@
 package io.nebula.resource.provider.http;
 
+import io.nebula.resource.Deadline;
 import io.nebula.resource.spi.RequestDecorator;
 import java.io.IOException;
 import java.net.URI;
@@ -35,11 +36,19 @@ import static java.lang.System.Logger.Level.WARNING;
  * get the default headers they do not set themselves, the request timeout if they have none, and the
  * {@link RequestDecorator}s.
  *
+ * <p>A request sent by a thread that has a {@link Deadline} (a workflow scope or an {@code @Action} entered with
+ * one, or {@link Deadline#bind()}) carries what is left of it, in whole milliseconds, in the
+ * {@value #DEADLINE_HEADER} header ({@code Nebula-Deadline-Ms: 180}; {@code 0} once it has passed), so the server
+ * can give up on work its caller will no longer wait for. A value the application set itself is kept.
+ *
  * <p>Once the resource is closed every use throws an {@link IllegalStateException}.
  */
 public final class HttpEndpoint {
 
     private static final System.Logger LOG = System.getLogger("io.nebula.resource.provider.http");
+
+    /** The header that tells the server what is left of the caller's deadline, in whole milliseconds. */
+    public static final String DEADLINE_HEADER = "Nebula-Deadline-Ms";
 
     private final String resource;
     private final URI baseUri;
@@ -144,13 +153,17 @@ public final class HttpEndpoint {
         }
     }
 
-    /** The request as it is sent: checked for its origin, completed with defaults and decorated. */
+    /**
+     * The request as it is sent: checked for its origin, completed with defaults and the sending thread's deadline,
+     * and decorated. Read on the sending thread, so {@link Deadline#current()} is the caller's.
+     */
     HttpRequest outgoing(HttpRequest request) {
         ensureOpen();
         requireOwnOrigin(request.uri());
         boolean complete = request.timeout().isPresent()
                 && defaultHeaders.keySet().stream().allMatch(name -> request.headers().firstValue(name).isPresent());
-        if (complete && decorators.isEmpty()) {
+        Deadline deadline = Deadline.current();
+        if (complete && decorators.isEmpty() && deadline == null) {
             return request;
         }
         HttpRequest.Builder builder = HttpRequest.newBuilder(request, (name, value) -> true);
@@ -161,6 +174,9 @@ public final class HttpEndpoint {
         });
         if (request.timeout().isEmpty()) {
             builder.timeout(requestTimeout);
+        }
+        if (deadline != null && request.headers().firstValue(DEADLINE_HEADER).isEmpty()) {
+            builder.setHeader(DEADLINE_HEADER, Long.toString(deadline.remaining().toMillis()));
         }
         for (RequestDecorator decorator : decorators) {
             try {

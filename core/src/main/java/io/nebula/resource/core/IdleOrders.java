@@ -1,14 +1,17 @@
 package io.nebula.resource.core;
 
 import io.nebula.resource.InstanceState;
-import io.nebula.resource.PoolStrategy;
+import io.nebula.resource.spi.IdleInstances;
+import io.nebula.resource.spi.PoolStrategy;
+import io.nebula.resource.spi.PooledInstance;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The idle instances of a pool, in the order the strategy hands them out. Lock-free:
+ * The {@link IdleInstances} of the built-in strategies ({@link BuiltInStrategy}). Lock-free:
  * <ul>
  * <li>LIFO (and LRU, adaptive): a {@link Bag} — each thread first tries the instance it had last,
  *     then the pool's slots in creation order. No structure is written on a release: the slot's state is
@@ -18,26 +21,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>Weighted round robin: one stack per endpoint, picked by a smooth weighted schedule.</li>
  * </ul>
  *
- * <p>What {@link #poll()} returns is a hint, not a claim: the taker must still win the slot's CAS out of
- * {@code IDLE}. A hint whose slot was meanwhile taken by another thread, keep-alive or eviction is
- * simply dropped and the taker polls again.
+ * <p>They are written against {@link PooledInstance}, as an application's strategy is; the engine's slots are
+ * the only implementation, so the calls inline as if they were on the slot.
  */
-abstract class IdleInstances<R> {
+final class IdleOrders {
 
-    /** The next idle slot to try, or {@code null}. */
-    abstract Slot<R> poll();
-
-    abstract void push(Slot<R> slot);
-
-    /** Removes the entry of a slot that housekeeping took out of {@code IDLE}. */
-    abstract void remove(Slot<R> slot);
-
-    static <R> IdleInstances<R> of(PoolStrategy strategy, List<Endpoint> endpoints, List<Slot<R>> slots) {
-        return switch (strategy) {
-            case FIFO -> new Queue<>();
-            case WEIGHTED_ROUND_ROBIN -> new Weighted<>(endpoints);
-            case LIFO, LRU, ADAPTIVE -> new Bag<>(slots);
-        };
+    private IdleOrders() {
     }
 
     /**
@@ -50,23 +39,23 @@ abstract class IdleInstances<R> {
      * tenant pools) does without it, since its scan is one slot long: ten thousand of those would otherwise
      * fill every thread's thread-local map and turn each lookup into a cache miss.
      */
-    static final class Bag<R> extends IdleInstances<R> {
-        private final List<Slot<R>> slots;
-        private final ThreadLocal<Slot<R>> returnedLast = new ThreadLocal<>();
+    static final class Bag<I extends PooledInstance> implements IdleInstances<I> {
+        private final List<I> slots;
+        private final ThreadLocal<I> returnedLast = new ThreadLocal<>();
 
-        Bag(List<Slot<R>> slots) {
+        Bag(List<I> slots) {
             this.slots = slots;
         }
 
         @Override
-        Slot<R> poll() {
+        public I next() {
             if (slots.size() > 1) {
-                Slot<R> mine = returnedLast.get();
+                I mine = returnedLast.get();
                 if (mine != null && mine.state() == InstanceState.IDLE) {
                     return mine;
                 }
             }
-            for (Slot<R> s : slots) {
+            for (I s : slots) {
                 if (s.state() == InstanceState.IDLE) {
                     return s;
                 }
@@ -75,7 +64,7 @@ abstract class IdleInstances<R> {
         }
 
         @Override
-        void push(Slot<R> slot) {
+        public void returned(I slot) {
             // Its state, IDLE, is what makes it found; the hint only says who should look at it first.
             if (slots.size() > 1 && returnedLast.get() != slot) {
                 returnedLast.set(slot);
@@ -83,45 +72,45 @@ abstract class IdleInstances<R> {
         }
 
         @Override
-        void remove(Slot<R> slot) {
+        public void removed(I slot) {
             // nothing holds it but the pool's list of slots
         }
     }
 
-    static final class Stack<R> extends IdleInstances<R> {
-        private final ConcurrentLinkedDeque<Slot<R>> deque = new ConcurrentLinkedDeque<>();
+    static final class Stack<I extends PooledInstance> implements IdleInstances<I> {
+        private final ConcurrentLinkedDeque<I> deque = new ConcurrentLinkedDeque<>();
 
         @Override
-        Slot<R> poll() {
+        public I next() {
             return deque.pollFirst();
         }
 
         @Override
-        void push(Slot<R> slot) {
+        public void returned(I slot) {
             deque.offerFirst(slot);
         }
 
         @Override
-        void remove(Slot<R> slot) {
+        public void removed(I slot) {
             deque.removeFirstOccurrence(slot);
         }
     }
 
-    static final class Queue<R> extends IdleInstances<R> {
-        private final ConcurrentLinkedDeque<Slot<R>> deque = new ConcurrentLinkedDeque<>();
+    static final class Queue<I extends PooledInstance> implements IdleInstances<I> {
+        private final ConcurrentLinkedDeque<I> deque = new ConcurrentLinkedDeque<>();
 
         @Override
-        Slot<R> poll() {
+        public I next() {
             return deque.pollFirst();
         }
 
         @Override
-        void push(Slot<R> slot) {
+        public void returned(I slot) {
             deque.offerLast(slot);
         }
 
         @Override
-        void remove(Slot<R> slot) {
+        public void removed(I slot) {
             deque.removeFirstOccurrence(slot);
         }
     }
@@ -131,14 +120,18 @@ abstract class IdleInstances<R> {
      * (weights 3:1 give {@code A A B A}, not {@code A A A B}); when the scheduled endpoint has no idle
      * instance, the next endpoints in the schedule are tried, so an idle instance is never ignored.
      */
-    static final class Weighted<R> extends IdleInstances<R> {
-        private final Stack<R>[] perEndpoint;
+    static final class Weighted<I extends PooledInstance> implements IdleInstances<I> {
+        private final Stack<I>[] perEndpoint;
         private final int[] schedule;
         private final AtomicLong cursor = new AtomicLong();
 
         @SuppressWarnings({"unchecked", "rawtypes"})
-        Weighted(List<Endpoint> endpoints) {
-            perEndpoint = new Stack[endpoints.size()];
+        Weighted(PoolStrategy.Pool pool) {
+            List<Endpoint> endpoints = new ArrayList<>();
+            for (int i = 0; i < pool.endpoints().size(); i++) {
+                endpoints.add(new Endpoint(pool.endpoints().get(i), pool.weight(i)));
+            }
+            perEndpoint = new Stack[Math.max(1, endpoints.size())];
             for (int i = 0; i < perEndpoint.length; i++) {
                 perEndpoint[i] = new Stack<>();
             }
@@ -146,10 +139,10 @@ abstract class IdleInstances<R> {
         }
 
         @Override
-        Slot<R> poll() {
+        public I next() {
             int start = (int) Math.floorMod(cursor.getAndIncrement(), (long) schedule.length);
             for (int i = 0; i < schedule.length; i++) {
-                Slot<R> s = perEndpoint[schedule[(start + i) % schedule.length]].poll();
+                I s = perEndpoint[schedule[(start + i) % schedule.length]].next();
                 if (s != null) {
                     return s;
                 }
@@ -158,13 +151,13 @@ abstract class IdleInstances<R> {
         }
 
         @Override
-        void push(Slot<R> slot) {
-            perEndpoint[slot.endpoint].push(slot);
+        public void returned(I slot) {
+            perEndpoint[slot.endpoint()].returned(slot);
         }
 
         @Override
-        void remove(Slot<R> slot) {
-            perEndpoint[slot.endpoint].remove(slot);
+        public void removed(I slot) {
+            perEndpoint[slot.endpoint()].removed(slot);
         }
     }
 }
