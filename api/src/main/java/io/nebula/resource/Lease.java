@@ -21,8 +21,26 @@ public interface Lease<R> extends AutoCloseable {
     /** The leased instance. @throws LeaseClosedException after close or invalidate */
     R get();
 
-    /** The name of the resource this lease came from. */
+    /**
+     * The name of the resource this lease came from: the resource asked for, or its fallback when that one served the
+     * lease ({@code nebula.resource.<name>.fallback}, see docs/resilience.md). The instance is that resource's, and
+     * {@link #close()} gives it back to that resource's pool.
+     */
     String resource();
+
+    /**
+     * The name of the resource that was asked for. It differs from {@link #resource()} only when the asked-for
+     * resource was down (its circuit open, quarantined, its backend unavailable) and its {@code fallback} served this
+     * lease instead.
+     */
+    default String requested() {
+        return resource();
+    }
+
+    /** Whether the fallback of the resource asked for served this lease: {@link #resource()} names the fallback. */
+    default boolean servedByFallback() {
+        return !requested().equals(resource());
+    }
 
     /** Whether the lease still holds its instance. */
     boolean isOpen();

@@ -12,6 +12,12 @@ public enum AuditKind {
     ISOLATION_DENIAL,
     /** Refused because the resource's circuit breaker is open. */
     CIRCUIT_DENIAL,
+    /**
+     * The resource was down (its circuit open, quarantined, its backend unavailable) and its {@code fallback} served
+     * the acquisition ({@link AuditRecord.Outcome#SUCCESS}); the detail names the fallback and the error the resource
+     * failed with. Recorded under the resource asked for; the fallback's own lease is recorded under the fallback.
+     */
+    FALLBACK,
     /** A credential was fetched to create an instance or open a connection (which keys, never their values). */
     CREDENTIAL_USE,
     /** A credential changed at its source; instances made with the old one are being retired. */

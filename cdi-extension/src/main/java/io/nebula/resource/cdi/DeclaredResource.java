@@ -17,10 +17,12 @@ import io.nebula.resource.core.declared.DeclaredPools;
 import io.nebula.resource.core.declared.ResourceDeclaration;
 import io.nebula.resource.core.declared.ResourceRegistry;
 import io.nebula.resource.core.pipeline.CircuitState;
+import io.nebula.resource.core.pipeline.Fallback;
 import io.nebula.resource.core.pipeline.WovenPool;
 import io.nebula.resource.spi.ResourceProvider;
 
 import java.time.Duration;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import static java.lang.System.Logger.Level.DEBUG;
@@ -43,12 +45,15 @@ final class DeclaredResource<R> implements ResourceRegistry.Entry, InjectableRes
     private final ResourceDeclaration declaration;
     private final ResourceProvider<R> provider;
     private final ScopeRegistry scopes;
+    private final Function<String, DeclaredResource<?>> others;
 
-    DeclaredResource(DeclaredPools<R> pools, ScopeRegistry scopes) {
+    /** @param others the application's other resources by name: a fallback delivers its own instances */
+    DeclaredResource(DeclaredPools<R> pools, ScopeRegistry scopes, Function<String, DeclaredResource<?>> others) {
         this.pools = pools;
         this.declaration = pools.declaration();
         this.provider = pools.provider();
         this.scopes = scopes;
+        this.others = others;
     }
 
     /** Its pools: what {@link io.nebula.resource.Resources#find} gives as the {@code ManagedResource}. */
@@ -128,11 +133,32 @@ final class DeclaredResource<R> implements ResourceRegistry.Entry, InjectableRes
     public Object instance(Class<?> view, ScopeChain chain) {
         ResourceContext context = chain.context();
         if (sharesOneInstance()) {
-            try (Lease<R> lease = acquire(null, context)) {
+            // the resource's own instance, never its fallback's: the caller keeps it as this resource's, and what it
+            // hands out falls back by itself while the resource is down
+            try (Lease<R> lease = pools.acquireOwn(null, context)) {
                 return deliver(lease.get(), view, context);
             }
         }
-        return deliver(boundLease(chain).get(), view, context);
+        return deliverLease(boundLease(chain), view, context);
+    }
+
+    /**
+     * For a stand-in whose resource's own instance could not be had ({@code refusal}): while the resource is down
+     * and has a {@code fallback}, the fallback's instance, seen as {@code view}, for this one call (the stand-in keeps
+     * asking for the resource's own and passes its calls to it once it is back); else {@code null}. The fallback is
+     * recorded as the pipeline records one (span, metric, audit).
+     */
+    @Override
+    public Object fallbackInstance(Class<?> view, ScopeChain chain, ResourceException refusal) {
+        String fallback = declaration.fallback().orElse(null);
+        if (fallback == null || !Fallback.down(refusal)) {
+            return null;
+        }
+        Object instance = others.apply(fallback).instance(view, chain);
+        if (pools.sharedPool() instanceof WovenPool<R> woven) {
+            woven.fellBack(chain.context(), refusal);
+        }
+        return instance;
     }
 
     /**
@@ -149,7 +175,7 @@ final class DeclaredResource<R> implements ResourceRegistry.Entry, InjectableRes
             return null;
         }
         ResourceContext context = chain.context();
-        try (Lease<R> lease = acquire(null, context)) {
+        try (Lease<R> lease = pools.acquireOwn(null, context)) {
             return deliver(lease.get(), view, context);
         } catch (ResourceClosedException e) {
             throw e;
@@ -188,6 +214,22 @@ final class DeclaredResource<R> implements ResourceRegistry.Entry, InjectableRes
         R handing = pools.poolFor(context) instanceof WovenPool<R> woven
                 ? woven.handingOut(instance, contextOf(scopes)) : instance;
         return view == provider.type() ? handing : provider.view(handing, view);
+    }
+
+    /**
+     * The instance of {@code lease} seen as {@code view}: delivered by the resource it came from, its fallback's when
+     * that one served it, so that what the instance hands out passes the fallback's own pipeline.
+     */
+    private Object deliverLease(Lease<R> lease, Class<?> view, ResourceContext context) {
+        if (lease.servedByFallback()) {
+            return others.apply(lease.resource()).deliverAny(lease.get(), view, context);
+        }
+        return deliver(lease.get(), view, context);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Object deliverAny(Object instance, Class<?> view, ResourceContext context) {
+        return deliver((R) instance, view.isAssignableFrom(provider.type()) ? provider.type() : view, context);
     }
 
     /** The current thread's scopes, for a data source's {@code getConnection()}. */

@@ -75,6 +75,7 @@ final class Deployment {
             dependencies.put(s.name(), ResourceDeclarations.dependsOn(s));
         }
         graph = ResourceDeclarations.graph(dependencies, problems);
+        ResourceDeclarations.fallbacks(declared, settings.keySet(), problems);
         checkInjectionPoints(injectionPoints);
         checkActions(actions);
         checkTimeouts(timeouts);

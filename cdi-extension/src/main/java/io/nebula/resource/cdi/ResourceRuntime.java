@@ -43,7 +43,7 @@ final class ResourceRuntime {
         this.events = events;
         this.resources = new ResourceRegistry<>(providers, declared, graph, tenancy,
                 new Weaving(SmallRyeAttemptGuard::new, TraceContext::use), events::fire, scopes::current,
-                pools -> new DeclaredResource<>(pools, scopes));
+                pools -> new DeclaredResource<>(pools, scopes, this::resource));
     }
 
     ScopeRegistry scopes() {

@@ -65,7 +65,11 @@ import static org.awaitility.Awaitility.await;
         "nebula.resource.flaky.retry.max-retries=0",
         "nebula.resource.flaky.circuit-breaker.request-volume-threshold=2",
         "nebula.resource.flaky.circuit-breaker.failure-ratio=0.5",
-        "nebula.resource.flaky.circuit-breaker.delay=10s"})
+        "nebula.resource.flaky.circuit-breaker.delay=10s",
+        "nebula.resource.covered.kind=test-flaky",
+        "nebula.resource.covered.retry.max-retries=0",
+        "nebula.resource.covered.fallback=standby",
+        "nebula.resource.standby.kind=test-counter"})
 @SuppressWarnings("try") // scopes are entered and left with try-with-resources
 class TenancyTest {
 
@@ -217,6 +221,10 @@ class TenancyTest {
                 }
                 assertThatThrownBy(() -> resources.acquire("flaky", TestConnection.class))
                         .isInstanceOf(CircuitOpenException.class);
+                FlakyBackend.set("covered", FlakyBackend.Mode.DOWN);
+                try (Lease<TestConnection> standby = resources.acquire("covered", TestConnection.class)) {
+                    assertThat(standby.servedByFallback()).isTrue();
+                }
             }
             try (ScopeHandle noTenant = contexts.enter(null, "billing", "run-1", "charge")) {
                 assertThatThrownBy(this::ledger).isInstanceOf(TenantRequiredException.class);
@@ -239,6 +247,12 @@ class TenancyTest {
                     .satisfies(r -> assertThat(r.resource()).isEqualTo("flaky"));
             assertThat(records).filteredOn(r -> r.kind() == AuditKind.CREDENTIAL_ROTATION).first()
                     .satisfies(r -> assertThat(r.detail()).contains("keys=password", "source=directory"));
+            assertThat(records).filteredOn(r -> r.kind() == AuditKind.FALLBACK).singleElement().satisfies(r -> {
+                assertThat(r.resource()).isEqualTo("covered");
+                assertThat(r.outcome()).isEqualTo(AuditRecord.Outcome.SUCCESS);
+                assertThat(r.tenant()).isEqualTo("acme");
+                assertThat(r.detail()).startsWith("fallback=standby after AcquisitionTimeoutException reason=BACKEND_UNAVAILABLE");
+            });
 
             assertThat(auditLog.records()).as("leases at DEBUG, the rest at INFO").allSatisfy(r -> assertThat(r.getLevel())
                     .isEqualTo(r.getMessage().contains("outcome=SUCCESS") && r.getMessage().matches(".*kind=(ACQUISITION|RELEASE) .*")

@@ -22,6 +22,15 @@ public interface InjectableResource extends ResourceShape {
      */
     Object liveInstance(Class<?> view, ScopeChain chain);
 
+    /**
+     * For a {@link StandIn} whose resource's own instance could not be had ({@code refusal}): the instance of the
+     * resource's fallback, seen as {@code view}, for one call, while the resource is down; {@code null} when it has
+     * none or the refusal does not say it is down.
+     */
+    default Object fallbackInstance(Class<?> view, ScopeChain chain, io.nebula.resource.ResourceException refusal) {
+        return null;
+    }
+
     /** A lease the caller holds, seen as {@code view}. {@code timeout} null means the configured one. */
     Lease<?> lease(Class<?> view, Duration timeout, ResourceContext context);
 

@@ -85,6 +85,10 @@ final class StandIn implements InvocationHandler {
         try {
             target = resource.instance(view, scopes.chain());
         } catch (ResourceException refusal) {
+            Object fallback = resource.fallbackInstance(view, scopes.chain(), refusal);
+            if (fallback != null) {
+                return fallback; // not kept: a later call has the resource's own instance once it is back
+            }
             throw refused(method, refusal);
         }
         instance = target;

@@ -27,6 +27,11 @@ public final class ViewLease<R, V> implements Lease<V> {
     }
 
     @Override
+    public String requested() {
+        return lease.requested();
+    }
+
+    @Override
     public boolean isOpen() {
         return lease.isOpen();
     }

@@ -63,4 +63,11 @@ public final class AuditGate implements PoolListener, TenantPoolsListener {
             audit.onAcquireFailure(resource, ctx, error, 0);
         }
     }
+
+    /** The resource was down ({@code error}) and its fallback {@code fallback} served the acquisition instead. */
+    public void fellBack(ResourceContext ctx, String fallback, ResourceException error) {
+        if (sink.wantsNotable()) {
+            audit.fellBack(ctx, fallback, error);
+        }
+    }
 }

@@ -117,6 +117,11 @@ public final class AuditTrail implements PoolListener, TenantPoolsListener {
         record(AuditKind.RELEASE, Outcome.SUCCESS, ctx, invalidated ? "invalidated" : "", Duration.ofNanos(heldNanos));
     }
 
+    /** The resource was down and its fallback {@code fallback} served the acquisition instead. */
+    public void fellBack(ResourceContext ctx, String fallback, ResourceException error) {
+        record(AuditKind.FALLBACK, Outcome.SUCCESS, ctx, "fallback=" + fallback + " after " + describe(error), null);
+    }
+
     static AuditKind kindOf(ResourceException error) {
         if (error instanceof QuotaExceededException) {
             return AuditKind.QUOTA_DENIAL;

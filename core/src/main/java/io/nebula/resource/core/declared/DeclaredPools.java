@@ -94,6 +94,20 @@ public final class DeclaredPools<R> implements ManagedResource<R> {
         return pool.acquire(timeout == null ? pool.config().acquireTimeout() : timeout, context);
     }
 
+    /**
+     * A lease of the resource's own shared instance, never its fallback's (see {@link WovenPool#acquireOwn}): for a
+     * caller that keeps the instance as this resource's. A tenant-scoped resource has no shared instance to keep: its
+     * leases are {@link #acquire}'s.
+     */
+    public Lease<R> acquireOwn(Duration timeout, ResourceContext context) {
+        if (declaration.scope() == ResourceScope.TENANT || declaration.fallback().isEmpty()) {
+            return acquire(timeout, context);
+        }
+        ResourcePool<R> pool = sharedPool();
+        Duration budget = timeout == null ? pool.config().acquireTimeout() : timeout;
+        return pool instanceof WovenPool<R> woven ? woven.acquireOwn(budget, context) : pool.acquire(budget, context);
+    }
+
     /** Starts the shared pool, or a tenant-scoped resource's tenant pools (and, first, the resources this one depends on). */
     void start() {
         if (declaration.scope() == ResourceScope.TENANT) {
@@ -220,7 +234,8 @@ public final class DeclaredPools<R> implements ManagedResource<R> {
         AuditTrail trail = audit();
         CredentialedProvider<R> credentialed = registry.tenancy().credentialed(provider, settings, !poolKey.isEmpty(), trail);
         WovenPool<R> pool = registry.weaving().weave(declaration, settings, credentialed, config, tenant, this::health,
-                events, auditGate(), quota, live);
+                events, auditGate(), quota, declaration.fallback().map(f -> new DeclaredFallback(registry, f)).orElse(null),
+                live);
         events.source(pool);
         if (tenant != null) {
             tenantEvents.put(tenant, events);

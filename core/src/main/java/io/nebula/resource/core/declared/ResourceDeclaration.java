@@ -27,6 +27,8 @@ import java.util.stream.Collectors;
  *   <li>{@code kind}: required, one of the installed providers' kinds;</li>
  *   <li>{@code scope}: {@code global} (default), {@code tenant}, {@code workflow}, {@code execution}, {@code action};</li>
  *   <li>{@code depends-on}: comma-separated names of declared resources;</li>
+ *   <li>{@code fallback}: the name of a declared resource that serves this one's acquisitions while it is down,
+ *       checked across resources by {@link ResourceDeclarations#fallbacks};</li>
  *   <li>{@code start}: {@code lazy} (default; on first use) or {@code eager} (at application start);
  *       {@code pool.warmup=eager} implies {@code eager} unless {@code start} says otherwise;</li>
  *   <li>{@code start.required}: {@code false} (default: an eager resource whose backend is down is logged, reported
@@ -44,6 +46,7 @@ public record ResourceDeclaration(ResourceSettings settings, ResourceProvider<?>
     public static final String DEPENDS_ON = "depends-on";
     public static final String START = "start";
     public static final String START_REQUIRED = "start.required";
+    public static final String FALLBACK = "fallback";
     static final String HEALTH_INTERVAL = HealthPolicy.INTERVAL;
     /** The scope of a resource without a {@code scope} key. */
     static final ResourceScope DEFAULT_SCOPE = ResourceScope.GLOBAL;
@@ -65,12 +68,21 @@ public record ResourceDeclaration(ResourceSettings settings, ResourceProvider<?>
                     + " lazy on first use. Without the key: eager when pool.warmup=eager or start.required=true,"
                     + " else lazy."),
             ConfigKey.bool(START_REQUIRED, DEFAULT_START_REQUIRED, "true: the application fails to start when this"
-                    + " eager resource cannot; false: it is logged, reported DOWN and recovered in the background."));
+                    + " eager resource cannot; false: it is logged, reported DOWN and recovered in the background."),
+            ConfigKey.string(FALLBACK, null, "The name of another declared resource that serves this one's"
+                    + " acquisitions while it is down (circuit open, quarantined, backend unavailable), never when it is"
+                    + " busy (pool exhausted, bulkhead full) or refuses a caller (quota, tenant). Of the same scope,"
+                    + " its instances of this resource's type, and without a fallback of its own: one hop."));
     /** The tenant id a tenant-scoped resource's settings (a template) are checked with at deployment. */
     private static final String SAMPLE_TENANT = "tenant";
 
     public String name() {
         return settings.name();
+    }
+
+    /** The resource that serves this one's acquisitions while it is down ({@code fallback}); empty when none. */
+    public java.util.Optional<String> fallback() {
+        return settings.string(FALLBACK).map(String::trim).filter(f -> !f.isEmpty());
     }
 
     /** Whether the application must not start when this eager resource cannot ({@code start.required=true}). */

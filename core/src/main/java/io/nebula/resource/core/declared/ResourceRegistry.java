@@ -237,6 +237,13 @@ public final class ResourceRegistry<T extends ResourceRegistry.Entry> {
                     .orElse(ResourceDeclarations.dependsOn(settings)));
             DependencyGraph next = ResourceDeclarations.graph(dependencies, problems);
             parsed.ifPresent(d -> {
+                Map<String, ResourceDeclaration> all = new LinkedHashMap<>();
+                resources.forEach((n, r) -> all.put(n, r.pools().declaration()));
+                all.put(d.name(), d);
+                ConfigProblems fallbacks = new ConfigProblems();
+                ResourceDeclarations.fallbacks(all, all.keySet(), fallbacks);
+                String key = settings.keyOf(ResourceDeclaration.FALLBACK);
+                fallbacks.list().stream().filter(p -> p.key().equals(key)).forEach(p -> problems.add(p.key(), p.message()));
                 if (!type.isAssignableFrom(d.provider().type())) {
                     problems.add(settings.keyOf(ResourceDeclaration.KIND), "the " + settings.kind() + " provider makes "
                             + d.provider().type().getName() + ", which is not a " + type.getName());

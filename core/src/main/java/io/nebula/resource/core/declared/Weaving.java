@@ -6,6 +6,7 @@ import io.nebula.resource.core.Admission;
 import io.nebula.resource.core.PoolConfig;
 import io.nebula.resource.core.audit.AuditGate;
 import io.nebula.resource.core.pipeline.AttemptGuard;
+import io.nebula.resource.core.pipeline.Fallback;
 import io.nebula.resource.core.pipeline.HealthScheduler;
 import io.nebula.resource.core.pipeline.WovenPool;
 import io.nebula.resource.core.telemetry.Telemetry;
@@ -51,11 +52,12 @@ public final class Weaving {
      * @param audit    where the pool's leases and failed acquisitions enter the resource's audit trail; {@code null}
      *                 when audit is off, and the pipeline has no audit stage
      * @param admission a tenant's quota, admitting each lease first; {@code null} when it limits nothing
+     * @param fallback  the resource that serves the pool's acquisitions while it is down; {@code null} when none
      * @param live     the resource's live pools: the pool is in them until it closes
      */
     <R> WovenPool<R> weave(ResourceDeclaration declaration, ResourceSettings settings, ResourceProvider<R> provider,
                            PoolConfig config, String tenant, Supplier<HealthStatus> health, PoolEvents events,
-                           AuditGate audit, Admission admission, LivePools live) {
+                           AuditGate audit, Admission admission, Fallback fallback, LivePools live) {
         WovenPool<?>[] made = new WovenPool<?>[1];
         var builder = WovenPool.builder(provider, settings)
                 .config(config)
@@ -75,6 +77,9 @@ public final class Weaving {
         }
         if (admission != null) {
             builder.admission(admission);
+        }
+        if (fallback != null) {
+            builder.fallback(fallback);
         }
         WovenPool<R> woven = builder.build();
         made[0] = woven;

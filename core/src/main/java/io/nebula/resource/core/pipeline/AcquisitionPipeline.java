@@ -7,7 +7,7 @@ import io.nebula.resource.core.telemetry.PoolTelemetry;
  * The one place where an acquisition's stages are assembled from the pool's policy. As a call runs, outermost
  * first:
  * <pre>
- * tenant admission → audit → tracing → metering → deadline → quarantine → circuit breaker → retry (backoff, jitter, budget) → attempt guard (timeout, bulkhead) → innermost
+ * tenant admission → audit → tracing → fallback → metering → deadline → quarantine → circuit breaker → retry (backoff, jitter, budget) → attempt guard (timeout, bulkhead) → innermost
  * </pre>
  * The innermost step is the pool's own {@code acquire} for leases, or a provider's hand-out (a JDBC
  * {@code getConnection()}) for what a provider hands out itself; both share the pool's breaker, meter, quarantine
@@ -18,6 +18,7 @@ import io.nebula.resource.core.telemetry.PoolTelemetry;
  *   <li>audit ({@link AuditStage}) only when the application audits;</li>
  *   <li>tracing only when a telemetry backend traces; metering always ({@code ResourceStatistics} reads it); the
  *       deadline always ({@link DeadlineStage}: each call may bring one);</li>
+ *   <li>fallback ({@link FallbackStage}) only when the resource names a {@code fallback};</li>
  *   <li>quarantine only with {@code health.quarantine-after} above 0, the breaker only with
  *       {@code circuit-breaker.enabled}, retry only with {@code retry.max-retries} above 0, the attempt guard only
  *       with {@code timeout} or {@code bulkhead.max-concurrent}.</li>
@@ -37,8 +38,10 @@ final class AcquisitionPipeline {
     /**
      * @param admission the tenant's quota for a pipeline of leases, {@code null} for one of hand-outs or a pool that
      *                  admits everyone
+     * @param fallback  how the resource's fallback serves what this pipeline acquires, {@code null} without one
      */
-    static <T> Acquisition<T> assemble(Weave weave, PoolTelemetry telemetry, Admission admission, Acquisition<T> innermost) {
+    static <T> Acquisition<T> assemble(Weave weave, PoolTelemetry telemetry, Admission admission, Acquisition<T> innermost,
+                                       Acquisition<T> fallback) {
         ResiliencePolicy policy = weave.policy();
         // with retries, each attempt's failure moves readiness at once, not only the acquisition's last one
         Acquisition<T> stage = policy.maxRetries() > 0 ? weave.health().eachAttempt(innermost) : innermost;
@@ -58,6 +61,9 @@ final class AcquisitionPipeline {
         stage = new DeadlineStage<>(stage, weave.resource(), weave.ticker(), weave.poolTimeout());
         stage = new MeteringStage<>(stage, weave.meter(), weave.hitClock(), weave.ticker(), telemetry, weave.log(),
                 weave.failed(), weave.health());
+        if (fallback != null) {
+            stage = new FallbackStage<>(stage, weave.fallback().name(), fallback, telemetry, weave.audit());
+        }
         if (telemetry.traces()) {
             stage = new TracingStage<>(stage, telemetry);
         }

@@ -39,6 +39,7 @@ final class Weave {
     private final AttemptGuard attemptGuard;
     private final AuditGate audit; // null when audit is off
     private final Admission admission; // null unless a tenant's quota limits its leases
+    private final Fallback fallback; // null unless the resource names a fallback
     private final PoolLog log;
     private final BiConsumer<ResourceContext, Throwable> failed;
     private final Ticker hitClock;
@@ -54,8 +55,9 @@ final class Weave {
     private volatile long lastCheck;
 
     Weave(String resource, ResiliencePolicy policy, Failures failures, CircuitState circuit, int quarantineAfter,
-          AttemptGuard attemptGuard, AuditGate audit, Admission admission, AcquisitionMeter meter, PoolView view,
-          PoolLog log, BiConsumer<ResourceContext, Throwable> failed, Ticker hitClock, Ticker ticker, Duration poolTimeout) {
+          AttemptGuard attemptGuard, AuditGate audit, Admission admission, Fallback fallback, AcquisitionMeter meter,
+          PoolView view, PoolLog log, BiConsumer<ResourceContext, Throwable> failed, Ticker hitClock, Ticker ticker,
+          Duration poolTimeout) {
         this.resource = resource;
         this.policy = policy;
         this.failures = failures;
@@ -69,6 +71,7 @@ final class Weave {
         this.attemptGuard = attemptGuard;
         this.audit = audit;
         this.admission = admission;
+        this.fallback = fallback;
         this.log = log;
         this.failed = failed;
         this.hitClock = hitClock;
@@ -82,9 +85,11 @@ final class Weave {
      *
      * @param leases whether it hands out the pool's leases, which a tenant's quota admits, or what a provider hands
      *               out itself, which no quota counts
+     * @param fallback how the resource's {@link #fallback()} serves what this pipeline acquires; {@code null} for a
+     *                 pipeline without the fallback stage
      */
-    <T> Woven<T> weave(Acquisition<T> innermost, boolean leases) {
-        Woven<T> woven = new Woven<>(innermost, leases ? admission : null);
+    <T> Woven<T> weave(Acquisition<T> innermost, boolean leases, Acquisition<T> fallback) {
+        Woven<T> woven = new Woven<>(innermost, leases ? admission : null, this.fallback == null ? null : fallback);
         woven.assemble(this, telemetry);
         pipelines.add(woven);
         return woven;
@@ -233,6 +238,11 @@ final class Weave {
         return health;
     }
 
+    /** The resource that serves this pool's acquisitions while it is down; {@code null} when none. */
+    Fallback fallback() {
+        return fallback;
+    }
+
     AttemptGuard attemptGuard() {
         return attemptGuard;
     }
@@ -262,15 +272,17 @@ final class Weave {
     static final class Woven<T> implements Acquisition<T> {
         private final Acquisition<T> innermost;
         private final Admission admission;
+        private final Acquisition<T> fallback;
         private volatile Acquisition<T> pipeline;
 
-        private Woven(Acquisition<T> innermost, Admission admission) {
+        private Woven(Acquisition<T> innermost, Admission admission, Acquisition<T> fallback) {
             this.innermost = innermost;
             this.admission = admission;
+            this.fallback = fallback;
         }
 
         private void assemble(Weave weave, PoolTelemetry telemetry) {
-            pipeline = AcquisitionPipeline.assemble(weave, telemetry, admission, innermost);
+            pipeline = AcquisitionPipeline.assemble(weave, telemetry, admission, innermost, fallback);
         }
 
         @Override

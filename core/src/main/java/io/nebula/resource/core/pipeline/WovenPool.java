@@ -40,17 +40,23 @@ public final class WovenPool<R> implements ResourcePool<R> {
     private final ResourcePool<R> pool;
     private final Weave weave;
     private final Weave.Woven<Lease<R>> leases;
+    private final Weave.Woven<Lease<R>> ownLeases; // without the fallback stage: leases when there is no fallback
     private final Runnable onClose;
     private final java.util.concurrent.locks.ReentrantLock handOutLock = new java.util.concurrent.locks.ReentrantLock();
     private volatile Object gated; // the last instance put behind the pipeline
     private volatile boolean handsOut; // whether its provider runs what it hands out through the pipeline
+    private volatile Weave.Woven<?> handOuts; // the pipeline of what the gated instance hands out
 
     WovenPool(ResourcePool<R> pool, Weave weave, Runnable onClose) {
         this.pool = pool;
         this.weave = weave;
         this.onClose = onClose;
         Duration configured = pool.config().acquireTimeout();
-        this.leases = weave.weave((timeout, ctx) -> pool.acquire(timeout == null ? configured : timeout, ctx), true);
+        Acquisition<Lease<R>> own = (timeout, ctx) -> pool.acquire(timeout == null ? configured : timeout, ctx);
+        Fallback fallback = weave.fallback();
+        this.leases = weave.weave(own, true, fallback == null ? null
+                : (timeout, ctx) -> new FallbackLease<>(fallback.lease(timeout, ctx), pool.name()));
+        this.ownLeases = fallback == null ? leases : weave.weave(own, true, null);
     }
 
     /** Assembles a pool with its pipeline: the engine's pool from {@code pool.*}, the stages from the other keys. */
@@ -87,7 +93,11 @@ public final class WovenPool<R> implements ResourcePool<R> {
                     @Override
                     public <T> Gate<T> bounded(Bounded<T> handOut) {
                         handsOut = true;
-                        Weave.Woven<T> pipeline = weave.weave((timeout, ctx) -> handOut.handOut(timeout), false);
+                        Fallback fallback = weave.fallback();
+                        @SuppressWarnings("unchecked") // the fallback's instances are of this resource's type
+                        Acquisition<T> served = fallback == null ? null : (timeout, ctx) -> (T) fallback.handOut(ctx);
+                        Weave.Woven<T> pipeline = weave.weave((timeout, ctx) -> handOut.handOut(timeout), false, served);
+                        handOuts = pipeline;
                         return () -> pipeline.acquire(null, context.get());
                     }
                 });
@@ -104,6 +114,29 @@ public final class WovenPool<R> implements ResourcePool<R> {
      */
     public boolean handsOutThroughPipeline() {
         return handsOut;
+    }
+
+    /**
+     * What this pool's shared instance hands out (a data source's {@code getConnection()}), through this pool's
+     * pipeline, for {@code ctx}: how this resource serves as the {@code fallback} of another. An instance not yet
+     * behind the pipeline is put there first ({@link #handingOut}, with {@code context} for its later callers), from
+     * a lease of it taken and given back.
+     *
+     * @throws IllegalStateException when its provider hands out nothing through the pipeline
+     */
+    public Object handOut(ResourceContext ctx, java.util.function.Supplier<ResourceContext> context) throws Exception {
+        Weave.Woven<?> pipeline = handOuts;
+        if (pipeline == null) {
+            try (Lease<R> lease = ownLeases.acquire(null, ctx)) {
+                handingOut(lease.get(), context);
+            }
+            pipeline = handOuts;
+            if (pipeline == null) {
+                throw new IllegalStateException("Resource '" + name() + "' (" + provider().kind() + ") hands out"
+                        + " nothing of its own, so it cannot stand in for what another resource's instance hands out");
+            }
+        }
+        return pipeline.acquire(null, ctx);
     }
 
     /**
@@ -129,6 +162,30 @@ public final class WovenPool<R> implements ResourcePool<R> {
     @Override
     public Lease<R> acquire(Duration timeout, ResourceContext ctx) {
         return Stages.unchecked(pool.name(), leases, timeout, ctx);
+    }
+
+    /**
+     * A lease of this pool's own instance, never its fallback's: for a caller that keeps the instance as this
+     * resource's (the CDI extension injecting a shared instance). The same as {@link #acquire} without a fallback.
+     */
+    public Lease<R> acquireOwn(Duration timeout, ResourceContext ctx) {
+        return Stages.unchecked(pool.name(), ownLeases, timeout, ctx);
+    }
+
+    /**
+     * Records that the resource was down ({@code error}) and its fallback served a caller that this pool's pipeline
+     * did not see (the CDI extension's stand-in for a shared instance never had): the fallback's telemetry and audit,
+     * as {@link FallbackStage} records one. Nothing when the resource has no fallback.
+     */
+    public void fellBack(ResourceContext ctx, io.nebula.resource.ResourceException error) {
+        Fallback fallback = weave.fallback();
+        if (fallback == null) {
+            return;
+        }
+        weave.telemetry().fellBack(ctx, fallback.name(), error);
+        if (weave.audit() != null) {
+            weave.audit().fellBack(ctx, fallback.name(), error);
+        }
     }
 
     @Override

@@ -51,6 +51,7 @@ public final class WovenPoolBuilder<R> {
     private String tenant;
     private AuditGate audit;
     private Admission admission;
+    private Fallback fallback;
     private String kind;
     private Supplier<HealthStatus> healthOf;
     private HealthScheduler scheduler;
@@ -137,6 +138,16 @@ public final class WovenPoolBuilder<R> {
         return this;
     }
 
+    /**
+     * Serves the pool's acquisitions from {@code fallback} while the resource is down (circuit open, quarantined,
+     * backend unavailable), once, through the fallback's own pipeline: a lease of it, or what its shared instance hands
+     * out. Its leases say so ({@code Lease.requested()}). Default none: no fallback stage.
+     */
+    public WovenPoolBuilder<R> fallback(Fallback fallback) {
+        this.fallback = Objects.requireNonNull(fallback, "fallback");
+        return this;
+    }
+
     /** The tenant whose pool this is, for telemetry and logs; default none (a resource's shared pool). */
     public WovenPoolBuilder<R> tenant(String tenant) {
         this.tenant = tenant;
@@ -206,7 +217,7 @@ public final class WovenPoolBuilder<R> {
                 circuit == null ? null : circuit::code, meter, Redactor.of(settings), connections);
         log.set(new PoolLog(view));
         Weave weave = new Weave(name, policy, new Failures(provider), circuit, checks.quarantineAfter(), guard, audit,
-                admission, meter, view, log.get(), onFailure, hitClock, ticker, pool.acquireTimeout());
+                admission, fallback, meter, view, log.get(), onFailure, hitClock, ticker, pool.acquireTimeout());
         ResourcePool<R> engined = engine.listener(new WovenListener(log.get(), weave)).build();
         built.set(engined);
         weave.health().pool(engined);

@@ -52,6 +52,14 @@ public interface PoolTelemetry {
         return false;
     }
 
+    /**
+     * The pool's resource was down ({@code error}: circuit open, quarantined, backend unavailable) and its fallback
+     * {@code fallback} served the acquisition instead. Called inside the acquisition's span (current, when traced),
+     * before it ends: a backend marks the span and counts the fallback.
+     */
+    default void fellBack(ResourceContext ctx, String fallback, Throwable error) {
+    }
+
     /** Starts the span of a health check; {@code null} when nothing is traced. */
     default Object startHealthCheck() {
         return null;

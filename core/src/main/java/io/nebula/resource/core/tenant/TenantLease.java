@@ -42,6 +42,11 @@ final class TenantLease<R> implements Lease<R> {
     }
 
     @Override
+    public String requested() {
+        return lease.requested();
+    }
+
+    @Override
     public boolean isOpen() {
         return lease.isOpen();
     }

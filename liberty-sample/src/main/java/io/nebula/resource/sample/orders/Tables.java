@@ -10,7 +10,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The sample's tables, created on first use in whichever database the resource points at (H2 by
  * default, PostgreSQL in the services profile: the SQL is written for both). Creation is retried on
- * the next use when the database was down.
+ * the next use when the database was down. Once per database: a connection may come from the
+ * resource's fallback (the services profile's {@code ledger-spool}), a database of its own.
  */
 final class Tables {
 
@@ -44,28 +45,29 @@ final class Tables {
     private final List<String> ddl;
     private final Seed seed;
     private final ReentrantLock creating = new ReentrantLock();
-    private volatile boolean created;
+    private final java.util.Set<String> created = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private Tables(List<String> ddl, Seed seed) {
         this.ddl = ddl;
         this.seed = seed;
     }
 
-    /** Creates the tables (once per application run) on this connection's database. */
+    /** Creates the tables (once per application run and database) on this connection's database. */
     void ensure(Connection connection) throws SQLException {
-        if (created) {
+        String database = connection.getMetaData().getURL();
+        if (created.contains(database)) {
             return;
         }
         creating.lock();
         try {
-            if (!created) {
+            if (!created.contains(database)) {
                 try (Statement statement = connection.createStatement()) {
                     for (String sql : ddl) {
                         statement.execute(sql);
                     }
                 }
                 seed.into(connection);
-                created = true;
+                created.add(database);
             }
         } finally {
             creating.unlock();

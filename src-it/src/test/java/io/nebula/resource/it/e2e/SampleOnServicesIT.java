@@ -39,7 +39,7 @@ class SampleOnServicesIT {
 
     private static final String QUEUE = "nebula-sample.payments";
     private static final List<String> RESOURCES = List.of("orders-db", "cache", "payments-api", "ledger", "tenant-store",
-            "payment-events", "order-notifications");
+            "payment-events", "order-notifications", "ledger-spool");
 
     private static final List<String> tenants = new ArrayList<>();
     private static final Map<String, JsonObject> fetched = new HashMap<>();
@@ -90,6 +90,7 @@ class SampleOnServicesIT {
         assertThat(resources).containsOnlyKeys(RESOURCES);
         assertThat(resources.get("orders-db").getString("kind")).isEqualTo("postgresql");
         assertThat(resources.get("ledger").getString("kind")).isEqualTo("postgresql");
+        assertThat(resources.get("ledger-spool").getString("kind")).as("the ledger's fallback").isEqualTo("h2");
         assertThat(resources.get("cache").getString("kind")).isEqualTo("redis");
         assertThat(resources.get("payment-events").getString("kind")).isEqualTo("rabbitmq");
         assertThat(resources.get("order-notifications").getString("kind")).isEqualTo("nats");

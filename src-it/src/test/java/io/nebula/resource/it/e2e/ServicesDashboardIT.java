@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ServicesDashboardIT {
 
-    private static final List<String> RESOURCES = List.of("cache", "ledger", "order-notifications", "orders-db",
+    private static final List<String> RESOURCES = List.of("cache", "ledger", "ledger-spool", "order-notifications", "orders-db",
             "payment-events", "payments-api", "tenant-store");
     private static final Path SCREENSHOT = Path.of(System.getProperty("it.screenshot", "target/dashboard-services.png"));
 

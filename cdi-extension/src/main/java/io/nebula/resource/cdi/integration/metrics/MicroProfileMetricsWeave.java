@@ -52,6 +52,9 @@ final class MicroProfileMetricsWeave implements Telemetry {
     private final Metadata creation = Metadata.builder().withName("nebula.resource.creation.duration")
             .withDescription("How long creating one instance took").withUnit(MetricUnits.SECONDS).build();
 
+    private final Metadata fallbacks = Metadata.builder().withName("nebula.resource.fallbacks")
+            .withDescription("Acquisitions of a resource that was down, served by its fallback").build();
+
     private final Metadata rotations = Metadata.builder().withName("nebula.resource.credential.rotations")
             .withDescription("Credentials that changed at their source: new instances use them, old ones retire").build();
 
@@ -133,6 +136,12 @@ final class MicroProfileMetricsWeave implements Telemetry {
                     registry.counter(timeouts, new Tag("resource", view.resource()), new Tag("tenant", tenant)).inc();
                 }
             }
+        }
+
+        @Override
+        public void fellBack(ResourceContext ctx, String fallback, Throwable error) {
+            registry.counter(fallbacks, new Tag("resource", view.resource()), new Tag("tenant", label(ctx)),
+                    new Tag("fallback", fallback), new Tag("error_type", Outcome.errorType(error))).inc();
         }
 
         private void error(String tenant, String type) {

@@ -57,6 +57,7 @@ final class OpenTelemetryWeave implements Telemetry {
     static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("outcome");
     static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
     static final AttributeKey<String> STATUS = AttributeKey.stringKey("status");
+    static final AttributeKey<String> FALLBACK = AttributeKey.stringKey("nebula.resource.fallback");
 
     private static final Outcome[] OUTCOMES = Outcome.values();
 
@@ -72,6 +73,7 @@ final class OpenTelemetryWeave implements Telemetry {
     private final LongCounter timeouts;
     private final DoubleHistogram creation;
     private final LongCounter rotations;
+    private final LongCounter fallbacks;
     /** {@code db.client.connection.*}; {@code null} unless {@code nebula.telemetry.semconv=true}. */
     private final SemconvConnections semconv;
 
@@ -91,6 +93,8 @@ final class OpenTelemetryWeave implements Telemetry {
                 .setDescription("How long creating one instance took").build();
         rotations = meter.counterBuilder("nebula.resource.credential.rotations").setUnit("{rotation}")
                 .setDescription("Credentials that changed at their source: new instances use them, old ones retire").build();
+        fallbacks = meter.counterBuilder("nebula.resource.fallbacks").setUnit("{acquisition}")
+                .setDescription("Acquisitions of a resource that was down, served by its fallback").build();
         this.semconv = metering && semconv ? new SemconvConnections(meter, tenants) : null;
         if (metering) {
             // read from each pool's meter when collected: the hit path writes one striped counter and nothing here
@@ -269,6 +273,18 @@ final class OpenTelemetryWeave implements Telemetry {
                 if (outcome == Outcome.EXHAUSTED || outcome == Outcome.TIMEOUT) {
                     timeouts.add(1, a[OUTCOMES.length]);
                 }
+            }
+        }
+
+        /** The acquisition's span (current while the pipeline runs) names the fallback; the fallback is counted. */
+        @Override
+        public void fellBack(ResourceContext ctx, String fallback, Throwable error) {
+            if (tracing) {
+                Span.current().setAttribute(FALLBACK, fallback);
+            }
+            if (metering) {
+                fallbacks.add(1, outcomes(ctx == null ? null : ctx.tenant())[OUTCOMES.length].toBuilder()
+                        .put(FALLBACK, fallback).put(ERROR_TYPE, Outcome.errorType(error)).build());
             }
         }
 
