@@ -21,7 +21,7 @@ class LiteLifecycle {
      * before this event, so there the backends are looked up only now. Named, not imported: no Quarkus dependency.
      */
     private static final String QUARKUS_STARTED = "io.quarkus.runtime.StartupEvent";
-    private static final boolean ON_QUARKUS = TelemetryBackendsPresence.present(QUARKUS_STARTED);
+    private static final boolean ON_QUARKUS = TelemetryBackends.present(QUARKUS_STARTED);
 
     void started(@Observes @Initialized(ApplicationScoped.class) Object event, BeanManager beanManager) {
         ResourceRuntime runtime = LiteRuntime.started(beanManager);
@@ -48,17 +48,5 @@ class LiteLifecycle {
 
     void stopping(@Observes @BeforeDestroyed(ApplicationScoped.class) Object event) {
         LiteRuntime.close();
-    }
-
-    private static final class TelemetryBackendsPresence {
-
-        static boolean present(String className) {
-            try {
-                Class.forName(className, false, LiteLifecycle.class.getClassLoader());
-                return true;
-            } catch (ClassNotFoundException | LinkageError e) {
-                return false;
-            }
-        }
     }
 }

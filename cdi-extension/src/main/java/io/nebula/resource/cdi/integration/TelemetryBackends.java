@@ -97,7 +97,8 @@ public final class TelemetryBackends {
         }
     }
 
-    static boolean present(String className) {
+    /** Whether {@code className} can be loaded here, without initializing it. */
+    public static boolean present(String className) {
         try {
             Class.forName(className, false, TelemetryBackends.class.getClassLoader());
             return true;
