@@ -3,6 +3,8 @@ package io.nebula.resource.sample.status;
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.Lease;
 import io.nebula.resource.ManagedResource;
+import io.nebula.resource.history.Anomaly;
+import io.nebula.resource.history.ResourceHistory;
 import io.nebula.resource.PoolSnapshot;
 import io.nebula.resource.ResourceBuilder;
 import io.nebula.resource.ResourceFigures;
@@ -192,6 +194,21 @@ class ResourceOverviewTest {
 
         @Override
         public Lease<Object> acquire(Duration timeout) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ResourceHistory history() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ResourceHistory history(String tenant) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public List<Anomaly> anomalies() {
             throw new UnsupportedOperationException();
         }
     }
