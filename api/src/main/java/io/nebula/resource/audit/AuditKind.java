@@ -21,7 +21,12 @@ public enum AuditKind {
     /** A credential was fetched to create an instance or open a connection (which keys, never their values). */
     CREDENTIAL_USE,
     /** A credential changed at its source; instances made with the old one are being retired. */
-    CREDENTIAL_ROTATION;
+    CREDENTIAL_ROTATION,
+    /**
+     * An operator changed the running resource through {@code ResourceAdmin} (or the configuration refresh did): the
+     * principal is who, the detail the action and the keys before and after.
+     */
+    ADMIN;
 
     /** Whether this kind records a refusal. */
     public boolean isDenial() {

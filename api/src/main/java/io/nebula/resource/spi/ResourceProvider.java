@@ -196,4 +196,13 @@ public interface ResourceProvider<R> {
         }
         throw new IllegalArgumentException(kind() + " instances cannot be viewed as " + viewType.getName());
     }
+
+    /**
+     * An operator resized the pool ({@code ResourceAdmin.resize}) while {@code instance} lives: a provider whose
+     * instance is itself a pool (a JDBC data source) applies the new {@code pool.min-size} and {@code pool.max-size}
+     * to it, without dropping what is in use. Instances made later are made with the new sizes in their settings.
+     * Called on the operator's thread; by default nothing (the engine's own pool is resized already).
+     */
+    default void resized(R instance, int minSize, int maxSize) {
+    }
 }

@@ -42,8 +42,11 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
     final ResourceStateMachine lifecycle;
     final Recovery recovery;
     final List<Endpoint> endpoints;
-    /** The settings each endpoint's instances are created with; one entry without endpoints. */
-    final ResourceSettings[] endpointSettings;
+    /**
+     * The settings each endpoint's instances are created with; one entry without endpoints. Replaced whole when an
+     * operator resizes the pool, so an instance made later (a shared instance replaced) has the new sizes.
+     */
+    volatile ResourceSettings[] endpointSettings;
     /** Each endpoint's UP or DOWN; {@code null} without endpoints. */
     final EndpointHealth health;
 
@@ -260,6 +263,29 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
     }
 
     /** Creates one instance against an endpoint, reporting the outcome to recovery, listeners and the lifecycle. */
+    /**
+     * The pool was resized: instances made from now on are made with the new {@code pool.min-size} and
+     * {@code pool.max-size}, and the provider applies them to each live instance ({@link ResourceProvider#resized}),
+     * such as a data source's own connection pool.
+     */
+    final void resized(int minSize, int maxSize, Iterable<R> live) {
+        java.util.Map<String, String> sizes = java.util.Map.of(PoolConfig.MIN_SIZE, Integer.toString(minSize),
+                PoolConfig.MAX_SIZE, Integer.toString(maxSize));
+        ResourceSettings[] next = endpointSettings.clone();
+        for (int i = 0; i < next.length; i++) {
+            next[i] = next[i].withAll(sizes);
+        }
+        endpointSettings = next;
+        for (R instance : live) {
+            try {
+                provider.resized(instance, minSize, maxSize);
+            } catch (RuntimeException e) {
+                Log.LOG.log(System.Logger.Level.WARNING, "NEBULA-0702 The " + provider.kind() + " provider could not"
+                        + " apply the new sizes of '" + name + "' to a live instance; it keeps its own until replaced", e);
+            }
+        }
+    }
+
     final R create(int endpoint) throws Exception {
         long t0 = ticker.nanoTime();
         R instance;

@@ -249,6 +249,9 @@ final class Creations<R> {
 
     /** The fewest instances the pool keeps: the minimum size, or the strategy's sizing target when higher. */
     int floor() {
+        if (pool.emptied) {
+            return 0; // drained by an operator: nothing kept idle until it reopens
+        }
         PoolConfig c = pool.config;
         PoolSizing sizing = pool.sizing;
         return sizing == null ? c.minSize() : Math.max(c.minSize(), Math.min(c.maxSize(), sizing.target()));

@@ -146,6 +146,7 @@ final class PooledHousekeeping<R> {
     void resize(int minSize, int maxSize) {
         PoolConfig next = pool.config.toBuilder().minSize(minSize).maxSize(maxSize).build(pool.settings::keyOf);
         pool.config = next; // a sizing target is kept within the new bounds from now on (Creations.floor)
+        pool.resized(minSize, maxSize, pool.all.stream().map(s -> s.instance).toList());
         Log.LOG.log(INFO, () -> "NEBULA-0701 Resource '" + pool.name + "' resized to min " + minSize + ", max " + maxSize);
         // Idle instances above the new maximum go now; leased ones when they come back.
         int excess = pool.total.get() - maxSize;

@@ -278,6 +278,30 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
         listeners.onInstanceState(name, from, to);
     }
 
+    /** While an operator's drain emptied the pool: no refill to the minimum (see {@link Creations#floor}). */
+    volatile boolean emptied;
+
+    @Override
+    public int closeIdle() {
+        emptied = true;
+        int closed = 0;
+        for (Slot<R> s : all) {
+            if (takeOut(s)) {
+                evicted(s, EvictionReason.CLOSE);
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    @Override
+    public void reopen() {
+        if (emptied) {
+            emptied = false;
+            creations.ensureCapacity();
+        }
+    }
+
     /** Claims an idle slot for housekeeping or the drain and removes its idle entry. */
     boolean takeOut(Slot<R> s) {
         if (s.cas(IDLE, EVICTED)) {

@@ -119,6 +119,19 @@ public interface ResourcePool<R> extends AutoCloseable {
     void resize(int minSize, int maxSize);
 
     /**
+     * For an operator's drain, once the leases came back: closes every idle instance and keeps the pool without idle
+     * ones (no refill to {@code pool.min-size}) until {@link #reopen}; returns how many were closed. A pool of one
+     * shared instance keeps it (its users share it, none holds it alone): nothing to close.
+     */
+    default int closeIdle() {
+        return 0;
+    }
+
+    /** After {@link #closeIdle}: the pool refills to its minimum again. */
+    default void reopen() {
+    }
+
+    /**
      * Refuses new acquisitions, fails waiters, waits up to {@code grace} for leases to come back,
      * destroys every instance, calls {@link ResourceProvider#shutdown} once, and ends
      * {@code TERMINATED}. Idempotent: a second call returns once the pool is terminated.

@@ -115,6 +115,7 @@ final class SharedHousekeeping<R> {
                 pool.permits.shrink(-delta); // leases out now finish normally; the cap applies as they return
             }
         }
+        pool.resized(minSize, maxSize, pool.live.stream().map(h -> h.instance).toList());
         Log.LOG.log(INFO, () -> "NEBULA-0701 Resource '" + pool.name + "' resized to min " + minSize + ", max " + maxSize);
     }
 

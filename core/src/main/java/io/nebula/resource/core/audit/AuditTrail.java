@@ -79,6 +79,23 @@ public final class AuditTrail implements PoolListener, TenantPoolsListener {
         }
     }
 
+    /**
+     * Records an operator's change ({@link AuditKind#ADMIN}) as made by {@code principal}, whoever runs this thread
+     * (the configuration refresh runs on its own).
+     */
+    public void administered(String tenant, String principal, String detail) {
+        if (this == NONE) {
+            return;
+        }
+        ResourceContext ctx = tenant == null ? ResourceContext.GLOBAL : new ResourceContext(tenant, null, null, null);
+        try {
+            sink.accept(new AuditRecord(clock.instant(), AuditKind.ADMIN, Outcome.SUCCESS, resource, ctx, principal,
+                    detail, null));
+        } catch (RuntimeException e) {
+            LOG.log(WARNING, "NEBULA-4202 An audit sink of resource '" + resource + "' failed on " + AuditKind.ADMIN, e);
+        }
+    }
+
     /** Records a refusal: what the exception says decides whether it is a quota, isolation or circuit denial. */
     public void denied(ResourceContext ctx, ResourceException error) {
         AuditKind kind = kindOf(error);

@@ -312,6 +312,11 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
     }
 
     @Override
+    public void resized(R instance, int minSize, int maxSize) {
+        delegate.resized(instance, minSize, maxSize);
+    }
+
+    @Override
     public void handOutThrough(R instance, io.nebula.resource.spi.HandOutPipeline pipeline) {
         delegate.handOutThrough(instance, pipeline);
     }

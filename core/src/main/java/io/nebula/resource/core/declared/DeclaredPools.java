@@ -45,7 +45,7 @@ public final class DeclaredPools<R> implements ManagedResource<R> {
     private static final Duration HISTORY_BUCKET = Duration.ofSeconds(10);
     private static final System.Logger LOG = System.getLogger(DeclaredPools.class.getName());
 
-    private final ResourceDeclaration declaration;
+    private volatile ResourceDeclaration declaration; // replaced when an operator changes a changeable key
     private final ResourceProvider<R> provider;
     private final ResourceRegistry<?> registry;
     private final String poolKey;
@@ -57,6 +57,9 @@ public final class DeclaredPools<R> implements ManagedResource<R> {
     private volatile AuditGate auditGate; // null when audit is off
     private volatile ResourcePool<R> shared;
     private volatile boolean closed;
+    private volatile io.nebula.resource.admin.AdminAction hold; // an operator's PAUSE or DRAIN, for pools made later too
+    private volatile String quarantinedBy; // an operator's reason while quarantined by hand
+    private final Map<String, io.nebula.resource.core.tenant.TenantQuota> quotas = new ConcurrentHashMap<>(); // operators'
 
     /**
      * @param poolKey tells this resource's pools apart from those of other resources with the same name
@@ -197,7 +200,9 @@ public final class DeclaredPools<R> implements ManagedResource<R> {
                 if (gate != null) {
                     builder.listener(gate);
                 }
-                tenants = builder.build();
+                TenantPools<R> built = builder.build();
+                quotas.forEach(built::changeQuota); // set by an operator before the first tenant came
+                tenants = built;
             }
             return tenants;
         } finally {
@@ -240,6 +245,14 @@ public final class DeclaredPools<R> implements ManagedResource<R> {
                 events, auditGate(), quota, declaration.fallback().map(f -> new DeclaredFallback(registry, f)).orElse(null),
                 live);
         events.source(pool);
+        io.nebula.resource.admin.AdminAction held = hold;
+        if (held != null) {
+            pool.hold(held);
+        }
+        String quarantined = quarantinedBy;
+        if (quarantined != null) {
+            pool.quarantine(quarantined);
+        }
         if (tenant != null) {
             tenantEvents.put(tenant, events);
         }
@@ -324,6 +337,60 @@ public final class DeclaredPools<R> implements ManagedResource<R> {
     @Override
     public HealthStatus health() {
         return registry.health(name());
+    }
+
+    // ------------------------------------------------------------------ what ResourceAdministration changes
+
+    /** An operator changed changeable keys: pools made from now on are made with them. */
+    void reconfigured(ResourceDeclaration changed) {
+        declaration = changed;
+    }
+
+    /** An operator holds the resource ({@code PAUSE}, {@code DRAIN}) or lets it go ({@code null}): every pool, now and later. */
+    void hold(io.nebula.resource.admin.AdminAction action) {
+        hold = action;
+        live.list().forEach(p -> p.hold(action));
+    }
+
+    /** Quarantined by hand ({@code reason}) or released ({@code null}): every pool, now and later. */
+    void quarantine(String reason) {
+        quarantinedBy = reason;
+        live.list().forEach(p -> {
+            if (reason == null) {
+                p.release();
+            } else {
+                p.quarantine(reason);
+            }
+        });
+    }
+
+    /** The tenant pools, {@code null} until the first tenant came or for a resource that is not tenant-scoped. */
+    TenantPools<R> tenantPools() {
+        return tenants;
+    }
+
+    /** The settings {@code tenant}'s pool is (or would be) made with: the resource's, with the tenant's overrides. */
+    ResourceSettings registryTenantSettings(String tenant) {
+        return registry.tenancy().template(declaration).settingsFor(tenant);
+    }
+
+    /** An operator set {@code tenant}'s quota: kept for tenant pools made later, the first included. */
+    void quotaChanged(String tenant, io.nebula.resource.core.tenant.TenantQuota quota) {
+        starting.lock();
+        try {
+            quotas.put(tenant, quota);
+            TenantPools<R> t = tenants;
+            if (t != null) {
+                t.changeQuota(tenant, quota); // the tenant pools came since the caller looked
+            }
+        } finally {
+            starting.unlock();
+        }
+    }
+
+    /** Where the operators' changes are recorded: the resource's audit trail. */
+    AuditTrail auditTrail() {
+        return audit();
     }
 
     /** Its pools while they live: its shared pool or every tenant's. */

@@ -66,6 +66,7 @@ public final class ResourceRegistry<T extends ResourceRegistry.Entry> {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final HealthTracker health;
     private volatile DependencyGraph graph;
+    private final ResourceAdministration admin = new ResourceAdministration(this, () -> null, java.time.Clock.systemUTC());
 
     /**
      * @param declared the resources declared at deployment, whose configuration is valid
@@ -121,6 +122,29 @@ public final class ResourceRegistry<T extends ResourceRegistry.Entry> {
     /** Tenant overrides, credential sources and the audit trail. */
     public Tenancy tenancy() {
         return tenancy;
+    }
+
+    ProviderCatalog providers() {
+        return providers;
+    }
+
+    /** Hands {@code event} to where the resources' events go (CDI events in the extension). */
+    void fire(Object event) {
+        events.accept(event);
+    }
+
+    /**
+     * The administration of these resources: resize, pause, drain, quarantine and the rest, while they run. Each
+     * change is recorded as made by {@code principal}'s answer at the time ({@value ResourceAdministration#SYSTEM}
+     * when it has none): the container's caller, or {@code () -> null} in plain Java.
+     */
+    public ResourceAdministration admin(Supplier<String> principal) {
+        return admin.by(principal);
+    }
+
+    /** {@link #admin(Supplier)} recording {@value ResourceAdministration#SYSTEM} unless {@code as} names someone. */
+    public ResourceAdministration admin() {
+        return admin;
     }
 
     Weaving weaving() {

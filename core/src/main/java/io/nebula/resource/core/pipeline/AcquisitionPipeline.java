@@ -7,7 +7,7 @@ import io.nebula.resource.core.telemetry.PoolTelemetry;
  * The one place where an acquisition's stages are assembled from the pool's policy. As a call runs, outermost
  * first:
  * <pre>
- * tenant admission → audit → tracing → fallback → metering → deadline → quarantine → circuit breaker → retry (backoff, jitter, budget) → attempt guard (timeout, bulkhead) → innermost
+ * tenant admission → audit → tracing → fallback → metering → deadline → operator hold → quarantine → circuit breaker → retry (backoff, jitter, budget) → attempt guard (timeout, bulkhead) → innermost
  * </pre>
  * The innermost step is the pool's own {@code acquire} for leases, or a provider's hand-out (a JDBC
  * {@code getConnection()}) for what a provider hands out itself; both share the pool's breaker, meter, quarantine
@@ -19,7 +19,8 @@ import io.nebula.resource.core.telemetry.PoolTelemetry;
  *   <li>tracing only when a telemetry backend traces; metering always ({@code ResourceStatistics} reads it); the
  *       deadline always ({@link DeadlineStage}: each call may bring one);</li>
  *   <li>fallback ({@link FallbackStage}) only when the resource names a {@code fallback};</li>
- *   <li>quarantine only with {@code health.quarantine-after} above 0, the breaker only with
+ *   <li>the operator hold ({@link OperatorHold}) only while an operator paused or drained the pool;</li>
+ *   <li>quarantine only with {@code health.quarantine-after} above 0 or while quarantined by hand, the breaker only with
  *       {@code circuit-breaker.enabled}, retry only with {@code retry.max-retries} above 0, the attempt guard only
  *       with {@code timeout} or {@code bulkhead.max-concurrent}.</li>
  * </ul>
@@ -55,8 +56,11 @@ final class AcquisitionPipeline {
         if (weave.breaker() != null) {
             stage = new CircuitBreakerStage<>(stage, weave.breaker(), weave.circuit(), weave.failures());
         }
-        if (weave.quarantine() != null) {
+        if (weave.quarantines()) {
             stage = new QuarantineStage<>(stage, weave.quarantine());
+        }
+        if (weave.hold() != null) {
+            stage = new OperatorHold<>(stage, weave.resource(), weave.hold());
         }
         stage = new DeadlineStage<>(stage, weave.resource(), weave.ticker(), weave.poolTimeout());
         stage = new MeteringStage<>(stage, weave.meter(), weave.hitClock(), weave.ticker(), telemetry, weave.log(),

@@ -190,6 +190,22 @@ final class CircuitBreaker {
         }
     }
 
+    /**
+     * An operator resets the circuit ({@code ResourceAdmin.resetCircuit}): closed, with an empty window. An outcome of
+     * an acquisition begun before is then of an older phase and changes nothing.
+     */
+    void reset() {
+        for (;;) {
+            Phase p = phase.get();
+            if (phase.compareAndSet(p, closed())) {
+                if (p.id != CLOSED) {
+                    circuit.changed(CircuitState.Position.CLOSED);
+                }
+                return;
+            }
+        }
+    }
+
     /** An open circuit whose delay is over is half-open, whether or not an acquisition came meanwhile. */
     private void refresh() {
         Phase p = phase.get();

@@ -33,12 +33,12 @@ public interface Fallback {
 
     /**
      * Whether an acquisition that failed with {@code error} found its resource down, so that its fallback serves it:
-     * an open circuit, a quarantine, a backend unavailable (retries spent, an attempt past {@code timeout}, or an
+     * an open circuit, a quarantine, an operator's pause or drain, a backend unavailable (retries spent, an attempt past {@code timeout}, or an
      * error no retry can fix). Not a busy pool or bulkhead, a draining or closed resource, a quota, a missing tenant:
      * those say nothing about the backend, and the fallback would only hide a caller's or a sizing problem.
      */
     static boolean down(Throwable error) {
-        if (error instanceof CircuitOpenException) {
+        if (error instanceof CircuitOpenException || error instanceof io.nebula.resource.admin.ResourcePausedException) {
             return true;
         }
         return error instanceof AcquisitionTimeoutException t

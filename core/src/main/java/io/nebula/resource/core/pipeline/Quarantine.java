@@ -12,6 +12,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code health.quarantine-after} consecutive failed deep checks, acquisitions fail at once with
  * {@link AcquisitionTimeoutException} reason {@code QUARANTINED}, until a check passes again. A lease already
  * out is not taken away. Shallow checks never quarantine (a ping says little), but a passing one lifts it.
+ *
+ * <p>An operator may quarantine the pool by hand ({@code ResourceAdmin.quarantine}), whatever
+ * {@code health.quarantine-after} says: that quarantine holds, passing checks or not, until the operator releases it,
+ * which lifts a quarantine by checks too.
  */
 public final class Quarantine {
 
@@ -22,6 +26,7 @@ public final class Quarantine {
     private int failures;
     private volatile boolean active;
     private volatile String lastStatus;
+    private volatile String byHand; // the operator's reason while quarantined by hand
 
     public Quarantine(String resource, int after, PoolLog log) {
         this.resource = resource;
@@ -30,11 +35,44 @@ public final class Quarantine {
     }
 
     public boolean active() {
-        return active;
+        return active || byHand != null;
+    }
+
+    /** Whether failed deep checks may quarantine the pool: {@code health.quarantine-after} above 0. */
+    boolean byChecks() {
+        return after > 0;
+    }
+
+    /** Quarantined by an operator, for {@code reason}, until {@link #release}. */
+    void byHand(String reason) {
+        byHand = reason == null || reason.isBlank() ? "no reason given" : reason;
+        log.quarantine(true, 0, "quarantined by an operator: " + byHand);
+    }
+
+    /** Lifts the quarantine, by hand or by checks; the count of failed checks starts again. */
+    void release() {
+        lock.lock();
+        try {
+            boolean was = active();
+            byHand = null;
+            active = false;
+            failures = 0;
+            if (was) {
+                log.quarantine(false, 0, "released by an operator");
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The error of an acquisition refused while quarantined. */
     public AcquisitionTimeoutException refusal() {
+        String reason = byHand;
+        if (reason != null) {
+            return new AcquisitionTimeoutException(resource, AcquisitionTimeoutException.Reason.QUARANTINED, 0,
+                    "NEBULA-3202 Could not acquire '" + resource + "': an operator quarantined it (" + reason + ") and it"
+                            + " takes no new leases until it is released (ResourceAdmin.release)", null);
+        }
         return new AcquisitionTimeoutException(resource, AcquisitionTimeoutException.Reason.QUARANTINED, 0,
                 "NEBULA-3202 Could not acquire '" + resource + "': it failed " + after + " deep health checks in a row"
                         + " (nebula.resource." + resource + "." + HealthPolicy.QUARANTINE_AFTER + ") and takes no new"

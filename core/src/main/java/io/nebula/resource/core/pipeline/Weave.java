@@ -33,7 +33,7 @@ final class Weave {
     private final Failures failures;
     private final CircuitState circuit; // null when the breaker is off
     private final CircuitBreaker breaker;
-    private final Quarantine quarantine; // null when quarantine-after is 0
+    private final Quarantine quarantine; // in the pipeline only with quarantine-after above 0, or quarantined by hand
     private final AcquisitionMeter meter;
     private final AcquisitionHealth health;
     private final AttemptGuard attemptGuard;
@@ -48,6 +48,7 @@ final class Weave {
     private final List<Woven<?>> pipelines = new CopyOnWriteArrayList<>();
     private final PoolView view;
     private volatile PoolTelemetry telemetry = PoolTelemetry.NONE;
+    private volatile io.nebula.resource.admin.AdminAction hold; // PAUSE or DRAIN while an operator holds the pool
     private volatile Future<?> checks;
     private volatile CircuitProber prober;
     private volatile HealthScheduler scheduler;
@@ -64,7 +65,7 @@ final class Weave {
         this.circuit = policy.circuitBreaker() ? circuit : null;
         this.breaker = this.circuit == null ? null
                 : new CircuitBreaker(policy, failures::countsAgainstCircuit, this.circuit, ticker);
-        this.quarantine = quarantineAfter > 0 ? new Quarantine(resource, quarantineAfter, log) : null;
+        this.quarantine = new Quarantine(resource, quarantineAfter, log);
         this.meter = meter;
         this.health = new AcquisitionHealth(failures);
         this.view = view;
@@ -98,12 +99,42 @@ final class Weave {
     /** Reports the pool through {@code backends} from now on. */
     void use(Telemetry backends) {
         PoolTelemetry previous = telemetry;
-        PoolTelemetry now = backends.forPool(view);
-        telemetry = now;
+        telemetry = backends.forPool(view);
+        reassemble();
+        previous.close();
+    }
+
+    /**
+     * An operator holds the pool ({@code PAUSE} or {@code DRAIN}), or lets it go ({@code null}): its pipelines are
+     * assembled again with or without the {@link OperatorHold} stage.
+     */
+    void hold(io.nebula.resource.admin.AdminAction action) {
+        hold = action;
+        reassemble();
+    }
+
+    /** {@code PAUSE} or {@code DRAIN} while an operator holds the pool; {@code null} otherwise. */
+    io.nebula.resource.admin.AdminAction hold() {
+        return hold;
+    }
+
+    /** Quarantines the pool by hand, or lifts any quarantine: the stage comes and goes with it. */
+    void quarantineByHand(String reason) {
+        quarantine.byHand(reason);
+        reassemble();
+    }
+
+    void release() {
+        quarantine.release();
+        reassemble();
+    }
+
+    /** Assembles every pipeline of the pool again with the telemetry in use: a stage switched on or off is there or not. */
+    private synchronized void reassemble() {
+        PoolTelemetry now = telemetry;
         for (Woven<?> w : pipelines) {
             w.assemble(this, now);
         }
-        previous.close();
     }
 
     PoolView view() {
@@ -125,9 +156,7 @@ final class Weave {
             status = HealthStatus.down(e);
         }
         t.endHealthCheck(span, status);
-        if (quarantine != null) {
-            quarantine.checked(depth, status);
-        }
+        quarantine.checked(depth, status);
         lastCheck = ticker.nanoTime();
         return status;
     }
@@ -220,13 +249,19 @@ final class Weave {
         return breaker;
     }
 
+    /** The quarantine, always there: quarantined by checks only with {@code health.quarantine-after} above 0. */
     Quarantine quarantine() {
         return quarantine;
     }
 
-    /** Whether the pipeline would let an acquisition through now: no open circuit, no quarantine. Reads two fields. */
+    /** Whether the quarantine stage belongs in the pipeline: checks may quarantine, or it is quarantined by hand. */
+    boolean quarantines() {
+        return quarantine.byChecks() || quarantine.active();
+    }
+
+    /** Whether the pipeline would let an acquisition through now: no hold, no open circuit, no quarantine. */
     boolean admits() {
-        return (breaker == null || !breaker.isOpen()) && (quarantine == null || !quarantine.active());
+        return hold == null && (breaker == null || !breaker.isOpen()) && !quarantine.active();
     }
 
     AcquisitionMeter meter() {

@@ -236,6 +236,47 @@ public final class WovenPool<R> implements ResourcePool<R> {
         return q != null && q.active();
     }
 
+    /**
+     * An operator pauses or drains the pool ({@code PAUSE}, {@code DRAIN}): new acquisitions are refused at once with
+     * {@link io.nebula.resource.admin.ResourcePausedException}; {@code null} serves them again. Leases out are kept.
+     */
+    public void hold(io.nebula.resource.admin.AdminAction action) {
+        weave.hold(action);
+    }
+
+    /** {@code PAUSE} or {@code DRAIN} while an operator holds the pool, empty otherwise. */
+    public Optional<io.nebula.resource.admin.AdminAction> held() {
+        return Optional.ofNullable(weave.hold());
+    }
+
+    /** Quarantines the pool by hand until {@link #release}, whatever {@code health.quarantine-after} says. */
+    public void quarantine(String reason) {
+        weave.quarantineByHand(reason);
+    }
+
+    /** Lifts a quarantine, by hand or by checks. */
+    public void release() {
+        weave.release();
+    }
+
+    /** Closes the circuit breaker and forgets its failures; nothing when the breaker is off. */
+    public void resetCircuit() {
+        CircuitBreaker b = weave.breaker();
+        if (b != null) {
+            b.reset();
+        }
+    }
+
+    @Override
+    public int closeIdle() {
+        return pool.closeIdle();
+    }
+
+    @Override
+    public void reopen() {
+        pool.reopen();
+    }
+
     /** Whether its scheduled health checks stopped running (see {@link Weave#checksStalled}). */
     public boolean checksStalled(Duration interval) {
         return weave.checksStalled(interval);

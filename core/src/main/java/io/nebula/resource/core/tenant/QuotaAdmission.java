@@ -14,14 +14,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The count of leases is this quota's own, apart from {@link TenantPool#users}, which keeps the pool from being
  * closed under its users: an acquisition counts against the quota from the moment the pipeline admits it until its
- * lease is given back ({@link TenantLease}) or it fails (the stage).
+ * lease is given back ({@link TenantLease}) or it fails (the stage). It counts every lease, whatever the limit, so
+ * that an operator may change the quota while leases are out ({@link #change}): they count against the new one until
+ * they come back.
  */
 final class QuotaAdmission implements Admission {
 
     private final TenantAdmission<?> admission;
     private final String tenant;
-    private final int maxConcurrentLeases;
-    private final int maxAcquisitionsPerSecond;
+    private volatile int maxConcurrentLeases;
+    private volatile int maxAcquisitionsPerSecond;
     private final AtomicInteger leases = new AtomicInteger();
 
     private QuotaAdmission(TenantAdmission<?> admission, String tenant, TenantQuota quota) {
@@ -50,10 +52,13 @@ final class QuotaAdmission implements Admission {
                     break;
                 }
             }
+        } else {
+            leases.incrementAndGet();
         }
-        if (maxAcquisitionsPerSecond > 0) {
+        int rate = maxAcquisitionsPerSecond;
+        if (rate > 0) {
             try {
-                admission.checkRate(tenant, maxAcquisitionsPerSecond, ctx);
+                admission.checkRate(tenant, rate, ctx);
             } catch (RuntimeException e) {
                 leave(); // a refused request holds no place
                 throw e;
@@ -63,9 +68,18 @@ final class QuotaAdmission implements Admission {
 
     @Override
     public void leave() {
-        if (maxConcurrentLeases > 0) {
-            leases.decrementAndGet();
-        }
+        leases.decrementAndGet();
+    }
+
+    /** An operator changed the tenant's quota: from the next acquisition on; the leases out are kept and counted. */
+    void change(TenantQuota quota) {
+        maxConcurrentLeases = quota.maxConcurrentLeases();
+        maxAcquisitionsPerSecond = quota.maxAcquisitionsPerSecond();
+    }
+
+    /** The quota in force. */
+    TenantQuota quota() {
+        return new TenantQuota(maxConcurrentLeases, maxAcquisitionsPerSecond);
     }
 
     @Override

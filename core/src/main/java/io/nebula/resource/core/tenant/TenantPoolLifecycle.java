@@ -100,7 +100,8 @@ final class TenantPoolLifecycle<R> {
             if (!problems.isEmpty()) {
                 throw admission.denied(ctx, admission.invalidTenantSettings(tenant, problems));
             }
-            TenantQuota quota = TenantQuota.from(settings);
+            TenantQuota configured = TenantQuota.from(settings);
+            TenantQuota quota = owner.quotas.getOrDefault(tenant, configured);
             long reservation = limits.maxInstances() > 0 ? PoolConfig.from(settings).maxSize() : 0;
             admission.checkReservation(tenant, settings, reservation, ctx);
             while (admission.full(reserved, reservation)) {
@@ -165,6 +166,25 @@ final class TenantPoolLifecycle<R> {
                 + "' (" + reason + "); " + pools.size() + " tenant pools live");
         closed(p.tenant, reason);
         return true;
+    }
+
+    /** See {@link TenantPools#changeQuota}. */
+    boolean changeQuota(String tenant, TenantQuota quota) {
+        opening.lock(); // no pool of the tenant opens meanwhile with the quota it had
+        try {
+            TenantPool<R> p = pools.get(tenant);
+            boolean limits = quota.maxConcurrentLeases() > 0 || quota.maxAcquisitionsPerSecond() > 0;
+            if (p != null && p.quota == null && limits && !closeLocked(p, "quota changed")) {
+                return false;
+            }
+            owner.quotas.put(tenant, quota);
+            if (p != null && p.quota != null) {
+                p.quota.change(quota);
+            }
+            return true;
+        } finally {
+            opening.unlock();
+        }
     }
 
     /** See {@link TenantPools#closeIdle()}. */

@@ -74,6 +74,8 @@ public final class TenantPools<R> implements AutoCloseable {
     final Map<String, TenantPool<R>> pools = new ConcurrentHashMap<>();
     volatile boolean closed;
     final TenantAdmission<R> admission;
+    /** Quotas an operator set, by tenant: they replace the configured ones for pools opened from now on. */
+    final Map<String, TenantQuota> quotas = new ConcurrentHashMap<>();
     private final TenantPoolLifecycle<R> lifecycle;
 
     private TenantPools(Builder<R> b) {
@@ -174,6 +176,27 @@ public final class TenantPools<R> implements AutoCloseable {
      */
     public int closeIdle() {
         return lifecycle.closeIdle();
+    }
+
+    /**
+     * An operator changes {@code tenant}'s quota. A live pool whose pipeline admits within a quota takes the new one
+     * from its next acquisition, its leases out kept and counted against it; an idle live pool opened without a
+     * quota stage is closed so that the tenant's next request opens one with it; pools opened later have it.
+     *
+     * @return {@code false}, and nothing changed, when the tenant's pool was opened without a quota stage and is in
+     *         use: the new quota cannot be put in front of its leases out
+     */
+    public boolean changeQuota(String tenant, TenantQuota quota) {
+        return lifecycle.changeQuota(tenant, quota);
+    }
+
+    /** The quota {@code tenant}'s pool admits within now: an operator's, else the configured one; empty without a live pool. */
+    public Optional<TenantQuota> quotaOf(String tenant) {
+        TenantPool<R> p = pools.get(tenant);
+        if (p == null) {
+            return Optional.empty();
+        }
+        return Optional.of(p.quota == null ? TenantQuota.NONE : p.quota.quota());
     }
 
     /** Drains and closes every tenant's pool; later acquisitions fail with {@link ResourceClosedException}. Idempotent. */

@@ -1,0 +1,44 @@
+package io.nebula.resource.core.declared;
+
+import io.nebula.resource.core.tenant.TenantQuota;
+
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The keys that change a running resource ({@code ResourceAdmin.apply}, the configuration refresh), each because
+ * changing it really takes effect on the live pools without dropping a lease: the pool's sizes (the engine's pool and
+ * a JDBC data source's connection pool resize), and per tenant the quota keys ({@code ResourceAdmin.tenantQuota}).
+ * Every other key is read once, when the pool is made; the configuration reference marks these as changeable.
+ */
+public final class ChangeableKeys {
+
+    static final String MIN_SIZE = "pool.min-size";
+    static final String MAX_SIZE = "pool.max-size";
+
+    /** Changeable on the resource ({@code apply}, the refresh of {@code nebula.resource.<name>.*}). */
+    public static final Set<String> RESOURCE = Set.of(MIN_SIZE, MAX_SIZE);
+
+    /** Changeable per tenant ({@code tenantQuota}, the refresh of {@code nebula.tenant.<id>.resource.<name>.*}). */
+    public static final Set<String> TENANT = TenantQuota.KEYS;
+
+    private ChangeableKeys() {
+    }
+
+    /** Whether {@code key}, relative to the resource, changes a running resource through {@code apply}. */
+    public static boolean isChangeable(String key) {
+        return RESOURCE.contains(key);
+    }
+
+    /** Whether the configuration reference marks {@code key} changeable: on the resource, or per tenant. */
+    public static boolean isMarked(String key) {
+        return RESOURCE.contains(key) || TENANT.contains(key);
+    }
+
+    static String notChangeable(String key) {
+        return TENANT.contains(key) ? "changes per tenant only at run time (ResourceAdmin.tenantQuota); restart the"
+                + " application to change it for every tenant"
+                : "cannot change at run time; restart the application to change it (keys changeable at run time: "
+                + new TreeSet<>(RESOURCE) + ")";
+    }
+}

@@ -1,0 +1,363 @@
+package io.nebula.resource.core.declared;
+
+import io.nebula.resource.AcquisitionTimeoutException;
+import io.nebula.resource.CircuitOpenException;
+import io.nebula.resource.ConfigProblem;
+import io.nebula.resource.ConfigProblems;
+import io.nebula.resource.ConfigurationInvalidException;
+import io.nebula.resource.HealthStatus;
+import io.nebula.resource.Lease;
+import io.nebula.resource.QuotaExceededException;
+import io.nebula.resource.ResourceContext;
+import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.admin.AdminAction;
+import io.nebula.resource.admin.AdminChange;
+import io.nebula.resource.admin.ResourceAdmin;
+import io.nebula.resource.admin.ResourcePausedException;
+import io.nebula.resource.audit.AuditKind;
+import io.nebula.resource.audit.AuditRecord;
+import io.nebula.resource.core.DependencyGraph;
+import io.nebula.resource.core.audit.AuditSink;
+import io.nebula.resource.core.credential.CredentialedProvider;
+import io.nebula.resource.core.credential.DirectoryCredentialSource;
+import io.nebula.resource.core.credential.SettingsCredentialSource;
+import io.nebula.resource.core.pipeline.CircuitState;
+import io.nebula.resource.core.pipeline.WovenPool;
+import io.nebula.resource.event.ResourceAdminEvent;
+import io.nebula.resource.spi.CheckDepth;
+import io.nebula.resource.spi.ResourceProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The administration of running resources in plain Java (no container): each action changes the live pools without
+ * dropping a lease, is refused as configuration would refuse it, and is audited and announced.
+ */
+class ResourceAdministrationTest {
+
+    /** Kind {@code admin-test}: strings, made in memory; {@link #failing} makes every creation fail. */
+    public static final class Fake implements ResourceProvider<String> {
+        static final AtomicBoolean failing = new AtomicBoolean();
+
+        @Override
+        public String kind() {
+            return "admin-test";
+        }
+
+        @Override
+        public Class<String> type() {
+            return String.class;
+        }
+
+        @Override
+        public String create(ResourceSettings settings) {
+            if (failing.get()) {
+                throw new IllegalStateException("backend down");
+            }
+            return settings.name() + "#" + System.identityHashCode(new Object());
+        }
+
+        @Override
+        public HealthStatus check(String instance, CheckDepth depth) {
+            return HealthStatus.up();
+        }
+
+        @Override
+        public void destroy(String instance) {
+        }
+    }
+
+    private static final ResourceContext ACME = new ResourceContext("acme", null, null, null);
+
+    private final ProviderCatalog providers = ProviderCatalog.load();
+    private final List<Object> events = new CopyOnWriteArrayList<>();
+    private final List<AuditRecord> audit = new CopyOnWriteArrayList<>();
+    private final List<Lease<?>> leases = new ArrayList<>();
+    private ResourceRegistry<ResourceRegistry.Entry> registry;
+
+    @AfterEach
+    void close() {
+        Fake.failing.set(false);
+        leases.forEach(Lease::close);
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    /** Resource {@code db} of kind admin-test with {@code keys} ({@code key=value}). */
+    private ResourceAdministration admin(String... keys) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String line : keys) {
+            int eq = line.indexOf('=');
+            values.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+        ConfigProblems problems = new ConfigProblems();
+        ResourceSettings settings = ResourceSettings.of("db", "admin-test", values);
+        ResourceDeclaration declared = ResourceDeclaration.parse(settings, providers, problems).orElseThrow();
+        problems.throwIfAny();
+        DependencyGraph graph = ResourceDeclarations.graph(Map.of("db", List.of()), problems);
+        Tenancy tenancy = new Tenancy(new TenantOverrides(Map.of()),
+                Map.of(SettingsCredentialSource.NAME, new SettingsCredentialSource(),
+                        DirectoryCredentialSource.NAME, new DirectoryCredentialSource()),
+                SettingsCredentialSource.NAME, new AuditSink(audit::add, () -> true), () -> null);
+        Weaving weaving = new Weaving((resource, policy) -> {
+            throw new AssertionError("no resource here has a timeout or a bulkhead");
+        }, telemetry -> { });
+        registry = new ResourceRegistry<>(providers, List.of(declared), graph, tenancy, weaving, events::add,
+                () -> ResourceContext.GLOBAL, pools -> () -> pools);
+        return registry.admin();
+    }
+
+    private DeclaredPools<?> db() {
+        return registry.resource("db").pools();
+    }
+
+    private WovenPool<?> pool() {
+        return (WovenPool<?>) db().sharedPool();
+    }
+
+    private Lease<?> lease(Duration timeout) {
+        Lease<?> lease = db().acquire(timeout, ResourceContext.GLOBAL);
+        leases.add(lease);
+        return lease;
+    }
+
+    private Lease<?> tenantLease() {
+        Lease<?> lease = db().acquire(Duration.ofMillis(200), ACME);
+        leases.add(lease);
+        return lease;
+    }
+
+    private List<AdminChange> announced() {
+        return events.stream().filter(ResourceAdminEvent.class::isInstance).map(e -> ((ResourceAdminEvent) e).change())
+                .toList();
+    }
+
+    private List<AuditRecord> adminRecords() {
+        return audit.stream().filter(r -> r.kind() == AuditKind.ADMIN).toList();
+    }
+
+    @Test
+    void aResizeRaisesTheLivePoolsMaximumWithoutDroppingALeaseAndIsAuditedAndAnnounced() {
+        ResourceAdmin admin = admin("pool.min-size=0", "pool.max-size=1").as("alice");
+        Lease<?> first = lease(null);
+        assertThatThrownBy(() -> lease(Duration.ofMillis(50))).isInstanceOf(AcquisitionTimeoutException.class);
+
+        AdminChange change = admin.resize("db", 0, 2);
+
+        Lease<?> second = lease(Duration.ofMillis(500));
+        assertThat(first.isOpen()).isTrue();
+        assertThat(second.isOpen()).isTrue();
+        assertThat(pool().snapshot().maxSize()).isEqualTo(2);
+        assertThat(db().pool().maxSize()).isEqualTo(2);
+        assertThat(change.action()).isEqualTo(AdminAction.RESIZE);
+        assertThat(change.principal()).isEqualTo("alice");
+        assertThat(change.before()).containsEntry("pool.max-size", "1").containsEntry("pool.min-size", "0");
+        assertThat(change.after()).containsEntry("pool.max-size", "2");
+        assertThat(announced()).containsExactly(change);
+        assertThat(adminRecords()).singleElement().satisfies(r -> {
+            assertThat(r.principal()).isEqualTo("alice");
+            assertThat(r.resource()).isEqualTo("db");
+            assertThat(r.detail()).contains("action=RESIZE", "pool.max-size=1", "pool.max-size=2");
+        });
+    }
+
+    @Test
+    void aResizeAConfigurationWouldRefuseIsRefusedWithEveryProblemUnderItsFullKeyAndNothingChanges() {
+        ResourceAdmin admin = admin("pool.min-size=0", "pool.max-size=1");
+        lease(null);
+
+        assertThatThrownBy(() -> admin.apply("db", Map.of("pool.min-size", "3", "pool.max-size", "2",
+                "retry.max-retries", "4")))
+                .isInstanceOf(ConfigurationInvalidException.class)
+                .satisfies(e -> assertThat(((ConfigurationInvalidException) e).problems()).extracting(ConfigProblem::key)
+                        .contains("nebula.resource.db.pool.min-size", "nebula.resource.db.retry.max-retries"));
+        assertThatThrownBy(() -> admin.resize("db", 0, 0))
+                .isInstanceOf(ConfigurationInvalidException.class)
+                .hasMessageContaining("nebula.resource.db.pool.max-size");
+
+        assertThat(pool().snapshot().maxSize()).isEqualTo(1);
+        assertThat(db().declaration().pool().maxSize()).isEqualTo(1);
+        assertThat(announced()).isEmpty();
+        assertThat(adminRecords()).isEmpty();
+    }
+
+    @Test
+    void aPausedResourceRefusesNewAcquisitionsAtOnceKeepsItsLeasesAndServesAgainWhenResumed() {
+        ResourceAdmin admin = admin("pool.min-size=0", "pool.max-size=2");
+        Lease<?> out = lease(null);
+        assertThat(pool().stages()).doesNotContain("operator hold");
+
+        admin.pause("db");
+
+        assertThat(pool().stages()).contains("operator hold");
+        assertThatThrownBy(() -> lease(Duration.ofSeconds(5)))
+                .isInstanceOf(ResourcePausedException.class)
+                .satisfies(e -> assertThat(((ResourcePausedException) e).action()).isEqualTo(AdminAction.PAUSE));
+        assertThat(out.isOpen()).isTrue();
+
+        admin.resume("db");
+
+        assertThat(pool().stages()).doesNotContain("operator hold");
+        assertThat(lease(null).isOpen()).isTrue();
+        assertThat(announced()).extracting(AdminChange::action).containsExactly(AdminAction.PAUSE, AdminAction.RESUME);
+    }
+
+    @Test
+    void aDrainRefusesNewAcquisitionsWaitsForTheLeasesOutThenClosesEveryIdleInstance() throws Exception {
+        ResourceAdministration admin = admin("pool.min-size=2", "pool.max-size=2", "start=eager");
+        Lease<?> out = lease(null);
+        lease(null).close();
+
+        admin.drain("db", Duration.ofSeconds(30));
+
+        assertThatThrownBy(() -> lease(null)).isInstanceOf(ResourcePausedException.class)
+                .satisfies(e -> assertThat(((ResourcePausedException) e).action()).isEqualTo(AdminAction.DRAIN));
+        var drained = admin.drainOf("db").orElseThrow();
+        assertThat(drained).isNotDone(); // a lease is out: the drain waits for it
+        out.close();
+        assertThat(drained.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+        assertThat(pool().snapshot().size()).isZero(); // not refilled to pool.min-size while drained
+
+        admin.resume("db");
+        assertThat(lease(Duration.ofSeconds(5)).isOpen()).isTrue();
+    }
+
+    @Test
+    void aQuarantineByHandRefusesEvenWithoutQuarantineAfterUntilReleased() {
+        ResourceAdmin admin = admin("pool.min-size=0", "health.quarantine-after=0");
+        assertThat(pool().stages()).doesNotContain("quarantine");
+
+        admin.quarantine("db", "bad data");
+
+        assertThat(pool().quarantined()).isTrue();
+        assertThatThrownBy(() -> lease(null)).isInstanceOf(AcquisitionTimeoutException.class)
+                .hasMessageContaining("bad data")
+                .satisfies(e -> assertThat(((AcquisitionTimeoutException) e).reason())
+                        .isEqualTo(AcquisitionTimeoutException.Reason.QUARANTINED));
+        assertThat(pool().check(CheckDepth.DEEP).status()).isEqualTo(HealthStatus.Status.UP);
+        assertThat(pool().quarantined()).as("a passing check does not lift a quarantine by hand").isTrue();
+
+        admin.release("db");
+
+        assertThat(pool().stages()).doesNotContain("quarantine");
+        assertThat(lease(null).isOpen()).isTrue();
+    }
+
+    @Test
+    void resetCircuitClosesAnOpenCircuitBeforeItsDelay() {
+        ResourceAdmin admin = admin("pool.min-size=0", "pool.acquire-timeout=100ms", "circuit-breaker.enabled=true",
+                "circuit-breaker.request-volume-threshold=2", "circuit-breaker.failure-ratio=0.5",
+                "circuit-breaker.delay=1h");
+        Fake.failing.set(true);
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> lease(null)).isNotInstanceOf(CircuitOpenException.class);
+        }
+        assertThatThrownBy(() -> lease(null)).isInstanceOf(CircuitOpenException.class);
+        Fake.failing.set(false);
+
+        admin.resetCircuit("db");
+
+        assertThat(pool().circuit().orElseThrow().state()).isEqualTo(CircuitState.Position.CLOSED);
+        // let through to the pool again (whose own recovery from the failed creations is its own business)
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> lease(null)))
+                .isNotInstanceOf(CircuitOpenException.class);
+        assertThat(announced()).extracting(AdminChange::action).containsExactly(AdminAction.RESET_CIRCUIT);
+    }
+
+    @Test
+    void aTenantsQuotaChangesLiveAndItsLeasesOutCountAgainstTheNewOne() {
+        ResourceAdmin admin = admin("scope=tenant", "pool.min-size=0", "pool.max-size=5",
+                "tenant.quota.max-concurrent-leases=1");
+        Lease<?> first = tenantLease();
+        assertThatThrownBy(this::tenantLease).isInstanceOf(QuotaExceededException.class);
+
+        AdminChange raised = admin.tenantQuota("db", "acme", Map.of("tenant.quota.max-concurrent-leases", "2"));
+
+        Lease<?> second = tenantLease();
+        assertThatThrownBy(this::tenantLease).isInstanceOf(QuotaExceededException.class);
+        assertThat(raised.tenant()).isEqualTo("acme");
+        assertThat(raised.before()).containsEntry("tenant.quota.max-concurrent-leases", "1");
+        assertThat(raised.after()).containsEntry("tenant.quota.max-concurrent-leases", "2");
+
+        admin.tenantQuota("db", "acme", Map.of("tenant.quota.max-concurrent-leases", "1"));
+
+        assertThat(first.isOpen()).isTrue();
+        assertThat(second.isOpen()).isTrue();
+        first.close();
+        assertThatThrownBy(this::tenantLease).as("two out, one came back: still at the new quota of 1")
+                .isInstanceOf(QuotaExceededException.class);
+        second.close();
+        assertThat(tenantLease().isOpen()).isTrue();
+        assertThat(adminRecords()).extracting(AuditRecord::tenant).containsExactly("acme", "acme");
+    }
+
+    @Test
+    void aBadQuotaIsRefusedUnderItsFullKey() {
+        ResourceAdmin admin = admin("scope=tenant", "pool.min-size=0");
+
+        assertThatThrownBy(() -> admin.tenantQuota("db", "acme", Map.of("tenant.quota.max-concurrent-leases", "-1",
+                "tenant.quota.max-acquisitions-per-second", "x")))
+                .isInstanceOf(ConfigurationInvalidException.class)
+                .satisfies(e -> assertThat(((ConfigurationInvalidException) e).problems()).extracting(ConfigProblem::key)
+                        .containsExactlyInAnyOrder("nebula.resource.db.tenant.quota.max-concurrent-leases",
+                                "nebula.resource.db.tenant.quota.max-acquisitions-per-second"));
+        assertThat(announced()).isEmpty();
+    }
+
+    @Test
+    void refreshCredentialsReadsTheSourceNowAndRotates(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("password"), "one");
+        ResourceAdmin admin = admin("pool.min-size=0", "password=unused", "credentials.source=directory",
+                "credentials.directory=" + dir, "credentials.refresh-interval=0s");
+        lease(null).close();
+        CredentialedProvider<?> credentialed = (CredentialedProvider<?>) pool().provider();
+        Path next = dir.resolve("password.next");
+        Files.writeString(next, "two");
+        Files.move(next, dir.resolve("password"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        assertThat(credentialed.rotations()).isZero();
+
+        admin.refreshCredentials("db");
+
+        assertThat(credentialed.rotations()).isEqualTo(1);
+        assertThat(adminRecords()).singleElement().satisfies(r -> assertThat(r.detail())
+                .contains("REFRESH_CREDENTIALS").doesNotContain("two"));
+    }
+
+    @Test
+    void aKeyThatCannotChangeAtRunTimeIsAProblemNamingItAndNothingOfTheCallIsApplied() {
+        ResourceAdmin admin = admin("pool.min-size=0", "pool.max-size=1");
+
+        assertThatThrownBy(() -> admin.apply("db", Map.of("pool.max-size", "4", "pool.acquire-timeout", "1s")))
+                .isInstanceOf(ConfigurationInvalidException.class)
+                .satisfies(e -> assertThat(((ConfigurationInvalidException) e).problems()).singleElement()
+                        .satisfies(p -> {
+                            assertThat(p.key()).isEqualTo("nebula.resource.db.pool.acquire-timeout");
+                            assertThat(p.message()).contains("cannot change at run time");
+                        }));
+        assertThat(pool().snapshot().maxSize()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnknownResourceIsRefused() {
+        ResourceAdmin admin = admin("pool.min-size=0");
+        assertThatThrownBy(() -> admin.pause("nope")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("nope");
+    }
+}
