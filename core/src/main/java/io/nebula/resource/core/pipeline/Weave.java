@@ -48,6 +48,7 @@ final class Weave {
     private final List<Woven<?>> pipelines = new CopyOnWriteArrayList<>();
     private final PoolView view;
     private volatile PoolTelemetry telemetry = PoolTelemetry.NONE;
+    private final java.util.concurrent.locks.ReentrantLock assembling = new java.util.concurrent.locks.ReentrantLock();
     private volatile io.nebula.resource.admin.AdminAction hold; // PAUSE or DRAIN while an operator holds the pool
     private volatile Future<?> checks;
     private volatile CircuitProber prober;
@@ -130,10 +131,15 @@ final class Weave {
     }
 
     /** Assembles every pipeline of the pool again with the telemetry in use: a stage switched on or off is there or not. */
-    private synchronized void reassemble() {
-        PoolTelemetry now = telemetry;
-        for (Woven<?> w : pipelines) {
-            w.assemble(this, now);
+    private void reassemble() {
+        assembling.lock(); // a pause and a telemetry swap at once must not leave a pipeline assembled from stale parts
+        try {
+            PoolTelemetry now = telemetry;
+            for (Woven<?> w : pipelines) {
+                w.assemble(this, now);
+            }
+        } finally {
+            assembling.unlock();
         }
     }
 
