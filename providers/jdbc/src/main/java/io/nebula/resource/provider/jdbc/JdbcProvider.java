@@ -332,7 +332,7 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
     }
 
     private static HealthStatus exhausted(PooledDataSource dataSource) {
-        return HealthStatus.degraded("every connection is in use (pool.max-size=" + dataSource.settings().maxSize() + ")");
+        return HealthStatus.degraded("every connection is in use (pool.max-size=" + dataSource.maxSize() + ")");
     }
 
     private static HealthStatus withPoolCounts(HealthStatus status, PooledDataSource dataSource) {
@@ -340,7 +340,7 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
         return status.withDetail("active", metrics.activeCount())
                 .withDetail("available", metrics.availableCount())
                 .withDetail("awaiting", metrics.awaitingCount())
-                .withDetail("max-size", dataSource.settings().maxSize());
+                .withDetail("max-size", dataSource.maxSize());
     }
 
     /**
@@ -357,6 +357,14 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
     }
 
     /** A healthy pool can always be shared further; only a closed one cannot. */
+    /** Applies the new sizes to the data source's Agroal pool, live: no connection in use is closed. */
+    @Override
+    public final void resized(AgroalDataSource instance, int minSize, int maxSize) {
+        if (instance instanceof PooledDataSource dataSource && !dataSource.isClosed()) {
+            dataSource.resize(minSize, maxSize);
+        }
+    }
+
     @Override
     public final boolean recycle(AgroalDataSource instance) {
         return !(instance instanceof PooledDataSource dataSource) || !dataSource.isClosed();

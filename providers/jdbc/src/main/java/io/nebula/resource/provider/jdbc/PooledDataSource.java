@@ -109,7 +109,29 @@ final class PooledDataSource implements AgroalDataSource {
 
     /** Whether every connection is lent out right now, so an acquisition would have to wait. */
     boolean isExhausted() {
-        return counts.activeCount() >= settings.maxSize() && counts.availableCount() == 0;
+        return counts.activeCount() >= maxSize() && counts.availableCount() == 0;
+    }
+
+    /** Agroal's {@code maxSize} in force: {@code pool.max-size}, or what an operator resized it to. */
+    int maxSize() {
+        return agroal.getConfiguration().connectionPoolConfiguration().maxSize();
+    }
+
+    /**
+     * An operator resized the resource: Agroal's live configuration takes the new sizes, which its pool reads on each
+     * acquisition and each fill, so a larger maximum opens connections for the callers waiting now and a smaller one
+     * lets the connections in use finish (Agroal closes the surplus as they come back and idle out). In the order
+     * Agroal accepts: it refuses a minimum above the maximum in force, and a maximum below the minimum.
+     */
+    void resize(int minSize, int maxSize) {
+        var pool = agroal.getConfiguration().connectionPoolConfiguration();
+        if (maxSize >= pool.maxSize()) {
+            pool.setMaxSize(maxSize);
+            pool.setMinSize(minSize);
+        } else {
+            pool.setMinSize(minSize);
+            pool.setMaxSize(maxSize);
+        }
     }
 
     /**
@@ -232,7 +254,7 @@ final class PooledDataSource implements AgroalDataSource {
             figures.timedOut();
             return new AllConnectionsInUse("JDBC resource '" + resource + "': no connection became free within"
                     + " pool.acquire-timeout (" + settings.acquireTimeout().toMillis() + " ms) or what a retry had left of it; all "
-                    + settings.maxSize() + " connections (pool.max-size) were in use", e);
+                    + maxSize() + " connections (pool.max-size) were in use", e);
         }
         return e;
     }
@@ -335,7 +357,7 @@ final class PooledDataSource implements AgroalDataSource {
 
     @Override
     public String toString() {
-        return "AgroalDataSource[" + resource + ", kind=" + kind + ", max-size=" + settings.maxSize()
+        return "AgroalDataSource[" + resource + ", kind=" + kind + ", max-size=" + maxSize()
                 + (closed ? ", closed" : "") + "]";
     }
 }
