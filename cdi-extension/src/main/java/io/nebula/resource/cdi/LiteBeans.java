@@ -28,7 +28,8 @@ public final class LiteBeans {
         RESOURCES(Resources.class),
         CONTEXTS(WorkflowContexts.class),
         STATISTICS(ResourceStatistics.class),
-        ACTIONS(ActionScopes.class);
+        ACTIONS(ActionScopes.class),
+        ADMIN(io.nebula.resource.admin.ResourceAdmin.class);
 
         final Class<?> type;
 
@@ -42,6 +43,7 @@ public final class LiteBeans {
                 case CONTEXTS -> rt.scopes();
                 case STATISTICS -> (ResourceStatistics) rt::figures;
                 case ACTIONS -> (ActionScopes) rt::enterAction;
+                case ADMIN -> rt.admin();
             };
         }
     }

@@ -132,13 +132,14 @@ public class NebulaExtension implements Extension {
 
     /**
      * The runtime's beans: the public API ({@link io.nebula.resource.Resources}, {@link WorkflowContexts},
-     * {@link ResourceStatistics}) and what the {@code @Action} interceptor uses ({@link ActionScopes}).
+     * {@link ResourceStatistics}, {@link io.nebula.resource.admin.ResourceAdmin}) and what the {@code @Action} interceptor uses ({@link ActionScopes}).
      */
     private static void addRuntimeBeans(AfterBeanDiscovery abd, ResourceRuntime rt) {
         addBean(abd, "resources", Resources.class, rt.api());
         addBean(abd, "contexts", WorkflowContexts.class, rt.scopes());
         addBean(abd, "statistics", ResourceStatistics.class, (ResourceStatistics) rt::figures);
         addBean(abd, "actions", ActionScopes.class, (ActionScopes) rt::enterAction);
+        addBean(abd, "admin", io.nebula.resource.admin.ResourceAdmin.class, rt.admin());
     }
 
     private static <T> void addBean(AfterBeanDiscovery abd, String id, Class<T> type, T instance) {

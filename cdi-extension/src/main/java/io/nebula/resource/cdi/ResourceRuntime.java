@@ -95,6 +95,14 @@ final class ResourceRuntime {
     }
 
     /** Tenant overrides, credential sources and the audit trail. */
+    /**
+     * {@link io.nebula.resource.admin.ResourceAdmin}: each change recorded as made by the container's caller principal
+     * ({@code system} where there is none); its {@link io.nebula.resource.event.ResourceAdminEvent} is a CDI event.
+     */
+    io.nebula.resource.core.declared.ResourceAdministration admin() {
+        return resources.admin(resources.tenancy().principal());
+    }
+
     Tenancy tenancy() {
         return resources.tenancy();
     }

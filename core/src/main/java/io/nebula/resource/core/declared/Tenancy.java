@@ -75,6 +75,11 @@ public final class Tenancy {
         return sink == null ? null : new AuditGate(trail, sink);
     }
 
+    /** The authenticated caller's name on the current thread, or null. */
+    public Supplier<String> principal() {
+        return principal;
+    }
+
     /** Where audit records go; {@code null} when audit is off. */
     public AuditSink auditSink() {
         return sink;
