@@ -24,6 +24,7 @@ class ApplicationLifecycle {
         if (runtime != null) {
             runtime.useTelemetry(TelemetryBackends.resolve(beanManager, extension.semconv()));
             runtime.startEager();
+            runtime.startRefresh(org.eclipse.microprofile.config.ConfigProvider.getConfig());
         }
     }
 

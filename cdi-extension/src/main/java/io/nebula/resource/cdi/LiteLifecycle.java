@@ -33,6 +33,7 @@ class LiteLifecycle {
             useTelemetry(runtime, beanManager);
         }
         runtime.startEager();
+        runtime.startRefresh(org.eclipse.microprofile.config.ConfigProvider.getConfig());
     }
 
     /** Every event, for Quarkus' start event (see {@link #QUARKUS_STARTED}); one class name compared otherwise. */

@@ -37,6 +37,7 @@ final class ResourceRuntime {
     private final EventSink events;
     private final ResourceRegistry<DeclaredResource<?>> resources;
     private final NebulaResources api = new NebulaResources(this);
+    private volatile ConfigRefresh refresh;
 
     ResourceRuntime(ProviderCatalog providers, Collection<ResourceDeclaration> declared, DependencyGraph graph,
                     EventSink events, Tenancy tenancy) {
@@ -94,7 +95,6 @@ final class ResourceRuntime {
         return resources.names();
     }
 
-    /** Tenant overrides, credential sources and the audit trail. */
     /**
      * {@link io.nebula.resource.admin.ResourceAdmin}: each change recorded as made by the container's caller principal
      * ({@code system} where there is none); its {@link io.nebula.resource.event.ResourceAdminEvent} is a CDI event.
@@ -103,6 +103,37 @@ final class ResourceRuntime {
         return resources.admin(resources.tenancy().principal());
     }
 
+    /**
+     * Starts the configuration refresh ({@link ConfigRefresh}) when {@code nebula.config.refresh-interval} is set;
+     * the application has started. Once only.
+     */
+    void startRefresh(org.eclipse.microprofile.config.Config config) {
+        if (refresh == null && !closed.get()) {
+            ConfigRefresh r = new ConfigRefresh(config, admin(),
+                    new java.util.AbstractCollection<io.nebula.resource.core.declared.DeclaredPools<?>>() {
+                        @Override
+                        public java.util.Iterator<io.nebula.resource.core.declared.DeclaredPools<?>> iterator() {
+                            return resources.all().stream()
+                                    .<io.nebula.resource.core.declared.DeclaredPools<?>>map(DeclaredResource::pools)
+                                    .iterator();
+                        }
+
+                        @Override
+                        public int size() {
+                            return resources.all().size();
+                        }
+                    });
+            refresh = r;
+            r.start(ConfigRefresh.interval(config));
+        }
+    }
+
+    /** The configuration refresh; {@code null} before the application started. */
+    ConfigRefresh refresh() {
+        return refresh;
+    }
+
+    /** Tenant overrides, credential sources and the audit trail. */
     Tenancy tenancy() {
         return resources.tenancy();
     }
@@ -148,6 +179,10 @@ final class ResourceRuntime {
     void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        ConfigRefresh r = refresh;
+        if (r != null) {
+            r.stop();
         }
         scopes.endAll();
         resources.close();

@@ -13,6 +13,16 @@ import java.util.TreeSet;
  */
 public final class ChangeableKeys {
 
+    /** How often the CDI extension reads the changeable keys again from MicroProfile Config; 0 for never. */
+    public static final String REFRESH_INTERVAL = "nebula.config.refresh-interval";
+
+    /** {@link #REFRESH_INTERVAL}, described for the configuration reference. */
+    public static final io.nebula.resource.spi.ConfigKey DEFINITION = io.nebula.resource.spi.ConfigKey.duration(
+            REFRESH_INTERVAL, java.time.Duration.ZERO, "How often the keys marked changeable at run time are read"
+                    + " again from MicroProfile Config and applied to the running resources (as principal"
+                    + " config-refresh); a changed key that cannot change at run time is logged once at WARN"
+                    + " (NEBULA-4410) and not applied. 0: never (docs/operations.md).");
+
     static final String MIN_SIZE = "pool.min-size";
     static final String MAX_SIZE = "pool.max-size";
 

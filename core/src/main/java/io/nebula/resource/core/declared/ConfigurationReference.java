@@ -28,7 +28,8 @@ public final class ConfigurationReference {
 
     /** How a resource's name is written in the Markdown, and in the JSON (the map-key wildcard editors know). */
     /** The keys of the application, not of a resource, in the order the reference lists them. */
-    private static final List<ConfigKey> APPLICATION_KEYS = List.of(AuditSink.DEFINITION, SemanticConventions.DEFINITION);
+    private static final List<ConfigKey> APPLICATION_KEYS = List.of(AuditSink.DEFINITION, SemanticConventions.DEFINITION,
+            ChangeableKeys.DEFINITION);
     private static final String NAME = "<name>";
     private static final String JSON_NAME = "{*}";
 
@@ -113,10 +114,17 @@ public final class ConfigurationReference {
         b.append("| key | type | default | secret | description |\n|---|---|---|---|---|\n");
         for (ConfigKey k : keys) {
             b.append("| `").append(shown(k)).append("` | ").append(type(k)).append(" | ").append(dflt(k))
-                    .append(" | ").append(k.secret() ? "yes" : "").append(" | ").append(cell(k.description()))
+                    .append(" | ").append(k.secret() ? "yes" : "").append(" | ").append(changeable(k))
+                    .append(cell(k.description()))
                     .append(" |\n");
         }
         b.append('\n');
+    }
+
+    /** Marks a key that changes a running resource ({@link ChangeableKeys}). */
+    private static String changeable(ConfigKey k) {
+        return ChangeableKeys.RESOURCE.contains(k.name()) ? "**Changeable at run time.** "
+                : ChangeableKeys.TENANT.contains(k.name()) ? "**Changeable at run time per tenant.** " : "";
     }
 
     private static String type(ConfigKey k) {
@@ -171,6 +179,9 @@ public final class ConfigurationReference {
         }
         fields.put("required", Boolean.toString(k.required()));
         fields.put("secret", Boolean.toString(k.secret()));
+        if (ChangeableKeys.isMarked(k.name())) {
+            fields.put("changeable", "true");
+        }
         if (!k.values().isEmpty()) {
             fields.put("values", k.values().stream().map(ConfigurationReference::quote)
                     .collect(Collectors.joining(", ", "[", "]")));

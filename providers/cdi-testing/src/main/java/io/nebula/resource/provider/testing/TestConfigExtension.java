@@ -31,10 +31,12 @@ public final class TestConfigExtension implements BeforeEachCallback, AfterEachC
         add(properties, context.getRequiredTestClass().getAnnotation(TestConfig.class));
         add(properties, context.getRequiredTestMethod().getAnnotation(TestConfig.class));
         properties.putAll(runtimeConfig(context.getRequiredTestInstance()));
+        ChangingConfig.clear();
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .addDefaultSources()
                 .addDefaultInterceptors()
                 .withSources(new PropertiesConfigSource(properties, "test-config", 100))
+                .withSources(ChangingConfig.SOURCE)
                 .build();
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         ConfigProviderResolver resolver = ConfigProviderResolver.instance();

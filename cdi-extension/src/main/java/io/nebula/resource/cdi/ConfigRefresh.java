@@ -1,0 +1,150 @@
+package io.nebula.resource.cdi;
+
+import io.nebula.resource.ConfigurationInvalidException;
+import io.nebula.resource.ResourceSettings;
+import io.nebula.resource.admin.ResourceAdmin;
+import io.nebula.resource.core.EngineThreads;
+import io.nebula.resource.core.declared.ChangeableKeys;
+import io.nebula.resource.core.declared.DeclaredPools;
+import org.eclipse.microprofile.config.Config;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static java.lang.System.Logger.Level.ERROR;
+import static java.lang.System.Logger.Level.INFO;
+import static java.lang.System.Logger.Level.WARNING;
+
+/**
+ * The configuration refresh ({@value ChangeableKeys#REFRESH_INTERVAL}, off by default): every interval, each declared
+ * resource's keys are read again from MicroProfile Config and compared with those in force. Changed keys that are
+ * changeable at run time ({@link ChangeableKeys#RESOURCE}) are applied together through {@link ResourceAdmin#apply}
+ * as principal {@value #PRINCIPAL}: validated as configuration, audited and announced as any operator's change. A
+ * changed key that is not changeable is never applied, not even in part (pools made later are made with the value
+ * in force too): it is logged once at WARN ({@code NEBULA-4410}), naming it, until its value changes again. A change
+ * that validation refuses is logged once at WARN ({@code NEBULA-4411}) with every problem, and nothing of it is applied.
+ *
+ * <p>Only the resources declared in configuration are read, and only their keys under {@code nebula.resource.<name>.}:
+ * a key removed from the configuration keeps its value until the application restarts. Credentials are not compared:
+ * they change through their source's own watch ({@code credentials.refresh-interval}).
+ */
+final class ConfigRefresh {
+
+    static final String PRINCIPAL = "config-refresh";
+
+    private static final System.Logger LOG = System.getLogger(ConfigRefresh.class.getName());
+
+    private final Config config;
+    private final ResourceAdmin admin;
+    private final Collection<? extends DeclaredPools<?>> resources;
+    /** The values of keys that cannot change, last warned about, by full key: each is warned about once. */
+    private final Map<String, String> warned = new HashMap<>();
+    /** The changes validation refused, by resource: each is logged once. */
+    private final Map<String, Map<String, String>> refused = new HashMap<>();
+    private final AtomicLong turns = new AtomicLong();
+    private volatile ScheduledFuture<?> task;
+
+    ConfigRefresh(Config config, ResourceAdmin admin, Collection<? extends DeclaredPools<?>> resources) {
+        this.config = config;
+        this.admin = admin.as(PRINCIPAL);
+        this.resources = resources;
+    }
+
+    /** The interval of {@value ChangeableKeys#REFRESH_INTERVAL}; zero (off) when it is not set. */
+    static Duration interval(Config config) {
+        return config.getOptionalValue(ChangeableKeys.REFRESH_INTERVAL, String.class)
+                .filter(s -> !s.isBlank()).map(ResourceSettings::parseDuration).orElse(Duration.ZERO);
+    }
+
+    /** Starts the refresh every {@code interval}; nothing when it is zero. */
+    void start(Duration interval) {
+        if (interval.isZero() || interval.isNegative()) {
+            return;
+        }
+        task = EngineThreads.every(EngineThreads.timer(), interval, this::turn, e -> LOG.log(ERROR,
+                "NEBULA-4412 The configuration refresh failed; it runs again in " + interval, e));
+        LOG.log(INFO, () -> "NEBULA-4409 Configuration refresh on: the keys changeable at run time "
+                + new TreeSet<>(ChangeableKeys.RESOURCE) + " are read again every " + interval);
+    }
+
+    void stop() {
+        ScheduledFuture<?> t = task;
+        if (t != null) {
+            t.cancel(false);
+        }
+    }
+
+    /** How many times the configuration was read again: for tests that wait for a turn. */
+    long turns() {
+        return turns.get();
+    }
+
+    /** Reads every resource's keys again and applies what changed and may change. One turn at a time (the timer's). */
+    void turn() {
+        for (DeclaredPools<?> resource : resources) {
+            refresh(resource);
+        }
+        turns.incrementAndGet();
+    }
+
+    private void refresh(DeclaredPools<?> resource) {
+        ResourceSettings inForce = resource.declaration().settings();
+        Map<String, String> changeable = new TreeMap<>();
+        Map<String, String> fixed = new TreeMap<>();
+        TreeSet<String> keys = new TreeSet<>(inForce.keys());
+        keys.addAll(ChangeableKeys.RESOURCE);
+        for (String name : config.getPropertyNames()) {
+            String prefix = ResourceSettings.PREFIX + resource.name() + ".";
+            if (name.startsWith(prefix)) {
+                keys.add(name.substring(prefix.length()));
+            }
+        }
+        for (String key : keys) {
+            if (ResourceSettings.isSecretKey(key) || key.startsWith("credentials.")) {
+                continue; // credentials change through their source's watch (credentials.refresh-interval)
+            }
+            Optional<String> now = read(inForce.keyOf(key));
+            if (now.isEmpty() || now.equals(inForce.string(key))) {
+                continue; // unchanged, or removed: a removed key keeps its value until a restart
+            }
+            (ChangeableKeys.isChangeable(key) ? changeable : fixed).put(key, now.get());
+        }
+        fixed.forEach((key, value) -> {
+            String full = inForce.keyOf(key);
+            if (!value.equals(warned.put(full, value))) {
+                LOG.log(WARNING, "NEBULA-4410 " + full + " changed in the configuration but cannot change at run"
+                        + " time: not applied, the resource keeps the value it started with until the application"
+                        + " restarts (keys changeable at run time: " + new TreeSet<>(ChangeableKeys.RESOURCE) + ")");
+            }
+        });
+        if (changeable.isEmpty()) {
+            refused.remove(resource.name());
+            return;
+        }
+        try {
+            admin.apply(resource.name(), changeable);
+            refused.remove(resource.name());
+        } catch (ConfigurationInvalidException e) {
+            if (!changeable.equals(refused.put(resource.name(), changeable))) {
+                LOG.log(WARNING, "NEBULA-4411 The configuration of resource '" + resource.name() + "' changed but the"
+                        + " change is invalid, so nothing of it was applied: " + e.getMessage());
+            }
+        }
+    }
+
+    /** A value as the configuration has it now; a secret's never leaves this method (no secret key is changeable). */
+    private Optional<String> read(String key) {
+        try {
+            return config.getOptionalValue(key, String.class);
+        } catch (RuntimeException e) {
+            return Optional.empty(); // a value that does not convert is deployment's business, at the next start
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.nebula.resource.cdi;
+
+import io.nebula.resource.AcquisitionTimeoutException;
+import io.nebula.resource.Lease;
+import io.nebula.resource.Resources;
+import io.nebula.resource.admin.AdminAction;
+import io.nebula.resource.admin.AdminChange;
+import io.nebula.resource.cdi.testing.LogCapture;
+import io.nebula.resource.cdi.testing.TestConnection;
+import io.nebula.resource.event.ResourceAdminEvent;
+import io.nebula.resource.provider.testing.ChangingConfig;
+import io.nebula.resource.provider.testing.NebulaWeld;
+import io.nebula.resource.provider.testing.NebulaWeldTest;
+import io.nebula.resource.provider.testing.TestConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.BeanManager;
+import jakarta.inject.Inject;
+import org.jboss.weld.junit5.WeldInitiator;
+import org.jboss.weld.junit5.WeldSetup;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Level;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code nebula.config.refresh-interval}: a changeable key changed in the configuration is applied to the running
+ * resource as {@code config-refresh}; a key that cannot change at run time is warned about once and not applied.
+ */
+@NebulaWeldTest
+@TestConfig({
+        "nebula.config.refresh-interval=20ms",
+        "nebula.resource.orders-db.kind=test-counter",
+        "nebula.resource.orders-db.pool.min-size=0",
+        "nebula.resource.orders-db.pool.max-size=1",
+        "nebula.resource.orders-db.pool.acquire-timeout=100ms"})
+class ConfigRefreshTest {
+
+    @WeldSetup
+    WeldInitiator weld = NebulaWeld.of(Observer.class);
+
+    @Inject
+    Resources resources;
+
+    @Inject
+    Observer observer;
+
+    @Inject
+    BeanManager beanManager;
+
+    @ApplicationScoped
+    static class Observer {
+        final List<AdminChange> changes = new CopyOnWriteArrayList<>();
+
+        void changed(@Observes ResourceAdminEvent e) {
+            changes.add(e.change());
+        }
+
+        List<AdminChange> changes() {
+            return List.copyOf(changes);
+        }
+    }
+
+    private ConfigRefresh refresh() {
+        return beanManager.getExtension(NebulaExtension.class).runtime().refresh();
+    }
+
+    /** Waits until the refresh has read the configuration again twice more: once may have begun before the change. */
+    private void twoMoreTurns() {
+        long now = refresh().turns();
+        await().atMost(Duration.ofSeconds(10)).until(() -> refresh().turns() >= now + 2);
+    }
+
+    @Test
+    void aChangeableKeyChangedInTheConfigurationIsAppliedAsTheRefresh() {
+        Lease<TestConnection> first = resources.acquire("orders-db", TestConnection.class);
+        assertThatThrownBy(() -> resources.acquire("orders-db", TestConnection.class))
+                .isInstanceOf(AcquisitionTimeoutException.class);
+
+        ChangingConfig.set("nebula.resource.orders-db.pool.max-size", "2");
+        twoMoreTurns();
+
+        assertThat(resources.find("orders-db").orElseThrow().pool().maxSize()).isEqualTo(2);
+        try (Lease<TestConnection> second = resources.acquire("orders-db", TestConnection.class, Duration.ofSeconds(5))) {
+            assertThat(first.isOpen()).isTrue();
+        } finally {
+            first.close();
+        }
+        assertThat(observer.changes()).singleElement().satisfies(c -> {
+            assertThat(c.action()).isEqualTo(AdminAction.CONFIGURE);
+            assertThat(c.principal()).isEqualTo("config-refresh");
+            assertThat(c.after()).containsEntry("pool.max-size", "2");
+        });
+    }
+
+    @Test
+    void aKeyThatCannotChangeIsWarnedAboutOnceAndNotApplied() {
+        try (LogCapture log = LogCapture.of(ConfigRefresh.class.getName(), Level.ALL)) {
+            ChangingConfig.set("nebula.resource.orders-db.pool.acquire-timeout", "7s");
+            twoMoreTurns();
+            twoMoreTurns();
+
+            List<String> warnings = log.records().stream().filter(r -> r.getLevel() == Level.WARNING)
+                    .map(r -> r.getMessage()).toList();
+            assertThat(warnings).singleElement().satisfies(m -> assertThat(m)
+                    .startsWith("NEBULA-4410 nebula.resource.orders-db.pool.acquire-timeout changed"));
+        }
+        assertThat(resources.find("orders-db").orElseThrow().pool().maxSize()).isEqualTo(1);
+        assertThat(observer.changes()).isEmpty();
+        assertThat(beanManager.getExtension(NebulaExtension.class).runtime().resource("orders-db").pools().declaration()
+                .pool().acquireTimeout()).isEqualTo(Duration.ofMillis(100));
+    }
+}
