@@ -38,6 +38,7 @@ import static java.lang.System.Logger.Level.WARNING;
 final class ConfigRefresh {
 
     static final String PRINCIPAL = "config-refresh";
+    private static final String KIND = "kind";
 
     private static final System.Logger LOG = System.getLogger(ConfigRefresh.class.getName());
 
@@ -61,6 +62,19 @@ final class ConfigRefresh {
     static Duration interval(Config config) {
         return config.getOptionalValue(ChangeableKeys.REFRESH_INTERVAL, String.class)
                 .filter(s -> !s.isBlank()).map(ResourceSettings::parseDuration).orElse(Duration.ZERO);
+    }
+
+    /** A {@value ChangeableKeys#REFRESH_INTERVAL} that is not a duration is a deployment problem. */
+    static void check(Config config, io.nebula.resource.ConfigProblems problems) {
+        Optional<String> v;
+        try {
+            v = config.getOptionalValue(ChangeableKeys.REFRESH_INTERVAL, String.class);
+        } catch (RuntimeException e) {
+            v = Optional.empty();
+        }
+        v.filter(s -> !s.isBlank() && ResourceSettings.parseDuration(s) == null).ifPresent(s -> problems.add(
+                ChangeableKeys.REFRESH_INTERVAL, "must be a duration (500ms, 30s, 10m, PT30S) or 0 for no refresh, was '"
+                        + s + "'"));
     }
 
     /** Starts the refresh every {@code interval}; nothing when it is zero. */
@@ -111,7 +125,8 @@ final class ConfigRefresh {
                 continue; // credentials change through their source's watch (credentials.refresh-interval)
             }
             Optional<String> now = read(inForce.keyOf(key));
-            if (now.isEmpty() || now.equals(inForce.string(key))) {
+            Optional<String> current = key.equals(KIND) ? Optional.of(inForce.kind()) : inForce.string(key);
+            if (now.isEmpty() || now.equals(current)) {
                 continue; // unchanged, or removed: a removed key keeps its value until a restart
             }
             (ChangeableKeys.isChangeable(key) ? changeable : fixed).put(key, now.get());

@@ -82,6 +82,7 @@ final class Deployment {
         tenancy = tenancy(config, events, beanManager);
         semconv = flag(config, TelemetryBackends.SEMCONV, SemanticConventions.BY_DEFAULT);
         problems.addAll(tenancy.problems(declared));
+        ConfigRefresh.check(config, problems);
     }
 
     static Deployment read(Config config, Collection<ResourceInjectionPoint> injectionPoints, Collection<ActionUse> actions,
