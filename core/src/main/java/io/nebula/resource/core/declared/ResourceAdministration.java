@@ -131,16 +131,23 @@ public final class ResourceAdministration implements ResourceAdmin {
                     pool.resize(min, max); // idle instances over a smaller maximum go now, leases out as they return
                 }
             }
+            if (!next.resilience().equals(current.resilience())) { // only retry.* may differ: nothing else is changeable
+                for (WovenPool<?> pool : pools.live().list()) {
+                    pool.retry(next.resilience());
+                }
+            }
             return record(pools, null, action, before, after, "");
         });
     }
 
-    /** The value a key has when not set: the pool's sizes as parsed. */
+    /** The value a key has when not set: the pool's sizes as parsed, else the reference's default. */
     private static String defaultOf(ResourceDeclaration d, String key) {
         return switch (key) {
             case ChangeableKeys.MIN_SIZE -> Integer.toString(d.pool().minSize());
             case ChangeableKeys.MAX_SIZE -> Integer.toString(d.pool().maxSize());
-            default -> "";
+            default -> ResourceKeys.DEFINITIONS.values().stream().flatMap(List::stream)
+                    .filter(k -> k.name().equals(key) && k.defaultValue() != null)
+                    .map(io.nebula.resource.spi.ConfigKey::defaultValue).findFirst().orElse("");
         };
     }
 

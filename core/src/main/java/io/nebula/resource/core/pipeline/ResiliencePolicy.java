@@ -35,6 +35,19 @@ public record ResiliencePolicy(int maxRetries, Duration delay, Duration maxDelay
                                boolean circuitBreaker, int requestVolume, double failureRatio, Duration circuitDelay,
                                int successThreshold, Duration timeout, int maxConcurrent, int queue) {
 
+    /** The {@code retry.*} keys: what {@link #withRetryOf} takes from another policy. */
+    public static final java.util.Set<String> RETRY_KEYS = java.util.Set.of("retry.max-retries", "retry.delay",
+            "retry.max-delay", "retry.jitter", "retry.max-duration");
+
+    /**
+     * This policy with {@code other}'s retry settings: what an operator's change of {@code retry.*} makes of a live
+     * pool's policy, its circuit breaker, timeout and bulkhead untouched.
+     */
+    public ResiliencePolicy withRetryOf(ResiliencePolicy other) {
+        return new ResiliencePolicy(other.maxRetries, other.delay, other.maxDelay, other.jitter, other.maxDuration,
+                circuitBreaker, requestVolume, failureRatio, circuitDelay, successThreshold, timeout, maxConcurrent, queue);
+    }
+
     public static final String MAX_RETRIES = "retry.max-retries";
     public static final String DELAY = "retry.delay";
     public static final String MAX_DELAY = "retry.max-delay";

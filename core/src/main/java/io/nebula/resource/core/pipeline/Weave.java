@@ -29,7 +29,7 @@ import java.util.function.Supplier;
 final class Weave {
 
     private final String resource;
-    private final ResiliencePolicy policy;
+    private volatile ResiliencePolicy policy; // its retry.* replaced when an operator changes them
     private final Failures failures;
     private final CircuitState circuit; // null when the breaker is off
     private final CircuitBreaker breaker;
@@ -117,6 +117,21 @@ final class Weave {
     /** {@code PAUSE} or {@code DRAIN} while an operator holds the pool; {@code null} otherwise. */
     io.nebula.resource.admin.AdminAction hold() {
         return hold;
+    }
+
+    /**
+     * An operator changed {@code retry.*}: the pipelines are assembled again with {@code next}'s retry settings (the
+     * retry stage comes or goes with {@code retry.max-retries}); an acquisition under way keeps the stages it began
+     * with. The breaker, timeout and bulkhead keep the settings the pool was made with.
+     */
+    void retry(ResiliencePolicy next) {
+        assembling.lock();
+        try {
+            policy = policy.withRetryOf(next);
+        } finally {
+            assembling.unlock();
+        }
+        reassemble();
     }
 
     /** Quarantines the pool by hand, or lifts any quarantine: the stage comes and goes with it. */

@@ -249,6 +249,11 @@ public final class WovenPool<R> implements ResourcePool<R> {
         return Optional.ofNullable(weave.hold());
     }
 
+    /** An operator changed {@code retry.*}: from the next acquisition on, with {@code policy}'s retry settings. */
+    public void retry(ResiliencePolicy policy) {
+        weave.retry(policy);
+    }
+
     /** Quarantines the pool by hand until {@link #release}, whatever {@code health.quarantine-after} says. */
     public void quarantine(String reason) {
         weave.quarantineByHand(reason);

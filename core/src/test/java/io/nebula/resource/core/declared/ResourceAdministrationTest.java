@@ -184,10 +184,11 @@ class ResourceAdministrationTest {
         lease(null);
 
         assertThatThrownBy(() -> admin.apply("db", Map.of("pool.min-size", "3", "pool.max-size", "2",
-                "retry.max-retries", "4")))
+                "retry.max-retries", "-4", "pool.acquire-timeout", "1s")))
                 .isInstanceOf(ConfigurationInvalidException.class)
                 .satisfies(e -> assertThat(((ConfigurationInvalidException) e).problems()).extracting(ConfigProblem::key)
-                        .contains("nebula.resource.db.pool.min-size", "nebula.resource.db.retry.max-retries"));
+                        .contains("nebula.resource.db.pool.min-size", "nebula.resource.db.retry.max-retries",
+                                "nebula.resource.db.pool.acquire-timeout"));
         assertThatThrownBy(() -> admin.resize("db", 0, 0))
                 .isInstanceOf(ConfigurationInvalidException.class)
                 .hasMessageContaining("nebula.resource.db.pool.max-size");
@@ -352,6 +353,28 @@ class ResourceAdministrationTest {
                             assertThat(p.message()).contains("cannot change at run time");
                         }));
         assertThat(pool().snapshot().maxSize()).isEqualTo(1);
+    }
+
+    @Test
+    void retrySettingsChangeTheLivePipelineAndAreRefusedAsConfigurationWouldRefuseThem() {
+        ResourceAdmin admin = admin("pool.min-size=0", "retry.max-retries=0");
+        Lease<?> out = lease(null);
+        assertThat(pool().stages()).doesNotContain("retry");
+
+        AdminChange change = admin.apply("db", Map.of("retry.max-retries", "2", "retry.delay", "5ms"));
+
+        assertThat(pool().stages()).contains("retry");
+        assertThat(out.isOpen()).isTrue();
+        assertThat(change.before()).containsEntry("retry.max-retries", "0").containsEntry("retry.delay", "200ms");
+        assertThat(change.after()).containsEntry("retry.delay", "5ms");
+        assertThatThrownBy(() -> admin.apply("db", Map.of("retry.max-retries", "-1")))
+                .isInstanceOf(ConfigurationInvalidException.class)
+                .hasMessageContaining("nebula.resource.db.retry.max-retries");
+        assertThat(pool().stages()).contains("retry");
+
+        admin.apply("db", Map.of("retry.max-retries", "0"));
+
+        assertThat(pool().stages()).doesNotContain("retry");
     }
 
     @Test
