@@ -102,16 +102,29 @@ class ResourceAdministrationTest {
 
     /** Resource {@code db} of kind admin-test with {@code keys} ({@code key=value}). */
     private ResourceAdministration admin(String... keys) {
+        return admin(List.of(), keys);
+    }
+
+    /** Resource {@code db} with {@code keys}, beside resources of kind admin-test named {@code others}, with no keys. */
+    private ResourceAdministration admin(List<String> others, String... keys) {
         Map<String, String> values = new LinkedHashMap<>();
         for (String line : keys) {
             int eq = line.indexOf('=');
             values.put(line.substring(0, eq), line.substring(eq + 1));
         }
         ConfigProblems problems = new ConfigProblems();
-        ResourceSettings settings = ResourceSettings.of("db", "admin-test", values);
-        ResourceDeclaration declared = ResourceDeclaration.parse(settings, providers, problems).orElseThrow();
+        List<ResourceDeclaration> all = new ArrayList<>();
+        Map<String, List<String>> dependencies = new LinkedHashMap<>();
+        all.add(ResourceDeclaration.parse(ResourceSettings.of("db", "admin-test", values), providers, problems)
+                .orElseThrow());
+        dependencies.put("db", List.of());
+        for (String other : others) {
+            all.add(ResourceDeclaration.parse(ResourceSettings.of(other, "admin-test", Map.of()), providers, problems)
+                    .orElseThrow());
+            dependencies.put(other, List.of());
+        }
         problems.throwIfAny();
-        DependencyGraph graph = ResourceDeclarations.graph(Map.of("db", List.of()), problems);
+        DependencyGraph graph = ResourceDeclarations.graph(dependencies, problems);
         Tenancy tenancy = new Tenancy(new TenantOverrides(Map.of()),
                 Map.of(SettingsCredentialSource.NAME, new SettingsCredentialSource(),
                         DirectoryCredentialSource.NAME, new DirectoryCredentialSource()),
@@ -119,7 +132,7 @@ class ResourceAdministrationTest {
         Weaving weaving = new Weaving((resource, policy) -> {
             throw new AssertionError("no resource here has a timeout or a bulkhead");
         }, telemetry -> { });
-        registry = new ResourceRegistry<>(providers, List.of(declared), graph, tenancy, weaving, events::add,
+        registry = new ResourceRegistry<>(providers, all, graph, tenancy, weaving, events::add,
                 () -> ResourceContext.GLOBAL, pools -> () -> pools);
         return registry.admin();
     }
@@ -218,6 +231,17 @@ class ResourceAdministrationTest {
         assertThat(pool().stages()).doesNotContain("operator hold");
         assertThat(lease(null).isOpen()).isTrue();
         assertThat(announced()).extracting(AdminChange::action).containsExactly(AdminAction.PAUSE, AdminAction.RESUME);
+    }
+
+    @Test
+    void aPausedResourceWithAFallbackIsServedByIt() {
+        ResourceAdmin admin = admin(List.of("backup"), "pool.min-size=0", "fallback=backup");
+        admin.pause("db");
+
+        Lease<?> served = lease(null);
+
+        assertThat(served.servedByFallback()).isTrue();
+        assertThat(served.get().toString()).startsWith("backup#");
     }
 
     @Test
