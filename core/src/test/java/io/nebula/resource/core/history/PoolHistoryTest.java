@@ -123,6 +123,17 @@ class PoolHistoryTest {
     }
 
     @Test
+    void aBucketFromOverAnHourAgoIsNotShownAgain() {
+        history.waited(now.get(), 2 * MS); // bucket 0
+        nextBucket();
+        history.hit(now.get()); // bucket 1 closes bucket 0 into its slot
+        now.addAndGet(400 * BUCKET); // quiet for over an hour: bucket 0's slot is not written again
+        history.hit(now.get());
+        assertThat(buckets().stream().mapToLong(HistoryBucket::acquisitions).sum())
+                .as("only the one acquisition of now").isEqualTo(1);
+    }
+
+    @Test
     void errorsAreCountedByType() {
         history.failed(now.get(), MS, new AcquisitionTimeoutException("ledger",
                 AcquisitionTimeoutException.Reason.POOL_EXHAUSTED, 1, "exhausted", null));
@@ -206,7 +217,7 @@ class PoolHistoryTest {
     @Test
     void nothingIsFlaggedUnderTheMinimumSample() {
         baseline();
-        bucketOf(Baseline.MIN_ACQUISITIONS - 1, 500, 10);
+        bucketOf(19, 500, 10); // one short of the minimum of 20
         assertThat(history.anomalies()).isEmpty();
         assertThat(heard).isEmpty();
     }
