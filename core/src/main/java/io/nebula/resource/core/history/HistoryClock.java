@@ -24,6 +24,14 @@ public final class HistoryClock {
      */
     public static final String TEST_BUCKET_MILLIS = "nebula.history.test-bucket-millis";
 
+    /** Whether pools keep their history and their anomalies are judged. */
+    public static final String ENABLED = "nebula.history.enabled";
+    public static final boolean ENABLED_BY_DEFAULT = true;
+    /** {@link #ENABLED}, described for docs/configuration.md (a full key: it belongs to no resource). */
+    public static final io.nebula.resource.spi.ConfigKey DEFINITION = io.nebula.resource.spi.ConfigKey.bool(ENABLED,
+            ENABLED_BY_DEFAULT, "false: no pool keeps its last hour (ManagedResource.history() shows empty buckets) and"
+                    + " no anomaly is flagged; the acquisition pipeline has no history stage (docs/operations.md).");
+
     private final Ticker ticker;
     private final long bucketNanos;
     private final long originNanos;

@@ -222,6 +222,12 @@ public final class PoolHistory {
         }
     }
 
+    /** How many signals are flagged now, as last judged (no bucket is closed for it): what a gauge reads. */
+    public int flagged() {
+        Ring r = ring;
+        return r == null ? 0 : (r.p99Baseline.flagged() ? 1 : 0) + (r.errorBaseline.flagged() ? 1 : 0);
+    }
+
     /** The anomalies flagged now: none, or one per signal that departs. */
     public List<Anomaly> anomalies() {
         closeEnded(clock.nanoTime());
