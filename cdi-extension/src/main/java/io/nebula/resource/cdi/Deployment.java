@@ -60,6 +60,7 @@ final class Deployment {
     private final DependencyGraph graph;
     private final Tenancy tenancy;
     private final boolean semconv;
+    private final boolean history;
 
     /**
      * @param beanManager the container's, asked only once the application runs (audit observers, the caller's
@@ -81,6 +82,8 @@ final class Deployment {
         checkTimeouts(timeouts);
         tenancy = tenancy(config, events, beanManager);
         semconv = flag(config, TelemetryBackends.SEMCONV, SemanticConventions.BY_DEFAULT);
+        history = flag(config, io.nebula.resource.core.history.HistoryClock.ENABLED,
+                io.nebula.resource.core.history.HistoryClock.ENABLED_BY_DEFAULT);
         problems.addAll(tenancy.problems(declared));
         ConfigRefresh.check(config, problems);
     }
@@ -115,7 +118,7 @@ final class Deployment {
     /** The application's resources, once {@link #problems()} is empty. */
     ResourceRuntime runtime(EventSink events) {
         requireValid();
-        return new ResourceRuntime(providers, declared.values(), graph, events, tenancy);
+        return new ResourceRuntime(providers, declared.values(), graph, events, tenancy, history);
     }
 
     /**

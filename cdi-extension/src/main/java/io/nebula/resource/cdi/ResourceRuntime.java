@@ -40,10 +40,13 @@ final class ResourceRuntime {
     private volatile ConfigRefresh refresh;
 
     ResourceRuntime(ProviderCatalog providers, Collection<ResourceDeclaration> declared, DependencyGraph graph,
-                    EventSink events, Tenancy tenancy) {
+                    EventSink events, Tenancy tenancy, boolean history) {
         this.events = events;
-        this.resources = new ResourceRegistry<>(providers, declared, graph, tenancy,
-                new Weaving(SmallRyeAttemptGuard::new, TraceContext::use), events::fire, scopes::current,
+        Weaving weaving = new Weaving(SmallRyeAttemptGuard::new, TraceContext::use);
+        if (history) { // nebula.history.enabled
+            weaving.history(io.nebula.resource.core.history.HistoryClock.system());
+        }
+        this.resources = new ResourceRegistry<>(providers, declared, graph, tenancy, weaving, events::fire, scopes::current,
                 pools -> new DeclaredResource<>(pools, scopes, this::resource));
     }
 

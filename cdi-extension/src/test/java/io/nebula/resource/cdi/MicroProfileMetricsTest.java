@@ -104,7 +104,7 @@ class MicroProfileMetricsTest {
         assertThat(registry.getTimers().get(id("nebula.resource.creation.duration", "resource", "orders", "tenant", "none"))
                 .getCount()).isEqualTo(1);
         for (String gauge : new String[] {"nebula.resource.idle", "nebula.resource.pending", "nebula.resource.health.score",
-                "nebula.resource.circuit.state"}) {
+                "nebula.resource.circuit.state", "nebula.resource.anomaly"}) {
             assertThat(registry.getGauges()).containsKey(id(gauge, "resource", "orders", "tenant", "none"));
         }
         assertThat(registry.getGauges().get(id("nebula.resource.health.score", "resource", "orders", "tenant", "none"))

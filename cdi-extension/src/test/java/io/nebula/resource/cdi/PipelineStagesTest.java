@@ -20,11 +20,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The stages the extension's pools are woven with, as {@code AcquisitionPipeline.assemble} made them: with audit
  * switched off ({@code nebula.audit.enabled=false}) no pool has an audit stage, and only a tenant whose
- * {@code tenant.quota.*} limits something has a tenant admission stage. {@code TenancyTest} sees both on.
+ * {@code tenant.quota.*} limits something has a tenant admission stage; with {@code nebula.history.enabled=false} no
+ * pool has a history stage. {@code TenancyTest} sees all three on.
  */
 @NebulaWeldTest
 @TestConfig({
         "nebula.audit.enabled=false",
+        "nebula.history.enabled=false",
         "nebula.resource.ledger.kind=test-counter",
         "nebula.resource.ledger.scope=tenant",
         "nebula.resource.ledger.tenant.quota.max-acquisitions-per-second=1000",

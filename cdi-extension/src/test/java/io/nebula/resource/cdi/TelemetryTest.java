@@ -159,6 +159,7 @@ class TelemetryTest {
             assertThat(gauge(whileHeld, "nebula.resource.pool.utilization", "orders")).isEqualTo(1.0);
             assertThat(gauge(whileHeld, "nebula.resource.health.score", "orders")).isEqualTo(1.0);
             assertThat(gauge(whileHeld, "nebula.resource.circuit.state", "orders")).isEqualTo(0);
+            assertThat(gauge(whileHeld, "nebula.resource.anomaly", "orders")).isEqualTo(0);
         }
         FlakyBackend.set("vault", FlakyBackend.Mode.DOWN);
         assertThatThrownBy(() -> resources.acquire("vault", TestConnection.class)).isInstanceOf(AcquisitionTimeoutException.class);
@@ -168,7 +169,8 @@ class TelemetryTest {
         assertThat(byName).containsKeys("nebula.resource.acquisitions", "nebula.resource.acquisition.duration",
                 "nebula.resource.active", "nebula.resource.idle", "nebula.resource.pending",
                 "nebula.resource.pool.utilization", "nebula.resource.errors", "nebula.resource.health.score",
-                "nebula.resource.circuit.state", "nebula.resource.creation.duration", "nebula.resource.timeouts");
+                "nebula.resource.circuit.state", "nebula.resource.creation.duration", "nebula.resource.timeouts",
+                "nebula.resource.anomaly");
 
         assertThat(sum("nebula.resource.acquisitions", Attributes.of(RESOURCE, "orders", TENANT, "acme", OUTCOME, "success")))
                 .isEqualTo(1);

@@ -84,6 +84,23 @@ public final class HealthTracker {
         }
     }
 
+    /**
+     * Something besides its pools' states bears on {@code resource}'s health under {@code key} (an anomaly its history
+     * flagged): {@code status}, or nothing any more when {@code null}. Returns the health changes this causes.
+     */
+    public List<HealthChangedEvent> mark(String resource, String key, HealthStatus status) {
+        lock.lock();
+        try {
+            Map<String, HealthStatus> ofResource = pools.computeIfAbsent(resource, r -> new HashMap<>());
+            if (status == null ? ofResource.remove(key) == null : status.equals(ofResource.put(key, status))) {
+                return List.of();
+            }
+            return publish();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public HealthStatus health(String resource) {
         lock.lock();
         try {

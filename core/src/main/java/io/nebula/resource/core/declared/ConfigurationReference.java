@@ -29,7 +29,7 @@ public final class ConfigurationReference {
     /** How a resource's name is written in the Markdown, and in the JSON (the map-key wildcard editors know). */
     /** The keys of the application, not of a resource, in the order the reference lists them. */
     private static final List<ConfigKey> APPLICATION_KEYS = List.of(AuditSink.DEFINITION, SemanticConventions.DEFINITION,
-            ChangeableKeys.DEFINITION);
+            ChangeableKeys.DEFINITION, io.nebula.resource.core.history.HistoryClock.DEFINITION);
     private static final String NAME = "<name>";
     private static final String JSON_NAME = "{*}";
 

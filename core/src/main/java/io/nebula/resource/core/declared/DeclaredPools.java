@@ -15,6 +15,8 @@ import io.nebula.resource.core.ResourcePool;
 import io.nebula.resource.core.audit.AuditGate;
 import io.nebula.resource.core.audit.AuditTrail;
 import io.nebula.resource.core.credential.CredentialedProvider;
+import io.nebula.resource.core.history.HistoryClock;
+import io.nebula.resource.core.history.PoolHistory;
 import io.nebula.resource.core.pipeline.WovenPool;
 import io.nebula.resource.core.tenant.TenantPools;
 import io.nebula.resource.core.tenant.TenantPoolsListener;
@@ -23,6 +25,7 @@ import io.nebula.resource.history.ResourceHistory;
 import io.nebula.resource.spi.ResourceProvider;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,7 +45,6 @@ import static java.lang.System.Logger.Level.WARNING;
  */
 public final class DeclaredPools<R> implements ManagedResource<R> {
 
-    private static final Duration HISTORY_BUCKET = Duration.ofSeconds(10);
     private static final System.Logger LOG = System.getLogger(DeclaredPools.class.getName());
 
     private volatile ResourceDeclaration declaration; // replaced when an operator changes a changeable key
@@ -421,20 +423,48 @@ public final class DeclaredPools<R> implements ManagedResource<R> {
         return acquire(timeout, registry.context().get());
     }
 
-    // History is not recorded yet (issue #14, point 3): an hour of empty 10 s buckets would claim a quiet resource.
+    /** The resource's shared pool, or every tenant's pool together ({@link PoolHistory#together}). */
     @Override
     public ResourceHistory history() {
-        return new ResourceHistory(name(), null, HISTORY_BUCKET, List.of());
+        HistoryClock clock = registry.weaving().history();
+        if (clock == null) {
+            return disabled(null);
+        }
+        List<PoolHistory> pools = new ArrayList<>();
+        for (WovenPool<?> p : live.list()) {
+            p.history().ifPresent(pools::add);
+        }
+        return PoolHistory.together(name(), clock, pools);
     }
 
     @Override
     public ResourceHistory history(String tenant) {
-        return new ResourceHistory(name(), tenant, HISTORY_BUCKET, List.of());
+        HistoryClock clock = registry.weaving().history();
+        if (clock == null) {
+            return disabled(tenant);
+        }
+        for (WovenPool<?> p : live.list()) {
+            PoolHistory h = p.history().orElse(null);
+            if (h != null && tenant.equals(h.tenant())) {
+                return h.history();
+            }
+        }
+        return PoolHistory.empty(name(), tenant, clock);
+    }
+
+    /** An hour of empty buckets: {@code nebula.history.enabled=false} keeps none. */
+    private ResourceHistory disabled(String tenant) {
+        return PoolHistory.empty(name(), tenant, new HistoryClock(io.nebula.resource.core.Ticker.SYSTEM,
+                HistoryClock.BUCKET, java.time.Instant.now()));
     }
 
     @Override
     public List<Anomaly> anomalies() {
-        return List.of();
+        List<Anomaly> now = new ArrayList<>();
+        for (WovenPool<?> p : live.list()) {
+            p.history().ifPresent(h -> now.addAll(h.anomalies()));
+        }
+        return now;
     }
 
     @Override

@@ -6,6 +6,10 @@ import io.nebula.resource.ResourceState;
 import io.nebula.resource.core.HealthTracker;
 import io.nebula.resource.core.PoolListener;
 import io.nebula.resource.core.ResourcePool;
+import io.nebula.resource.core.history.AnomalyListener;
+import io.nebula.resource.event.ResourceAnomalyEvent;
+import io.nebula.resource.HealthStatus;
+import io.nebula.resource.history.Anomaly;
 import io.nebula.resource.event.AcquisitionFailedEvent;
 import io.nebula.resource.event.LeakDetectedEvent;
 import io.nebula.resource.event.ResourceLifecycleEvent;
@@ -18,7 +22,9 @@ import java.util.function.Consumer;
  * acquisitions (from its pipeline), leaks and health. Where they go is the caller's: the CDI extension fires them
  * as CDI events.
  */
-public final class PoolEvents implements PoolListener {
+public final class PoolEvents implements PoolListener, AnomalyListener {
+
+    private static final System.Logger LOG = System.getLogger(PoolEvents.class.getName());
 
     private final String resource;
     private final String pool;
@@ -52,6 +58,9 @@ public final class PoolEvents implements PoolListener {
     public void retiring() {
         retiring = true;
         health.forget(resource, pool).forEach(events);
+        // its anomalies go with it: nothing will clear them
+        health.mark(resource, pool + " anomaly acquisition-p99", null).forEach(events);
+        health.mark(resource, pool + " anomaly error-rate", null).forEach(events);
     }
 
     @Override
@@ -77,6 +86,29 @@ public final class PoolEvents implements PoolListener {
         if (error instanceof ResourceException e) {
             events.accept(new AcquisitionFailedEvent(resource, ctx == null ? ResourceContext.GLOBAL : ctx, e));
         }
+    }
+
+    /**
+     * The pool's history flagged an anomaly: a WARNING record (NEBULA-4501), a {@link ResourceAnomalyEvent}, and the
+     * resource DEGRADED with the anomaly's reason until it clears.
+     */
+    @Override
+    public void flagged(Anomaly anomaly) {
+        LOG.log(System.Logger.Level.WARNING, "NEBULA-4501 Anomaly: " + anomaly.reason());
+        events.accept(new ResourceAnomalyEvent(anomaly, false));
+        health.mark(resource, anomalyKey(anomaly), HealthStatus.degraded(anomaly.reason())).forEach(events);
+    }
+
+    /** The anomaly cleared: an INFO record (NEBULA-4502), the event, and its part of the health gone. */
+    @Override
+    public void cleared(Anomaly anomaly) {
+        LOG.log(System.Logger.Level.INFO, "NEBULA-4502 Anomaly cleared: " + anomaly.reason());
+        events.accept(new ResourceAnomalyEvent(anomaly, true));
+        health.mark(resource, anomalyKey(anomaly), null).forEach(events);
+    }
+
+    private String anomalyKey(Anomaly anomaly) {
+        return pool + " anomaly " + anomaly.signal();
     }
 
     @Override

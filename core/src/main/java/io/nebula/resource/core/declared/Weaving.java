@@ -31,6 +31,7 @@ public final class Weaving {
     private final AttemptGuard.Factory attemptGuards;
     private final Consumer<Telemetry> telemetryChanged;
     private volatile Telemetry telemetry = Telemetry.NONE;
+    private volatile io.nebula.resource.core.history.HistoryClock history; // null: nebula.history.enabled=false
 
     /**
      * @param attemptGuards    guards each attempt of a resource with a timeout or a bulkhead
@@ -40,6 +41,16 @@ public final class Weaving {
     public Weaving(AttemptGuard.Factory attemptGuards, Consumer<Telemetry> telemetryChanged) {
         this.attemptGuards = attemptGuards;
         this.telemetryChanged = telemetryChanged;
+    }
+
+    /** Keeps every pool's last hour on {@code clock} from now on ({@code nebula.history.enabled}); {@code null} for none. */
+    public void history(io.nebula.resource.core.history.HistoryClock clock) {
+        this.history = clock;
+    }
+
+    /** The clock of the pools' history; {@code null} when they keep none. */
+    public io.nebula.resource.core.history.HistoryClock history() {
+        return history;
     }
 
     /**
@@ -72,6 +83,10 @@ public final class Weaving {
                 .telemetry(telemetry)
                 .listener(events)
                 .onClose(() -> live.remove(made[0]));
+        io.nebula.resource.core.history.HistoryClock clock = history;
+        if (clock != null) {
+            builder.history(clock, events);
+        }
         if (audit != null) {
             builder.audit(audit);
         }

@@ -45,6 +45,7 @@ final class Weave {
     private final Ticker hitClock;
     private final Ticker ticker;
     private final Duration poolTimeout;
+    private volatile io.nebula.resource.core.history.PoolHistory history; // null when history is off
     private final List<Woven<?>> pipelines = new CopyOnWriteArrayList<>();
     private final PoolView view;
     private volatile PoolTelemetry telemetry = PoolTelemetry.NONE;
@@ -314,6 +315,16 @@ final class Weave {
 
     BiConsumer<ResourceContext, Throwable> failed() {
         return failed;
+    }
+
+    /** The pool's last hour; {@code null} when {@code nebula.history.enabled=false}. */
+    io.nebula.resource.core.history.PoolHistory history() {
+        return history;
+    }
+
+    /** Set once by the builder, before any pipeline is assembled. */
+    void history(io.nebula.resource.core.history.PoolHistory history) {
+        this.history = history;
     }
 
     Ticker hitClock() {

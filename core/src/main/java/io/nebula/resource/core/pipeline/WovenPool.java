@@ -307,6 +307,11 @@ public final class WovenPool<R> implements ResourcePool<R> {
         return leases.stages();
     }
 
+    /** The pool's last hour; empty when {@code nebula.history.enabled=false}. */
+    public Optional<io.nebula.resource.core.history.PoolHistory> history() {
+        return Optional.ofNullable(weave.history());
+    }
+
     AcquisitionMeter meter() {
         return weave.meter();
     }

@@ -56,6 +56,8 @@ public final class WovenPoolBuilder<R> {
     private Supplier<HealthStatus> healthOf;
     private HealthScheduler scheduler;
     private Runnable onClose = () -> { };
+    private io.nebula.resource.core.history.HistoryClock historyClock;
+    private io.nebula.resource.core.history.AnomalyListener anomalies;
 
     WovenPoolBuilder(ResourceProvider<R> provider, ResourceSettings settings) {
         this.provider = Objects.requireNonNull(provider, "provider");
@@ -172,6 +174,17 @@ public final class WovenPoolBuilder<R> {
         return this;
     }
 
+    /**
+     * Keeps the pool's last hour ({@link io.nebula.resource.core.history.PoolHistory}) on {@code clock}, telling
+     * {@code anomalies} when it departs from its baseline and returns. Default none: no history stage.
+     */
+    public WovenPoolBuilder<R> history(io.nebula.resource.core.history.HistoryClock clock,
+                                       io.nebula.resource.core.history.AnomalyListener anomalies) {
+        this.historyClock = Objects.requireNonNull(clock, "clock");
+        this.anomalies = Objects.requireNonNull(anomalies, "anomalies");
+        return this;
+    }
+
     /** Runs once the pool is closed or drained. */
     public WovenPoolBuilder<R> onClose(Runnable onClose) {
         this.onClose = Objects.requireNonNull(onClose, "onClose");
@@ -213,11 +226,15 @@ public final class WovenPoolBuilder<R> {
         AcquisitionMeter meter = new AcquisitionMeter(tenant);
         ConnectionPools connections = new ConnectionPools();
         engine.connections(connections);
+        io.nebula.resource.core.history.PoolHistory history = historyClock == null ? null
+                : new io.nebula.resource.core.history.PoolHistory(name, tenant, historyClock, snapshot, anomalies);
         PoolView view = new PoolView(name, kind != null ? kind : settings.kind(), tenant, snapshot, healthNow,
-                circuit == null ? null : circuit::code, meter, Redactor.of(settings), connections);
+                circuit == null ? null : circuit::code, meter, Redactor.of(settings), connections,
+                history == null ? null : history::flagged);
         log.set(new PoolLog(view));
         Weave weave = new Weave(name, policy, new Failures(provider), circuit, checks.quarantineAfter(), guard, audit,
                 admission, fallback, meter, view, log.get(), onFailure, hitClock, ticker, pool.acquireTimeout());
+        weave.history(history);
         ResourcePool<R> engined = engine.listener(new WovenListener(log.get(), weave)).build();
         built.set(engined);
         weave.health().pool(engined);

@@ -21,10 +21,23 @@ import java.util.function.Supplier;
  * @param redactor masks the resource's secrets in error texts
  * @param connections the connection pools inside the pool's live instances (a JDBC resource's data source); none for
  *                    a provider whose instances pool no connections
+ * @param anomalies   how many of the pool's signals are flagged as anomalous now; {@code null} without history
  */
 public record PoolView(String resource, String kind, String tenant, Supplier<PoolSnapshot> snapshot,
                        Supplier<HealthStatus> health, IntSupplier circuit, AcquisitionCounts counts, Redactor redactor,
-                       ConnectionPools connections) {
+                       ConnectionPools connections, IntSupplier anomalies) {
+
+    /** A view of a pool without history. */
+    public PoolView(String resource, String kind, String tenant, Supplier<PoolSnapshot> snapshot,
+                    Supplier<HealthStatus> health, IntSupplier circuit, AcquisitionCounts counts, Redactor redactor,
+                    ConnectionPools connections) {
+        this(resource, kind, tenant, snapshot, health, circuit, counts, redactor, connections, null);
+    }
+
+    /** {@code nebula.resource.anomaly}: the pool's signals flagged now (0 to 2: acquisition p99, error rate). */
+    public int anomalyCount() {
+        return anomalies == null ? 0 : anomalies.getAsInt();
+    }
 
     /** {@code nebula.health.score}: 1 for UP, 0.5 for DEGRADED, 0 for DOWN. */
     public double healthScore() {

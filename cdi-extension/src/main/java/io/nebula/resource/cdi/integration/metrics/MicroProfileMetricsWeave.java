@@ -86,6 +86,8 @@ final class MicroProfileMetricsWeave implements Telemetry {
             gauge("nebula.resource.pool.utilization", "Leases out over the maximum size", v -> v.snapshot().get().utilization());
             gauge("nebula.resource.health.score", "1 UP, 0.5 DEGRADED, 0 DOWN", PoolView::healthScore);
             gauge("nebula.resource.circuit.state", "0 closed, 1 half-open, 2 open", PoolView::circuitCode);
+            gauge("nebula.resource.anomaly", "Signals departing from the pool's baseline now: 0 none, up to 2",
+                    PoolView::anomalyCount);
         }
 
         private void gauge(String name, String description, Function<PoolView, Number> value) {

@@ -127,6 +127,10 @@ final class OpenTelemetryWeave implements Telemetry {
             gauges.add(meter.gaugeBuilder("nebula.resource.circuit.state").ofLongs().setUnit("1")
                     .setDescription("0 closed, 1 half-open, 2 open").buildWithCallback(m -> pools.forEach(p ->
                             m.record(p.view.circuitCode(), p.gaugeAttributes))));
+            gauges.add(meter.gaugeBuilder("nebula.resource.anomaly").ofLongs().setUnit("1")
+                    .setDescription("Signals departing from the pool's baseline now: 0 none, up to 2 (acquisition p99,"
+                            + " error rate)").buildWithCallback(m -> pools.forEach(p ->
+                            m.record(p.view.anomalyCount(), p.gaugeAttributes))));
         }
     }
 

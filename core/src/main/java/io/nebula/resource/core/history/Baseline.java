@@ -1,0 +1,82 @@
+package io.nebula.resource.core.history;
+
+/**
+ * One signal's baseline (a pool's acquisition p99, or its error rate) and whether it is departed from now. The rule,
+ * applied to each completed bucket with at least {@value #MIN_ACQUISITIONS} acquisitions (a quieter bucket is neither
+ * judged nor learned from):
+ * <ul>
+ *   <li>baseline and deviation are exponentially weighted moving averages ({@value #ALPHA}) of the value and of its
+ *       absolute difference from the baseline, over the buckets not flagged (RFC 6298's estimator of a round trip);</li>
+ *   <li>once {@value #MIN_BUCKETS} buckets are learned, a bucket whose value is above
+ *       {@code max(baseline + 3 × deviation, 3 × baseline, floor)} is flagged; while flagged the baseline does not learn
+ *       (an anomaly must not become the norm);</li>
+ *   <li>a flagged signal clears on a bucket at or below {@code max(baseline + deviation, floor)}: between the two
+ *       levels it stays as it is (hysteresis).</li>
+ * </ul>
+ */
+final class Baseline {
+
+    static final double ALPHA = 0.1;
+    static final int MIN_ACQUISITIONS = 20;
+    static final int MIN_BUCKETS = 6;
+
+    private final double floor;
+    private double mean;
+    private double deviation;
+    private int learned;
+    private boolean flagged;
+
+    /** @param floor below which a value is never anomalous: 5 (ms) for p99, 0.05 for the error rate */
+    Baseline(double floor) {
+        this.floor = floor;
+    }
+
+    enum Verdict { NONE, FLAGGED, CLEARED }
+
+    /** Judges one completed bucket's {@code value}, then learns from it if it was not anomalous. */
+    Verdict observe(double value) {
+        if (learned >= MIN_BUCKETS) {
+            if (!flagged && value > flagLevel()) {
+                flagged = true;
+                return Verdict.FLAGGED;
+            }
+            if (flagged) {
+                if (value <= clearLevel()) {
+                    flagged = false;
+                    learn(value);
+                    return Verdict.CLEARED;
+                }
+                return Verdict.NONE;
+            }
+        }
+        learn(value);
+        return Verdict.NONE;
+    }
+
+    private void learn(double value) {
+        if (learned == 0) {
+            mean = value;
+            deviation = 0;
+        } else {
+            deviation = (1 - ALPHA) * deviation + ALPHA * Math.abs(value - mean);
+            mean = (1 - ALPHA) * mean + ALPHA * value;
+        }
+        learned++;
+    }
+
+    double flagLevel() {
+        return Math.max(Math.max(mean + 3 * deviation, 3 * mean), floor);
+    }
+
+    double clearLevel() {
+        return Math.max(mean + deviation, floor);
+    }
+
+    double mean() {
+        return mean;
+    }
+
+    boolean flagged() {
+        return flagged;
+    }
+}
