@@ -6,6 +6,7 @@ import io.nebula.resource.admin.ResourceAdmin;
 import io.nebula.resource.core.EngineThreads;
 import io.nebula.resource.core.declared.ChangeableKeys;
 import io.nebula.resource.core.declared.DeclaredPools;
+import io.nebula.resource.core.declared.TenantOverrides;
 import org.eclipse.microprofile.config.Config;
 
 import java.time.Duration;
@@ -49,6 +50,8 @@ final class ConfigRefresh {
     private final Map<String, String> warned = new HashMap<>();
     /** The changes validation refused, by resource: each is logged once. */
     private final Map<String, Map<String, String>> refused = new HashMap<>();
+    /** Each tenant quota override's value last seen or applied, by full key; first the one read at deployment. */
+    private final Map<String, String> quotas = new HashMap<>();
     private final AtomicLong turns = new AtomicLong();
     private volatile ScheduledFuture<?> task;
 
@@ -104,6 +107,7 @@ final class ConfigRefresh {
     void turn() {
         for (DeclaredPools<?> resource : resources) {
             refresh(resource);
+            refreshQuotas(resource);
         }
         turns.incrementAndGet();
     }
@@ -136,7 +140,9 @@ final class ConfigRefresh {
             if (!value.equals(warned.put(full, value))) {
                 LOG.log(WARNING, "NEBULA-4410 " + full + " changed in the configuration but cannot change at run"
                         + " time: not applied, the resource keeps the value it started with until the application"
-                        + " restarts (keys changeable at run time: " + new TreeSet<>(ChangeableKeys.RESOURCE) + ")");
+                        + " restarts (keys changeable at run time: " + new TreeSet<>(ChangeableKeys.RESOURCE)
+                        + (ChangeableKeys.TENANT.contains(key) ? "; a tenant's quota changes with "
+                        + TenantOverrides.key("<id>", resource.name(), key) : "") + ")");
             }
         });
         if (changeable.isEmpty()) {
@@ -150,6 +156,47 @@ final class ConfigRefresh {
             if (!changeable.equals(refused.put(resource.name(), changeable))) {
                 LOG.log(WARNING, "NEBULA-4411 The configuration of resource '" + resource.name() + "' changed but the"
                         + " change is invalid, so nothing of it was applied: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Each known tenant's quota overrides ({@code nebula.tenant.<id>.resource.<name>.tenant.quota.*}), read again: a
+     * changed one is applied through {@link ResourceAdmin#tenantQuota}. The tenants are those with a live pool or
+     * with overrides at deployment; a key removed keeps its value.
+     */
+    private void refreshQuotas(DeclaredPools<?> resource) {
+        for (String tenant : resource.knownTenants()) {
+            Map<String, String> changed = new TreeMap<>();
+            ResourceSettings deployed = null;
+            for (String key : ChangeableKeys.TENANT) {
+                String full = TenantOverrides.key(tenant, resource.name(), key);
+                Optional<String> now = read(full);
+                if (now.isEmpty()) {
+                    continue;
+                }
+                if (!quotas.containsKey(full)) {
+                    deployed = deployed != null ? deployed : resource.registryTenantSettings(tenant);
+                    quotas.put(full, deployed.string(key).orElse(null));
+                }
+                if (!now.get().equals(quotas.get(full))) {
+                    changed.put(key, now.get());
+                }
+            }
+            if (changed.isEmpty()) {
+                continue;
+            }
+            String which = resource.name() + "@" + tenant;
+            try {
+                admin.tenantQuota(resource.name(), tenant, changed);
+                changed.forEach((key, value) -> quotas.put(TenantOverrides.key(tenant, resource.name(), key), value));
+                refused.remove(which);
+            } catch (ConfigurationInvalidException e) {
+                if (!changed.equals(refused.put(which, changed))) {
+                    LOG.log(WARNING, "NEBULA-4411 The quota of tenant '" + tenant + "' on resource '" + resource.name()
+                            + "' changed in the configuration but the change is invalid or cannot be applied now, so"
+                            + " nothing of it was applied: " + e.getMessage());
+                }
             }
         }
     }

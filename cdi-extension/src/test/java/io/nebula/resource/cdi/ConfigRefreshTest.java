@@ -2,6 +2,7 @@ package io.nebula.resource.cdi;
 
 import io.nebula.resource.AcquisitionTimeoutException;
 import io.nebula.resource.Lease;
+import io.nebula.resource.QuotaExceededException;
 import io.nebula.resource.Resources;
 import io.nebula.resource.admin.AdminAction;
 import io.nebula.resource.admin.AdminChange;
@@ -39,7 +40,11 @@ import static org.awaitility.Awaitility.await;
         "nebula.resource.orders-db.kind=test-counter",
         "nebula.resource.orders-db.pool.min-size=0",
         "nebula.resource.orders-db.pool.max-size=1",
-        "nebula.resource.orders-db.pool.acquire-timeout=100ms"})
+        "nebula.resource.orders-db.pool.acquire-timeout=100ms",
+        "nebula.resource.ledger.kind=test-counter",
+        "nebula.resource.ledger.scope=tenant",
+        "nebula.resource.ledger.pool.min-size=0",
+        "nebula.tenant.acme.resource.ledger.tenant.quota.max-concurrent-leases=1"})
 class ConfigRefreshTest {
 
     @WeldSetup
@@ -53,6 +58,9 @@ class ConfigRefreshTest {
 
     @Inject
     BeanManager beanManager;
+
+    @Inject
+    WorkflowContexts contexts;
 
     @ApplicationScoped
     static class Observer {
@@ -96,6 +104,31 @@ class ConfigRefreshTest {
             assertThat(c.action()).isEqualTo(AdminAction.CONFIGURE);
             assertThat(c.principal()).isEqualTo("config-refresh");
             assertThat(c.after()).containsEntry("pool.max-size", "2");
+        });
+    }
+
+    @Test
+    void aTenantsQuotaChangedInTheConfigurationIsAppliedToItsLivePool() {
+        try (ScopeHandle acme = contexts.enter("acme", "billing", "run-1", "charge")) {
+            Lease<TestConnection> first = resources.acquire("ledger", TestConnection.class);
+            assertThatThrownBy(() -> resources.acquire("ledger", TestConnection.class))
+                    .isInstanceOf(QuotaExceededException.class);
+
+            ChangingConfig.set("nebula.tenant.acme.resource.ledger.tenant.quota.max-concurrent-leases", "2");
+            twoMoreTurns();
+
+            try (Lease<TestConnection> second = resources.acquire("ledger", TestConnection.class)) {
+                assertThat(first.isOpen()).isTrue();
+            } finally {
+                first.close();
+            }
+        }
+        assertThat(observer.changes()).singleElement().satisfies(c -> {
+            assertThat(c.action()).isEqualTo(AdminAction.TENANT_QUOTA);
+            assertThat(c.tenant()).isEqualTo("acme");
+            assertThat(c.principal()).isEqualTo("config-refresh");
+            assertThat(c.before()).containsEntry("tenant.quota.max-concurrent-leases", "1");
+            assertThat(c.after()).containsEntry("tenant.quota.max-concurrent-leases", "2");
         });
     }
 

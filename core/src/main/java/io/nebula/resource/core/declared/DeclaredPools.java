@@ -371,8 +371,25 @@ public final class DeclaredPools<R> implements ManagedResource<R> {
         return tenants;
     }
 
+    /**
+     * The tenants whose quota may be in force here: those with a live pool and those whose overrides the configuration
+     * had at deployment. Empty for a resource that is not tenant-scoped.
+     */
+    public java.util.Set<String> knownTenants() {
+        if (declaration.scope() != ResourceScope.TENANT) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> all = new java.util.TreeSet<>(registry.tenancy().tenantsOverriding(name()));
+        TenantPools<R> t = tenants;
+        if (t != null) {
+            all.addAll(t.tenants());
+        }
+        all.addAll(quotas.keySet());
+        return all;
+    }
+
     /** The settings {@code tenant}'s pool is (or would be) made with: the resource's, with the tenant's overrides. */
-    ResourceSettings registryTenantSettings(String tenant) {
+    public ResourceSettings registryTenantSettings(String tenant) {
         return registry.tenancy().template(declaration).settingsFor(tenant);
     }
 

@@ -85,6 +85,11 @@ public final class Tenancy {
         return sink;
     }
 
+    /** The tenants that override any key of {@code resource} in the configuration read at deployment. */
+    public java.util.Set<String> tenantsOverriding(String resource) {
+        return overrides.byResource().getOrDefault(resource, Map.of()).keySet();
+    }
+
     /** Whether {@code tenant} overrides any key of {@code resource}. */
     public boolean hasOverrides(String tenant, String resource) {
         return !overrides.of(tenant, resource).isEmpty();
