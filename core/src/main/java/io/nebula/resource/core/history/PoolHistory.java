@@ -367,6 +367,7 @@ public final class PoolHistory {
     private static final class Live {
         static final VarHandle UTIL;
         static final VarHandle WAITERS;
+        static final VarHandle ERRORS;
 
         final int number;
         final long end;
@@ -394,14 +395,9 @@ public final class PoolHistory {
 
         void error(String type) {
             ConcurrentHashMap<String, LongAdder> e = errors;
-            if (e == null) {
-                synchronized (this) { // a bucket's first failure only
-                    e = errors;
-                    if (e == null) {
-                        e = new ConcurrentHashMap<>(4);
-                        errors = e;
-                    }
-                }
+            if (e == null) { // a bucket's first failure: racing threads may each make one, the first published wins
+                ConcurrentHashMap<String, LongAdder> made = new ConcurrentHashMap<>(4);
+                e = ERRORS.compareAndSet(this, null, made) ? made : errors;
             }
             LongAdder count = e.get(type);
             if (count == null) {
@@ -432,6 +428,7 @@ public final class PoolHistory {
                 MethodHandles.Lookup l = MethodHandles.lookup();
                 UTIL = l.findVarHandle(Live.class, "utilization", int.class);
                 WAITERS = l.findVarHandle(Live.class, "waiters", int.class);
+                ERRORS = l.findVarHandle(Live.class, "errors", ConcurrentHashMap.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
