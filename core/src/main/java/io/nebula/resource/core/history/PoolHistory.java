@@ -31,13 +31,15 @@ import java.util.function.Supplier;
  * only for buckets that had errors.
  *
  * <p><b>The hit path.</b> An acquisition adds to the bucket being filled without a lock or an allocation: a pool hit
- * increments a {@link LongAdder}; a slower acquisition increments one counter of an {@link AtomicLongArray}; a failure
+ * writes nothing (the pool's meter counts it, and a bucket's hits are the meter's count between its start and the next
+ * bucket's; a history without a meter increments a {@link LongAdder}); a slower acquisition increments one counter of an {@link AtomicLongArray}; a failure
  * also a {@link LongAdder} per exception type, made on its type's first failure in the bucket. Utilization and
  * waiters are sampled from the pool's snapshot on every acquisition that waited or failed and otherwise at most every
  * {@value #SAMPLE_MILLIS} ms, so the maximum of a bucket served only by hits is a sample's. The first acquisition
  * after a bucket's end swaps in a new bucket (one allocation per bucket) and compacts the one that ended into the
  * ring, where its anomalies are judged; an acquisition on another thread still recording into the old bucket at that
- * instant may be lost to the history (never to the meter or the metrics).
+ * instant may be lost to the history (never to the meter or the metrics), and so may a hit whose
+ * metering stage, which times a little more, saw the clock tick.
  */
 public final class PoolHistory {
 
@@ -54,6 +56,7 @@ public final class PoolHistory {
     private final HistoryClock clock;
     private final Supplier<PoolSnapshot> snapshot;
     private final AnomalyListener listener;
+    private final java.util.function.LongSupplier hitsCounted; // null: this history counts its own hits
     private volatile Live live;
     private volatile Ring ring;
     private final ReentrantLock compacting = new ReentrantLock();
@@ -64,6 +67,17 @@ public final class PoolHistory {
      */
     public PoolHistory(String resource, String tenant, HistoryClock clock, Supplier<PoolSnapshot> snapshot,
                        AnomalyListener listener) {
+        this(resource, tenant, clock, snapshot, listener, null);
+    }
+
+    /**
+     * @param hitsCounted the pool's pool hits as counted by its meter, which every hit passes through after this
+     *                    history's {@link #hit}: a bucket's hits are then the meter's count between its start and the
+     *                    next bucket's, and a hit costs this history no write at all. {@code null}: counted here.
+     */
+    public PoolHistory(String resource, String tenant, HistoryClock clock, Supplier<PoolSnapshot> snapshot,
+                       AnomalyListener listener, java.util.function.LongSupplier hitsCounted) {
+        this.hitsCounted = hitsCounted;
         this.resource = resource;
         this.tenant = tenant;
         this.clock = clock;
@@ -85,7 +99,9 @@ public final class PoolHistory {
         if (b == null || now >= b.end) {
             b = roll(now);
         }
-        b.hits.increment();
+        if (hitsCounted == null) {
+            b.hits.increment();
+        }
         if (now - b.lastSample >= SAMPLE_NANOS) {
             sample(b, now);
         }
@@ -131,8 +147,12 @@ public final class PoolHistory {
                 return cur; // another thread rolled first, or a reading from before this bucket's start
             }
             Live next = new Live(n, clock.endOf(n));
+            if (hitsCounted != null) {
+                next.hitsAtStart = hitsCounted.getAsLong();
+            }
             if (LIVE.compareAndSet(this, cur, next)) {
                 if (cur != null) {
+                    cur.hitsAtEnd = next.hitsAtStart;
                     compact(cur);
                 }
                 return next;
@@ -161,7 +181,7 @@ public final class PoolHistory {
             }
             int slot = Math.floorMod(ended.number, HistoryClock.BUCKETS);
             long[] bins = ended.bins();
-            long hits = ended.hits.sum();
+            long hits = hitsOf(ended);
             long n = hits;
             for (long c : bins) {
                 n += c;
@@ -271,7 +291,7 @@ public final class PoolHistory {
     private HistoryBucket bucket(int n, Ring r, Live b) {
         if (b != null && b.number == n) {
             long[] bins = b.bins();
-            long hits = b.hits.sum();
+            long hits = hitsOf(b);
             long count = hits;
             for (long c : bins) {
                 count += c;
@@ -334,14 +354,26 @@ public final class PoolHistory {
         return new ResourceHistory(resource, tenant, clock.bucketLength(), empty(clock, clock.bucketOf(clock.nanoTime())));
     }
 
+    /** {@code b}'s pool hits: its own count, or the meter's between its start and its end (or now). */
+    private long hitsOf(Live b) {
+        if (hitsCounted == null) {
+            return b.hits.sum();
+        }
+        long end = b.hitsAtEnd >= 0 ? b.hitsAtEnd : hitsCounted.getAsLong();
+        return Math.max(0, end - b.hitsAtStart);
+    }
+
     /** The bucket being filled: written by acquisitions without locks. */
     private static final class Live {
         static final VarHandle UTIL;
         static final VarHandle WAITERS;
+        static final VarHandle ERRORS;
 
         final int number;
         final long end;
-        final LongAdder hits = new LongAdder();
+        final LongAdder hits = new LongAdder(); // unused when the meter counts the hits
+        long hitsAtStart; // the meter's hits when this bucket was made; written before it is published
+        volatile long hitsAtEnd = -1; // the meter's hits when the next bucket was made; -1 while this one fills
         final AtomicLongArray bins = new AtomicLongArray(LatencyBins.COUNT);
         volatile ConcurrentHashMap<String, LongAdder> errors;
         volatile long lastSample = Long.MIN_VALUE / 2;
@@ -363,14 +395,9 @@ public final class PoolHistory {
 
         void error(String type) {
             ConcurrentHashMap<String, LongAdder> e = errors;
-            if (e == null) {
-                synchronized (this) { // a bucket's first failure only
-                    e = errors;
-                    if (e == null) {
-                        e = new ConcurrentHashMap<>(4);
-                        errors = e;
-                    }
-                }
+            if (e == null) { // a bucket's first failure: racing threads may each make one, the first published wins
+                ConcurrentHashMap<String, LongAdder> made = new ConcurrentHashMap<>(4);
+                e = ERRORS.compareAndSet(this, null, made) ? made : errors;
             }
             LongAdder count = e.get(type);
             if (count == null) {
@@ -401,6 +428,7 @@ public final class PoolHistory {
                 MethodHandles.Lookup l = MethodHandles.lookup();
                 UTIL = l.findVarHandle(Live.class, "utilization", int.class);
                 WAITERS = l.findVarHandle(Live.class, "waiters", int.class);
+                ERRORS = l.findVarHandle(Live.class, "errors", ConcurrentHashMap.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }

@@ -87,6 +87,18 @@ final class AcquisitionMeter implements AcquisitionCounts {
         slow().record(Outcome.of(error), nanos);
     }
 
+    /** Pool hits so far, other tenants' included: what a pool's history takes a bucket's hits from. */
+    long hitsAll() {
+        long n = hits.sum();
+        java.util.concurrent.ConcurrentHashMap<String, AcquisitionMeter> others = otherTenants;
+        if (others != null) {
+            for (AcquisitionMeter m : others.values()) {
+                n += m.hits.sum();
+            }
+        }
+        return n;
+    }
+
     @Override
     public long count(Outcome outcome) {
         Slow s = slow;

@@ -227,7 +227,8 @@ public final class WovenPoolBuilder<R> {
         ConnectionPools connections = new ConnectionPools();
         engine.connections(connections);
         io.nebula.resource.core.history.PoolHistory history = historyClock == null ? null
-                : new io.nebula.resource.core.history.PoolHistory(name, tenant, historyClock, snapshot, anomalies);
+                : new io.nebula.resource.core.history.PoolHistory(name, tenant, historyClock, snapshot, anomalies,
+                        meter::hitsAll); // the metering stage, outside the history stage, counts every hit
         PoolView view = new PoolView(name, kind != null ? kind : settings.kind(), tenant, snapshot, healthNow,
                 circuit == null ? null : circuit::code, meter, Redactor.of(settings), connections,
                 history == null ? null : history::flagged);
