@@ -130,7 +130,7 @@ class ConfigurationErrorsTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-            "nebula.resource.unknown-kind.kind | unknown kind 'oracle-db'; known kinds: test-bounded, test-counter, test-datasource, test-flaky, test-remote, test-shared",
+            "nebula.resource.unknown-kind.kind | unknown kind 'oracle-db'; known kinds: test-bounded, test-counter, test-datasource, test-flaky, test-lagging, test-remote, test-shared",
             "nebula.resource.no-kind.kind | is required",
             "nebula.resource.bad-number.pool.max-size | must be an integer, was 'lots'",
             "nebula.resource.bad-duration.pool.acquire-timeout | must be a duration",
