@@ -77,7 +77,8 @@ import static org.assertj.core.api.Assertions.fail;
         "nebula.resource.db.kind=test-counter",
         "nebula.resource.db.pool.min.size=2",
         "nebula.telemetry.semconv=maybe",
-        "nebula.audit.enabled=yes"})
+        "nebula.audit.enabled=yes",
+        "nebula.history.enabled=often"})
 @SuppressWarnings("try") // the container is started only to see it fail
 class ConfigurationErrorsTest {
 
@@ -150,7 +151,8 @@ class ConfigurationErrorsTest {
             "nebula.resource.typo.scpoe | did you mean 'scope'?",
             "nebula.resource.orders.db.kind | a resource's name cannot contain a dot",
             "nebula.telemetry.semconv | must be true or false, was 'maybe'",
-            "nebula.audit.enabled | must be true or false, was 'yes'"})
+            "nebula.audit.enabled | must be true or false, was 'yes'",
+            "nebula.history.enabled | must be true or false, was 'often'"})
     void eachProblemNamesItsKeyAndWhatIsAllowed(String key, String message) {
         assertThat(deploymentProblems()).anySatisfy(p -> {
             assertThat(p.key()).isEqualTo(key);

@@ -24,7 +24,7 @@ final class Baseline {
     private double mean;
     private double deviation;
     private int learned;
-    private boolean flagged;
+    private volatile boolean flagged; // read by the gauge's thread, written under the history's lock
 
     /** @param floor below which a value is never anomalous: 5 (ms) for p99, 0.05 for the error rate */
     Baseline(double floor) {
