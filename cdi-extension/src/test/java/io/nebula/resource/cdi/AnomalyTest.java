@@ -92,6 +92,15 @@ class AnomalyTest {
 
     @Test
     void aSlowerBackendIsFlaggedAndClearedWhenFastAgain() {
+        try (io.nebula.resource.cdi.testing.LogCapture log = io.nebula.resource.cdi.testing.LogCapture.nebula()) {
+            flaggedAndCleared();
+            assertThat(log.messages()).filteredOn(m -> m.startsWith("NEBULA-450")).hasSize(2)
+                    .anySatisfy(m -> assertThat(m).startsWith("NEBULA-4501 Anomaly: Resource 'lagging': acquisition p99"))
+                    .anySatisfy(m -> assertThat(m).startsWith("NEBULA-4502 Anomaly cleared: Resource 'lagging'"));
+        }
+    }
+
+    private void flaggedAndCleared() {
         ManagedResource<?> lagging = resources.find("lagging").orElseThrow();
         // a baseline of about 1 ms: six full buckets, and one to spare for the one it started in
         long start = System.nanoTime();
