@@ -29,9 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A resource whose backend gets slower is flagged (a {@link ResourceAnomalyEvent}, DEGRADED health with the reason,
- * the {@code nebula.resource.anomaly} gauge) and cleared when it is fast again. Buckets of 1 s instead of 10 s, by
+ * the {@code nebula.resource.anomaly} gauge) and cleared when it is fast again. Buckets of 2 s instead of 10 s, by
  * the test-only {@value HistoryClock#TEST_BUCKET_MILLIS}, so the baseline's six buckets take
- * seconds, not a minute. Slow is 25 ms, so a bucket of it has about 38 acquisitions, over the minimum of 20; normal is 1 ms, about 600
+ * seconds, not a minute. Slow is 60 ms, so a bucket of it has about 30 acquisitions, over the minimum of 20, and stands clear of
+ * a 1 ms backend's p99 on a loaded machine (5 to 11 ms seen, so a flag level near 30 ms); normal is 1 ms, about 1,000
  * a bucket, whose p99 a pause of the machine's does not move much.
  */
 @NebulaWeldTest
@@ -42,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AnomalyTest {
 
     static {
-        System.setProperty(HistoryClock.TEST_BUCKET_MILLIS, "1000");
+        System.setProperty(HistoryClock.TEST_BUCKET_MILLIS, "2000");
     }
 
     @AfterAll
@@ -104,11 +105,11 @@ class AnomalyTest {
         ManagedResource<?> lagging = resources.find("lagging").orElseThrow();
         // a baseline of about 1 ms: six full buckets, and one to spare for the one it started in
         long start = System.nanoTime();
-        acquireUntil(1, () -> System.nanoTime() - start > 8 * 1_000_000_000L);
+        acquireUntil(1, () -> System.nanoTime() - start > 8 * 2_000_000_000L);
         assertThat(observer.events()).as("a steady backend is no anomaly").isEmpty();
         assertThat(lagging.health().status()).isEqualTo(HealthStatus.Status.UP);
 
-        acquireUntil(25, () -> !observer.events().isEmpty());
+        acquireUntil(60, () -> !observer.events().isEmpty());
         if (observer.events().isEmpty()) { // what the rule saw, to tell why
             lagging.history().buckets().stream().filter(b -> b.acquisitions() > 0).forEach(System.out::println);
         }
@@ -118,7 +119,7 @@ class AnomalyTest {
         assertThat(flagged.cleared()).isFalse();
         assertThat(flagged.anomaly().resource()).isEqualTo("lagging");
         assertThat(flagged.anomaly().signal()).isEqualTo("acquisition-p99");
-        assertThat(flagged.anomaly().observed()).isGreaterThan(20);
+        assertThat(flagged.anomaly().observed()).isGreaterThan(50);
         assertThat(lagging.anomalies()).containsExactly(flagged.anomaly());
         HealthStatus health = lagging.health();
         assertThat(health.status()).isEqualTo(HealthStatus.Status.DEGRADED);
@@ -133,7 +134,7 @@ class AnomalyTest {
         assertThat(lagging.anomalies()).isEmpty();
         assertThat(anomalyGauge()).isZero();
         ResourceHistory history = lagging.history();
-        assertThat(history.bucketLength().toMillis()).isEqualTo(1000);
+        assertThat(history.bucketLength().toMillis()).isEqualTo(2000);
         assertThat(history.buckets()).hasSize(360);
         assertThat(history.buckets().stream().mapToDouble(HistoryBucket::p99Millis).max().orElse(0))
                 .as("the slow buckets are in the history").isGreaterThan(20);
