@@ -78,7 +78,8 @@ import static org.assertj.core.api.Assertions.fail;
         "nebula.resource.db.pool.min.size=2",
         "nebula.telemetry.semconv=maybe",
         "nebula.audit.enabled=yes",
-        "nebula.config.refresh-interval=often"})
+        "nebula.config.refresh-interval=often",
+        "nebula.history.enabled=often"})
 @SuppressWarnings("try") // the container is started only to see it fail
 class ConfigurationErrorsTest {
 
@@ -152,7 +153,8 @@ class ConfigurationErrorsTest {
             "nebula.resource.orders.db.kind | a resource's name cannot contain a dot",
             "nebula.telemetry.semconv | must be true or false, was 'maybe'",
             "nebula.audit.enabled | must be true or false, was 'yes'",
-            "nebula.config.refresh-interval | must be a duration (500ms, 30s, 10m, PT30S) or 0 for no refresh, was 'often'"})
+            "nebula.config.refresh-interval | must be a duration (500ms, 30s, 10m, PT30S) or 0 for no refresh, was 'often'",
+            "nebula.history.enabled | must be true or false, was 'often'"})
     void eachProblemNamesItsKeyAndWhatIsAllowed(String key, String message) {
         assertThat(deploymentProblems()).anySatisfy(p -> {
             assertThat(p.key()).isEqualTo(key);

@@ -205,6 +205,16 @@ class PoolHistoryTest {
     }
 
     @Test
+    void aSlowFirstBucketDoesNotHideALaterRise() {
+        bucketOf(40, 30, 0); // the pool's first connections
+        for (int i = 1; i < Baseline.MIN_BUCKETS; i++) {
+            bucketOf(40, 2, 0);
+        }
+        bucketOf(40, 30, 0);
+        assertThat(heard).containsExactly("flagged acquisition-p99");
+    }
+
+    @Test
     void aRiseOfTheErrorRateIsFlagged() {
         baseline();
         bucketOf(40, 2, 10); // 25% failed
