@@ -51,9 +51,11 @@ final class AcquisitionPipeline {
     static <T> Acquisition<T> assemble(Weave weave, PoolTelemetry telemetry, Admission admission, ClusterLimits cluster,
                                        Acquisition<T> innermost, Acquisition<T> fallback) {
         ResiliencePolicy policy = weave.policy();
-        Acquisition<T> stage = cluster != null ? new ClusterStage<>(innermost, cluster) : innermost;
         // with retries, each attempt's failure moves readiness at once, not only the acquisition's last one
-        stage = policy.maxRetries() > 0 ? weave.health().eachAttempt(stage) : stage;
+        Acquisition<T> stage = policy.maxRetries() > 0 ? weave.health().eachAttempt(innermost) : innermost;
+        if (cluster != null) { // outside eachAttempt: a cluster refusal says nothing of the backend's readiness
+            stage = new ClusterStage<>(stage, cluster);
+        }
         if (weave.attemptGuard() != null) {
             stage = new AttemptStage<>(stage, weave.attemptGuard(), weave.resource(), policy);
         }

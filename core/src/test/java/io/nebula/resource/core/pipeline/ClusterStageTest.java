@@ -44,6 +44,14 @@ class ClusterStageTest {
     }
 
     @Test
+    void withRetriesTheClusterStageIsTheInnermostStage() {
+        WovenPool<Backend.Session> pool = WovenPool.builder(backend, ResourceSettings.of("ledger", "fake", Map.of()))
+                .cluster(node.limits("ledger", new ClusterQuota(2, 0, 0, 1))).build();
+        pools.add(pool);
+        assertThat(pool.stages()).endsWith("retry", "cluster limits");
+    }
+
+    @Test
     void withoutAClusterLimitThereIsNoClusterStage() {
         assertThat(pool(node.limits("ledger", new ClusterQuota(0, 0, 0, 1))).stages()).doesNotContain("cluster limits");
     }
