@@ -28,8 +28,10 @@ public final class ConfigurationReference {
 
     /** How a resource's name is written in the Markdown, and in the JSON (the map-key wildcard editors know). */
     /** The keys of the application, not of a resource, in the order the reference lists them. */
-    private static final List<ConfigKey> APPLICATION_KEYS = List.of(AuditSink.DEFINITION, SemanticConventions.DEFINITION,
-            ChangeableKeys.DEFINITION, io.nebula.resource.core.history.HistoryClock.DEFINITION);
+    private static final List<ConfigKey> APPLICATION_KEYS = java.util.stream.Stream.concat(
+            java.util.stream.Stream.of(AuditSink.DEFINITION, SemanticConventions.DEFINITION, ChangeableKeys.DEFINITION,
+                    io.nebula.resource.core.history.HistoryClock.DEFINITION),
+            io.nebula.resource.core.cluster.ClusterSettings.DEFINITIONS.stream()).toList();
     private static final String NAME = "<name>";
     private static final String JSON_NAME = "{*}";
 

@@ -152,6 +152,7 @@ public record ResourceDeclaration(ResourceSettings settings, ResourceProvider<?>
         Optional<ResiliencePolicy> resilience = ResiliencePolicy.parse(settings, found);
 
         found.addAll(PoolConfig.problems(settings));
+        found.addAll(io.nebula.resource.core.cluster.ClusterQuota.problems(settings));
         if (provider != null) {
             found.addAll(ResourceKeys.unknown(settings, provider));
             // a tenant-scoped resource's settings are a template: its provider checks them with a tenant in place of {tenant}

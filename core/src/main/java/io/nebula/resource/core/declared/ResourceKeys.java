@@ -61,6 +61,7 @@ public final class ResourceKeys {
         groups.put("Fault tolerance", ResiliencePolicy.DEFINITIONS);
         groups.put("Tenancy", TenantLimits.DEFINITIONS);
         groups.put("Credentials", CredentialSettings.DEFINITIONS);
+        groups.put("Cluster", io.nebula.resource.core.cluster.ClusterQuota.DEFINITIONS);
         return java.util.Collections.unmodifiableMap(groups);
     }
 

@@ -1,13 +1,14 @@
 package io.nebula.resource.core.pipeline;
 
 import io.nebula.resource.core.Admission;
+import io.nebula.resource.core.cluster.ClusterLimits;
 import io.nebula.resource.core.telemetry.PoolTelemetry;
 
 /**
  * The one place where an acquisition's stages are assembled from the pool's policy. As a call runs, outermost
  * first:
  * <pre>
- * tenant admission → audit → tracing → fallback → metering → history → deadline → operator hold → quarantine → circuit breaker → retry (backoff, jitter, budget) → attempt guard (timeout, bulkhead) → innermost
+ * tenant admission → audit → tracing → fallback → metering → history → deadline → operator hold → quarantine → circuit breaker → retry (backoff, jitter, budget) → attempt guard (timeout, bulkhead) → cluster limits → innermost
  * </pre>
  * The innermost step is the pool's own {@code acquire} for leases, or a provider's hand-out (a JDBC
  * {@code getConnection()}) for what a provider hands out itself; both share the pool's breaker, meter, quarantine
@@ -23,7 +24,8 @@ import io.nebula.resource.core.telemetry.PoolTelemetry;
  *   <li>the operator hold ({@link OperatorHold}) only while an operator paused or drained the pool;</li>
  *   <li>quarantine only with {@code health.quarantine-after} above 0 or while quarantined by hand, the breaker only with
  *       {@code circuit-breaker.enabled}, retry only with {@code retry.max-retries} above 0, the attempt guard only
- *       with {@code timeout} or {@code bulkhead.max-concurrent}.</li>
+ *       with {@code timeout} or {@code bulkhead.max-concurrent};</li>
+ *   <li>cluster limits ({@link ClusterStage}) only in the leases of a resource with a {@code cluster.*} limit.</li>
  * </ul>
  * Which tenant's pool (and so which pipeline) serves a call is {@code TenantPools}' choice, made before: a request
  * without a valid tenant, or one for which no pool may be opened under {@code tenant.max-pools} or
@@ -44,9 +46,18 @@ final class AcquisitionPipeline {
      */
     static <T> Acquisition<T> assemble(Weave weave, PoolTelemetry telemetry, Admission admission, Acquisition<T> innermost,
                                        Acquisition<T> fallback) {
+        return assemble(weave, telemetry, admission, null, innermost, fallback);
+    }
+
+    /** @param cluster the resource's cluster-wide limits for a pipeline of leases, {@code null} for none */
+    static <T> Acquisition<T> assemble(Weave weave, PoolTelemetry telemetry, Admission admission, ClusterLimits cluster,
+                                       Acquisition<T> innermost, Acquisition<T> fallback) {
         ResiliencePolicy policy = weave.policy();
         // with retries, each attempt's failure moves readiness at once, not only the acquisition's last one
         Acquisition<T> stage = policy.maxRetries() > 0 ? weave.health().eachAttempt(innermost) : innermost;
+        if (cluster != null) { // outside eachAttempt: a cluster refusal says nothing of the backend's readiness
+            stage = new ClusterStage<>(stage, cluster);
+        }
         if (weave.attemptGuard() != null) {
             stage = new AttemptStage<>(stage, weave.attemptGuard(), weave.resource(), policy);
         }

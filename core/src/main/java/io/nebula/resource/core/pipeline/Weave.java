@@ -5,6 +5,7 @@ import io.nebula.resource.ResourceContext;
 import io.nebula.resource.core.Admission;
 import io.nebula.resource.core.Ticker;
 import io.nebula.resource.core.audit.AuditGate;
+import io.nebula.resource.core.cluster.ClusterLimits;
 import io.nebula.resource.core.telemetry.PoolLog;
 import io.nebula.resource.core.telemetry.PoolTelemetry;
 import io.nebula.resource.core.telemetry.PoolView;
@@ -56,6 +57,7 @@ final class Weave {
     private volatile HealthScheduler scheduler;
     private final java.util.concurrent.atomic.AtomicReference<Future<?>> recovering = new java.util.concurrent.atomic.AtomicReference<>();
     private volatile long lastCheck;
+    private volatile ClusterLimits cluster; // null unless the resource has a cluster-wide limit
 
     Weave(String resource, ResiliencePolicy policy, Failures failures, CircuitState circuit, int quarantineAfter,
           AttemptGuard attemptGuard, AuditGate audit, Admission admission, Fallback fallback, AcquisitionMeter meter,
@@ -93,6 +95,7 @@ final class Weave {
      */
     <T> Woven<T> weave(Acquisition<T> innermost, boolean leases, Acquisition<T> fallback) {
         Woven<T> woven = new Woven<>(innermost, leases ? admission : null, this.fallback == null ? null : fallback);
+        woven.cluster = leases ? cluster : null;
         woven.assemble(this, telemetry);
         pipelines.add(woven);
         return woven;
@@ -250,6 +253,15 @@ final class Weave {
         return resource;
     }
 
+    /** The resource's cluster-wide limits, set before the first pipeline is woven; {@code null} for none. */
+    void cluster(ClusterLimits cluster) {
+        this.cluster = cluster;
+    }
+
+    ClusterLimits cluster() {
+        return cluster;
+    }
+
     /** The budget of an acquisition that names no timeout of its own ({@code pool.acquire-timeout}). */
     Duration poolTimeout() {
         return poolTimeout;
@@ -340,6 +352,7 @@ final class Weave {
         private final Acquisition<T> innermost;
         private final Admission admission;
         private final Acquisition<T> fallback;
+        private ClusterLimits cluster; // set once, before the first assembly
         private volatile Acquisition<T> pipeline;
 
         private Woven(Acquisition<T> innermost, Admission admission, Acquisition<T> fallback) {
@@ -349,7 +362,7 @@ final class Weave {
         }
 
         private void assemble(Weave weave, PoolTelemetry telemetry) {
-            pipeline = AcquisitionPipeline.assemble(weave, telemetry, admission, innermost, fallback);
+            pipeline = AcquisitionPipeline.assemble(weave, telemetry, admission, cluster, innermost, fallback);
         }
 
         @Override

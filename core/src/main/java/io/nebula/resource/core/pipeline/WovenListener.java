@@ -3,6 +3,7 @@ package io.nebula.resource.core.pipeline;
 import io.nebula.resource.ResourceContext;
 import io.nebula.resource.ResourceState;
 import io.nebula.resource.core.PoolListener;
+import io.nebula.resource.core.cluster.ClusterLimits;
 import io.nebula.resource.core.telemetry.PoolLog;
 
 /**
@@ -34,6 +35,10 @@ final class WovenListener implements PoolListener {
 
     @Override
     public void onRelease(String pool, ResourceContext ctx, long heldNanos, boolean invalidated) {
+        ClusterLimits cluster = weave.cluster();
+        if (cluster != null) {
+            cluster.leave(ctx); // the lease's permit, taken by the cluster stage
+        }
         if (!invalidated) {
             return;
         }

@@ -12,6 +12,7 @@ import io.nebula.resource.core.PoolConfig;
 import io.nebula.resource.core.PoolListener;
 import io.nebula.resource.core.ResourcePool;
 import io.nebula.resource.core.Ticker;
+import io.nebula.resource.core.cluster.ClusterLimits;
 import io.nebula.resource.core.audit.AuditGate;
 import io.nebula.resource.core.credential.CredentialedProvider;
 import io.nebula.resource.core.telemetry.PoolLog;
@@ -58,6 +59,7 @@ public final class WovenPoolBuilder<R> {
     private Runnable onClose = () -> { };
     private io.nebula.resource.core.history.HistoryClock historyClock;
     private io.nebula.resource.core.history.AnomalyListener anomalies;
+    private ClusterLimits cluster;
 
     WovenPoolBuilder(ResourceProvider<R> provider, ResourceSettings settings) {
         this.provider = Objects.requireNonNull(provider, "provider");
@@ -118,6 +120,15 @@ public final class WovenPoolBuilder<R> {
     /** Told of each failed acquisition, after its retries (the extension fires a CDI event). */
     public WovenPoolBuilder<R> onFailure(BiConsumer<ResourceContext, Throwable> onFailure) {
         this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
+        return this;
+    }
+
+    /**
+     * The resource's cluster-wide limits ({@code cluster.*}), shared by the pools of all its tenants on this node:
+     * its leases then pass the cluster stage. Default none: no such stage.
+     */
+    public WovenPoolBuilder<R> cluster(ClusterLimits cluster) {
+        this.cluster = cluster;
         return this;
     }
 
@@ -236,6 +247,7 @@ public final class WovenPoolBuilder<R> {
         Weave weave = new Weave(name, policy, new Failures(provider), circuit, checks.quarantineAfter(), guard, audit,
                 admission, fallback, meter, view, log.get(), onFailure, hitClock, ticker, pool.acquireTimeout());
         weave.history(history);
+        weave.cluster(cluster);
         ResourcePool<R> engined = engine.listener(new WovenListener(log.get(), weave)).build();
         built.set(engined);
         weave.health().pool(engined);

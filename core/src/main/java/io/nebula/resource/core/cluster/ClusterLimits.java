@@ -1,0 +1,150 @@
+package io.nebula.resource.core.cluster;
+
+import io.nebula.resource.QuotaExceededException;
+import io.nebula.resource.ResourceContext;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The cluster-wide limits of one resource on this node ({@link ClusterQuota}): what the pipeline's cluster stage
+ * asks before an acquisition and tells when its lease is given back. One per resource, shared by the pools of all its
+ * tenants, so {@code cluster.max-concurrent-leases} counts every lease of the resource on the node.
+ */
+public final class ClusterLimits {
+
+    private final String resource;
+    private final ClusterQuota quota;
+    private final ClusterNode node;
+    private final LeaseBudget leases; // null without cluster.max-concurrent-leases
+    private final ConcurrentMap<String, LeaseBudget> tenantLeases = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, RateBudget> tenantRates = new ConcurrentHashMap<>();
+
+    ClusterLimits(String resource, ClusterQuota quota, ClusterNode node) {
+        this.resource = resource;
+        this.quota = quota;
+        this.node = node;
+        this.leases = quota.maxConcurrentLeases() > 0
+                ? new LeaseBudget(resource + ":leases", quota.maxConcurrentLeases(), quota.batch(), node.permits())
+                : null;
+    }
+
+    /**
+     * Admits one acquisition of {@code ctx}, holding its permits until {@link #leave}; never waits on the backend
+     * longer than its bound. While the backend does not answer, admits by the local limits alone.
+     *
+     * @throws QuotaExceededException naming the cluster limit ({@code cluster.*}) that is reached across the cluster
+     */
+    public void enter(ResourceContext ctx) {
+        String tenant = ctx.tenant();
+        LeaseBudget tenantBudget = tenant == null ? null : tenantLeases(tenant);
+        if (!node.available()) {
+            alone(tenantBudget);
+            return;
+        }
+        try {
+            if (tenant != null && quota.tenantMaxAcquisitionsPerSecond() > 0 && !tenantRate(tenant).enter()) {
+                throw refused(tenant, "cluster.tenant.max-acquisitions-per-second", quota.tenantMaxAcquisitionsPerSecond());
+            }
+            if (tenantBudget != null && !tenantBudget.enter()) {
+                throw refused(tenant, "cluster.tenant.max-concurrent-leases", quota.tenantMaxConcurrentLeases());
+            }
+            try {
+                if (leases != null && !leases.enter()) {
+                    throw refused(tenant, "cluster.max-concurrent-leases", quota.maxConcurrentLeases());
+                }
+            } catch (RuntimeException e) {
+                if (tenantBudget != null) {
+                    tenantBudget.leave(!(e instanceof ClusterUnavailableException));
+                }
+                throw e;
+            }
+        } catch (ClusterUnavailableException e) {
+            node.failed(e);
+            // nothing is held from the failed call: admitted alone, the next heartbeat tells the backend
+            alone(tenantBudget);
+        }
+    }
+
+    private void alone(LeaseBudget tenantBudget) {
+        if (tenantBudget != null) {
+            tenantBudget.enterAlone();
+        }
+        if (leases != null) {
+            leases.enterAlone();
+        }
+        node.admittedAlone(1);
+    }
+
+    /** The lease of an acquisition admitted by {@link #enter} was given back, or the acquisition failed. */
+    public void leave(ResourceContext ctx) {
+        boolean up = node.available();
+        try {
+            if (leases != null) {
+                leases.leave(up);
+            }
+            String tenant = ctx.tenant();
+            LeaseBudget t = tenant == null ? null : tenantLeases.get(tenant);
+            if (t != null) {
+                t.leave(up);
+            }
+        } catch (ClusterUnavailableException e) {
+            node.failed(e); // the permits stay counted by the backend until the next heartbeat's sync
+        }
+    }
+
+    private LeaseBudget tenantLeases(String tenant) {
+        if (quota.tenantMaxConcurrentLeases() == 0) {
+            return null;
+        }
+        return tenantLeases.computeIfAbsent(tenant, t -> new LeaseBudget(resource + ":tenant:" + t + ":leases",
+                quota.tenantMaxConcurrentLeases(), Math.max(1, quota.batch() / 4), node.permits()));
+    }
+
+    private RateBudget tenantRate(String tenant) {
+        return tenantRates.computeIfAbsent(tenant, t -> new RateBudget(resource + ":tenant:" + t + ":rate",
+                quota.tenantMaxAcquisitionsPerSecond(), quota.batch(), node.permits(), node::millis));
+    }
+
+    private QuotaExceededException refused(String tenant, String key, int value) {
+        String who = tenant == null ? "" : " for tenant '" + tenant + "'";
+        return new QuotaExceededException(resource, tenant, key, value, "NEBULA-4603 Acquisition of '" + resource + "'"
+                + who + " refused: the cluster-wide limit " + key + "=" + value + " is reached across all nodes");
+    }
+
+    /** The heartbeat's part: tells the backend what this node holds of each limit. */
+    void sync() {
+        if (leases != null) {
+            leases.sync();
+        }
+        for (LeaseBudget t : tenantLeases.values()) {
+            t.sync();
+        }
+    }
+
+    /** On close: gives back every permit this node holds. */
+    void release() {
+        if (leases != null) {
+            leases.forget();
+        }
+        for (LeaseBudget t : tenantLeases.values()) {
+            t.forget();
+        }
+    }
+
+    public String resource() {
+        return resource;
+    }
+
+    /** Leases admitted on this node now (a tenant's with {@code tenant}, all with {@code null}), for tests and metrics. */
+    public int inUse(String tenant) {
+        LeaseBudget b = tenant == null ? leases : tenantLeases.get(tenant);
+        return b == null ? 0 : b.inUse();
+    }
+
+    /** Permits this node holds from the backend now (as {@link #inUse}). */
+    public int held(String tenant) {
+        LeaseBudget b = tenant == null ? leases : tenantLeases.get(tenant);
+        return b == null ? 0 : b.held();
+    }
+}

@@ -1,0 +1,136 @@
+package io.nebula.resource.core.cluster;
+
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One concurrent-lease limit as one node holds it: a batch of permits taken from the backend, one used per lease.
+ * A lease is admitted from the batch without a round trip; only when the batch is used up does the node take another
+ * from the backend, and a returned lease gives permits back once more than a batch is spare. Every lease holds a
+ * permit counted by the backend, so the leases of all nodes never exceed the limit (overshoot 0) while the backend
+ * answers. The price: a node may be refused while other nodes hold spare permits (at most {@code batch - 1} each,
+ * until their next heartbeat gives them back).
+ */
+final class LeaseBudget {
+
+    private final String limit;
+    private final int max;
+    private final int batch;
+    private final ClusterPermits permits;
+    // Redis calls for this limit, one at a time: a heartbeat's absolute count must not race a take
+    private final ReentrantLock remote = new ReentrantLock();
+    private int held; // permits the backend counts for this node; guarded by this
+    private int inUse; // leases admitted and not given back; guarded by this
+
+    LeaseBudget(String limit, int max, int batch, ClusterPermits permits) {
+        this.limit = limit;
+        this.max = max;
+        this.batch = Math.min(batch, max);
+        this.permits = permits;
+    }
+
+    /**
+     * Takes a permit for one lease, from the batch or from the backend.
+     *
+     * @return whether the lease may go on; {@code false} when the limit is reached across the cluster
+     * @throws ClusterUnavailableException when the backend did not answer; nothing is held then
+     */
+    boolean enter() {
+        if (local()) {
+            return true;
+        }
+        remote.lock();
+        try {
+            if (local()) { // another thread took a batch meanwhile
+                return true;
+            }
+            int taken = permits.take(limit, batch, max);
+            synchronized (this) {
+                held += taken;
+            }
+            return local();
+        } finally {
+            remote.unlock();
+        }
+    }
+
+    private synchronized boolean local() {
+        if (inUse < held) {
+            inUse++;
+            return true;
+        }
+        return false;
+    }
+
+    /** Admits a lease without the backend, which did not answer: counted, and claimed at the next {@link #sync}. */
+    synchronized void enterAlone() {
+        inUse++;
+    }
+
+    /** A lease admitted by {@link #enter} or {@link #enterAlone} was given back, or its acquisition failed. */
+    void leave(boolean backendUp) {
+        int spare;
+        synchronized (this) {
+            if (inUse > 0) {
+                inUse--;
+            }
+            spare = held - inUse - batch;
+            if (spare <= 0 || !backendUp) {
+                return;
+            }
+            held -= spare;
+        }
+        // given back only once more than a batch is spare: a steady load costs no round trip
+        remote.lock();
+        try {
+            permits.give(limit, spare);
+        } finally {
+            remote.unlock();
+        }
+    }
+
+    /**
+     * The heartbeat: gives back every spare permit and tells the backend what this node holds now, also the leases it
+     * admitted alone while the backend was down.
+     */
+    void sync() {
+        remote.lock();
+        try {
+            int now;
+            synchronized (this) {
+                // no spare from here on: until the backend is told, it counts more than this node holds, never less
+                now = inUse;
+                held = now;
+            }
+            permits.hold(limit, now);
+        } finally {
+            remote.unlock();
+        }
+    }
+
+    /** Gives back every permit: the node closes. */
+    void forget() {
+        remote.lock();
+        try {
+            synchronized (this) {
+                held = 0;
+                inUse = 0;
+            }
+            permits.hold(limit, 0);
+        } finally {
+            remote.unlock();
+        }
+    }
+
+    synchronized int held() {
+        return held;
+    }
+
+    synchronized int inUse() {
+        return inUse;
+    }
+
+    /** Whether this budget holds nothing: a tenant's may be forgotten. */
+    synchronized boolean idle() {
+        return held == 0 && inUse == 0;
+    }
+}

@@ -1,0 +1,50 @@
+package io.nebula.resource.core.cluster;
+
+import java.util.function.LongSupplier;
+
+/**
+ * One acquisitions-per-second limit as one node holds it: a batch of the current one-second window's permits taken
+ * from the backend, one used per acquisition. Permits left when the window ends are dropped, never carried over, so
+ * the acquisitions of all nodes in one window never exceed the limit (windows numbered by each node's clock: nodes
+ * keep their clocks in sync). As with every fixed window, a sliding second that spans two windows may see up to twice
+ * the limit.
+ */
+final class RateBudget {
+
+    private final String limit;
+    private final int max;
+    private final int batch;
+    private final ClusterPermits permits;
+    private final LongSupplier millis;
+    private long window = Long.MIN_VALUE; // guarded by this
+    private int tokens; // guarded by this
+
+    RateBudget(String limit, int max, int batch, ClusterPermits permits, LongSupplier millis) {
+        this.limit = limit;
+        this.max = max;
+        this.batch = Math.min(batch, max);
+        this.permits = permits;
+        this.millis = millis;
+    }
+
+    /**
+     * @return whether one more acquisition fits this window across the cluster
+     * @throws ClusterUnavailableException when the backend did not answer
+     */
+    synchronized boolean enter() {
+        long now = Math.floorDiv(millis.getAsLong(), 1000L);
+        if (now != window) {
+            window = now;
+            tokens = 0;
+        }
+        if (tokens == 0) {
+            // one thread at a time asks for the window's next batch: the others find it here after
+            tokens = permits.takeInWindow(limit, window, batch, max);
+        }
+        if (tokens > 0) {
+            tokens--;
+            return true;
+        }
+        return false;
+    }
+}

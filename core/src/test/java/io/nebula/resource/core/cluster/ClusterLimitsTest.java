@@ -1,0 +1,148 @@
+package io.nebula.resource.core.cluster;
+
+import io.nebula.resource.HealthStatus;
+import io.nebula.resource.QuotaExceededException;
+import io.nebula.resource.ResourceContext;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ClusterLimitsTest {
+
+    private final SharedPermits backend = new SharedPermits();
+    private final AtomicLong millis = new AtomicLong(1_000_000);
+
+    private ClusterNode node(String id) {
+        return new ClusterNode(backend.node(id), Duration.ofSeconds(3), millis::get);
+    }
+
+    private static ResourceContext tenant(String t) {
+        return new ResourceContext(t, null, null, null);
+    }
+
+    @Test
+    void aPoolHitTakesItsPermitFromTheNodesBatchWithoutARoundTrip() {
+        ClusterNode node = node("a");
+        ClusterLimits limits = node.limits("orders", new ClusterQuota(100, 0, 0, 10));
+
+        for (int i = 0; i < 1000; i++) {
+            limits.enter(ResourceContext.GLOBAL);
+            limits.leave(ResourceContext.GLOBAL);
+        }
+
+        // one batch taken at the first lease, then every lease is served from it
+        assertThat(node.roundTrips()).isEqualTo(1);
+        assertThat(backend.total("orders:leases")).isEqualTo(10);
+    }
+
+    @Test
+    void theLeasesOfAllNodesNeverExceedTheSessionBudget() {
+        ClusterLimits a = node("a").limits("orders", new ClusterQuota(7, 0, 0, 3));
+        ClusterLimits b = node("b").limits("orders", new ClusterQuota(7, 0, 0, 3));
+        ClusterLimits c = node("c").limits("orders", new ClusterQuota(7, 0, 0, 3));
+
+        int admitted = 0;
+        for (int i = 0; i < 10; i++) {
+            for (ClusterLimits l : new ClusterLimits[] {a, b, c}) {
+                try {
+                    l.enter(ResourceContext.GLOBAL);
+                    admitted++;
+                } catch (QuotaExceededException e) {
+                    assertThat(e.limit()).isEqualTo("cluster.max-concurrent-leases");
+                }
+            }
+        }
+
+        assertThat(admitted).isEqualTo(7);
+        assertThat(a.inUse(null) + b.inUse(null) + c.inUse(null)).isEqualTo(7);
+        assertThat(backend.total("orders:leases")).isEqualTo(7);
+    }
+
+    @Test
+    void aRefusalNamesTheClusterLimitItsKeyAndTheTenant() {
+        ClusterLimits limits = node("a").limits("orders", new ClusterQuota(0, 2, 0, 4));
+        limits.enter(tenant("acme"));
+        limits.enter(tenant("acme"));
+
+        assertThatThrownBy(() -> limits.enter(tenant("acme")))
+                .isInstanceOf(QuotaExceededException.class)
+                .hasMessageContaining("NEBULA-4603")
+                .hasMessageContaining("cluster.tenant.max-concurrent-leases=2")
+                .hasMessageContaining("'acme'");
+        limits.enter(tenant("globex")); // another tenant's quota is its own
+    }
+
+    @Test
+    void aReturnedLeaseKeepsOneBatchSpareAndGivesBackTheRest() {
+        ClusterNode node = node("a");
+        ClusterLimits limits = node.limits("orders", new ClusterQuota(100, 0, 0, 4));
+        for (int i = 0; i < 12; i++) {
+            limits.enter(ResourceContext.GLOBAL);
+        }
+        assertThat(backend.of("orders:leases", "a")).isEqualTo(12);
+
+        for (int i = 0; i < 12; i++) {
+            limits.leave(ResourceContext.GLOBAL);
+        }
+
+        assertThat(backend.of("orders:leases", "a")).isEqualTo(4);
+        node.heartbeat(); // an idle node holds nothing past its next heartbeat
+        assertThat(backend.of("orders:leases", "a")).isZero();
+    }
+
+    @Test
+    void theRateOfATenantHoldsPerWindowAcrossNodesAndANewWindowStartsAfresh() {
+        ClusterLimits a = node("a").limits("orders", new ClusterQuota(0, 0, 5, 2));
+        ClusterLimits b = node("b").limits("orders", new ClusterQuota(0, 0, 5, 2));
+        int admitted = 0;
+        for (int i = 0; i < 10; i++) {
+            for (ClusterLimits l : new ClusterLimits[] {a, b}) {
+                try {
+                    l.enter(tenant("acme"));
+                    admitted++;
+                } catch (QuotaExceededException e) {
+                    assertThat(e.limit()).isEqualTo("cluster.tenant.max-acquisitions-per-second");
+                }
+            }
+        }
+        assertThat(admitted).isEqualTo(5);
+
+        millis.addAndGet(1000);
+        a.enter(tenant("acme"));
+    }
+
+    @Test
+    void whileTheBackendIsDownTheNodeCountsAloneReportsDegradedAndClaimsItsLeasesWhenItReturns() {
+        ClusterNode node = node("a");
+        ClusterLimits limits = node.limits("orders", new ClusterQuota(3, 0, 0, 1));
+        limits.enter(ResourceContext.GLOBAL);
+        backend.down = true;
+
+        for (int i = 0; i < 4; i++) {
+            limits.enter(ResourceContext.GLOBAL); // local limits only: admitted past the cluster's 3
+        }
+        long trips = node.roundTrips();
+        limits.enter(ResourceContext.GLOBAL);
+
+        assertThat(node.roundTrips()).as("no acquisition asks a backend known down").isEqualTo(trips);
+        assertThat(node.health().status()).isEqualTo(HealthStatus.Status.DEGRADED);
+        assertThat(node.admittedAlone()).isEqualTo(5);
+
+        backend.down = false;
+        node.heartbeat();
+
+        assertThat(node.health().status()).isEqualTo(HealthStatus.Status.UP);
+        assertThat(backend.of("orders:leases", "a")).isEqualTo(6);
+        assertThatThrownBy(() -> limits.enter(ResourceContext.GLOBAL)).isInstanceOf(QuotaExceededException.class);
+        for (int i = 0; i < 4; i++) {
+            limits.leave(ResourceContext.GLOBAL);
+        }
+        node.heartbeat();
+        assertThat(backend.of("orders:leases", "a")).isEqualTo(2);
+        limits.enter(ResourceContext.GLOBAL);
+    }
+}

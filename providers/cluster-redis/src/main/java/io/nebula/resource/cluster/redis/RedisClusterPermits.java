@@ -1,0 +1,202 @@
+package io.nebula.resource.cluster.redis;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import io.nebula.resource.core.cluster.ClusterPermits;
+import io.nebula.resource.core.cluster.ClusterUnavailableException;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The cluster's permits on one Redis (standalone or a primary with replicas, not Redis Cluster: a script reads the
+ * heartbeat keys of other nodes), through Lettuce. Each call is one script, so one round trip, atomic on the server:
+ * <ul>
+ *   <li>{@code nebula:cluster:<limit>} is a hash of node id to the permits that node holds;</li>
+ *   <li>{@code nebula:cluster:node:<node-id>} is the node's heartbeat, set with a TTL by every call;</li>
+ *   <li>taking permits first drops from the hash every node whose heartbeat expired, so a node killed with
+ *       {@code kill -9} gives its permits back within the TTL, then grants what fits under the limit.</li>
+ * </ul>
+ * Every call answers within {@code redis-timeout} (connect included) or throws {@link ClusterUnavailableException}:
+ * commands are rejected while disconnected, never queued.
+ */
+public final class RedisClusterPermits implements ClusterPermits {
+
+    static final String PREFIX = "nebula:cluster:";
+    static final String NODES = PREFIX + "node:";
+
+    // KEYS[1] limit hash, KEYS[2] own heartbeat; ARGV node, wanted, max, ttl ms, heartbeat prefix
+    private static final String TAKE = """
+            redis.call('SET', KEYS[2], '1', 'PX', ARGV[4])
+            local total = 0
+            local fields = redis.call('HGETALL', KEYS[1])
+            for i = 1, #fields, 2 do
+              local node = fields[i]
+              if node ~= ARGV[1] and redis.call('EXISTS', ARGV[5] .. node) == 0 then
+                redis.call('HDEL', KEYS[1], node)
+              else
+                total = total + tonumber(fields[i + 1])
+              end
+            end
+            local n = math.min(tonumber(ARGV[2]), tonumber(ARGV[3]) - total)
+            if n <= 0 then return 0 end
+            redis.call('HINCRBY', KEYS[1], ARGV[1], n)
+            return n
+            """;
+
+    // KEYS[1] the window's counter, KEYS[2] own heartbeat; ARGV wanted, max, ttl ms
+    private static final String TAKE_IN_WINDOW = """
+            redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
+            local used = tonumber(redis.call('GET', KEYS[1]) or '0')
+            local n = math.min(tonumber(ARGV[1]), tonumber(ARGV[2]) - used)
+            if n <= 0 then return 0 end
+            redis.call('INCRBY', KEYS[1], n)
+            redis.call('PEXPIRE', KEYS[1], 3000)
+            return n
+            """;
+
+    // KEYS[1] limit hash, KEYS[2] own heartbeat; ARGV node, count, ttl ms
+    private static final String GIVE = """
+            redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
+            if redis.call('HINCRBY', KEYS[1], ARGV[1], -tonumber(ARGV[2])) <= 0 then
+              redis.call('HDEL', KEYS[1], ARGV[1])
+            end
+            return 0
+            """;
+
+    // KEYS[1] limit hash, KEYS[2] own heartbeat; ARGV node, count, ttl ms
+    private static final String HOLD = """
+            redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
+            if tonumber(ARGV[2]) > 0 then
+              redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            else
+              redis.call('HDEL', KEYS[1], ARGV[1])
+            end
+            return 0
+            """;
+
+    private final RedisClient client;
+    private final String nodeId;
+    private final String heartbeatKey;
+    private final String ttlMillis;
+    private final Duration timeout;
+    private final AtomicLong roundTrips = new AtomicLong();
+    private volatile StatefulRedisConnection<String, String> connection;
+
+    /**
+     * @param url          the Redis of {@code nebula.cluster.resource} (its {@code url})
+     * @param nodeId       {@code nebula.cluster.node-id}
+     * @param heartbeatTtl {@code nebula.cluster.heartbeat-ttl}
+     * @param timeout      {@code nebula.cluster.redis-timeout}: the longest any call waits on Redis
+     */
+    public RedisClusterPermits(String url, String nodeId, Duration heartbeatTtl, Duration timeout) {
+        RedisURI uri = RedisURI.create(url);
+        uri.setTimeout(timeout);
+        this.client = RedisClient.create(uri);
+        client.setOptions(ClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .build());
+        this.nodeId = nodeId;
+        this.heartbeatKey = NODES + nodeId;
+        this.ttlMillis = Long.toString(heartbeatTtl.toMillis());
+        this.timeout = timeout;
+    }
+
+    /** The default {@code nebula.cluster.node-id}: host name and process id, {@code host-1234}. */
+    public static String defaultNodeId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "unknown-host";
+        }
+        return host + "-" + ProcessHandle.current().pid();
+    }
+
+    @Override
+    public int take(String limit, int wanted, int max) {
+        Long n = call(c -> c.eval(TAKE, ScriptOutputType.INTEGER, new String[] {PREFIX + limit, heartbeatKey},
+                nodeId, Integer.toString(wanted), Integer.toString(max), ttlMillis, NODES));
+        return n.intValue();
+    }
+
+    @Override
+    public int takeInWindow(String limit, long window, int wanted, int max) {
+        Long n = call(c -> c.eval(TAKE_IN_WINDOW, ScriptOutputType.INTEGER,
+                new String[] {PREFIX + limit + ":" + window, heartbeatKey},
+                Integer.toString(wanted), Integer.toString(max), ttlMillis));
+        return n.intValue();
+    }
+
+    @Override
+    public void give(String limit, int count) {
+        call(c -> c.eval(GIVE, ScriptOutputType.INTEGER, new String[] {PREFIX + limit, heartbeatKey},
+                nodeId, Integer.toString(count), ttlMillis));
+    }
+
+    @Override
+    public void hold(String limit, int held) {
+        call(c -> c.eval(HOLD, ScriptOutputType.INTEGER, new String[] {PREFIX + limit, heartbeatKey},
+                nodeId, Integer.toString(held), ttlMillis));
+    }
+
+    @Override
+    public void heartbeat() {
+        call(c -> c.set(heartbeatKey, "1", io.lettuce.core.SetArgs.Builder.px(Long.parseLong(ttlMillis))));
+    }
+
+    @Override
+    public String nodeId() {
+        return nodeId;
+    }
+
+    @Override
+    public long roundTrips() {
+        return roundTrips.get();
+    }
+
+    private <V> V call(java.util.function.Function<RedisCommands<String, String>, V> command) {
+        roundTrips.incrementAndGet();
+        try {
+            return command.apply(commands());
+        } catch (RuntimeException e) {
+            // the message names the node and the bound, never the URL (it may carry a password)
+            throw new ClusterUnavailableException("Redis of the cluster did not answer node '" + nodeId + "' within "
+                    + timeout.toMillis() + " ms: " + e.getClass().getSimpleName(), e);
+        }
+    }
+
+    private RedisCommands<String, String> commands() {
+        StatefulRedisConnection<String, String> c = connection;
+        if (c == null) {
+            synchronized (this) {
+                c = connection;
+                if (c == null) {
+                    c = client.connect(); // within the connect timeout: a Redis down at start costs one bound
+                    c.setTimeout(timeout);
+                    connection = c;
+                }
+            }
+        }
+        return c.sync();
+    }
+
+    @Override
+    public void close() {
+        StatefulRedisConnection<String, String> c = connection;
+        if (c != null) {
+            c.close();
+        }
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+    }
+}
