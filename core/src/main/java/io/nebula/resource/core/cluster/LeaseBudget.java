@@ -18,8 +18,11 @@ final class LeaseBudget {
     private final ClusterPermits permits;
     // Redis calls for this limit, one at a time: a heartbeat's absolute count must not race a take
     private final ReentrantLock remote = new ReentrantLock();
-    private int held; // permits the backend counts for this node; guarded by this
-    private int inUse; // leases admitted and not given back; guarded by this
+    // the counts, taken briefly and never across a Redis call (a lock, not a monitor: a virtual thread waiting on it
+    // does not pin its carrier)
+    private final ReentrantLock counts = new ReentrantLock();
+    private int held; // permits the backend counts for this node; guarded by counts
+    private int inUse; // leases admitted and not given back; guarded by counts
 
     LeaseBudget(String limit, int max, int batch, ClusterPermits permits) {
         this.limit = limit;
@@ -44,8 +47,11 @@ final class LeaseBudget {
                 return true;
             }
             int taken = permits.take(limit, batch, max);
-            synchronized (this) {
+            counts.lock();
+            try {
                 held += taken;
+            } finally {
+                counts.unlock();
             }
             return local();
         } finally {
@@ -53,23 +59,34 @@ final class LeaseBudget {
         }
     }
 
-    private synchronized boolean local() {
-        if (inUse < held) {
-            inUse++;
-            return true;
+    private boolean local() {
+        counts.lock();
+        try {
+            if (inUse < held) {
+                inUse++;
+                return true;
+            }
+            return false;
+        } finally {
+            counts.unlock();
         }
-        return false;
     }
 
     /** Admits a lease without the backend, which did not answer: counted, and claimed at the next {@link #sync}. */
-    synchronized void enterAlone() {
-        inUse++;
+    void enterAlone() {
+        counts.lock();
+        try {
+            inUse++;
+        } finally {
+            counts.unlock();
+        }
     }
 
     /** A lease admitted by {@link #enter} or {@link #enterAlone} was given back, or its acquisition failed. */
     void leave(boolean backendUp) {
         int spare;
-        synchronized (this) {
+        counts.lock();
+        try {
             if (inUse > 0) {
                 inUse--;
             }
@@ -78,6 +95,8 @@ final class LeaseBudget {
                 return;
             }
             held -= spare;
+        } finally {
+            counts.unlock();
         }
         // given back only once more than a batch is spare: a steady load costs no round trip
         remote.lock();
@@ -96,10 +115,13 @@ final class LeaseBudget {
         remote.lock();
         try {
             int now;
-            synchronized (this) {
+            counts.lock();
+            try {
                 // no spare from here on: until the backend is told, it counts more than this node holds, never less
                 now = inUse;
                 held = now;
+            } finally {
+                counts.unlock();
             }
             permits.hold(limit, now);
         } finally {
@@ -111,9 +133,12 @@ final class LeaseBudget {
     void forget() {
         remote.lock();
         try {
-            synchronized (this) {
+            counts.lock();
+            try {
                 held = 0;
                 inUse = 0;
+            } finally {
+                counts.unlock();
             }
             permits.hold(limit, 0);
         } finally {
@@ -121,16 +146,31 @@ final class LeaseBudget {
         }
     }
 
-    synchronized int held() {
-        return held;
+    int held() {
+        counts.lock();
+        try {
+            return held;
+        } finally {
+            counts.unlock();
+        }
     }
 
-    synchronized int inUse() {
-        return inUse;
+    int inUse() {
+        counts.lock();
+        try {
+            return inUse;
+        } finally {
+            counts.unlock();
+        }
     }
 
     /** Whether this budget holds nothing: a tenant's may be forgotten. */
-    synchronized boolean idle() {
-        return held == 0 && inUse == 0;
+    boolean idle() {
+        counts.lock();
+        try {
+            return held == 0 && inUse == 0;
+        } finally {
+            counts.unlock();
+        }
     }
 }

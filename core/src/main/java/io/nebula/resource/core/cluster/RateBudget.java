@@ -1,5 +1,6 @@
 package io.nebula.resource.core.cluster;
 
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
@@ -16,8 +17,10 @@ final class RateBudget {
     private final int batch;
     private final ClusterPermits permits;
     private final LongSupplier millis;
-    private long window = Long.MIN_VALUE; // guarded by this
-    private int tokens; // guarded by this
+    // one thread at a time: a lock, not a monitor, as it is held across the backend's call (at most redis-timeout)
+    private final ReentrantLock lock = new ReentrantLock();
+    private long window = Long.MIN_VALUE; // guarded by lock
+    private int tokens; // guarded by lock
 
     RateBudget(String limit, int max, int batch, ClusterPermits permits, LongSupplier millis) {
         this.limit = limit;
@@ -31,20 +34,25 @@ final class RateBudget {
      * @return whether one more acquisition fits this window across the cluster
      * @throws ClusterUnavailableException when the backend did not answer
      */
-    synchronized boolean enter() {
-        long now = Math.floorDiv(millis.getAsLong(), 1000L);
-        if (now != window) {
-            window = now;
-            tokens = 0;
+    boolean enter() {
+        lock.lock();
+        try {
+            long now = Math.floorDiv(millis.getAsLong(), 1000L);
+            if (now != window) {
+                window = now;
+                tokens = 0;
+            }
+            if (tokens == 0) {
+                // one thread at a time asks for the window's next batch: the others find it here after
+                tokens = permits.takeInWindow(limit, window, batch, max);
+            }
+            if (tokens > 0) {
+                tokens--;
+                return true;
+            }
+            return false;
+        } finally {
+            lock.unlock();
         }
-        if (tokens == 0) {
-            // one thread at a time asks for the window's next batch: the others find it here after
-            tokens = permits.takeInWindow(limit, window, batch, max);
-        }
-        if (tokens > 0) {
-            tokens--;
-            return true;
-        }
-        return false;
     }
 }
