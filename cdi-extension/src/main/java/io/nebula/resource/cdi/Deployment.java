@@ -86,6 +86,30 @@ final class Deployment {
                 io.nebula.resource.core.history.HistoryClock.ENABLED_BY_DEFAULT);
         problems.addAll(tenancy.problems(declared));
         ConfigRefresh.check(config, problems);
+        refuseClusterLimits(config);
+    }
+
+    /**
+     * Cluster-wide limits are built in the engine (a pool woven with {@code WovenPoolBuilder.cluster}) but the extension
+     * does not yet build the cluster node from {@code nebula.cluster.resource} (docs/cluster.md). A limit accepted and
+     * not applied would let every node open its own share of a database's session budget: refused until it is.
+     */
+    private void refuseClusterLimits(Config config) {
+        String notApplied = "is not applied in a CDI application yet (cluster-wide limits work from plain Java only,"
+                + " docs/cluster.md); remove it";
+        if (config.getOptionalValue(io.nebula.resource.core.cluster.ClusterSettings.RESOURCE, String.class)
+                .filter(v -> !v.isBlank()).isPresent()) {
+            problems.add(io.nebula.resource.core.cluster.ClusterSettings.RESOURCE, notApplied);
+        }
+        for (ResourceSettings s : settings.values()) {
+            for (String key : List.of(io.nebula.resource.core.cluster.ClusterQuota.MAX_CONCURRENT_LEASES,
+                    io.nebula.resource.core.cluster.ClusterQuota.TENANT_MAX_CONCURRENT_LEASES,
+                    io.nebula.resource.core.cluster.ClusterQuota.TENANT_MAX_ACQUISITIONS_PER_SECOND)) {
+                if (s.string(key).filter(v -> !v.isBlank() && !v.trim().equals("0")).isPresent()) {
+                    problems.add(s.keyOf(key), notApplied);
+                }
+            }
+        }
     }
 
     static Deployment read(Config config, Collection<ResourceInjectionPoint> injectionPoints, Collection<ActionUse> actions,

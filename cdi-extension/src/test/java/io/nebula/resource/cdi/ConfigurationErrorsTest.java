@@ -79,7 +79,10 @@ import static org.assertj.core.api.Assertions.fail;
         "nebula.telemetry.semconv=maybe",
         "nebula.audit.enabled=yes",
         "nebula.config.refresh-interval=often",
-        "nebula.history.enabled=often"})
+        "nebula.history.enabled=often",
+        "nebula.resource.clustered.kind=test-counter",
+        "nebula.resource.clustered.cluster.max-concurrent-leases=4",
+        "nebula.cluster.resource=clustered"})
 @SuppressWarnings("try") // the container is started only to see it fail
 class ConfigurationErrorsTest {
 
@@ -154,7 +157,9 @@ class ConfigurationErrorsTest {
             "nebula.telemetry.semconv | must be true or false, was 'maybe'",
             "nebula.audit.enabled | must be true or false, was 'yes'",
             "nebula.config.refresh-interval | must be a duration (500ms, 30s, 10m, PT30S) or 0 for no refresh, was 'often'",
-            "nebula.history.enabled | must be true or false, was 'often'"})
+            "nebula.history.enabled | must be true or false, was 'often'",
+            "nebula.resource.clustered.cluster.max-concurrent-leases | is not applied in a CDI application yet (cluster-wide limits work from plain Java only, docs/cluster.md); remove it",
+            "nebula.cluster.resource | is not applied in a CDI application yet (cluster-wide limits work from plain Java only, docs/cluster.md); remove it"})
     void eachProblemNamesItsKeyAndWhatIsAllowed(String key, String message) {
         assertThat(deploymentProblems()).anySatisfy(p -> {
             assertThat(p.key()).isEqualTo(key);
