@@ -9,6 +9,12 @@ import io.nebula.resource.Resources;
 import io.nebula.resource.provider.testing.NebulaWeld;
 import io.nebula.resource.testing.FaultProxy;
 import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.metrics.MetricRegistryProducer;
+import io.smallrye.metrics.SharedMetricRegistries;
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.MetricID;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
@@ -105,7 +111,7 @@ class ClusterOnWeldTest {
             // none registered yet
         }
         resolver.registerConfig(cfg, loader);
-        WeldContainer container = NebulaWeld.container().containerId("node-" + config.get("nebula.cluster.node-id"))
+        WeldContainer container = NebulaWeld.container(MetricRegistryProducer.class).containerId("node-" + config.get("nebula.cluster.node-id"))
                 .initialize();
         open.push(container::shutdown);
         return container;
@@ -140,11 +146,28 @@ class ClusterOnWeldTest {
         return clusterHealth(node).getData().orElseThrow().get("status");
     }
 
+    private static MetricRegistry metrics() {
+        return SharedMetricRegistries.getOrCreate(MetricRegistry.APPLICATION_SCOPE);
+    }
+
+    private static Number gauge(String name, String node) {
+        var g = metrics().getGauges().get(new MetricID(name, new Tag("node", node)));
+        assertThat(g).as(name + " of node " + node + " in " + metrics().getGauges().keySet()).isNotNull();
+        return g.getValue();
+    }
+
+    private static long denials() {
+        Counter c = metrics().getCounters().get(new MetricID("nebula.cluster.denials", new Tag("resource", "store"),
+                new Tag("limit", "cluster.max-concurrent-leases")));
+        return c == null ? 0 : c.getCount();
+    }
+
     @Test
     void twoNodesShareTheLeasesOfOneClusterWideLimit() {
         WeldContainer a = node(config("a", REDIS, Duration.ofMillis(500)));
         WeldContainer b = node(config("b", REDIS, Duration.ofMillis(500)));
 
+        long deniedBefore = denials();
         Lease<?> a1 = acquire(a);
         acquire(a);
         acquire(b);
@@ -158,6 +181,7 @@ class ClusterOnWeldTest {
         assertThatThrownBy(() -> acquire(a)).isInstanceOf(QuotaExceededException.class)
                 .satisfies(e -> assertThat(((QuotaExceededException) e).limit()).isEqualTo("cluster.max-concurrent-leases"));
         assertThat(heldInRedis()).isEqualTo(LIMIT);
+        assertThat(denials()).as("nebula.cluster.denials").isEqualTo(deniedBefore + 2);
 
         // a's returned lease is b's once a's heartbeat gives its spare permit back
         release(a1);
@@ -193,11 +217,17 @@ class ClusterOnWeldTest {
                 .hasEntrySatisfying("message", m -> assertThat((String) m).contains("node 'a' applies its local limits only"))
                 .hasEntrySatisfying("admitted-alone", n -> assertThat(((Number) n).longValue()).isEqualTo(3));
         await().atMost(Duration.ofSeconds(5)).until(() -> "DEGRADED".equals(status(b))); // b's heartbeat failed
+        assertThat(gauge("nebula.cluster.degraded", "a").intValue()).isEqualTo(1);
+        assertThat(gauge("nebula.cluster.admitted.alone", "a").longValue()).isEqualTo(3);
+        assertThat(gauge("nebula.cluster.redis.failures", "a").longValue()).isPositive();
         assertThatThrownBy(() -> acquire(a)).as("pool.max-size still holds")
                 .isInstanceOf(AcquisitionTimeoutException.class);
 
         proxy.up();
         await().atMost(Duration.ofSeconds(10)).until(() -> "UP".equals(status(a)) && "UP".equals(status(b)));
+        assertThat(gauge("nebula.cluster.degraded", "a").intValue()).isZero();
+        assertThat(metrics().getTimers().get(new MetricID("nebula.cluster.redis.duration", new Tag("node", "a")))
+                .getCount()).as("each call to Redis timed").isPositive();
         // a told Redis the 4 leases it holds: the cluster is over its 3 until a gives back
         assertThat(admin.sync().hget(LEASES, "a")).isEqualTo("4");
         assertThatThrownBy(() -> acquire(b)).isInstanceOf(QuotaExceededException.class);
