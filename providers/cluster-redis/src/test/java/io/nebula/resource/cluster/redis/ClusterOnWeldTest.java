@@ -239,4 +239,21 @@ class ClusterOnWeldTest {
         }
         await().atMost(Duration.ofSeconds(5)).ignoreException(QuotaExceededException.class).until(() -> acquire(b) != null);
     }
+
+    @Test
+    void aNodeWhoseRedisIsDownAtStartDeploysAndCountsAlone() throws Exception {
+        FaultProxy proxy = FaultProxy.start("127.0.0.1", 6379);
+        open.push(proxy);
+        proxy.down();
+        WeldContainer a = node(config("a", "redis://" + proxy.host() + ":" + proxy.port() + "/" + DB,
+                Duration.ofMillis(300)));
+
+        acquire(a);
+        assertThat(status(a)).isEqualTo("DEGRADED");
+        assertThat(clusterHealth(a).getData().orElseThrow()).containsEntry("admitted-alone", 1L);
+
+        proxy.up();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "UP".equals(status(a)));
+        assertThat(admin.sync().hget(LEASES, "a")).as("the lease admitted alone, told on return").isEqualTo("1");
+    }
 }
