@@ -1,4 +1,4 @@
-package io.nebula.resource.sample.status;
+package io.nebula.resource.dashboard;
 
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.Lease;
