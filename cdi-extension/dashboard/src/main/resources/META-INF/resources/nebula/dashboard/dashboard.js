@@ -85,7 +85,8 @@
       return (i * step).toFixed(1) + "," + y.toFixed(1);
     }).join(" ");
     var root = svg("svg", { viewBox: "0 0 " + SPARK_W + " " + SPARK_H, preserveAspectRatio: "none",
-      "data-peak": String(peak), "data-buckets": String(values.length) });
+      "data-peak": String(peak), "data-buckets": String(values.length),
+      "data-total": String(values.reduce(function (n, v) { return n + v; }, 0)) });
     root.appendChild(svg("polyline", { points: points }));
     return { svg: root, peak: peak };
   }
