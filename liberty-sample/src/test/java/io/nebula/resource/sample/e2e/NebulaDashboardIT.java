@@ -123,6 +123,13 @@ class NebulaDashboardIT {
         assertThat(invalid.statusCode()).isEqualTo(400);
         assertThat(invalid.body()).contains("\"key\":\"nebula.resource.orders-db.pool.max-size\"");
 
+        HttpResponse<String> noMax = post("admin:admin-dev", "resources/orders-db/resize", "{\"min\": 1}");
+        assertThat(noMax.statusCode()).isEqualTo(400);
+        assertThat(noMax.body()).contains("\"key\":\"max\"");
+        HttpResponse<String> noReason = post("admin:admin-dev", "resources/orders-db/quarantine", "{}");
+        assertThat(noReason.statusCode()).isEqualTo(400);
+        assertThat(noReason.body()).contains("\"key\":\"reason\"");
+
         assertThat(post("admin:admin-dev", "resources/no-such-db/pause", "{}").statusCode()).isEqualTo(404);
         assertThat(send(withAuth("viewer:viewer-dev", HttpRequest.newBuilder(URI.create(SampleServerIT.BASE
                 + "/nebula/api/resources/no-such-db/history")))).statusCode()).isEqualTo(404);
