@@ -75,7 +75,10 @@ class RedisGatePipelineTest {
 
     private WovenPool<Object> node(String id) {
         ClusterGate gate = new ClusterGate(new RedisClusterSignals(RedisClusterSignalsTest.URL, id,
-                Duration.ofMillis(500), channel), Duration.ofSeconds(3), System::currentTimeMillis);
+                Duration.ofMillis(500), channel), Duration.ofSeconds(3),
+                // a probe interval well above the 1 s the signal may take: b's next acquisition is then refused, not the
+                // next probe (a's opening holds the claim for one interval)
+                Duration.ofSeconds(2), System::currentTimeMillis);
         open.add(gate);
         gates.put(id, gate);
         assertThat(gate.subscribe()).isTrue();
