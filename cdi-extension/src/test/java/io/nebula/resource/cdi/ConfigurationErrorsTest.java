@@ -85,7 +85,8 @@ import static org.assertj.core.api.Assertions.fail;
         "nebula.resource.clustered.cluster.batch=0",
         "nebula.cluster.resource=clustered",
         "nebula.cluster.heartbeat-ttl=soon",
-        "nebula.cluster.redis-timeout=-5ms"})
+        "nebula.cluster.redis-timeout=-5ms",
+        "nebula.cluster.probe-interval=0s"})
 @SuppressWarnings("try") // the container is started only to see it fail
 class ConfigurationErrorsTest {
 
@@ -164,7 +165,8 @@ class ConfigurationErrorsTest {
             "nebula.cluster.resource | must name a resource of kind redis, 'clustered' is of kind 'test-counter'",
             "nebula.resource.clustered.cluster.batch | must be 1 or more, was 0",
             "nebula.cluster.heartbeat-ttl | must be a duration such as 50ms or 3s, was 'soon'",
-            "nebula.cluster.redis-timeout | must be a duration such as 50ms or 3s, was '-5ms'"})
+            "nebula.cluster.redis-timeout | must be a duration such as 50ms or 3s, was '-5ms'",
+            "nebula.cluster.probe-interval | must be more than 0, was '0s'"})
     void eachProblemNamesItsKeyAndWhatIsAllowed(String key, String message) {
         assertThat(deploymentProblems()).anySatisfy(p -> {
             assertThat(p.key()).isEqualTo(key);

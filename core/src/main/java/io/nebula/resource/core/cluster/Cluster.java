@@ -25,12 +25,14 @@ public final class Cluster implements AutoCloseable {
     private final ClusterNode node;
     private final MeasuredPermits permits;
     private final ScheduledExecutorService heartbeat;
+    private final ClusterGate gate; // null: the backend carries no signals
     private final ConcurrentMap<String, Optional<ClusterLimits>> limits = new ConcurrentHashMap<>();
 
-    private Cluster(ClusterNode node, MeasuredPermits permits, ScheduledExecutorService heartbeat) {
+    private Cluster(ClusterNode node, MeasuredPermits permits, ScheduledExecutorService heartbeat, ClusterGate gate) {
         this.node = node;
         this.permits = permits;
         this.heartbeat = heartbeat;
+        this.gate = gate;
     }
 
     /** The factory of backends of {@code kind} on {@code loader}'s class path; empty when none is installed. */
@@ -45,7 +47,11 @@ public final class Cluster implements AutoCloseable {
 
     /**
      * Joins the cluster: the node on {@code backend} (the settings of the resource {@code settings.resource()}
-     * names, of kind {@code kind}) and its heartbeat, started. Connects lazily: a backend down now makes the node count
+     * names, of kind {@code kind}) and its heartbeat, started; and the known-down gate ({@link ClusterGate}) on the
+     * factory's {@linkplain ClusterPermitsFactory#signals signals}, probing every {@code nebula.cluster.probe-interval},
+     * subscribing on the heartbeat's thread (not the caller's), its probe
+     * claim lasting {@code nebula.cluster.heartbeat-ttl} (a probe runs at most that long; a node that died holding the
+     * claim stops holding it then, as its permits). Connects lazily: a backend down now makes the node count
      * alone from its first call, not the application fail.
      *
      * @throws IllegalStateException when no {@link ClusterPermitsFactory} of {@code kind} is installed
@@ -64,7 +70,15 @@ public final class Cluster implements AutoCloseable {
             return t;
         });
         node.start(beat);
-        return new Cluster(node, measured, beat);
+        ClusterSignals signals = factory.signals(backend, nodeId, settings.redisTimeout());
+        ClusterGate gate = null;
+        if (signals != null) {
+            gate = new ClusterGate(signals, settings.heartbeatTtl(), settings.probeInterval(),
+                    System::currentTimeMillis);
+            ClusterGate started = gate; // subscribes on the heartbeat's thread: nothing connects during deployment
+            beat.execute(() -> started.start(beat));
+        }
+        return new Cluster(node, measured, beat, gate);
     }
 
     /** The default {@code nebula.cluster.node-id}: host name and process id, {@code host-1234}. */
@@ -85,6 +99,19 @@ public final class Cluster implements AutoCloseable {
     public ClusterLimits limits(String resource, ResourceSettings settings) {
         return limits.computeIfAbsent(resource, r -> Optional.ofNullable(
                 node.limits(r, ClusterQuota.read(settings, new ConfigProblems())))).orElse(null);
+    }
+
+    /**
+     * This node's known-down gate of {@code resource} ({@code WovenPoolBuilder.gate}); {@code null} when the backend
+     * carries no signals.
+     */
+    public ResourceGate gate(String resource) {
+        return gate == null ? null : gate.resource(resource);
+    }
+
+    /** The known-down gate of this node; {@code null} when the backend carries no signals. */
+    public ClusterGate gate() {
+        return gate;
     }
 
     public ClusterNode node() {
@@ -110,9 +137,15 @@ public final class Cluster implements AutoCloseable {
     @Override
     public void close() {
         try {
-            node.close();
+            if (gate != null) {
+                gate.close();
+            }
         } finally {
-            heartbeat.shutdownNow();
+            try {
+                node.close();
+            } finally {
+                heartbeat.shutdownNow();
+            }
         }
     }
 }

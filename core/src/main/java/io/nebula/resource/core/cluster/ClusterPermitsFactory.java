@@ -25,4 +25,16 @@ public interface ClusterPermitsFactory {
      * @param timeout      {@code nebula.cluster.redis-timeout}: the longest any call may wait on the backend
      */
     ClusterPermits create(ResourceSettings resource, String nodeId, Duration heartbeatTtl, Duration timeout);
+
+    /**
+     * The known-down gate's signals on the same backend (connections of their own), or {@code null} when this backend
+     * carries none: then {@link Cluster#join} builds no gate, and every node keeps its own circuits only.
+     *
+     * @param resource the settings of the resource {@code nebula.cluster.resource} names
+     * @param nodeId   {@code nebula.cluster.node-id}, its default already applied
+     * @param timeout  {@code nebula.cluster.redis-timeout}: the longest any call may wait on the backend
+     */
+    default ClusterSignals signals(ResourceSettings resource, String nodeId, Duration timeout) {
+        return null;
+    }
 }

@@ -16,13 +16,20 @@ import java.util.function.Function;
  *
  * @param resource     {@code nebula.cluster.resource}; {@code null} when the application is not a cluster
  * @param nodeId       {@code nebula.cluster.node-id}; {@code null} for the default, host name and process id
+ * @param probeInterval {@code nebula.cluster.probe-interval}: the known-down gate's interval between probes
  */
-public record ClusterSettings(String resource, String nodeId, Duration heartbeatTtl, Duration redisTimeout) {
+public record ClusterSettings(String resource, String nodeId, Duration heartbeatTtl, Duration redisTimeout,
+                              Duration probeInterval) {
+
+    public ClusterSettings(String resource, String nodeId, Duration heartbeatTtl, Duration redisTimeout) {
+        this(resource, nodeId, heartbeatTtl, redisTimeout, ClusterGate.DEFAULT_PROBE_INTERVAL);
+    }
 
     public static final String RESOURCE = "nebula.cluster.resource";
     public static final String NODE_ID = "nebula.cluster.node-id";
     public static final String HEARTBEAT_TTL = "nebula.cluster.heartbeat-ttl";
     public static final String REDIS_TIMEOUT = "nebula.cluster.redis-timeout";
+    public static final String PROBE_INTERVAL = "nebula.cluster.probe-interval";
     static final Duration DEFAULT_TTL = Duration.ofSeconds(3);
     static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(50);
 
@@ -34,7 +41,10 @@ public record ClusterSettings(String resource, String nodeId, Duration heartbeat
             ConfigKey.duration(HEARTBEAT_TTL, DEFAULT_TTL, "How long the permits of a node that stopped beating"
                     + " (kill -9) stay counted; it beats every third of it."),
             ConfigKey.duration(REDIS_TIMEOUT, DEFAULT_TIMEOUT, "The longest an acquisition waits on the cluster's"
-                    + " Redis; past it the node applies its local limits only."));
+                    + " Redis; past it the node applies its local limits only."),
+            ConfigKey.duration(PROBE_INTERVAL, ClusterGate.DEFAULT_PROBE_INTERVAL, "The known-down gate: how long after"
+                    + " a node saw a resource's backend down, or a probe failed, the next probe may start on any node;"
+                    + " meanwhile every node refuses the resource's acquisitions at once. See docs/cluster.md."));
 
     /**
      * Reads the keys through {@code config} (MicroProfile Config's {@code getOptionalValue}), checking the resource's
@@ -59,7 +69,8 @@ public record ClusterSettings(String resource, String nodeId, Duration heartbeat
             problems.add(REDIS_TIMEOUT, "must be shorter than " + HEARTBEAT_TTL + " (" + ResourceSettings.text(ttl)
                     + "), was " + ResourceSettings.text(timeout));
         }
-        return new ClusterSettings(resource, node, ttl, timeout);
+        Duration probe = positive(config, PROBE_INTERVAL, ClusterGate.DEFAULT_PROBE_INTERVAL, problems);
+        return new ClusterSettings(resource, node, ttl, timeout, probe);
     }
 
     private static Duration positive(Function<String, Optional<String>> config, String key, Duration defaultValue,

@@ -112,6 +112,9 @@ public final class Weaving {
         io.nebula.resource.core.cluster.Cluster c = cluster;
         if (c != null) { // the resource's limits, shared by its tenants' pools; null when it sets no cluster.* key
             builder.cluster(c.limits(declaration.name(), declaration.settings()));
+            if (declaration.resilience().circuitBreaker()) { // the gate is the cluster's circuit: only with one here
+                builder.gate(c.gate(declaration.name()));
+            }
         }
         WovenPool<R> woven = builder.build();
         made[0] = woven;

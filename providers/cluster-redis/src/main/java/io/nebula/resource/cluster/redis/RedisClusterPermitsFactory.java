@@ -4,6 +4,7 @@ import io.lettuce.core.RedisURI;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.core.cluster.ClusterPermits;
 import io.nebula.resource.core.cluster.ClusterPermitsFactory;
+import io.nebula.resource.core.cluster.ClusterSignals;
 
 import java.time.Duration;
 
@@ -24,6 +25,12 @@ public final class RedisClusterPermitsFactory implements ClusterPermitsFactory {
     @Override
     public ClusterPermits create(ResourceSettings resource, String nodeId, Duration heartbeatTtl, Duration timeout) {
         return new RedisClusterPermits(uri(resource), nodeId, heartbeatTtl, timeout);
+    }
+
+    /** The known-down gate's signals: two connections of their own, on the channel {@code nebula:cluster:gate:<database>}. */
+    @Override
+    public ClusterSignals signals(ResourceSettings resource, String nodeId, Duration timeout) {
+        return new RedisClusterSignals(uri(resource), nodeId, timeout, null);
     }
 
     static RedisURI uri(ResourceSettings s) {

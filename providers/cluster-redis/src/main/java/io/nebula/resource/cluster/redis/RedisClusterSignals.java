@@ -67,7 +67,11 @@ public final class RedisClusterSignals implements ClusterSignals {
 
     /** @param channel the cluster's channel; {@code null} for {@code nebula:cluster:gate:<db>} */
     public RedisClusterSignals(String url, String nodeId, Duration timeout, String channel) {
-        RedisURI uri = RedisURI.create(url);
+        this(RedisURI.create(url), nodeId, timeout, channel);
+    }
+
+    /** From the endpoint keys of {@code nebula.cluster.resource} ({@link RedisClusterPermitsFactory#signals}). */
+    RedisClusterSignals(RedisURI uri, String nodeId, Duration timeout, String channel) {
         uri.setTimeout(timeout);
         this.client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder()
