@@ -51,6 +51,11 @@ public final class ClusterGate implements AutoCloseable {
         return gates.computeIfAbsent(resource, r -> new ResourceGate(r, this));
     }
 
+    /** The gate of {@code resource} if a pool was given it ({@link #resource}); {@code null} otherwise. */
+    public ResourceGate existing(String resource) {
+        return gates.get(resource);
+    }
+
     /**
      * Subscribes to the cluster's signals now, and, while that fails (Redis unreachable), again every second on
      * {@code scheduler}; meanwhile the node's gates open only by what this node sees itself.

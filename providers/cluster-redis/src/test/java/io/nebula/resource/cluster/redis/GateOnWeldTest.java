@@ -11,6 +11,10 @@ import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.metrics.MetricRegistryProducer;
+import io.smallrye.metrics.SharedMetricRegistries;
+import org.eclipse.microprofile.metrics.MetricID;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.AfterEach;
@@ -113,6 +117,18 @@ class GateOnWeldTest {
         }
     }
 
+    /**
+     * {@code nebula.cluster.gate} of {@code store}: both nodes share the JVM's registry, where a's gauge, registered
+     * first, is kept (b's is refused as a duplicate, NEBULA-3302).
+     */
+    private static int gateGauge() {
+        MetricRegistry registry = SharedMetricRegistries.getOrCreate(MetricRegistry.APPLICATION_SCOPE);
+        var g = registry.getGauges().get(new MetricID("nebula.cluster.gate", new Tag("resource", "store"),
+                new Tag("tenant", "none")));
+        assertThat(g).as("nebula.cluster.gate in " + registry.getGauges().keySet()).isNotNull();
+        return ((Number) g.getValue()).intValue();
+    }
+
     @Test
     void aBackendNodeAFindsDownIsRefusedByNodeBWithinASecondNamingAAndOneProbeBringsBothBack() throws Exception {
         FaultProxy proxy = FaultProxy.start("127.0.0.1", 6379);
@@ -141,7 +157,10 @@ class GateOnWeldTest {
         assertThatThrownBy(() -> acquire(b)).isInstanceOfSatisfying(CircuitOpenException.class,
                 e -> assertThat(e.seenBy()).isEqualTo("a"));
 
+        assertThat(gateGauge()).as("nebula.cluster.gate, open").isEqualTo(2);
+
         proxy.up();
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> serves(a) && serves(b));
+        assertThat(gateGauge()).as("nebula.cluster.gate, closed").isZero();
     }
 }
