@@ -44,7 +44,7 @@ final class ServerFiles {
         }
     }
 
-    /** Takes the drop-in away. A key it set keeps its value in the extension until a restart (docs/operations.md). */
+    /** Takes the drop-in away: its keys fall back to the application's microprofile-config.properties. */
     static void removeOverrides(String name) {
         try {
             Files.deleteIfExists(SERVER.resolve("configDropins/overrides/" + name + ".xml"));
