@@ -159,9 +159,9 @@ class TenancyTest {
     @Test
     void aTenantsLeasesPassItsQuotaThenAuditBeforeTheRestAndAGlobalResourceOnlyAudit() {
         assertThat(PipelineStagesTest.stages(weld, "ledger", "acme"))
-                .containsExactly("tenant admission", "audit", "metering", "history", "deadline", "quarantine", "circuit breaker", "retry");
+                .containsExactly("tenant admission", "audit", "metering", "deadline", "quarantine", "circuit breaker", "retry");
         assertThat(PipelineStagesTest.stages(weld, "vault", null))
-                .containsExactly("audit", "metering", "history", "deadline", "quarantine", "circuit breaker", "retry");
+                .containsExactly("audit", "metering", "deadline", "quarantine", "circuit breaker", "retry");
     }
 
     @Test

@@ -30,7 +30,7 @@ public final class HistoryClock {
     /** {@link #ENABLED}, described for docs/configuration.md (a full key: it belongs to no resource). */
     public static final io.nebula.resource.spi.ConfigKey DEFINITION = io.nebula.resource.spi.ConfigKey.bool(ENABLED,
             ENABLED_BY_DEFAULT, "false: no pool keeps its last hour (ManagedResource.history() shows empty buckets) and"
-                    + " no anomaly is flagged; the acquisition pipeline has no history stage (docs/operations.md).");
+                    + " no anomaly is flagged; the metering stage feeds no history (docs/operations.md).");
 
     private final Ticker ticker;
     private final long bucketNanos;

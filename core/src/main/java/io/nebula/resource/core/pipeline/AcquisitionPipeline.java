@@ -8,7 +8,7 @@ import io.nebula.resource.core.telemetry.PoolTelemetry;
  * The one place where an acquisition's stages are assembled from the pool's policy. As a call runs, outermost
  * first:
  * <pre>
- * tenant admission → audit → tracing → fallback → metering → history → deadline → operator hold → quarantine → circuit breaker → retry (backoff, jitter, budget) → attempt guard (timeout, bulkhead) → cluster limits → innermost
+ * tenant admission → audit → tracing → fallback → metering (and history) → deadline → operator hold → quarantine → circuit breaker → retry (backoff, jitter, budget) → attempt guard (timeout, bulkhead) → cluster limits → innermost
  * </pre>
  * The innermost step is the pool's own {@code acquire} for leases, or a provider's hand-out (a JDBC
  * {@code getConnection()}) for what a provider hands out itself; both share the pool's breaker, meter, quarantine
@@ -18,8 +18,8 @@ import io.nebula.resource.core.telemetry.PoolTelemetry;
  *       limits anything;</li>
  *   <li>audit ({@link AuditStage}) only when the application audits;</li>
  *   <li>tracing only when a telemetry backend traces; metering always ({@code ResourceStatistics} reads it); the
- *       deadline always ({@link DeadlineStage}: each call may bring one); history ({@link HistoryStage}) only with
- *       {@code nebula.history.enabled} (the default);</li>
+ *       deadline always ({@link DeadlineStage}: each call may bring one); the metering stage feeds the pool's history
+ *       only with {@code nebula.history.enabled} (the default), from the readings it takes anyway;</li>
  *   <li>fallback ({@link FallbackStage}) only when the resource names a {@code fallback};</li>
  *   <li>the operator hold ({@link OperatorHold}) only while an operator paused or drained the pool;</li>
  *   <li>quarantine only with {@code health.quarantine-after} above 0 or while quarantined by hand, the breaker only with
@@ -75,11 +75,8 @@ final class AcquisitionPipeline {
             stage = new OperatorHold<>(stage, weave.resource(), weave.hold());
         }
         stage = new DeadlineStage<>(stage, weave.resource(), weave.ticker(), weave.poolTimeout());
-        if (weave.history() != null) {
-            stage = new HistoryStage<>(stage, weave.history(), weave.hitClock(), weave.ticker());
-        }
         stage = new MeteringStage<>(stage, weave.meter(), weave.hitClock(), weave.ticker(), telemetry, weave.log(),
-                weave.failed(), weave.health());
+                weave.failed(), weave.health(), weave.history());
         if (fallback != null) {
             stage = new FallbackStage<>(stage, weave.fallback().name(), fallback, telemetry, weave.audit());
         }

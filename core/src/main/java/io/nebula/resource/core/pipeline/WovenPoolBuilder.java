@@ -187,7 +187,7 @@ public final class WovenPoolBuilder<R> {
 
     /**
      * Keeps the pool's last hour ({@link io.nebula.resource.core.history.PoolHistory}) on {@code clock}, telling
-     * {@code anomalies} when it departs from its baseline and returns. Default none: no history stage.
+     * {@code anomalies} when it departs from its baseline and returns. Default none: the metering stage keeps no history.
      */
     public WovenPoolBuilder<R> history(io.nebula.resource.core.history.HistoryClock clock,
                                        io.nebula.resource.core.history.AnomalyListener anomalies) {
@@ -239,7 +239,7 @@ public final class WovenPoolBuilder<R> {
         engine.connections(connections);
         io.nebula.resource.core.history.PoolHistory history = historyClock == null ? null
                 : new io.nebula.resource.core.history.PoolHistory(name, tenant, historyClock, snapshot, anomalies,
-                        meter::hitsAll); // the metering stage, outside the history stage, counts every hit
+                        meter::hitsAll); // the metering stage counts every hit; it tells the history only the time
         PoolView view = new PoolView(name, kind != null ? kind : settings.kind(), tenant, snapshot, healthNow,
                 circuit == null ? null : circuit::code, meter, Redactor.of(settings), connections,
                 history == null ? null : history::flagged);

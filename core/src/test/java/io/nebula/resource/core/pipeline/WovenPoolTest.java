@@ -216,7 +216,7 @@ class WovenPoolTest {
         backend.down = true;
         WovenPool<Backend.Session> pool = pool(Map.of("retry.max-retries", "1", "retry.delay", "1ms",
                 "retry.max-delay", "1ms", "retry.jitter", "0", "circuit-breaker.request-volume-threshold", "2",
-                "circuit-breaker.failure-ratio", "1", "pool.acquire-timeout", "50ms"));
+                "circuit-breaker.failure-ratio", "1", "pool.acquire-timeout", "5s"));
 
         for (int i = 0; i < 2; i++) {
             assertThatThrownBy(() -> pool.acquire()).isInstanceOfSatisfying(AcquisitionTimeoutException.class, e ->

@@ -22,10 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The history stage inside the metering stage, as {@code AcquisitionPipeline} assembles them: pool hits are counted
+ * The metering stage feeding a pool's history, as {@code AcquisitionPipeline} assembles it: pool hits are counted
  * by the meter alone and reach the history's buckets from it; waits and failures are the history's own.
  */
-class HistoryStageTest {
+class MeteringHistoryTest {
 
     private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
 
@@ -38,9 +38,8 @@ class HistoryStageTest {
     private Acquisition<String> pipeline(Acquisition<String> innermost) {
         PoolView view = new PoolView("ledger", "fake", null, () -> null, HealthStatus::up, null, meter, Redactor.NONE,
                 new io.nebula.resource.core.ConnectionPools());
-        Acquisition<String> stage = new HistoryStage<>(innermost, history, clock::get, clock::get);
-        return new MeteringStage<>(stage, meter, clock::get, clock::get, PoolTelemetry.NONE, new PoolLog(view),
-                (ctx, e) -> { }, new AcquisitionHealth(null));
+        return new MeteringStage<>(innermost, meter, clock::get, clock::get, PoolTelemetry.NONE, new PoolLog(view),
+                (ctx, e) -> { }, new AcquisitionHealth(null), history);
     }
 
     private HistoryBucket last(int back) {
