@@ -54,7 +54,7 @@ final class ConfigRefresh {
     private final Map<String, String> warned = new HashMap<>();
     /**
      * Each changeable key's value as the configuration last had it when applied, by full key; first the value in force
-     * when the refresh first reads it. A key is applied when the configuration's value moves away from this one, so
+     * when the refresh starts (or, for a resource declared later, when the refresh first reads it). A key is applied when the configuration's value moves away from this one, so
      * that an operator's change ({@link ResourceAdmin#resize}) stays until the configuration changes that key again.
      */
     private final Map<String, String> applied = new HashMap<>();
@@ -94,6 +94,10 @@ final class ConfigRefresh {
     void start(Duration interval) {
         if (interval.isZero() || interval.isNegative()) {
             return;
+        }
+        for (DeclaredPools<?> resource : resources) { // before any turn, so an operator's change is never the seed
+            ResourceSettings inForce = resource.declaration().settings();
+            ChangeableKeys.RESOURCE.forEach(key -> applied.put(inForce.keyOf(key), inForce.string(key).orElse(null)));
         }
         task = EngineThreads.every(EngineThreads.timer(), interval, this::turn, e -> LOG.log(ERROR,
                 "NEBULA-4412 The configuration refresh failed; it runs again in " + interval, e));
