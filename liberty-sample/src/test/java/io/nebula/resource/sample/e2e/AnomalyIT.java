@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * History and anomaly detection on Liberty, driven for real: {@code fetch-orders} runs without pause on four threads
+ * History and anomaly detection on Liberty, driven for real: {@code fetch-orders} runs without pause on six threads
  * while orders-db learns its baseline, then orders-db's pool is shrunk to one connection through the run-time
  * configuration (a {@code configDropins/overrides} variable), so that its {@code getConnection()} calls wait for each
  * other: the resource is flagged (DEGRADED in {@code /health} with the anomaly's reason, {@code NEBULA-4501} in
@@ -36,7 +36,7 @@ class AnomalyIT {
     /** The anomaly rule's minimum sample per bucket (docs/operations.md, "Anomalies"). */
     private static final int MINIMUM_SAMPLE = 20;
     private static final int BASELINE_BUCKETS = 6;
-    private static final int THREADS = 4;
+    private static final int THREADS = 6;
     /**
      * The load's own client, HTTP/1.1: with the JDK client's default (HTTP/2, upgraded from plain HTTP) several
      * requests at once on one connection hang in Liberty's HTTP/2 stream processor (seen on 26.0.0.3).
@@ -84,15 +84,15 @@ class AnomalyIT {
             ServerFiles.removeOverrides(DROPIN);
         }
 
-        // the history the flag was read from: the runs' acquisitions, and the shrunk pool's full use and waiters
+        // the history the flag was read from: the runs' acquisitions, and the shrunk pool's waits
         List<JsonObject> buckets = bucketsSince(began);
         assertThat(buckets.stream().filter(b -> b.getJsonNumber("acquisitions").longValue() >= MINIMUM_SAMPLE))
                 .as("the runs' acquisitions, bucket by bucket").hasSizeGreaterThan(BASELINE_BUCKETS);
-        assertThat(buckets).as("while the pool had one connection").anySatisfy(b -> {
-            assertThat(b.getJsonNumber("utilization").doubleValue()).isEqualTo(1.0);
-            assertThat(b.getInt("waiters")).isPositive();
-            assertThat(b.getJsonNumber("p99Millis").doubleValue()).isGreaterThan(5.0);
-        });
+        assertThat(buckets).as("while the pool had one connection, half the acquisitions or more waited")
+                .anySatisfy(b -> {
+                    assertThat(b.getJsonNumber("p50Millis").doubleValue()).isPositive();
+                    assertThat(b.getJsonNumber("p99Millis").doubleValue()).isGreaterThan(5.0);
+                });
     }
 
     /** The last line saying the refresh resized orders-db to {@code max}: NEBULA-4403, applied by config-refresh. */
