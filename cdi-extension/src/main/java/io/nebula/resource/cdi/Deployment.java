@@ -13,6 +13,9 @@ import io.nebula.resource.cdi.inject.Views;
 import io.nebula.resource.cdi.integration.TelemetryBackends;
 import io.nebula.resource.core.DependencyGraph;
 import io.nebula.resource.core.audit.AuditSink;
+import io.nebula.resource.core.cluster.Cluster;
+import io.nebula.resource.core.cluster.ClusterQuota;
+import io.nebula.resource.core.cluster.ClusterSettings;
 import io.nebula.resource.core.credential.CredentialSources;
 import io.nebula.resource.core.declared.ProviderCatalog;
 import io.nebula.resource.core.declared.ResourceDeclaration;
@@ -61,6 +64,7 @@ final class Deployment {
     private final Tenancy tenancy;
     private final boolean semconv;
     private final boolean history;
+    private final ClusterSettings cluster;
 
     /**
      * @param beanManager the container's, asked only once the application runs (audit observers, the caller's
@@ -86,30 +90,36 @@ final class Deployment {
                 io.nebula.resource.core.history.HistoryClock.ENABLED_BY_DEFAULT);
         problems.addAll(tenancy.problems(declared));
         ConfigRefresh.check(config, problems);
-        refuseClusterLimits(config);
+        cluster = checkCluster(config);
     }
 
     /**
-     * Cluster-wide limits are built in the engine (a pool woven with {@code WovenPoolBuilder.cluster}) but the extension
-     * does not yet build the cluster node from {@code nebula.cluster.resource} (docs/cluster.md). A limit accepted and
-     * not applied would let every node open its own share of a database's session budget: refused until it is.
+     * {@code nebula.cluster.*}: the declared {@code redis} resource that carries the cluster's permits, with its backend
+     * module installed; a resource's {@code cluster.*} limit needs it, for a limit accepted and counted per JVM would
+     * let every node open its own share of a database's session budget. The {@code cluster.*} values themselves are
+     * checked with the resource's other keys.
      */
-    private void refuseClusterLimits(Config config) {
-        String notApplied = "is not applied in a CDI application yet (cluster-wide limits work from plain Java only,"
-                + " docs/cluster.md); remove it";
-        if (config.getOptionalValue(io.nebula.resource.core.cluster.ClusterSettings.RESOURCE, String.class)
-                .filter(v -> !v.isBlank()).isPresent()) {
-            problems.add(io.nebula.resource.core.cluster.ClusterSettings.RESOURCE, notApplied);
+    private ClusterSettings checkCluster(Config config) {
+        ClusterSettings cluster = ClusterSettings.read(key -> config.getOptionalValue(key, String.class),
+                name -> Optional.ofNullable(settings.get(name)).map(ResourceSettings::kind), problems);
+        String resource = cluster.resource();
+        if (resource != null && settings.containsKey(resource) && settings.get(resource).kind().equals("redis")
+                && Cluster.factory("redis", Deployment.class.getClassLoader()).isEmpty()) {
+            problems.add(ClusterSettings.RESOURCE, "needs the cluster backend on the class path"
+                    + " (io.nebula.resource:nebula-resource-cluster-redis), was '" + resource + "'");
         }
-        for (ResourceSettings s : settings.values()) {
-            for (String key : List.of(io.nebula.resource.core.cluster.ClusterQuota.MAX_CONCURRENT_LEASES,
-                    io.nebula.resource.core.cluster.ClusterQuota.TENANT_MAX_CONCURRENT_LEASES,
-                    io.nebula.resource.core.cluster.ClusterQuota.TENANT_MAX_ACQUISITIONS_PER_SECOND)) {
-                if (s.string(key).filter(v -> !v.isBlank() && !v.trim().equals("0")).isPresent()) {
-                    problems.add(s.keyOf(key), notApplied);
+        if (resource == null) {
+            for (ResourceSettings s : settings.values()) {
+                for (String key : List.of(ClusterQuota.MAX_CONCURRENT_LEASES, ClusterQuota.TENANT_MAX_CONCURRENT_LEASES,
+                        ClusterQuota.TENANT_MAX_ACQUISITIONS_PER_SECOND)) {
+                    if (s.string(key).filter(v -> !v.isBlank() && !v.trim().equals("0")).isPresent()) {
+                        problems.add(s.keyOf(key), "is a cluster-wide limit, but " + ClusterSettings.RESOURCE
+                                + " is not set; name the declared resource of kind redis that counts it across the nodes");
+                    }
                 }
             }
         }
+        return cluster;
     }
 
     static Deployment read(Config config, Collection<ResourceInjectionPoint> injectionPoints, Collection<ActionUse> actions,
@@ -134,15 +144,25 @@ final class Deployment {
         return declared;
     }
 
+    /** {@code nebula.cluster.resource}: the declared resource that carries the cluster's permits, {@code null} for none. */
+    String clusterResource() {
+        return cluster.resource();
+    }
+
     /** Whether OpenTelemetry reports {@code db.client.connection.*} ({@value TelemetryBackends#SEMCONV}). */
     boolean semconv() {
         return semconv;
     }
 
-    /** The application's resources, once {@link #problems()} is empty. */
+    /**
+     * The application's resources, once {@link #problems()} is empty; with {@code nebula.cluster.resource}, this
+     * node joins the cluster now (its heartbeat starts; Redis is first asked then, never waited on past its bound).
+     */
     ResourceRuntime runtime(EventSink events) {
         requireValid();
-        return new ResourceRuntime(providers, declared.values(), graph, events, tenancy, history);
+        Cluster c = cluster.resource() == null ? null : Cluster.join(cluster, "redis",
+                settings.get(cluster.resource()), Deployment.class.getClassLoader());
+        return new ResourceRuntime(providers, declared.values(), graph, events, tenancy, history, c);
     }
 
     /**

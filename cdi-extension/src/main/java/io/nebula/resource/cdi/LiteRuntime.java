@@ -45,6 +45,7 @@ final class LiteRuntime {
             leases = new LeaseContext(name -> rt.resource(name).boundScope(rt.scopes().chain()));
             if (HealthApi.AVAILABLE) {
                 LiteHealthChecks.reportFrom(rt::report);
+                LiteHealthChecks.clusterFrom(rt::cluster);
             }
             runtime = rt;
         }

@@ -112,6 +112,9 @@ public class NebulaBuildExtension implements BuildCompatibleExtension {
         }
         if (HealthApi.AVAILABLE) {
             LiteHealthChecks.register(components, deployment.declared().keySet());
+            if (deployment.clusterResource() != null) {
+                LiteHealthChecks.registerCluster(components);
+            }
         }
     }
 

@@ -126,6 +126,9 @@ public class NebulaExtension implements Extension {
         addRuntimeBeans(abd, rt);
         if (HealthApi.AVAILABLE) {
             HealthCheckBeans.register(abd, rt.names(), rt::report);
+            if (rt.cluster() != null) {
+                HealthCheckBeans.registerCluster(abd, rt::cluster);
+            }
         }
         runtime = rt;
     }

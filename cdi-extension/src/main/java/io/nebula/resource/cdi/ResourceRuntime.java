@@ -11,6 +11,7 @@ import io.nebula.resource.cdi.integration.faulttolerance.SmallRyeAttemptGuard;
 import io.nebula.resource.cdi.integration.telemetry.TraceContext;
 import io.nebula.resource.cdi.scope.ScopeRegistry;
 import io.nebula.resource.core.DependencyGraph;
+import io.nebula.resource.core.cluster.Cluster;
 import io.nebula.resource.core.declared.HealthReport;
 import io.nebula.resource.core.declared.ProviderCatalog;
 import io.nebula.resource.core.declared.ResourceDeclaration;
@@ -38,14 +39,17 @@ final class ResourceRuntime {
     private final ResourceRegistry<DeclaredResource<?>> resources;
     private final NebulaResources api = new NebulaResources(this);
     private volatile ConfigRefresh refresh;
+    private final Cluster cluster; // null: nebula.cluster.resource unset
 
     ResourceRuntime(ProviderCatalog providers, Collection<ResourceDeclaration> declared, DependencyGraph graph,
-                    EventSink events, Tenancy tenancy, boolean history) {
+                    EventSink events, Tenancy tenancy, boolean history, Cluster cluster) {
         this.events = events;
+        this.cluster = cluster;
         Weaving weaving = new Weaving(SmallRyeAttemptGuard::new, TraceContext::use);
         if (history) { // nebula.history.enabled
             weaving.history(io.nebula.resource.core.history.HistoryClock.system());
         }
+        weaving.cluster(cluster); // nebula.cluster.resource: each resource's cluster.* limits in its pools
         this.resources = new ResourceRegistry<>(providers, declared, graph, tenancy, weaving, events::fire, scopes::current,
                 pools -> new DeclaredResource<>(pools, scopes, this::resource));
     }
@@ -136,6 +140,11 @@ final class ResourceRuntime {
         return refresh;
     }
 
+    /** This node of the cluster ({@code nebula.cluster.resource}); {@code null} when the application is not one. */
+    Cluster cluster() {
+        return cluster;
+    }
+
     /** Tenant overrides, credential sources and the audit trail. */
     Tenancy tenancy() {
         return resources.tenancy();
@@ -188,7 +197,13 @@ final class ResourceRuntime {
             r.stop();
         }
         scopes.endAll();
-        resources.close();
+        try {
+            resources.close();
+        } finally {
+            if (cluster != null) { // after the pools: their leases' permits are back, the rest is given back now
+                cluster.close();
+            }
+        }
         FaultToleranceLibrary.shutdown();
         events.close();
     }

@@ -82,7 +82,10 @@ import static org.assertj.core.api.Assertions.fail;
         "nebula.history.enabled=often",
         "nebula.resource.clustered.kind=test-counter",
         "nebula.resource.clustered.cluster.max-concurrent-leases=4",
-        "nebula.cluster.resource=clustered"})
+        "nebula.resource.clustered.cluster.batch=0",
+        "nebula.cluster.resource=clustered",
+        "nebula.cluster.heartbeat-ttl=soon",
+        "nebula.cluster.redis-timeout=-5ms"})
 @SuppressWarnings("try") // the container is started only to see it fail
 class ConfigurationErrorsTest {
 
@@ -158,8 +161,10 @@ class ConfigurationErrorsTest {
             "nebula.audit.enabled | must be true or false, was 'yes'",
             "nebula.config.refresh-interval | must be a duration (500ms, 30s, 10m, PT30S) or 0 for no refresh, was 'often'",
             "nebula.history.enabled | must be true or false, was 'often'",
-            "nebula.resource.clustered.cluster.max-concurrent-leases | is not applied in a CDI application yet (cluster-wide limits work from plain Java only, docs/cluster.md); remove it",
-            "nebula.cluster.resource | is not applied in a CDI application yet (cluster-wide limits work from plain Java only, docs/cluster.md); remove it"})
+            "nebula.cluster.resource | must name a resource of kind redis, 'clustered' is of kind 'test-counter'",
+            "nebula.resource.clustered.cluster.batch | must be 1 or more, was 0",
+            "nebula.cluster.heartbeat-ttl | must be a duration such as 50ms or 3s, was 'soon'",
+            "nebula.cluster.redis-timeout | must be a duration such as 50ms or 3s, was '-5ms'"})
     void eachProblemNamesItsKeyAndWhatIsAllowed(String key, String message) {
         assertThat(deploymentProblems()).anySatisfy(p -> {
             assertThat(p.key()).isEqualTo(key);

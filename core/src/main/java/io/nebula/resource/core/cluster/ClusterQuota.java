@@ -34,8 +34,7 @@ public record ClusterQuota(int maxConcurrentLeases, int tenantMaxConcurrentLease
     public static final List<ConfigKey> DEFINITIONS = List.of(
             ConfigKey.integer(MAX_CONCURRENT_LEASES, 0, "Leases of the resource held at once on all nodes together"
                     + " (the database's session budget), counted in nebula.cluster.resource; never exceeded while it"
-                    + " answers; 0 for no cluster-wide limit. Checked at deployment; applied so far only to pools built in"
-                    + " plain Java (docs/cluster.md)."),
+                    + " answers; 0 for no cluster-wide limit. Needs nebula.cluster.resource (docs/cluster.md)."),
             ConfigKey.integer(TENANT_MAX_CONCURRENT_LEASES, 0, "Leases one tenant holds at once on all nodes"
                     + " together; never exceeded while nebula.cluster.resource answers; 0 for no limit."),
             ConfigKey.integer(TENANT_MAX_ACQUISITIONS_PER_SECOND, 0, "Acquisitions of one tenant on all nodes"

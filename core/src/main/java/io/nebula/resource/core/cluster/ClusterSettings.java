@@ -28,8 +28,8 @@ public record ClusterSettings(String resource, String nodeId, Duration heartbeat
 
     public static final List<ConfigKey> DEFINITIONS = List.of(
             ConfigKey.string(RESOURCE, null, "The declared resource of kind redis that carries the cluster's"
-                    + " permits; unset, every limit is per JVM. A CDI deployment that sets it (or a cluster.* limit) fails:"
-                    + " the extension does not build the cluster node yet, see docs/cluster.md for what is built."),
+                    + " permits (needs nebula-resource-cluster-redis on the class path); unset, every limit is per JVM and"
+                    + " a cluster.* limit fails deployment. See docs/cluster.md."),
             ConfigKey.string(NODE_ID, null, "This node's id in the cluster; default its host name and process id."),
             ConfigKey.duration(HEARTBEAT_TTL, DEFAULT_TTL, "How long the permits of a node that stopped beating"
                     + " (kill -9) stay counted; it beats every third of it."),

@@ -32,6 +32,7 @@ public final class Weaving {
     private final Consumer<Telemetry> telemetryChanged;
     private volatile Telemetry telemetry = Telemetry.NONE;
     private volatile io.nebula.resource.core.history.HistoryClock history; // null: nebula.history.enabled=false
+    private volatile io.nebula.resource.core.cluster.Cluster cluster; // null: nebula.cluster.resource unset
 
     /**
      * @param attemptGuards    guards each attempt of a resource with a timeout or a bulkhead
@@ -46,6 +47,18 @@ public final class Weaving {
     /** Keeps every pool's last hour on {@code clock} from now on ({@code nebula.history.enabled}); {@code null} for none. */
     public void history(io.nebula.resource.core.history.HistoryClock clock) {
         this.history = clock;
+    }
+
+    /**
+     * Weaves each resource's cluster-wide limits ({@code cluster.*}) into its pools from now on
+     * ({@code nebula.cluster.resource}); set before the first pool is made. Its metrics are reported through the
+     * telemetry backends ({@link Telemetry#cluster}).
+     */
+    public void cluster(io.nebula.resource.core.cluster.Cluster cluster) {
+        this.cluster = cluster;
+        if (cluster != null) {
+            telemetry.cluster(cluster);
+        }
     }
 
     /** The clock of the pools' history; {@code null} when they keep none. */
@@ -96,6 +109,10 @@ public final class Weaving {
         if (fallback != null) {
             builder.fallback(fallback);
         }
+        io.nebula.resource.core.cluster.Cluster c = cluster;
+        if (c != null) { // the resource's limits, shared by its tenants' pools; null when it sets no cluster.* key
+            builder.cluster(c.limits(declaration.name(), declaration.settings()));
+        }
         WovenPool<R> woven = builder.build();
         made[0] = woven;
         live.add(woven);
@@ -106,6 +123,10 @@ public final class Weaving {
     public void use(Telemetry backends, Collection<LivePools> live) {
         telemetry = backends;
         telemetryChanged.accept(backends);
+        io.nebula.resource.core.cluster.Cluster c = cluster;
+        if (c != null) {
+            backends.cluster(c);
+        }
         live.forEach(pools -> pools.list().forEach(p -> p.use(backends)));
     }
 

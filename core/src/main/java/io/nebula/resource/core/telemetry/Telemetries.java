@@ -36,6 +36,13 @@ final class Telemetries implements Telemetry {
     }
 
     @Override
+    public void cluster(io.nebula.resource.core.cluster.Cluster cluster) {
+        for (Telemetry t : all) {
+            t.cluster(cluster);
+        }
+    }
+
+    @Override
     public void close() {
         for (Telemetry t : all) {
             t.close();

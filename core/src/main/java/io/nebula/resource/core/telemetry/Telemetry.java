@@ -26,6 +26,14 @@ public interface Telemetry {
     default void injectTraceContext(BiConsumer<String, String> header) {
     }
 
+    /**
+     * Reports the application's node of the cluster ({@code nebula.cluster.resource}): whether it counts alone,
+     * the backend's latency, what it admitted alone (docs/observability.md, {@code nebula.cluster.*}). Removed with
+     * {@link #close}.
+     */
+    default void cluster(io.nebula.resource.core.cluster.Cluster cluster) {
+    }
+
     /** The application stops: gauges and callbacks are removed. */
     default void close() {
     }

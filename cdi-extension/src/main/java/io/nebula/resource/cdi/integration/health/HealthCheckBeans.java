@@ -22,6 +22,15 @@ public final class HealthCheckBeans {
     private HealthCheckBeans() {
     }
 
+    /** {@code nebula-resource:cluster}, a readiness check of this node of the cluster ({@code nebula.cluster.resource}). */
+    public static void registerCluster(AfterBeanDiscovery abd, java.util.function.Supplier<io.nebula.resource.core.cluster.Cluster> cluster) {
+        abd.addBean().id(ClusterHealthCheck.NAME)
+                .types(HealthCheck.class, Object.class)
+                .qualifiers(Readiness.Literal.INSTANCE, Any.Literal.INSTANCE)
+                .scope(Dependent.class)
+                .createWith(cc -> new ClusterHealthCheck(cluster));
+    }
+
     public static void register(AfterBeanDiscovery abd, Collection<String> resources, Function<String, HealthReport> reports) {
         for (String resource : resources) {
             abd.addBean().id(ResourceHealthCheck.name(resource, true))

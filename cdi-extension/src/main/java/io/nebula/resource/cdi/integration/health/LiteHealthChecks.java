@@ -23,6 +23,7 @@ public final class LiteHealthChecks {
     private static final String RESOURCE = "resource";
     private static final String READINESS = "readiness";
     private static volatile Function<String, HealthReport> reports;
+    private static volatile java.util.function.Supplier<io.nebula.resource.core.cluster.Cluster> cluster = () -> null;
 
     private LiteHealthChecks() {
     }
@@ -37,6 +38,28 @@ public final class LiteHealthChecks {
                         .withParam(RESOURCE, resource).withParam(READINESS, readiness)
                         .createWith(Check.class);
             }
+        }
+    }
+
+    /** {@code nebula-resource:cluster}, when the application is a node of a cluster ({@code nebula.cluster.resource}). */
+    public static void registerCluster(SyntheticComponents components) {
+        components.addBean(HealthCheck.class).type(HealthCheck.class)
+                .qualifier(Readiness.Literal.INSTANCE)
+                .qualifier(NebulaResource.Literal.of("nebula-cluster")) // not ambiguous with the resources' checks
+                .scope(Dependent.class)
+                .createWith(ClusterCheck.class);
+    }
+
+    /** Where the cluster's check reads the node: the running application's, set when it starts. */
+    public static void clusterFrom(java.util.function.Supplier<io.nebula.resource.core.cluster.Cluster> source) {
+        cluster = source;
+    }
+
+    public static final class ClusterCheck implements SyntheticBeanCreator<HealthCheck> {
+
+        @Override
+        public HealthCheck create(jakarta.enterprise.inject.Instance<Object> lookup, Parameters params) {
+            return new ClusterHealthCheck(() -> cluster.get());
         }
     }
 

@@ -58,8 +58,68 @@ final class MicroProfileMetricsWeave implements Telemetry {
     private final Metadata rotations = Metadata.builder().withName("nebula.resource.credential.rotations")
             .withDescription("Credentials that changed at their source: new instances use them, old ones retire").build();
 
+    private final Metadata clusterDenials = Metadata.builder().withName("nebula.cluster.denials")
+            .withDescription("Acquisitions refused by a cluster-wide limit (NEBULA-4603), by limit").build();
+    private final List<MetricID> clusterGauges = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile io.nebula.resource.core.cluster.Cluster cluster;
+
     MicroProfileMetricsWeave(MetricRegistry registry) {
         this.registry = registry;
+    }
+
+    /**
+     * The node of the cluster: {@code nebula.cluster.degraded} (1 while it counts alone), what it admitted alone, its
+     * round trips and failed calls to Redis, and each call's latency ({@code nebula.cluster.redis.duration}).
+     */
+    @Override
+    public void cluster(io.nebula.resource.core.cluster.Cluster c) {
+        if (cluster == c) {
+            return;
+        }
+        cluster = c;
+        Tag node = new Tag("node", c.node().nodeId());
+        clusterGauge("nebula.cluster.degraded", "1 while this node counts alone (Redis does not answer), else 0",
+                c, x -> x.node().available() ? 0 : 1, node);
+        clusterGauge("nebula.cluster.admitted.alone", "Acquisitions admitted by local limits alone since the node started",
+                c, x -> x.node().admittedAlone(), node);
+        clusterGauge("nebula.cluster.redis.round.trips", "Calls to the cluster's Redis since the node started",
+                c, x -> x.node().roundTrips(), node);
+        clusterGauge("nebula.cluster.redis.failures", "Calls to the cluster's Redis that did not answer within"
+                + " nebula.cluster.redis-timeout", c, io.nebula.resource.core.cluster.Cluster::failedCalls, node);
+        Timer latency = registry.timer(Metadata.builder().withName("nebula.cluster.redis.duration")
+                .withDescription("How long each call to the cluster's Redis took").withUnit(MetricUnits.SECONDS).build(), node);
+        c.onCall(nanos -> latency.update(Duration.ofNanos(nanos)));
+    }
+
+    private void clusterGauge(String name, String description, io.nebula.resource.core.cluster.Cluster c,
+                              Function<io.nebula.resource.core.cluster.Cluster, Number> value, Tag node) {
+        try {
+            registry.gauge(Metadata.builder().withName(name).withDescription(description).build(), c, value, node);
+            clusterGauges.add(new MetricID(name, node));
+        } catch (RuntimeException e) {
+            LOG.log(WARNING, "NEBULA-3302 Gauge " + name + " could not be registered in MicroProfile Metrics: " + e);
+        }
+    }
+
+    /** A refusal by a {@code cluster.*} limit, counted under its key. */
+    private void clusterDenial(String resource, Throwable error) {
+        if (error instanceof io.nebula.resource.QuotaExceededException q && q.limit() != null
+                && q.limit().startsWith("cluster.")) {
+            registry.counter(clusterDenials, new Tag("resource", resource), new Tag("limit", q.limit())).inc();
+        }
+    }
+
+    @Override
+    public void close() {
+        io.nebula.resource.core.cluster.Cluster c = cluster;
+        if (c != null) {
+            c.onCall(null);
+            cluster = null;
+        }
+        for (MetricID id : clusterGauges) {
+            registry.remove(id);
+        }
+        clusterGauges.clear();
     }
 
     @Override
@@ -133,6 +193,7 @@ final class MicroProfileMetricsWeave implements Telemetry {
             }
             timer.update(Duration.ofNanos(nanos));
             if (error != null) {
+                clusterDenial(view.resource(), error);
                 error(tenant, Outcome.errorType(error));
                 if (outcome == Outcome.EXHAUSTED || outcome == Outcome.TIMEOUT) {
                     registry.counter(timeouts, new Tag("resource", view.resource()), new Tag("tenant", tenant)).inc();

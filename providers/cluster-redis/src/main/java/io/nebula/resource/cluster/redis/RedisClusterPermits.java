@@ -98,7 +98,11 @@ public final class RedisClusterPermits implements ClusterPermits {
      * @param timeout      {@code nebula.cluster.redis-timeout}: the longest any call waits on Redis
      */
     public RedisClusterPermits(String url, String nodeId, Duration heartbeatTtl, Duration timeout) {
-        RedisURI uri = RedisURI.create(url);
+        this(RedisURI.create(url), nodeId, heartbeatTtl, timeout);
+    }
+
+    /** As {@link #RedisClusterPermits(String, String, Duration, Duration)}, on {@code uri} (credentials included). */
+    RedisClusterPermits(RedisURI uri, String nodeId, Duration heartbeatTtl, Duration timeout) {
         uri.setTimeout(timeout);
         this.client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder()

@@ -1,0 +1,93 @@
+package io.nebula.resource.core.cluster;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+
+/**
+ * The backend's permits, each call timed: the Redis latency a metric reports ({@link Cluster#onCall}). A decorator,
+ * so every backend is measured alike and the backend itself stays as it is.
+ */
+final class MeasuredPermits implements ClusterPermits {
+
+    private final ClusterPermits permits;
+    private final AtomicLong failures = new AtomicLong();
+    private volatile LongConsumer observer = n -> { };
+
+    MeasuredPermits(ClusterPermits permits) {
+        this.permits = permits;
+    }
+
+    void observe(LongConsumer nanos) {
+        observer = nanos;
+    }
+
+    /** Calls that did not answer within the bound ({@link ClusterUnavailableException}). */
+    long failures() {
+        return failures.get();
+    }
+
+    private interface Call<V> {
+        V run();
+    }
+
+    private <V> V timed(Call<V> call) {
+        long start = System.nanoTime();
+        try {
+            return call.run();
+        } catch (ClusterUnavailableException e) {
+            failures.incrementAndGet();
+            throw e;
+        } finally {
+            observer.accept(System.nanoTime() - start);
+        }
+    }
+
+    @Override
+    public int take(String limit, int wanted, int max) {
+        return timed(() -> permits.take(limit, wanted, max));
+    }
+
+    @Override
+    public int takeInWindow(String limit, long window, int wanted, int max) {
+        return timed(() -> permits.takeInWindow(limit, window, wanted, max));
+    }
+
+    @Override
+    public void give(String limit, int count) {
+        timed(() -> {
+            permits.give(limit, count);
+            return null;
+        });
+    }
+
+    @Override
+    public void hold(String limit, int held) {
+        timed(() -> {
+            permits.hold(limit, held);
+            return null;
+        });
+    }
+
+    @Override
+    public void heartbeat() {
+        timed(() -> {
+            permits.heartbeat();
+            return null;
+        });
+    }
+
+    @Override
+    public String nodeId() {
+        return permits.nodeId();
+    }
+
+    @Override
+    public long roundTrips() {
+        return permits.roundTrips();
+    }
+
+    @Override
+    public void close() {
+        permits.close();
+    }
+}
