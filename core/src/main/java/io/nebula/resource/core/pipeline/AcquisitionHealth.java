@@ -25,6 +25,8 @@ final class AcquisitionHealth {
      * nor does a check or a creation that found the backend down.
      */
     private volatile boolean failedByAcquisitions;
+    /** Told why, when acquisitions find the backend down (the cluster's gate); nothing by default. */
+    private volatile java.util.function.Consumer<String> onDown = reason -> { };
 
     AcquisitionHealth(Failures failures) {
         this.failures = failures;
@@ -32,6 +34,16 @@ final class AcquisitionHealth {
 
     void pool(ResourcePool<?> pool) {
         this.pool = pool;
+    }
+
+    /**
+     * Tells {@code action} why, when a whole acquisition spends its retries on a backend failure while the pool was not
+     * yet known down by acquisitions ({@code backend unavailable: <error class>}), and each time the circuit opens
+     * ({@code circuit opened after <last error class>}): the cluster's gate publishes it. Only class names: a message
+     * may carry a URL with a password. An open circuit's refusals tell nothing (they say nothing new).
+     */
+    void onDown(java.util.function.Consumer<String> action) {
+        this.onDown = action;
     }
 
     /**
@@ -79,10 +91,14 @@ final class AcquisitionHealth {
             byAcquisitions();
             p.backendFailed(error);
         } else if (failures.countsAgainstCircuit(error)) {
+            boolean newly = wholeAcquisition && !failedByAcquisitions;
             if (wholeAcquisition) {
                 byAcquisitions();
             }
             p.backendFailed(Failures.backendError(error));
+            if (newly) {
+                onDown.accept("backend unavailable: " + Failures.backendError(error).getClass().getName());
+            }
         }
     }
 
@@ -115,6 +131,8 @@ final class AcquisitionHealth {
             byAcquisitions();
             p.backendFailed(circuit.refusal());
         }
+        Throwable last = circuit.lastError();
+        onDown.accept(last == null ? "circuit opened" : "circuit opened after " + last.getClass().getName());
     }
 
     /** Set before the pool moves, so a caller that sees it {@code FAILED} by acquisitions sees this too. */

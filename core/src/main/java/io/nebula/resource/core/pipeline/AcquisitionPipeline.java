@@ -8,7 +8,7 @@ import io.nebula.resource.core.telemetry.PoolTelemetry;
  * The one place where an acquisition's stages are assembled from the pool's policy. As a call runs, outermost
  * first:
  * <pre>
- * tenant admission → audit → tracing → fallback → metering (and history) → deadline → operator hold → quarantine → circuit breaker → retry (backoff, jitter, budget) → attempt guard (timeout, bulkhead) → cluster limits → innermost
+ * tenant admission → audit → tracing → fallback → metering (and history) → deadline → operator hold → quarantine → cluster gate → circuit breaker → retry (backoff, jitter, budget) → attempt guard (timeout, bulkhead) → cluster limits → innermost
  * </pre>
  * The innermost step is the pool's own {@code acquire} for leases, or a provider's hand-out (a JDBC
  * {@code getConnection()}) for what a provider hands out itself; both share the pool's breaker, meter, quarantine
@@ -25,6 +25,9 @@ import io.nebula.resource.core.telemetry.PoolTelemetry;
  *   <li>quarantine only with {@code health.quarantine-after} above 0 or while quarantined by hand, the breaker only with
  *       {@code circuit-breaker.enabled}, retry only with {@code retry.max-retries} above 0, the attempt guard only
  *       with {@code timeout} or {@code bulkhead.max-concurrent};</li>
+ *   <li>the cluster gate ({@link ClusterGateStage}) only when a cluster is configured and the pool was given its
+ *       gate; inside quarantine (a quarantined pool asks nothing of the cluster), outside the breaker (this node's own
+ *       open circuit refuses as ever, and the cluster's one probe passes the breaker as any acquisition);</li>
  *   <li>cluster limits ({@link ClusterStage}) only in the leases of a resource with a {@code cluster.*} limit.</li>
  * </ul>
  * Which tenant's pool (and so which pipeline) serves a call is {@code TenantPools}' choice, made before: a request
@@ -67,6 +70,11 @@ final class AcquisitionPipeline {
         }
         if (weave.breaker() != null) {
             stage = new CircuitBreakerStage<>(stage, weave.breaker(), weave.circuit(), weave.failures());
+        }
+        if (weave.gate() != null) {
+            CircuitBreaker breaker = weave.breaker();
+            stage = new ClusterGateStage<>(stage, weave.gate(), () -> breaker != null && breaker.isOpen(),
+                    weave.poolTimeout());
         }
         if (weave.quarantines()) {
             stage = new QuarantineStage<>(stage, weave.quarantine());

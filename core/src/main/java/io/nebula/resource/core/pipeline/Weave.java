@@ -58,6 +58,7 @@ final class Weave {
     private final java.util.concurrent.atomic.AtomicReference<Future<?>> recovering = new java.util.concurrent.atomic.AtomicReference<>();
     private volatile long lastCheck;
     private volatile ClusterLimits cluster; // null unless the resource has a cluster-wide limit
+    private volatile io.nebula.resource.core.cluster.ResourceGate gate; // null unless a cluster is configured
 
     Weave(String resource, ResiliencePolicy policy, Failures failures, CircuitState circuit, int quarantineAfter,
           AttemptGuard attemptGuard, AuditGate audit, Admission admission, Fallback fallback, AcquisitionMeter meter,
@@ -260,6 +261,15 @@ final class Weave {
 
     ClusterLimits cluster() {
         return cluster;
+    }
+
+    /** The cluster's known-down gate of the resource, set before the first pipeline is woven; {@code null} for none. */
+    void gate(io.nebula.resource.core.cluster.ResourceGate gate) {
+        this.gate = gate;
+    }
+
+    io.nebula.resource.core.cluster.ResourceGate gate() {
+        return gate;
     }
 
     /** The budget of an acquisition that names no timeout of its own ({@code pool.acquire-timeout}). */

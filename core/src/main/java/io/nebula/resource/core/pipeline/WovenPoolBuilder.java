@@ -60,6 +60,7 @@ public final class WovenPoolBuilder<R> {
     private io.nebula.resource.core.history.HistoryClock historyClock;
     private io.nebula.resource.core.history.AnomalyListener anomalies;
     private ClusterLimits cluster;
+    private io.nebula.resource.core.cluster.ResourceGate gate;
 
     WovenPoolBuilder(ResourceProvider<R> provider, ResourceSettings settings) {
         this.provider = Objects.requireNonNull(provider, "provider");
@@ -129,6 +130,16 @@ public final class WovenPoolBuilder<R> {
      */
     public WovenPoolBuilder<R> cluster(ClusterLimits cluster) {
         this.cluster = cluster;
+        return this;
+    }
+
+    /**
+     * The cluster's known-down gate of the resource ({@code ClusterGate.resource(name)}): the pipeline's cluster gate
+     * stage, which fails acquisitions fast while another node has seen the backend down; and this pool tells it when its
+     * circuit opens or an acquisition finds the backend down. Default none: no such stage.
+     */
+    public WovenPoolBuilder<R> gate(io.nebula.resource.core.cluster.ResourceGate gate) {
+        this.gate = gate;
         return this;
     }
 
@@ -248,6 +259,10 @@ public final class WovenPoolBuilder<R> {
                 admission, fallback, meter, view, log.get(), onFailure, hitClock, ticker, pool.acquireTimeout());
         weave.history(history);
         weave.cluster(cluster);
+        weave.gate(gate);
+        if (gate != null) {
+            weave.health().onDown(gate::down);
+        }
         ResourcePool<R> engined = engine.listener(new WovenListener(log.get(), weave)).build();
         built.set(engined);
         weave.health().pool(engined);
@@ -263,6 +278,9 @@ public final class WovenPoolBuilder<R> {
                 prober.opened();
             });
             weave.probing(prober);
+            if (gate != null) { // another node's probe found the backend up: this node's circuit half-opens at once
+                gate.whenClosed(weave.breaker()::backendAnswered);
+            }
         }
         if (provider instanceof CredentialedProvider<R> credentialed) {
             credentialed.listen(new RotationMetrics(woven));

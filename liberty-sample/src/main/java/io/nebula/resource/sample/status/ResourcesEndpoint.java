@@ -2,6 +2,8 @@ package io.nebula.resource.sample.status;
 
 import io.nebula.resource.ResourceStatistics;
 import io.nebula.resource.Resources;
+import io.nebula.resource.dashboard.ResourceOverview;
+import io.nebula.resource.dashboard.ResourceView;
 import io.nebula.resource.history.ResourceHistory;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -13,7 +15,12 @@ import jakarta.ws.rs.core.MediaType;
 
 import java.util.List;
 
-/** {@code GET /api/resources}: every declared resource's figures, for the dashboard; and each one's last hour. */
+/**
+ * {@code GET /api/resources}: every declared resource's figures, the rows of the dashboard's
+ * {@code nebula/api/resources}, without credentials (as {@code /health} and {@code /metrics}), for scripts and the
+ * sample's tests; and {@code GET /api/resources/{name}/history}, each one's last hour. The dashboard itself, at
+ * {@code /nebula/dashboard/}, comes from nebula-resource-dashboard.
+ */
 @Path("resources")
 @Produces(MediaType.APPLICATION_JSON)
 public class ResourcesEndpoint {

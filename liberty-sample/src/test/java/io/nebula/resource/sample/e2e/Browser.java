@@ -9,10 +9,13 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -48,6 +51,20 @@ final class Browser implements AutoCloseable {
                 .usingAnyFreePort()
                 .build();
         driver = new ChromeDriver(service, options);
+    }
+
+    /**
+     * Sends {@code Authorization: Basic ...} with every request from now on (the page's fetches included), through
+     * chromedriver's own CDP endpoint, which does not depend on Selenium's per-version DevTools classes. Forgets
+     * the cookies first: Liberty's single sign-on cookie (LtpaToken2) would otherwise keep the previous user.
+     */
+    void signIn(String user, String password) {
+        if (driver.getCurrentUrl().startsWith("http")) { // a fresh browser (about:blank) has no cookie to forget
+            driver.manage().deleteAllCookies();
+        }
+        String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        driver.executeCdpCommand("Network.enable", Map.of());
+        driver.executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers", Map.of("Authorization", "Basic " + token)));
     }
 
     ChromeDriver driver() {

@@ -12,10 +12,10 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The dashboard of the running sample in headless Chromium, with the real figures of the extension:
- * rows, bars and the dependency graph render, a workflow started from the page runs, and then every
- * resource shows a measured p99, error rate and CLOSED circuit, and tenant-store lists acme's pool. Saves the
- * screenshot that docs/getting-started.md shows.
+ * The sample's page and the dashboard (/nebula/dashboard/, signed in as viewer) of the running sample in headless
+ * Chromium, with the real figures of the extension: workflows started from the sample's page run, then the
+ * dashboard's rows, bars and dependency graph render, every resource shows a measured p99, error rate and CLOSED
+ * circuit, and tenant-store lists acme's pool. Saves the screenshot that docs/sample.md shows.
  */
 class DashboardIT {
 
@@ -25,10 +25,10 @@ class DashboardIT {
     private static Browser browser;
 
     @BeforeAll
-    static void openTheDashboard() {
+    static void openTheSamplesPage() {
         browser = new Browser();
         browser.driver().get(SampleServerIT.BASE + "/");
-        browser.waitUpTo(60).until(d -> d.findElements(By.cssSelector("#resources tbody tr")).size() == RESOURCES.size());
+        browser.waitUpTo(60).until(d -> d.findElements(By.cssSelector("#workflow-buttons button")).size() >= 2);
     }
 
     @AfterAll
@@ -39,7 +39,19 @@ class DashboardIT {
     }
 
     @Test
-    void everyResourceHasARowABarAndANodeAndTheDashboardRunsWorkflows() throws Exception {
+    void workflowsRunFromTheSamplesPageAndTheDashboardShowsEveryResourceWithItsMeasuredFigures() throws Exception {
+        assertThat(browser.driver().findElement(By.id("dashboard-link")).getAttribute("href"))
+                .isEqualTo(SampleServerIT.BASE + "/nebula/dashboard/");
+        browser.driver().findElement(By.id("tenant")).clear();
+        browser.driver().findElement(By.id("tenant")).sendKeys("acme");
+        run("fetch-orders");
+        run("process-payments");
+        assertThat(browser.driver().findElement(By.id("run-result")).getText())
+                .contains("process-payments for acme: ok", "ProcessPayments ok", "RecordLedger ok");
+
+        browser.signIn("viewer", "viewer-dev");
+        browser.driver().get(SampleServerIT.BASE + "/nebula/dashboard/");
+        browser.waitUpTo(60).until(d -> d.findElements(By.cssSelector("#resources tbody tr")).size() == RESOURCES.size());
         List<WebElement> rows = browser.driver().findElements(By.cssSelector("#resources tbody tr"));
         assertThat(rows).extracting(r -> r.getAttribute("data-resource")).containsExactlyElementsOf(RESOURCES);
         for (WebElement row : rows) {
@@ -49,19 +61,15 @@ class DashboardIT {
             assertThat(bar.getRect().getWidth()).as("%s: the bar is drawn", name).isGreaterThan(50);
             assertThat(bar.findElements(By.cssSelector(".bar-fill"))).as(name).hasSize(1);
             assertThat(row.findElement(By.cssSelector(".bar-text")).getText()).as(name).matches("\\d+/\\d+ in use · \\d+ idle · \\d+ waiting");
+            assertThat(row.findElements(By.cssSelector(".actions button"))).as(name + ": its actions")
+                    .extracting(b -> b.getAttribute("data-action"))
+                    .containsExactly("resize", "pause", "resume", "drain", "quarantine", "release", "reset-circuit");
         }
         assertThat(browser.driver().findElements(By.cssSelector("#graph g.node")))
                 .extracting(n -> n.getAttribute("data-resource")).containsExactlyInAnyOrderElementsOf(RESOURCES);
         assertThat(browser.driver().findElements(By.cssSelector("#graph path.edge")))
                 .extracting(e -> e.getAttribute("data-from") + "->" + e.getAttribute("data-to"))
                 .containsExactly("ledger->orders-db");
-
-        browser.driver().findElement(By.id("tenant")).clear();
-        browser.driver().findElement(By.id("tenant")).sendKeys("acme");
-        run("fetch-orders");
-        run("process-payments");
-        assertThat(browser.driver().findElement(By.id("run-result")).getText())
-                .contains("process-payments for acme: ok", "ProcessPayments ok", "RecordLedger ok");
 
         int refreshes = refreshes();
         browser.waitUpTo(15).until(d -> refreshes() >= refreshes + 2);
@@ -76,9 +84,10 @@ class DashboardIT {
         assertThat(cell("orders-db", ".error-rate")).isEqualTo("0.0 %");
         WebElement store = row("tenant-store");
         assertThat(store.findElement(By.cssSelector(".state")).getText()).isEqualTo("READY");
-        assertThat(store.findElements(By.cssSelector(".tenants li")))
+        assertThat(store.findElements(By.cssSelector(".tenants li .tenant-text")))
                 .as("acme's pool of tenant-store is listed under the summed bar")
                 .anySatisfy(li -> assertThat(li.getText()).matches("acme: \\d+/\\d+ in use · \\d+ idle · \\d+ waiting"));
+        browser.waitUpTo(30).until(d -> !row("orders-db").findElements(By.cssSelector(".spark svg")).isEmpty());
         browser.screenshot(SCREENSHOT);
     }
 

@@ -19,19 +19,27 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The dashboard page on its own, in headless Chromium: its static files served as they are in the
- * WAR, and {@code api/resources} answered from a fixture so that every kind of row (up, degraded,
- * down, figures not measured, a tenant-scoped resource's tenants) is on screen at once. The real figures are checked against the running
- * sample by {@link SampleServerIT}.
+ * The dashboard page (nebula-resource-dashboard's META-INF/resources/nebula/dashboard) on its own, in headless
+ * Chromium: its static files served as a container serves them, and {@code nebula/api/...} answered from fixtures
+ * so that every kind of row (up, degraded, down, figures not measured, a tenant-scoped resource's tenants, an
+ * anomaly, an hour of history) is on screen at once, and the actions' requests are recorded. The sample's own page
+ * (the workflow runner) is served at {@code /}. The real figures are checked against the running sample by
+ * {@link SampleServerIT}, {@link DashboardIT} and {@link NebulaDashboardIT}.
  */
 class DashboardPageIT {
 
     private static final Path WEBAPP = Path.of(System.getProperty("sample.webapp", "src/main/webapp"));
+    private static final Path DASHBOARD = Path.of(System.getProperty("dashboard.webapp",
+            "../cdi-extension/dashboard/src/main/resources/META-INF/resources")).toAbsolutePath().normalize();
+    private static final String ANOMALIES = "[{\"resource\":\"payments-api\",\"tenant\":null,\"signal\":\"acquisition-p99\","
+            + "\"baseline\":4.0,\"observed\":90.0,\"reason\":\"acquisition p99 90.0 ms, baseline 4.0 ms\","
+            + "\"since\":\"2026-01-01T00:00:00Z\"}]";
     private static final Map<String, String> TYPES = Map.of(
             "html", "text/html; charset=utf-8", "css", "text/css", "js", "text/javascript");
 
@@ -43,6 +51,8 @@ class DashboardPageIT {
     private static String fixture;
     private static volatile String resourcesJson;
     private static volatile int resourcesStatus;
+    private static volatile String anomaliesJson;
+    private static final List<String> posted = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void serveThePage() throws IOException {
@@ -50,12 +60,26 @@ class DashboardPageIT {
             fixture = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/api/resources", exchange -> send(exchange, resourcesStatus, "application/json", resourcesJson));
+        server.createContext("/nebula/api/resources", exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            if (exchange.getRequestMethod().equals("POST")) {
+                posted.add(path + " " + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                send(exchange, 200, "application/json", "{\"resource\":\"orders-db\",\"action\":\"RESIZE\","
+                        + "\"principal\":\"admin\",\"before\":{\"pool.max-size\":\"10\"},\"after\":{\"pool.max-size\":\"12\"}}");
+            } else if (path.endsWith("/history")) {
+                send(exchange, 200, "application/json", history(path));
+            } else {
+                send(exchange, resourcesStatus, "application/json", resourcesJson);
+            }
+        });
+        server.createContext("/nebula/api/anomalies", exchange -> send(exchange, 200, "application/json", anomaliesJson));
+        server.createContext("/nebula/api/me", exchange -> send(exchange, 200, "application/json", "{\"name\":\"admin\",\"admin\":true}"));
         server.createContext("/api/workflows", exchange -> send(exchange, 200, "application/json", WORKFLOWS));
         server.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
-            Path file = WEBAPP.resolve(path.equals("/") ? "index.html" : path.substring(1)).normalize();
-            if (!file.startsWith(WEBAPP) || !Files.isRegularFile(file)) {
+            Path root = path.startsWith("/nebula/") ? DASHBOARD : WEBAPP;
+            Path file = root.resolve(path.endsWith("/") ? path.substring(1) + "index.html" : path.substring(1)).normalize();
+            if (!file.startsWith(root) || !Files.isRegularFile(file)) {
                 send(exchange, 404, "text/plain", "not found");
                 return;
             }
@@ -71,7 +95,9 @@ class DashboardPageIT {
     void openThePage() {
         resourcesJson = fixture;
         resourcesStatus = 200;
-        browser.driver().get("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+        anomaliesJson = "[]";
+        posted.clear();
+        browser.driver().get("http://127.0.0.1:" + server.getAddress().getPort() + "/nebula/dashboard/");
         browser.waitUpTo(30).until(d -> d.findElements(By.cssSelector("#resources tbody tr")).size() == 5);
     }
 
@@ -96,7 +122,7 @@ class DashboardPageIT {
         assertThat(row("payments-api").findElement(By.cssSelector(".mark")).getAttribute("class")).contains("degraded");
         assertThat(row("ledger").findElement(By.cssSelector(".mark")).getAttribute("class")).contains("down");
         assertThat(row("ledger").getText()).contains("Connection refused", "FAILED");
-        assertThat(row("tenant-store").findElement(By.cssSelector(".scope")).getText()).isEqualTo("tenant");
+        assertThat(row("tenant-store").findElement(By.cssSelector(".kind")).getText()).isEqualTo("h2 · tenant");
     }
 
     @Test
@@ -128,7 +154,7 @@ class DashboardPageIT {
         assertThat(row("tenant-store").findElement(By.cssSelector(".bar-text")).getText())
                 .isEqualTo("1/4 in use · 1 idle · 0 waiting");
         assertThat(row("tenant-store").findElements(By.cssSelector(".tenants li")))
-                .extracting(WebElement::getText)
+                .extracting(li -> li.findElement(By.cssSelector(".tenant-text")).getText())
                 .containsExactly("acme: 1/2 in use · 1 idle · 0 waiting", "globex: 0/2 in use · 0 idle · 0 waiting");
         assertThat(row("orders-db").findElement(By.cssSelector(".tenants")).isDisplayed())
                 .as("a resource without tenants has no tenant lines").isFalse();
@@ -184,7 +210,61 @@ class DashboardPageIT {
     }
 
     @Test
-    void theWorkflowsCanBeStartedFromThePage() {
+    void anAnomalyMarksItsRowWithTheReason() {
+        anomaliesJson = ANOMALIES;
+
+        browser.waitUpTo(15).until(d -> row("payments-api").getAttribute("class").contains("anomaly"));
+
+        assertThat(row("payments-api").findElement(By.cssSelector(".anomaly-reason")).getText())
+                .isEqualTo("⚠ acquisition p99 90.0 ms, baseline 4.0 ms");
+        assertThat(row("orders-db").getAttribute("class")).doesNotContain("anomaly");
+    }
+
+    @Test
+    void sparklinesDrawTheLastHourOfEachResourceAndTenant() {
+        browser.waitUpTo(15).until(d -> !row("orders-db").findElements(By.cssSelector(".spark svg")).isEmpty()
+                && !row("tenant-store").findElements(By.cssSelector(".tenants li[data-tenant='acme'] .spark svg")).isEmpty());
+
+        WebElement acquisitions = row("orders-db").findElement(By.cssSelector(".spark[data-metric='acquisitions']"));
+        assertThat(acquisitions.findElement(By.tagName("svg")).getAttribute("data-peak")).isEqualTo("40");
+        assertThat(acquisitions.findElement(By.tagName("polyline")).getAttribute("points").split(" ")).hasSize(360);
+        assertThat(acquisitions.findElement(By.cssSelector(".peak")).getText()).isEqualTo("40");
+        assertThat(row("orders-db").findElement(By.cssSelector(".spark[data-metric='p99'] .peak")).getText()).isEqualTo("8.0 ms");
+        assertThat(row("orders-db").findElement(By.cssSelector(".spark[data-metric='errors'] svg")).getAttribute("data-peak"))
+                .as("errors of every type summed").isEqualTo("3");
+        assertThat(row("tenant-store").findElement(By.cssSelector(".tenants li[data-tenant='acme'] .spark[data-metric='acquisitions'] svg"))
+                .getAttribute("data-peak")).as("acme's own history").isEqualTo("7");
+    }
+
+    @Test
+    void anActionAsksForConfirmationAndSendsNothingWhenCancelled() {
+        WebElement dialog = browser.driver().findElement(By.id("confirm"));
+        row("orders-db").findElement(By.cssSelector("button[data-action='resize']")).click();
+        browser.waitUpTo(5).until(d -> dialog.isDisplayed());
+        assertThat(dialog.findElement(By.cssSelector("input[name='min']")).getAttribute("value")).isEqualTo("2");
+        assertThat(dialog.findElement(By.cssSelector("input[name='max']")).getAttribute("value")).isEqualTo("10");
+
+        browser.driver().findElement(By.id("confirm-cancel")).click();
+        browser.waitUpTo(5).until(d -> !dialog.isDisplayed());
+        assertThat(posted).isEmpty();
+
+        row("orders-db").findElement(By.cssSelector("button[data-action='resize']")).click();
+        browser.waitUpTo(5).until(d -> dialog.isDisplayed());
+        dialog.findElement(By.cssSelector("input[name='max']")).clear();
+        dialog.findElement(By.cssSelector("input[name='max']")).sendKeys("12");
+        browser.driver().findElement(By.id("confirm-ok")).click();
+
+        browser.waitUpTo(10).until(d -> d.findElement(By.id("action-result")).getText().contains("done by admin"));
+        assertThat(posted).containsExactly("/nebula/api/resources/orders-db/resize {\"min\":2,\"max\":12}");
+        assertThat(browser.driver().findElement(By.id("action-result")).getText())
+                .isEqualTo("resize orders-db: done by admin · pool.max-size 10 → 12");
+    }
+
+    @Test
+    void theSamplesOwnPageRunsWorkflowsAndLinksToTheDashboard() {
+        browser.driver().get("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+        browser.waitUpTo(15).until(d -> !d.findElements(By.cssSelector("#workflow-buttons button")).isEmpty());
+        assertThat(browser.driver().findElement(By.id("dashboard-link")).getAttribute("href")).endsWith("/nebula/dashboard/");
         WebElement button = browser.driver().findElement(By.cssSelector("#workflow-buttons button[data-workflow='fetch-orders']"));
 
         assertThat(button.getText()).isEqualTo("Run fetch-orders");
@@ -228,6 +308,24 @@ class DashboardPageIT {
             // fall through: the caller's assertion reports the share that was drawn
         }
         return measured[0];
+    }
+
+    /**
+     * An hour of 360 buckets, zero but for a few: orders-db peaks at 40 acquisitions, 8 ms p99 and 3 errors (two
+     * types); a tenant's history peaks at 7 acquisitions.
+     */
+    private static String history(String path) {
+        boolean tenant = path.contains("/tenants/");
+        StringBuilder buckets = new StringBuilder();
+        for (int i = 0; i < 360; i++) {
+            long acquisitions = tenant ? (i == 350 ? 7 : 0) : (i == 300 ? 40 : i % 20);
+            String errors = !tenant && i == 310 ? "{\"AcquisitionTimeoutException\":2,\"SQLException\":1}" : "{}";
+            double p99 = !tenant && i == 320 ? 8.0 : 1.0;
+            buckets.append(i == 0 ? "" : ",").append("{\"start\":\"2026-01-01T00:00:00Z\",\"acquisitions\":").append(acquisitions)
+                    .append(",\"errors\":").append(errors).append(",\"p50Millis\":0.5,\"p99Millis\":").append(p99)
+                    .append(",\"utilization\":0.1,\"waiters\":0}");
+        }
+        return "{\"resource\":\"x\",\"bucketLength\":\"PT10S\",\"buckets\":[" + buckets + "]}";
     }
 
     private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {

@@ -14,7 +14,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -227,13 +229,19 @@ class SampleServerIT {
     }
 
     @Test
-    void theDashboardIsServedAtTheRoot() throws Exception {
+    void theSamplesPageIsServedAtTheRootAndTheDashboardFromItsJarBehindASignIn() throws Exception {
         HttpResponse<String> page = get("/");
 
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("Resource Health Overview", "dashboard.js");
-        assertThat(get("/dashboard.js").statusCode()).isEqualTo(200);
-        assertThat(get("/dashboard.css").statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("Run a workflow", "sample.js", "href=\"nebula/dashboard/\"");
+        assertThat(get("/sample.js").statusCode()).isEqualTo(200);
+        assertThat(get("/nebula/dashboard/").statusCode()).as("no credentials").isEqualTo(401);
+        for (String file : List.of("", "index.html", "dashboard.js", "dashboard.css")) {
+            HttpResponse<String> served = HTTP.send(HttpRequest.newBuilder(URI.create(BASE + "/nebula/dashboard/" + file))
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("viewer:viewer-dev".getBytes(StandardCharsets.UTF_8)))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(served.statusCode()).as("/nebula/dashboard/" + file).isEqualTo(200);
+        }
     }
 
     /** Runs a workflow and checks that every action succeeded; returns the run. */

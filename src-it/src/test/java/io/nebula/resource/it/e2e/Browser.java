@@ -9,10 +9,13 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -41,6 +44,17 @@ final class Browser implements AutoCloseable {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
+    }
+
+    /**
+     * Signs in to the sample's dashboard (/nebula/dashboard/, BASIC): an {@code Authorization} header on every request
+     * from now on, set through chromedriver's own CDP command, which does not depend on Selenium's DevTools classes.
+     * The sample's users are dev-only (docs/sample.md); {@code viewer} may look, not act.
+     */
+    void signInAsViewer() {
+        String token = Base64.getEncoder().encodeToString("viewer:viewer-dev".getBytes(StandardCharsets.UTF_8));
+        driver.executeCdpCommand("Network.enable", Map.of());
+        driver.executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers", Map.of("Authorization", "Basic " + token)));
     }
 
     ChromeDriver driver() {

@@ -117,7 +117,8 @@ class SampleOutageIT {
         assertThat(database.peakConnections()).as("orders-db reaches PostgreSQL through the proxy").isPositive();
 
         try (Browser browser = new Browser()) {
-            browser.driver().get(Sample.BASE + "/");
+            browser.signInAsViewer();
+            browser.driver().get(Sample.BASE + "/nebula/dashboard/");
             browser.waitUpTo(60).until(d -> "up".equals(health(d)));
             browser.driver().executeScript(RECORD_HEALTH);
             Sample.runOk("fetch-orders", tenant);

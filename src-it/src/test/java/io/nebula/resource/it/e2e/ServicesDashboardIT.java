@@ -29,7 +29,8 @@ class ServicesDashboardIT {
         Sample.runOk("process-payments", tenant);
 
         try (Browser browser = new Browser()) {
-            browser.driver().get(Sample.BASE + "/");
+            browser.signInAsViewer();
+            browser.driver().get(Sample.BASE + "/nebula/dashboard/");
             browser.waitUpTo(60).until(d -> d.findElements(By.cssSelector("#resources tbody tr")).size() == RESOURCES.size());
 
             List<WebElement> rows = browser.driver().findElements(By.cssSelector("#resources tbody tr"));

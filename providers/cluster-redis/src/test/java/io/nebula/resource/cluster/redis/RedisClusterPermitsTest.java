@@ -26,7 +26,13 @@ import static org.awaitility.Awaitility.await;
 class RedisClusterPermitsTest {
 
     static final String URL = "redis://127.0.0.1:6379/11";
-    private static final Duration TIMEOUT = Duration.ofMillis(50);
+    /**
+     * The bound of the node behind the cut proxy, whose test measures it. A node talking to a healthy Redis gets
+     * {@link #HEALTHY}: at a load average of 10 a local round trip took over 50 ms, failing a call that was not the
+     * test's subject.
+     */
+    private static final Duration TIMEOUT = Duration.ofMillis(250);
+    private static final Duration HEALTHY = Duration.ofSeconds(2);
 
     private final List<AutoCloseable> open = new ArrayList<>();
 
@@ -48,7 +54,11 @@ class RedisClusterPermitsTest {
     }
 
     private RedisClusterPermits node(String id, String url, Duration ttl) {
-        RedisClusterPermits p = new RedisClusterPermits(url, id, ttl, TIMEOUT);
+        return node(id, url, ttl, HEALTHY);
+    }
+
+    private RedisClusterPermits node(String id, String url, Duration ttl, Duration timeout) {
+        RedisClusterPermits p = new RedisClusterPermits(url, id, ttl, timeout);
         open.add(p);
         return p;
     }
@@ -104,16 +114,18 @@ class RedisClusterPermitsTest {
         FaultProxy proxy = FaultProxy.start("127.0.0.1", 6379);
         open.add(proxy);
         RedisClusterPermits permits = node("a", "redis://" + proxy.host() + ":" + proxy.port() + "/11",
-                Duration.ofSeconds(3));
+                Duration.ofSeconds(3), TIMEOUT);
         ClusterNode node = new ClusterNode(permits, Duration.ofSeconds(3), System::currentTimeMillis);
         ClusterLimits limits = node.limits("orders", new ClusterQuota(2, 0, 0, 1));
         limits.enter(ResourceContext.GLOBAL);
 
-        proxy.down();
+        proxy.latency(Duration.ofSeconds(3), Duration.ZERO); // a Redis that stops answering, the worst case
         long start = System.nanoTime();
         assertThatThrownBy(() -> permits.take("orders:leases", 1, 2)).isInstanceOf(ClusterUnavailableException.class);
         // the bound, plus what a loaded machine adds to wake a thread; never Lettuce's default of 60 s
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT.plusMillis(200));
+        proxy.down(); // and then refuses connections: the stalled link is cut with it
+        proxy.latency(Duration.ZERO, Duration.ZERO);
 
         limits.enter(ResourceContext.GLOBAL);
         limits.enter(ResourceContext.GLOBAL); // the third, over the cluster's 2: the node counts alone

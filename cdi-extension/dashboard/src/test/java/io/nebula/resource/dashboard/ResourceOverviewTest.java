@@ -1,4 +1,4 @@
-package io.nebula.resource.sample.status;
+package io.nebula.resource.dashboard;
 
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.Lease;
@@ -68,7 +68,7 @@ class ResourceOverviewTest {
         assertThat(db.health()).isEqualTo("UP");
         assertThat(db.healthMessage()).isNull();
         assertThat(db.utilization()).isEqualTo(0.25);
-        assertThat(List.of(db.active(), db.idle(), db.pending(), db.max())).containsExactly(2, 3, 1, 8);
+        assertThat(List.of(db.active(), db.idle(), db.pending(), db.max(), db.min())).containsExactly(2, 3, 1, 8, 1);
         assertThat(db.p99AcquisitionMs()).isEqualTo(12.5);
         assertThat(db.errorRate()).isEqualTo(0.25);
         assertThat(db.circuitState()).isEqualTo("HALF_OPEN");

@@ -1,4 +1,4 @@
-package io.nebula.resource.sample.status;
+package io.nebula.resource.dashboard;
 
 import jakarta.json.bind.annotation.JsonbNillable;
 
@@ -12,6 +12,7 @@ import java.util.List;
  * @param health           {@code UP}, {@code DEGRADED} or {@code DOWN}, cascaded through its dependencies
  * @param healthMessage    why the resource is not UP, if known
  * @param downDependencies the dependencies that are DOWN, which is why it is not UP
+ * @param min              the pool's {@code pool.min-size} (summed over its tenants' pools for a tenant-scoped resource)
  * @param utilization      active / max, between 0 and 1 (over all its tenants' pools for a tenant-scoped resource)
  * @param p99AcquisitionMs 99th percentile of the time to acquire, over its recent acquisitions, in
  *                         milliseconds; {@code null} before the first one
@@ -22,7 +23,7 @@ import java.util.List;
 @JsonbNillable
 public record ResourceView(String name, String kind, String scope, String state, String health,
                            String healthMessage, List<String> downDependencies, double utilization, int active,
-                           int idle, int pending, int max, Double p99AcquisitionMs, Double errorRate,
+                           int idle, int pending, int max, int min, Double p99AcquisitionMs, Double errorRate,
                            String circuitState, List<String> dependsOn, List<TenantPool> tenants) {
 
     /** One tenant's pool of a tenant-scoped resource. */

@@ -1,4 +1,4 @@
-package io.nebula.resource.sample.status;
+package io.nebula.resource.dashboard;
 
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.ManagedResource;
@@ -17,19 +17,21 @@ import java.util.TreeSet;
  * Reads every declared resource's figures from the extension ({@link Resources} for the declaration,
  * {@link ResourceStatistics} for what its pools are doing) into {@link ResourceView}s, sorted by name. A
  * resource whose figures cannot be read is still listed, DOWN with the error, so the dashboard never
- * silently loses a row.
+ * silently loses a row. Public for an application that serves the same rows elsewhere (the sample's
+ * {@code /api/resources}).
  */
-final class ResourceOverview {
+public final class ResourceOverview {
 
     private final Resources resources;
     private final ResourceStatistics statistics;
 
-    ResourceOverview(Resources resources, ResourceStatistics statistics) {
+    public ResourceOverview(Resources resources, ResourceStatistics statistics) {
         this.resources = resources;
         this.statistics = statistics;
     }
 
-    List<ResourceView> views() {
+    /** Every declared resource, sorted by name. */
+    public List<ResourceView> views() {
         List<ResourceView> views = new ArrayList<>();
         for (String name : new TreeSet<>(resources.names())) {
             views.add(view(name));
@@ -64,7 +66,7 @@ final class ResourceOverview {
         return new ResourceView(resource.name(), figures.kind(), resource.scope().configName(),
                 figures.state().name(), health.status().name(), health.message().orElse(null),
                 figures.downDependencies(), pool.utilization(), pool.active(), pool.idle(), pool.pending(),
-                pool.maxSize(),
+                pool.maxSize(), pool.minSize(),
                 figures.p99Acquisition().map(p99 -> p99.toNanos() / 1_000_000.0).orElse(null),
                 figures.errorRate().isPresent() ? figures.errorRate().getAsDouble() : null,
                 figures.circuit().map(ResourceOverview::circuitState).orElse(null),
@@ -82,6 +84,6 @@ final class ResourceOverview {
                 : "figures could not be read: " + error.getClass().getSimpleName()
                         + (error.getMessage() == null ? "" : ": " + error.getMessage());
         return new ResourceView(name, null, null, "UNKNOWN", HealthStatus.Status.DOWN.name(), message, List.of(),
-                0, 0, 0, 0, 0, null, null, null, List.of(), List.of());
+                0, 0, 0, 0, 0, 0, null, null, null, List.of(), List.of());
     }
 }
