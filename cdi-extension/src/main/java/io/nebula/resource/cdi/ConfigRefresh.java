@@ -35,6 +35,10 @@ import static java.lang.System.Logger.Level.WARNING;
  * <p>Only the resources declared in configuration are read, and only their keys under {@code nebula.resource.<name>.}:
  * a key removed from the configuration keeps its value until the application restarts. Credentials are not compared:
  * they change through their source's own watch ({@code credentials.refresh-interval}).
+ *
+ * <p>A changeable key is compared with the configuration's value the refresh last applied (at first, the value in
+ * force), not with the pool's: an operator's {@link ResourceAdmin} change is not undone by the next turn, and stays
+ * until the key changes in the configuration again.
  */
 final class ConfigRefresh {
 
@@ -48,6 +52,12 @@ final class ConfigRefresh {
     private final Collection<? extends DeclaredPools<?>> resources;
     /** The values of keys that cannot change, last warned about, by full key: each is warned about once. */
     private final Map<String, String> warned = new HashMap<>();
+    /**
+     * Each changeable key's value as the configuration last had it when applied, by full key; first the value in force
+     * when the refresh starts (or, for a resource declared later, when the refresh first reads it). A key is applied when the configuration's value moves away from this one, so
+     * that an operator's change ({@link ResourceAdmin#resize}) stays until the configuration changes that key again.
+     */
+    private final Map<String, String> applied = new HashMap<>();
     /** The changes validation refused, by resource: each is logged once. */
     private final Map<String, Map<String, String>> refused = new HashMap<>();
     /** Each tenant quota override's value last seen or applied, by full key; first the one read at deployment. */
@@ -84,6 +94,10 @@ final class ConfigRefresh {
     void start(Duration interval) {
         if (interval.isZero() || interval.isNegative()) {
             return;
+        }
+        for (DeclaredPools<?> resource : resources) { // before any turn, so an operator's change is never the seed
+            ResourceSettings inForce = resource.declaration().settings();
+            ChangeableKeys.RESOURCE.forEach(key -> applied.put(inForce.keyOf(key), inForce.string(key).orElse(null)));
         }
         task = EngineThreads.every(EngineThreads.timer(), interval, this::turn, e -> LOG.log(ERROR,
                 "NEBULA-4412 The configuration refresh failed; it runs again in " + interval, e));
@@ -130,10 +144,17 @@ final class ConfigRefresh {
             }
             Optional<String> now = read(inForce.keyOf(key));
             Optional<String> current = key.equals(KIND) ? Optional.of(inForce.kind()) : inForce.string(key);
+            if (ChangeableKeys.isChangeable(key)) {
+                String last = applied.computeIfAbsent(inForce.keyOf(key), k -> current.orElse(null));
+                if (now.isPresent() && !now.get().equals(last)) {
+                    changeable.put(key, now.get()); // changed in the configuration since last applied
+                }
+                continue;
+            }
             if (now.isEmpty() || now.equals(current)) {
                 continue; // unchanged, or removed: a removed key keeps its value until a restart
             }
-            (ChangeableKeys.isChangeable(key) ? changeable : fixed).put(key, now.get());
+            fixed.put(key, now.get());
         }
         fixed.forEach((key, value) -> {
             String full = inForce.keyOf(key);
@@ -151,6 +172,7 @@ final class ConfigRefresh {
         }
         try {
             admin.apply(resource.name(), changeable);
+            changeable.forEach((key, value) -> applied.put(inForce.keyOf(key), value));
             refused.remove(resource.name());
         } catch (ConfigurationInvalidException e) {
             if (!changeable.equals(refused.put(resource.name(), changeable))) {

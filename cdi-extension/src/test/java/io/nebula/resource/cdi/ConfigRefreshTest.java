@@ -6,6 +6,7 @@ import io.nebula.resource.QuotaExceededException;
 import io.nebula.resource.Resources;
 import io.nebula.resource.admin.AdminAction;
 import io.nebula.resource.admin.AdminChange;
+import io.nebula.resource.admin.ResourceAdmin;
 import io.nebula.resource.cdi.testing.LogCapture;
 import io.nebula.resource.cdi.testing.TestConnection;
 import io.nebula.resource.event.ResourceAdminEvent;
@@ -62,6 +63,9 @@ class ConfigRefreshTest {
     @Inject
     WorkflowContexts contexts;
 
+    @Inject
+    ResourceAdmin admin;
+
     @ApplicationScoped
     static class Observer {
         final List<AdminChange> changes = new CopyOnWriteArrayList<>();
@@ -105,6 +109,27 @@ class ConfigRefreshTest {
             assertThat(c.principal()).isEqualTo("config-refresh");
             assertThat(c.after()).containsEntry("pool.max-size", "2");
         });
+    }
+
+    /**
+     * The refresh applies what changed in the configuration, not the configuration over the pool: an operator's resize
+     * stays until the key changes in the configuration again. Seen on Liberty, where a resize from the dashboard was
+     * undone by the refresh within its interval.
+     */
+    @Test
+    void anOperatorsResizeStaysUntilTheConfigurationChangesTheKey() {
+        admin.as("alice").resize("orders-db", 0, 3);
+        twoMoreTurns();
+
+        assertThat(resources.find("orders-db").orElseThrow().pool().maxSize()).as("not undone").isEqualTo(3);
+        assertThat(observer.changes()).extracting(AdminChange::principal).containsExactly("alice");
+
+        ChangingConfig.set("nebula.resource.orders-db.pool.max-size", "4");
+        twoMoreTurns();
+
+        assertThat(resources.find("orders-db").orElseThrow().pool().maxSize()).isEqualTo(4);
+        assertThat(observer.changes()).extracting(AdminChange::principal).containsExactly("alice", "config-refresh");
+        assertThat(observer.changes().get(1).before()).containsEntry("pool.max-size", "3");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -132,15 +133,24 @@ public final class HealthTracker {
         return graph.cascade(own);
     }
 
-    /** The worst status of the resource's pools; UP before any pool started. */
+    /**
+     * The worst status of the resource's pools and marks; UP before any pool started. Every reason at that status is
+     * named, in the order of their keys ({@code a; b}): a pool DEGRADED by its check and an anomaly flagged on it are
+     * two reasons, and an operator reading the health needs both.
+     */
     private HealthStatus own(String resource) {
         HealthStatus worst = HealthStatus.up();
-        for (HealthStatus s : pools.getOrDefault(resource, Map.of()).values()) {
+        List<String> reasons = new ArrayList<>();
+        for (HealthStatus s : new TreeMap<>(pools.getOrDefault(resource, Map.of())).values()) {
             if (s.status().ordinal() > worst.status().ordinal()) {
                 worst = s;
+                reasons.clear();
+            }
+            if (s.status() == worst.status()) {
+                s.message().filter(m -> !reasons.contains(m)).ifPresent(reasons::add);
             }
         }
-        return worst;
+        return reasons.size() < 2 ? worst : worst.with(worst.status(), String.join("; ", reasons));
     }
 
     private static HealthStatus statusOf(String resource, ResourceState state, Throwable lastError) {
