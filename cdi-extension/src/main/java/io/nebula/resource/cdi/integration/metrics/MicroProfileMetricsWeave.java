@@ -148,6 +148,13 @@ final class MicroProfileMetricsWeave implements Telemetry {
             gauge("nebula.resource.circuit.state", "0 closed, 1 half-open, 2 open", PoolView::circuitCode);
             gauge("nebula.resource.anomaly", "Signals departing from the pool's baseline now: 0 none, up to 2",
                     PoolView::anomalyCount);
+            io.nebula.resource.core.cluster.Cluster c = cluster;
+            io.nebula.resource.core.cluster.ResourceGate gate = c == null || c.gate() == null ? null
+                    : c.gate().existing(view.resource()); // made by the weaving before the pool's telemetry
+            if (gate != null) {
+                gauge("nebula.cluster.gate", "The cluster's known-down gate of the resource on this node: 0 closed,"
+                        + " 2 open (a node saw its backend down)", v -> gate.code());
+            }
         }
 
         private void gauge(String name, String description, Function<PoolView, Number> value) {
