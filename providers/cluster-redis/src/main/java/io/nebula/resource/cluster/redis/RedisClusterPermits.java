@@ -1,18 +1,13 @@
 package io.nebula.resource.cluster.redis;
 
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.nebula.resource.core.cluster.ClusterPermits;
 import io.nebula.resource.core.cluster.ClusterUnavailableException;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -103,28 +98,16 @@ public final class RedisClusterPermits implements ClusterPermits {
 
     /** As {@link #RedisClusterPermits(String, String, Duration, Duration)}, on {@code uri} (credentials included). */
     RedisClusterPermits(RedisURI uri, String nodeId, Duration heartbeatTtl, Duration timeout) {
-        uri.setTimeout(timeout);
-        this.client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
-                .timeoutOptions(TimeoutOptions.enabled(timeout))
-                .build());
+        this.client = BoundedClient.create(uri, timeout);
         this.nodeId = nodeId;
         this.heartbeatKey = NODES + nodeId;
         this.ttlMillis = Long.toString(heartbeatTtl.toMillis());
         this.timeout = timeout;
     }
 
-    /** The default {@code nebula.cluster.node-id}: host name and process id, {@code host-1234}. */
+    /** The default {@code nebula.cluster.node-id}: {@link io.nebula.resource.core.cluster.Cluster#defaultNodeId()}. */
     public static String defaultNodeId() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            host = "unknown-host";
-        }
-        return host + "-" + ProcessHandle.current().pid();
+        return io.nebula.resource.core.cluster.Cluster.defaultNodeId();
     }
 
     @Override

@@ -1,12 +1,9 @@
 package io.nebula.resource.cluster.redis;
 
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -72,13 +69,7 @@ public final class RedisClusterSignals implements ClusterSignals {
 
     /** From the endpoint keys of {@code nebula.cluster.resource} ({@link RedisClusterPermitsFactory#signals}). */
     RedisClusterSignals(RedisURI uri, String nodeId, Duration timeout, String channel) {
-        uri.setTimeout(timeout);
-        this.client = RedisClient.create(uri);
-        client.setOptions(ClientOptions.builder()
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(timeout).build())
-                .timeoutOptions(TimeoutOptions.enabled(timeout))
-                .build());
+        this.client = BoundedClient.create(uri, timeout);
         this.nodeId = nodeId;
         this.channel = channel != null ? channel : PREFIX + uri.getDatabase();
         this.timeout = timeout;
