@@ -9,7 +9,8 @@ import java.util.TreeSet;
  * The keys that change a running resource ({@code ResourceAdmin.apply}, the configuration refresh), each because
  * changing it really takes effect on the live pools without dropping a lease: the pool's sizes (the engine's pool and
  * a JDBC data source's connection pool resize), the {@code retry.*} keys (the pipelines are assembled again with
- * them), and per tenant the quota keys ({@code ResourceAdmin.tenantQuota}).
+ * them), the {@code circuit-breaker.*} keys but {@code enabled} (the live breaker takes them in the state it is in),
+ * and per tenant the quota keys ({@code ResourceAdmin.tenantQuota}).
  * Every other key is read once, when the pool is made; the configuration reference marks these as changeable.
  */
 public final class ChangeableKeys {
@@ -29,7 +30,7 @@ public final class ChangeableKeys {
 
     /** Changeable on the resource ({@code apply}, the refresh of {@code nebula.resource.<name>.*}). */
     public static final Set<String> RESOURCE = union(Set.of(MIN_SIZE, MAX_SIZE),
-            io.nebula.resource.core.pipeline.ResiliencePolicy.RETRY_KEYS);
+            io.nebula.resource.core.pipeline.ResiliencePolicy.CHANGEABLE_KEYS);
 
     private static Set<String> union(Set<String> a, Set<String> b) {
         Set<String> all = new java.util.HashSet<>(a);

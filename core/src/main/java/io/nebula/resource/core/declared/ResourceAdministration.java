@@ -131,9 +131,9 @@ public final class ResourceAdministration implements ResourceAdmin {
                     pool.resize(min, max); // idle instances over a smaller maximum go now, leases out as they return
                 }
             }
-            if (!next.resilience().equals(current.resilience())) { // only retry.* may differ: nothing else is changeable
+            if (!next.resilience().equals(current.resilience())) { // only its changeable keys may differ
                 for (WovenPool<?> pool : pools.live().list()) {
-                    pool.retry(next.resilience());
+                    pool.resilience(next.resilience());
                 }
             }
             return record(pools, null, action, before, after, "");

@@ -45,20 +45,14 @@ final class CircuitBreaker {
     private static final int OPEN = 1;
     private static final int HALF_OPEN = 2;
 
-    private final int windowSize;
-    private final int failureThreshold;
-    private final long delayNanos;
-    private final int successThreshold;
+    private volatile Settings settings; // replaced as a whole when an operator changes circuit-breaker.*
     private final Predicate<Throwable> countsAgainst;
     private final CircuitState circuit;
     private final Ticker ticker;
     private final AtomicReference<Phase> phase;
 
     CircuitBreaker(ResiliencePolicy policy, Predicate<Throwable> countsAgainst, CircuitState circuit, Ticker ticker) {
-        this.windowSize = policy.requestVolume();
-        this.failureThreshold = (int) Math.ceil(policy.failureRatio() * policy.requestVolume());
-        this.delayNanos = policy.circuitDelay().toNanos();
-        this.successThreshold = policy.successThreshold();
+        this.settings = new Settings(policy);
         this.countsAgainst = countsAgainst;
         this.circuit = circuit;
         this.ticker = ticker;
@@ -89,14 +83,14 @@ final class CircuitBreaker {
                 return p;
             }
             if (p.id == OPEN) {
-                if (ticker.nanoTime() - p.openedAt < delayNanos) {
+                if (ticker.nanoTime() - p.openedAt < settings.delayNanos) {
                     throw circuit.refusal();
                 }
                 toHalfOpen(p);
                 p = phase.get(); // moved, here or by another thread; not necessarily half-open by now
                 continue;
             }
-            if (p.probes.incrementAndGet() > successThreshold) {
+            if (p.probes.incrementAndGet() > settings.successThreshold) {
                 throw circuit.refusal();
             }
             return p;
@@ -111,7 +105,7 @@ final class CircuitBreaker {
             }
             record(p, false);
         } else if (p.id == HALF_OPEN) {
-            if (p.successes.incrementAndGet() >= successThreshold) {
+            if (p.successes.incrementAndGet() >= settings.successThreshold) {
                 move(p, closed(), CircuitState.Position.CLOSED);
             }
         }
@@ -135,8 +129,8 @@ final class CircuitBreaker {
         p.lock.lock(); // a lock, not a monitor: a virtual thread parks instead of pinning its carrier
         try {
             int at = p.index;
-            p.index = (at + 1) % windowSize;
-            if (p.recorded < windowSize) {
+            p.index = (at + 1) % p.size;
+            if (p.recorded < p.size) {
                 p.recorded++;
             }
             if (failure) {
@@ -144,16 +138,75 @@ final class CircuitBreaker {
             } else {
                 p.failures.clear(at);
             }
-            boolean full = p.recorded >= windowSize;
-            int failed = p.failures.cardinality();
-            open = full && failed >= failureThreshold;
-            p.quiet = full && failed == 0 && failureThreshold > 0;
+            open = judge(p, settings.failureThreshold);
         } finally {
             p.lock.unlock();
         }
         if (open) {
             toOpen(p);
         }
+    }
+
+    /** Under {@code p}'s lock: whether its window opens the circuit, its {@code quiet} set to match. */
+    private static boolean judge(Phase p, int failureThreshold) {
+        boolean full = p.recorded >= p.size;
+        int failed = p.failures.cardinality();
+        p.quiet = full && failed == 0 && failureThreshold > 0;
+        return full && failed >= failureThreshold;
+    }
+
+    /**
+     * An operator changed {@code circuit-breaker.*} (not {@code enabled}): from now on the breaker judges with
+     * {@code policy}'s settings, in the state it is in. An open circuit stays open, and its new {@code delay} counts
+     * from when it opened; a half-open one lets through and needs the new {@code success-threshold} of probes (those
+     * already out count). A closed circuit keeps its window: with a new {@code request-volume-threshold} it keeps the
+     * latest outcomes that fit in the new size (all of them when it grows, so it is full again only after as many
+     * more as it grew by), and the window is judged again at once with the new ratio (as after any outcome), so a
+     * window that already holds enough failures opens now. An outcome of an acquisition under way while a closed
+     * window is resized is not counted (it belongs to the older phase, as after {@link #reset}).
+     */
+    void reconfigure(ResiliencePolicy policy) {
+        Settings next = new Settings(policy);
+        settings = next;
+        circuit.delay(policy.circuitDelay());
+        Phase p = phase.get();
+        if (p.id != CLOSED) {
+            return; // an open circuit's next phase is half-open, a half-open one's a new closed window: both read settings
+        }
+        boolean open;
+        Phase now = p;
+        p.lock.lock();
+        try {
+            if (p.size != next.windowSize) {
+                now = resized(p, next.windowSize);
+                open = judge(now, next.failureThreshold); // before it is published: nobody else writes it yet
+                if (!phase.compareAndSet(p, now)) {
+                    return; // it opened or was reset meanwhile: that phase reads the new settings
+                }
+            } else {
+                open = judge(p, next.failureThreshold);
+            }
+        } finally {
+            p.lock.unlock();
+        }
+        if (open) {
+            toOpen(now);
+        }
+    }
+
+    /** Under {@code p}'s lock: a closed phase of {@code size} with {@code p}'s latest outcomes, oldest first. */
+    private static Phase resized(Phase p, int size) {
+        Phase r = new Phase(CLOSED, size);
+        int kept = Math.min(p.recorded, size);
+        for (int i = 0; i < kept; i++) {
+            int from = Math.floorMod(p.index - kept + i, p.size); // the i-th oldest of the latest `kept`
+            if (p.failures.get(from)) {
+                r.failures.set(i);
+            }
+        }
+        r.recorded = kept;
+        r.index = kept % size;
+        return r;
     }
 
     private void toOpen(Phase from) {
@@ -176,7 +229,7 @@ final class CircuitBreaker {
     /** Whether the circuit refuses every acquisition now (open, its delay not over). */
     boolean isOpen() {
         Phase p = phase.get();
-        return p.id == OPEN && ticker.nanoTime() - p.openedAt < delayNanos;
+        return p.id == OPEN && ticker.nanoTime() - p.openedAt < settings.delayNanos;
     }
 
     /**
@@ -209,23 +262,37 @@ final class CircuitBreaker {
     /** An open circuit whose delay is over is half-open, whether or not an acquisition came meanwhile. */
     private void refresh() {
         Phase p = phase.get();
-        if (p.id == OPEN && ticker.nanoTime() - p.openedAt >= delayNanos) {
+        if (p.id == OPEN && ticker.nanoTime() - p.openedAt >= settings.delayNanos) {
             toHalfOpen(p);
         }
     }
 
     private Phase closed() {
-        Phase p = new Phase(CLOSED);
-        p.failures = new BitSet(windowSize);
-        return p;
+        return new Phase(CLOSED, settings.windowSize);
+    }
+
+    /** The settings the breaker judges with, read from {@code circuit-breaker.*}. */
+    private static final class Settings {
+        final int windowSize;
+        final int failureThreshold;
+        final long delayNanos;
+        final int successThreshold;
+
+        Settings(ResiliencePolicy policy) {
+            windowSize = policy.requestVolume();
+            failureThreshold = (int) Math.ceil(policy.failureRatio() * policy.requestVolume());
+            delayNanos = policy.circuitDelay().toNanos();
+            successThreshold = policy.successThreshold();
+        }
     }
 
     /** One stay in one state; a new object for each, so an outcome is counted in the phase it started in. */
     static final class Phase {
         final int id;
-        // closed: the rolling window (index, recorded and failures guarded by the lock)
+        // closed: the rolling window of `size` outcomes (index, recorded and failures guarded by the lock)
         final ReentrantLock lock;
-        BitSet failures;
+        final int size;
+        final BitSet failures;
         int index;
         int recorded;
         volatile boolean quiet;
@@ -236,7 +303,13 @@ final class CircuitBreaker {
         final AtomicInteger successes;
 
         Phase(int id) {
+            this(id, 0);
+        }
+
+        Phase(int id, int size) {
             this.id = id;
+            this.size = size;
+            this.failures = id == CLOSED ? new BitSet(size) : null;
             this.lock = id == CLOSED ? new ReentrantLock() : null;
             this.probes = id == HALF_OPEN ? new AtomicInteger() : null;
             this.successes = id == HALF_OPEN ? new AtomicInteger() : null;

@@ -21,7 +21,7 @@ public final class CircuitState {
     }
 
     private final String resource;
-    private final Duration delay;
+    private volatile Duration delay; // changed with circuit-breaker.delay
     private final Clock clock;
     private final BiConsumer<Position, CircuitState> onChange;
     private volatile Position state = Position.CLOSED;
@@ -41,6 +41,11 @@ public final class CircuitState {
         this.delay = delay;
         this.clock = clock;
         this.onChange = onChange;
+    }
+
+    /** An operator changed {@code circuit-breaker.delay}: the next probe of an open circuit is this long after it opened. */
+    void delay(Duration delay) {
+        this.delay = delay;
     }
 
     /** The breaker's catch-up on time passed, run before the state is read. */

@@ -35,17 +35,35 @@ public record ResiliencePolicy(int maxRetries, Duration delay, Duration maxDelay
                                boolean circuitBreaker, int requestVolume, double failureRatio, Duration circuitDelay,
                                int successThreshold, Duration timeout, int maxConcurrent, int queue) {
 
-    /** The {@code retry.*} keys: what {@link #withRetryOf} takes from another policy. */
+    /** The {@code retry.*} keys: what {@link #withChangeableOf} takes from another policy. */
     public static final java.util.Set<String> RETRY_KEYS = java.util.Set.of("retry.max-retries", "retry.delay",
             "retry.max-delay", "retry.jitter", "retry.max-duration");
 
     /**
-     * This policy with {@code other}'s retry settings: what an operator's change of {@code retry.*} makes of a live
-     * pool's policy, its circuit breaker, timeout and bulkhead untouched.
+     * The {@code circuit-breaker.*} keys a live breaker takes ({@link #withChangeableOf}): all but
+     * {@code circuit-breaker.enabled}, which adds or removes the breaker, its state and its metrics.
      */
-    public ResiliencePolicy withRetryOf(ResiliencePolicy other) {
+    public static final java.util.Set<String> CIRCUIT_KEYS = java.util.Set.of(
+            "circuit-breaker.request-volume-threshold", "circuit-breaker.failure-ratio", "circuit-breaker.delay",
+            "circuit-breaker.success-threshold");
+
+    /** The keys of this policy that an operator may change on a live pool: {@link #RETRY_KEYS}, {@link #CIRCUIT_KEYS}. */
+    public static final java.util.Set<String> CHANGEABLE_KEYS = union(RETRY_KEYS, CIRCUIT_KEYS);
+
+    private static java.util.Set<String> union(java.util.Set<String> a, java.util.Set<String> b) {
+        java.util.Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return java.util.Set.copyOf(all);
+    }
+
+    /**
+     * This policy with {@code other}'s settings of the {@link #CHANGEABLE_KEYS}: what an operator's change makes of a
+     * live pool's policy; whether the breaker is on, the timeout and the bulkhead stay as they are.
+     */
+    public ResiliencePolicy withChangeableOf(ResiliencePolicy other) {
         return new ResiliencePolicy(other.maxRetries, other.delay, other.maxDelay, other.jitter, other.maxDuration,
-                circuitBreaker, requestVolume, failureRatio, circuitDelay, successThreshold, timeout, maxConcurrent, queue);
+                circuitBreaker, other.requestVolume, other.failureRatio, other.circuitDelay, other.successThreshold,
+                timeout, maxConcurrent, queue);
     }
 
     public static final String MAX_RETRIES = "retry.max-retries";

@@ -30,7 +30,7 @@ import java.util.function.Supplier;
 final class Weave {
 
     private final String resource;
-    private volatile ResiliencePolicy policy; // its retry.* replaced when an operator changes them
+    private volatile ResiliencePolicy policy; // its changeable keys replaced when an operator changes them
     private final Failures failures;
     private final CircuitState circuit; // null when the breaker is off
     private final CircuitBreaker breaker;
@@ -125,14 +125,19 @@ final class Weave {
     }
 
     /**
-     * An operator changed {@code retry.*}: the pipelines are assembled again with {@code next}'s retry settings (the
-     * retry stage comes or goes with {@code retry.max-retries}); an acquisition under way keeps the stages it began
-     * with. The breaker, timeout and bulkhead keep the settings the pool was made with.
+     * An operator changed {@code retry.*} or {@code circuit-breaker.*}: the breaker judges with {@code next}'s
+     * settings from now on, in the state it is in ({@link CircuitBreaker#reconfigure}), and the pipelines are
+     * assembled again with {@code next}'s retry settings (the retry stage comes or goes with
+     * {@code retry.max-retries}); an acquisition under way keeps the stages it began with. Whether the breaker is on,
+     * the timeout and the bulkhead keep the settings the pool was made with.
      */
-    void retry(ResiliencePolicy next) {
+    void resilience(ResiliencePolicy next) {
         assembling.lock();
         try {
-            policy = policy.withRetryOf(next);
+            policy = policy.withChangeableOf(next);
+            if (breaker != null) {
+                breaker.reconfigure(policy);
+            }
         } finally {
             assembling.unlock();
         }

@@ -249,9 +249,12 @@ public final class WovenPool<R> implements ResourcePool<R> {
         return Optional.ofNullable(weave.hold());
     }
 
-    /** An operator changed {@code retry.*}: from the next acquisition on, with {@code policy}'s retry settings. */
-    public void retry(ResiliencePolicy policy) {
-        weave.retry(policy);
+    /**
+     * An operator changed {@code retry.*} or {@code circuit-breaker.*} (but {@code enabled}): from the next acquisition
+     * on, with {@code policy}'s settings of {@link ResiliencePolicy#CHANGEABLE_KEYS}; the breaker keeps its state.
+     */
+    public void resilience(ResiliencePolicy policy) {
+        weave.resilience(policy);
     }
 
     /** Quarantines the pool by hand until {@link #release}, whatever {@code health.quarantine-after} says. */

@@ -402,6 +402,47 @@ class ResourceAdministrationTest {
     }
 
     @Test
+    void circuitBreakerSettingsChangeTheLiveBreakerWhichKeepsItsStateAndEnabledIsNotChangeable() {
+        ResourceAdmin admin = admin("pool.min-size=0", "pool.acquire-timeout=100ms", "retry.max-retries=0",
+                "circuit-breaker.request-volume-threshold=2", "circuit-breaker.failure-ratio=0.5",
+                "circuit-breaker.delay=1m");
+        Fake.failing.set(true);
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> lease(null)).isNotInstanceOf(CircuitOpenException.class);
+        }
+        CircuitState circuit = pool().circuit().orElseThrow();
+        assertThat(circuit.state()).isEqualTo(CircuitState.Position.OPEN);
+
+        AdminChange change = admin.apply("db", Map.of("circuit-breaker.request-volume-threshold", "10",
+                "circuit-breaker.failure-ratio", "1", "circuit-breaker.delay", "2h",
+                "circuit-breaker.success-threshold", "3"));
+
+        assertThat(circuit.state()).as("an open circuit stays open").isEqualTo(CircuitState.Position.OPEN);
+        assertThat(circuit.nextProbe()).as("the new delay counts from when it opened")
+                .isAfter(java.time.Instant.now().plus(Duration.ofHours(1)));
+        assertThatThrownBy(() -> lease(null)).isInstanceOf(CircuitOpenException.class);
+        assertThat(change.before()).containsEntry("circuit-breaker.delay", "1m")
+                .containsEntry("circuit-breaker.success-threshold", "1");
+        assertThat(change.after()).containsEntry("circuit-breaker.delay", "2h")
+                .containsEntry("circuit-breaker.request-volume-threshold", "10");
+        assertThatThrownBy(() -> admin.apply("db", Map.of("circuit-breaker.failure-ratio", "2")))
+                .isInstanceOf(ConfigurationInvalidException.class)
+                .hasMessageContaining("nebula.resource.db.circuit-breaker.failure-ratio")
+                .hasMessageContaining("must be between 0 and 1");
+        assertThatThrownBy(() -> admin.apply("db", Map.of("circuit-breaker.enabled", "false")))
+                .isInstanceOf(ConfigurationInvalidException.class)
+                .hasMessageContaining("nebula.resource.db.circuit-breaker.enabled")
+                .hasMessageContaining("cannot change at run time");
+
+        admin.resetCircuit("db");
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> lease(null)).isNotInstanceOf(CircuitOpenException.class);
+        }
+        assertThat(circuit.state()).as("two failures do not fill the new window of ten")
+                .isEqualTo(CircuitState.Position.CLOSED);
+    }
+
+    @Test
     void anUnknownResourceIsRefused() {
         ResourceAdmin admin = admin("pool.min-size=0");
         assertThatThrownBy(() -> admin.pause("nope")).isInstanceOf(IllegalArgumentException.class)

@@ -267,6 +267,53 @@ class CircuitBreakerAndRetryTest {
     }
 
     @Test
+    void anOpenCircuitTakesNewSettingsAndStaysOpenItsNewDelayCountingFromWhenItOpened() throws Exception {
+        ResourceGuard guard = guard(policy(0, 1, 1.0, 1));
+        assertThatThrownBy(() -> acquire(guard, DOWN)).isInstanceOf(IOException.class);
+        now.addAndGet(DELAY.toNanos() / 2);
+
+        guard.breaker.reconfigure(new ResiliencePolicy(0, Duration.ofMillis(1), Duration.ofMillis(4), Duration.ZERO,
+                Duration.ofSeconds(10), true, 5, 0.2, DELAY.multipliedBy(2), 2, Duration.ZERO, 0, 0));
+
+        assertThat(circuit.state()).isEqualTo(CircuitState.Position.OPEN);
+        assertThat(refused(guard)).as("open still, past the old delay's half").isTrue();
+        now.addAndGet(DELAY.toNanos());
+        assertThat(refused(guard)).as("past the old delay, within the new one").isTrue();
+        now.addAndGet(DELAY.toNanos() / 2);
+        acquire(guard, OK);
+        assertThat(circuit.state()).as("one probe of the new threshold's two").isEqualTo(CircuitState.Position.HALF_OPEN);
+        acquire(guard, OK);
+        assertThat(circuit.state()).isEqualTo(CircuitState.Position.CLOSED);
+    }
+
+    @Test
+    void aClosedWindowThatShrinksKeepsItsLatestOutcomesAndIsJudgedAtOnceWithTheNewRatio() throws Exception {
+        ResourceGuard guard = guard(policy(0, 4, 0.5, 1));
+        assertThatThrownBy(() -> acquire(guard, DOWN)).isInstanceOf(IOException.class);
+        acquire(guard, OK);
+        acquire(guard, OK);
+
+        guard.breaker.reconfigure(policy(0, 2, 0.5, 1));
+
+        assertThat(circuit.state()).as("the latest two, both successes, are kept").isEqualTo(CircuitState.Position.CLOSED);
+        assertThatThrownBy(() -> acquire(guard, DOWN)).isInstanceOf(IOException.class);
+        assertThat(circuit.state()).as("a full window of two with one failure").isEqualTo(CircuitState.Position.OPEN);
+    }
+
+    @Test
+    void aFullWindowThatHoldsEnoughFailuresForANewRatioOpensAtOnce() throws Exception {
+        ResourceGuard other = guard(policy(0, 2, 1.0, 1));
+        acquire(other, OK);
+        assertThatThrownBy(() -> acquire(other, DOWN)).isInstanceOf(IOException.class);
+        assertThat(circuit.state()).isEqualTo(CircuitState.Position.CLOSED);
+
+        other.breaker.reconfigure(policy(0, 2, 0.5, 1));
+
+        assertThat(circuit.state()).as("its full window already holds the new ratio's one failure")
+                .isEqualTo(CircuitState.Position.OPEN);
+    }
+
+    @Test
     void aBusyPoolIsNoFailureOfTheBackendAndCountsAsASuccess() throws Exception {
         ResourceGuard guard = guard(policy(3, 2, 1.0, 1)); // opens on two failures of the last two
         AtomicInteger attempts = new AtomicInteger();
