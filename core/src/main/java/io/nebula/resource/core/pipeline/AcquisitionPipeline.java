@@ -61,8 +61,9 @@ final class AcquisitionPipeline {
         if (cluster != null) { // outside eachAttempt: a cluster refusal says nothing of the backend's readiness
             stage = new ClusterStage<>(stage, cluster);
         }
-        if (weave.attemptGuard() != null) {
-            stage = new AttemptStage<>(stage, weave.attemptGuard(), weave.resource(), policy);
+        AttemptGuard guard = weave.attemptGuard(); // read once: an operator's new timeout replaces it
+        if (guard != null) {
+            stage = new AttemptStage<>(stage, guard, weave.resource(), policy);
         }
         if (policy.maxRetries() > 0) {
             stage = new RetryStage<>(stage, weave.resource(), policy, weave.failures()::retryable, weave.health()::backendDown,

@@ -47,8 +47,13 @@ public record ResiliencePolicy(int maxRetries, Duration delay, Duration maxDelay
             "circuit-breaker.request-volume-threshold", "circuit-breaker.failure-ratio", "circuit-breaker.delay",
             "circuit-breaker.success-threshold");
 
-    /** The keys of this policy that an operator may change on a live pool: {@link #RETRY_KEYS}, {@link #CIRCUIT_KEYS}. */
-    public static final java.util.Set<String> CHANGEABLE_KEYS = union(RETRY_KEYS, CIRCUIT_KEYS);
+    /**
+     * The keys of this policy that an operator may change on a live pool: {@link #RETRY_KEYS}, {@link #CIRCUIT_KEYS}
+     * and {@code timeout} (the attempt guard is made again; not on a resource with a bulkhead, whose count of the
+     * attempts under way a new guard would lose).
+     */
+    public static final java.util.Set<String> CHANGEABLE_KEYS = union(union(RETRY_KEYS, CIRCUIT_KEYS),
+            java.util.Set.of("timeout"));
 
     private static java.util.Set<String> union(java.util.Set<String> a, java.util.Set<String> b) {
         java.util.Set<String> all = new java.util.HashSet<>(a);
@@ -58,12 +63,12 @@ public record ResiliencePolicy(int maxRetries, Duration delay, Duration maxDelay
 
     /**
      * This policy with {@code other}'s settings of the {@link #CHANGEABLE_KEYS}: what an operator's change makes of a
-     * live pool's policy; whether the breaker is on, the timeout and the bulkhead stay as they are.
+     * live pool's policy; whether the breaker is on and the bulkhead stay as they are.
      */
     public ResiliencePolicy withChangeableOf(ResiliencePolicy other) {
         return new ResiliencePolicy(other.maxRetries, other.delay, other.maxDelay, other.jitter, other.maxDuration,
                 circuitBreaker, other.requestVolume, other.failureRatio, other.circuitDelay, other.successThreshold,
-                timeout, maxConcurrent, queue);
+                other.timeout, maxConcurrent, queue);
     }
 
     public static final String MAX_RETRIES = "retry.max-retries";

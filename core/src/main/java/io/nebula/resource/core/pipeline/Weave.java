@@ -37,7 +37,8 @@ final class Weave {
     private final Quarantine quarantine; // in the pipeline only with quarantine-after above 0, or quarantined by hand
     private final AcquisitionMeter meter;
     private final AcquisitionHealth health;
-    private final AttemptGuard attemptGuard;
+    private volatile AttemptGuard attemptGuard; // null without timeout and bulkhead; made again with a new timeout
+    private volatile AttemptGuard.Factory attemptGuards; // null for a pool built without one
     private final AuditGate audit; // null when audit is off
     private final Admission admission; // null unless a tenant's quota limits its leases
     private final Fallback fallback; // null unless the resource names a fallback
@@ -125,23 +126,48 @@ final class Weave {
     }
 
     /**
-     * An operator changed {@code retry.*} or {@code circuit-breaker.*}: the breaker judges with {@code next}'s
-     * settings from now on, in the state it is in ({@link CircuitBreaker#reconfigure}), and the pipelines are
-     * assembled again with {@code next}'s retry settings (the retry stage comes or goes with
-     * {@code retry.max-retries}); an acquisition under way keeps the stages it began with. Whether the breaker is on,
-     * the timeout and the bulkhead keep the settings the pool was made with.
+     * An operator changed {@code retry.*}, {@code circuit-breaker.*} or {@code timeout}: the breaker judges with
+     * {@code next}'s settings from now on, in the state it is in ({@link CircuitBreaker#reconfigure}); a new
+     * {@code timeout} gets an attempt guard of its own from the pool's factory (none for 0); and the pipelines are
+     * assembled again with them (the retry stage comes or goes with {@code retry.max-retries}, the attempt guard with
+     * {@code timeout}). An acquisition under way keeps the stages, and so the guard, it began with. Whether the
+     * breaker is on and the bulkhead keep the settings the pool was made with.
+     *
+     * @throws IllegalStateException when the timeout would change on a pool with a bulkhead (its new guard would
+     *                               lose count of the attempts under way), or needs a guard the pool has no factory
+     *                               for; nothing is changed then
      */
     void resilience(ResiliencePolicy next) {
         assembling.lock();
         try {
-            policy = policy.withChangeableOf(next);
+            ResiliencePolicy now = policy.withChangeableOf(next);
+            AttemptGuard guard = attemptGuard;
+            if (!now.timeout().equals(policy.timeout())) {
+                if (now.maxConcurrent() > 0) {
+                    throw new IllegalStateException("Resource '" + resource + "': the timeout of a pool with a"
+                            + " bulkhead cannot change at run time");
+                }
+                AttemptGuard.Factory factory = attemptGuards;
+                if (!now.timeout().isZero() && factory == null) {
+                    throw new IllegalStateException("Resource '" + resource + "': a timeout needs an attempt guard"
+                            + " and the pool was built without WovenPoolBuilder.attemptGuards");
+                }
+                guard = now.timeout().isZero() ? null : factory.guard(resource, now);
+            }
+            policy = now;
+            attemptGuard = guard;
             if (breaker != null) {
-                breaker.reconfigure(policy);
+                breaker.reconfigure(now);
             }
         } finally {
             assembling.unlock();
         }
         reassemble();
+    }
+
+    /** Set once by the builder, before any pipeline is assembled: what makes the guard of a new {@code timeout}. */
+    void attemptGuards(AttemptGuard.Factory factory) {
+        this.attemptGuards = factory;
     }
 
     /** Quarantines the pool by hand, or lifts any quarantine: the stage comes and goes with it. */

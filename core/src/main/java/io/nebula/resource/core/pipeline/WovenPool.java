@@ -250,8 +250,12 @@ public final class WovenPool<R> implements ResourcePool<R> {
     }
 
     /**
-     * An operator changed {@code retry.*} or {@code circuit-breaker.*} (but {@code enabled}): from the next acquisition
-     * on, with {@code policy}'s settings of {@link ResiliencePolicy#CHANGEABLE_KEYS}; the breaker keeps its state.
+     * An operator changed {@code retry.*}, {@code circuit-breaker.*} (but {@code enabled}) or {@code timeout}: from the
+     * next acquisition on, with {@code policy}'s settings of {@link ResiliencePolicy#CHANGEABLE_KEYS}; the breaker keeps
+     * its state, an acquisition under way its stages.
+     *
+     * @throws IllegalStateException when {@code timeout} changes on a pool with a bulkhead, or needs an attempt guard
+     *                               the pool has no factory for; nothing is changed then
      */
     public void resilience(ResiliencePolicy policy) {
         weave.resilience(policy);

@@ -258,6 +258,7 @@ public final class WovenPoolBuilder<R> {
         Weave weave = new Weave(name, policy, new Failures(provider), circuit, checks.quarantineAfter(), guard, audit,
                 admission, fallback, meter, view, log.get(), onFailure, hitClock, ticker, pool.acquireTimeout());
         weave.history(history);
+        weave.attemptGuards(attemptGuards);
         weave.cluster(cluster);
         weave.gate(gate);
         if (gate != null) {

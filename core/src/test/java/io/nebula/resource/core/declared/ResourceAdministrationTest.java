@@ -100,6 +100,28 @@ class ResourceAdministrationTest {
         }
     }
 
+    /** The timeouts each attempt guard was made for, in order. */
+    private final List<Duration> guarded = new CopyOnWriteArrayList<>();
+
+    /** An attempt guard that lets every attempt through. */
+    private static final class PassingGuard implements io.nebula.resource.core.pipeline.AttemptGuard {
+        @Override
+        public <T> T call(io.nebula.resource.core.pipeline.Acquisition<T> attempt, Duration timeout,
+                          ResourceContext ctx) throws Exception {
+            return attempt.acquire(timeout, ctx);
+        }
+
+        @Override
+        public boolean timedOut(Throwable error) {
+            return false;
+        }
+
+        @Override
+        public boolean rejected(Throwable error) {
+            return false;
+        }
+    }
+
     /** Resource {@code db} of kind admin-test with {@code keys} ({@code key=value}). */
     private ResourceAdministration admin(String... keys) {
         return admin(List.of(), keys);
@@ -130,7 +152,8 @@ class ResourceAdministrationTest {
                         DirectoryCredentialSource.NAME, new DirectoryCredentialSource()),
                 SettingsCredentialSource.NAME, new AuditSink(audit::add, () -> true), () -> null);
         Weaving weaving = new Weaving((resource, policy) -> {
-            throw new AssertionError("no resource here has a timeout or a bulkhead");
+            guarded.add(policy.timeout());
+            return new PassingGuard();
         }, telemetry -> { });
         registry = new ResourceRegistry<>(providers, all, graph, tenancy, weaving, events::add,
                 () -> ResourceContext.GLOBAL, pools -> () -> pools);
@@ -440,6 +463,44 @@ class ResourceAdministrationTest {
         }
         assertThat(circuit.state()).as("two failures do not fill the new window of ten")
                 .isEqualTo(CircuitState.Position.CLOSED);
+    }
+
+    @Test
+    void theAttemptTimeoutChangesTheLiveGuardAndIsRefusedAsConfigurationWouldRefuseIt() {
+        ResourceAdmin admin = admin("pool.min-size=0", "retry.max-retries=0");
+        assertThat(pool().stages()).doesNotContain("attempt guard");
+
+        AdminChange change = admin.apply("db", Map.of("timeout", "250ms"));
+
+        assertThat(pool().stages()).contains("attempt guard");
+        assertThat(guarded).containsExactly(Duration.ofMillis(250));
+        assertThat(change.after()).containsEntry("timeout", "250ms");
+        assertThat(lease(null).isOpen()).isTrue();
+        assertThatThrownBy(() -> admin.apply("db", Map.of("timeout", "soon")))
+                .isInstanceOf(ConfigurationInvalidException.class)
+                .hasMessageContaining("nebula.resource.db.timeout");
+        assertThat(guarded).hasSize(1);
+
+        admin.apply("db", Map.of("timeout", "0"));
+
+        assertThat(pool().stages()).doesNotContain("attempt guard");
+    }
+
+    @Test
+    void theAttemptTimeoutOfAResourceWithABulkheadCannotChange() {
+        ResourceAdmin admin = admin("pool.min-size=0", "bulkhead.max-concurrent=2");
+        assertThat(pool().stages()).contains("attempt guard", "retry");
+        assertThat(guarded).hasSize(1);
+
+        assertThatThrownBy(() -> admin.apply("db", Map.of("timeout", "1s", "retry.max-retries", "0")))
+                .isInstanceOf(ConfigurationInvalidException.class)
+                .satisfies(e -> assertThat(((ConfigurationInvalidException) e).problems()).singleElement()
+                        .satisfies(p -> {
+                            assertThat(p.key()).isEqualTo("nebula.resource.db.timeout");
+                            assertThat(p.message()).contains("bulkhead.max-concurrent");
+                        }));
+        assertThat(guarded).hasSize(1);
+        assertThat(pool().stages()).contains("retry");
     }
 
     @Test

@@ -255,6 +255,71 @@ class WovenPoolTest {
                 .hasMessageContaining("nebula.resource.ledger.timeout");
     }
 
+    /** A guard that times every attempt out: what a timeout shorter than the backend does. */
+    private static final class TimingOut implements AttemptGuard {
+        @Override
+        public <T> T call(Acquisition<T> attempt, Duration timeout, io.nebula.resource.ResourceContext ctx) {
+            throw new IllegalStateException("timed out");
+        }
+
+        @Override
+        public boolean timedOut(Throwable error) {
+            return error.getMessage().equals("timed out");
+        }
+
+        @Override
+        public boolean rejected(Throwable error) {
+            return false;
+        }
+    }
+
+    private static ResiliencePolicy policy(Map<String, String> keys) {
+        return ResiliencePolicy.parse(ResourceSettings.of("ledger", "fake", keys), new io.nebula.resource.ConfigProblems())
+                .orElseThrow();
+    }
+
+    @Test
+    void aNewTimeoutGetsAnAttemptGuardOfItsOwnAndZeroTakesTheGuardAway() {
+        List<Duration> asked = new ArrayList<>();
+        WovenPool<Backend.Session> pool = WovenPool.builder(backend, ResourceSettings.of("ledger", "fake",
+                Map.of("retry.max-retries", "0"))).attemptGuards((resource, policy) -> {
+                    asked.add(policy.timeout());
+                    return new TimingOut();
+                }).build();
+        pools.add(pool);
+        pool.start();
+        assertThat(pool.stages()).doesNotContain("attempt guard");
+
+        pool.resilience(policy(Map.of("retry.max-retries", "0", "timeout", "50ms")));
+
+        assertThat(asked).containsExactly(Duration.ofMillis(50));
+        assertThat(pool.stages()).contains("attempt guard");
+        assertThatThrownBy(() -> pool.acquire()).isInstanceOf(io.nebula.resource.AttemptTimeoutException.class)
+                .hasMessageContaining("longer than 50 ms (nebula.resource.ledger.timeout)");
+
+        pool.resilience(policy(Map.of("retry.max-retries", "0")));
+
+        assertThat(pool.stages()).doesNotContain("attempt guard");
+        try (Lease<Backend.Session> l = pool.acquire()) {
+            assertThat(l.get()).isNotNull();
+        }
+    }
+
+    @Test
+    void theTimeoutOfAPoolWithABulkheadDoesNotChangeAndNothingElseOfTheChangeIsApplied() {
+        WovenPool<Backend.Session> pool = WovenPool.builder(backend, ResourceSettings.of("ledger", "fake",
+                Map.of("retry.max-retries", "0", "bulkhead.max-concurrent", "2")))
+                .attemptGuards((resource, policy) -> new TimingOut()).build();
+        pools.add(pool);
+        pool.start();
+
+        assertThatThrownBy(() -> pool.resilience(policy(Map.of("retry.max-retries", "2", "timeout", "1s",
+                "bulkhead.max-concurrent", "2")))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("bulkhead");
+
+        assertThat(pool.stages()).doesNotContain("retry");
+    }
+
     @Test
     void invalidKeysAreReportedAllAtOnce() {
         assertThatThrownBy(() -> WovenPool.builder(backend, ResourceSettings.of("ledger", "fake",
