@@ -88,7 +88,7 @@ public final class ConfigurationReference {
         b.append("## Keys of every resource\n\n");
         ResourceKeys.DEFINITIONS.forEach((group, keys) -> {
             b.append("### ").append(group).append("\n\n");
-            table(b, keys);
+            table(b, keys, true);
         });
 
         b.append("## Keys of each kind\n\n");
@@ -99,7 +99,7 @@ public final class ConfigurationReference {
             if (keys.isEmpty()) {
                 b.append("This provider describes no keys of its own.\n\n");
             } else {
-                table(b, keys);
+                table(b, keys, false); // a provider's key is read once, when it makes an instance
             }
         });
 
@@ -112,11 +112,12 @@ public final class ConfigurationReference {
         return b.toString();
     }
 
-    private static void table(StringBuilder b, List<ConfigKey> keys) {
+    /** @param resourceWide whether these are keys of every resource, which alone may be changeable */
+    private static void table(StringBuilder b, List<ConfigKey> keys, boolean resourceWide) {
         b.append("| key | type | default | secret | description |\n|---|---|---|---|---|\n");
         for (ConfigKey k : keys) {
             b.append("| `").append(shown(k)).append("` | ").append(type(k)).append(" | ").append(dflt(k))
-                    .append(" | ").append(k.secret() ? "yes" : "").append(" | ").append(changeable(k))
+                    .append(" | ").append(k.secret() ? "yes" : "").append(" | ").append(resourceWide ? changeable(k) : "")
                     .append(cell(k.description()))
                     .append(" |\n");
         }
@@ -181,7 +182,7 @@ public final class ConfigurationReference {
         }
         fields.put("required", Boolean.toString(k.required()));
         fields.put("secret", Boolean.toString(k.secret()));
-        if (ChangeableKeys.isMarked(k.name())) {
+        if (ChangeableKeys.isMarked(k.name()) && (kinds.isEmpty() || kinds.contains("*"))) { // not a provider's own
             fields.put("changeable", "true");
         }
         if (!k.values().isEmpty()) {

@@ -119,6 +119,12 @@ public final class ResourceAdministration implements ResourceAdmin {
                         + " set: the timeout and the bulkhead are one guard of the attempts, and a new one would lose"
                         + " count of the attempts under way");
             }
+            if (keys.containsKey(io.nebula.resource.core.pipeline.ResiliencePolicy.TIMEOUT) && current.provider() != null
+                    && current.provider().keys().contains(io.nebula.resource.core.pipeline.ResiliencePolicy.TIMEOUT)) {
+                problems.add(settings.keyOf(io.nebula.resource.core.pipeline.ResiliencePolicy.TIMEOUT), "cannot change"
+                        + " at run time on a resource of kind " + current.provider().kind() + ": its provider reads the"
+                        + " same key once, when it makes an instance, so only the attempts would take the new value");
+            }
             ResourceSettings changed = settings.withAll(keys);
             Optional<ResourceDeclaration> parsed = ResourceDeclaration.parse(changed, registry.providers(), problems);
             problems.throwIfAny();

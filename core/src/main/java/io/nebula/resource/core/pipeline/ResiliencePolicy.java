@@ -114,7 +114,8 @@ public record ResiliencePolicy(int maxRetries, Duration delay, Duration maxDelay
             ConfigKey.integer(CB_SUCCESS, DEFAULTS.successThreshold, "Successful probes that close a half-open"
                     + " circuit."),
             ConfigKey.duration(TIMEOUT, DEFAULTS.timeout, "The longest one attempt may take; 0 turns the timeout"
-                    + " off."),
+                    + " off. Not changeable at run time with bulkhead.max-concurrent set, nor on a kind that reads"
+                    + " timeout itself (redis)."),
             ConfigKey.integer(BULKHEAD_MAX, DEFAULTS.maxConcurrent, "Acquisitions running at once; 0 turns the"
                     + " bulkhead off."),
             ConfigKey.integer(BULKHEAD_QUEUE, DEFAULTS.queue, "Further acquisitions that wait for a place when the"

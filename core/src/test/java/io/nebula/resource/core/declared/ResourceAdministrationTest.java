@@ -83,6 +83,40 @@ class ResourceAdministrationTest {
         }
     }
 
+    /** Kind {@code admin-timed}: as {@link Fake}, reading {@code timeout} itself (as Redis reads its command timeout). */
+    public static final class Timed implements ResourceProvider<String> {
+        @Override
+        public String kind() {
+            return "admin-timed";
+        }
+
+        @Override
+        public Class<String> type() {
+            return String.class;
+        }
+
+        @Override
+        public List<io.nebula.resource.spi.ConfigKey> configKeys() {
+            return List.of(io.nebula.resource.spi.ConfigKey.duration("timeout", Duration.ofSeconds(1), "A command timeout."));
+        }
+
+        @Override
+        public String create(ResourceSettings settings) {
+            return settings.name();
+        }
+
+        @Override
+        public HealthStatus check(String instance, CheckDepth depth) {
+            return HealthStatus.up();
+        }
+
+        @Override
+        public void destroy(String instance) {
+        }
+    }
+
+    private String kind = "admin-test"; // of resource db
+
     private static final ResourceContext ACME = new ResourceContext("acme", null, null, null);
 
     private final ProviderCatalog providers = ProviderCatalog.load();
@@ -137,7 +171,7 @@ class ResourceAdministrationTest {
         ConfigProblems problems = new ConfigProblems();
         List<ResourceDeclaration> all = new ArrayList<>();
         Map<String, List<String>> dependencies = new LinkedHashMap<>();
-        all.add(ResourceDeclaration.parse(ResourceSettings.of("db", "admin-test", values), providers, problems)
+        all.add(ResourceDeclaration.parse(ResourceSettings.of("db", kind, values), providers, problems)
                 .orElseThrow());
         dependencies.put("db", List.of());
         for (String other : others) {
@@ -500,6 +534,22 @@ class ResourceAdministrationTest {
                             assertThat(p.message()).contains("bulkhead.max-concurrent");
                         }));
         assertThat(guarded).hasSize(1);
+        assertThat(pool().stages()).contains("retry");
+    }
+
+    @Test
+    void theAttemptTimeoutOfAResourceWhoseProviderReadsTheSameKeyCannotChange() {
+        kind = "admin-timed";
+        ResourceAdmin admin = admin("pool.min-size=0");
+        assertThat(pool().stages()).contains("retry");
+
+        assertThatThrownBy(() -> admin.apply("db", Map.of("timeout", "2s", "retry.max-retries", "0")))
+                .isInstanceOf(ConfigurationInvalidException.class)
+                .satisfies(e -> assertThat(((ConfigurationInvalidException) e).problems()).singleElement()
+                        .satisfies(p -> {
+                            assertThat(p.key()).isEqualTo("nebula.resource.db.timeout");
+                            assertThat(p.message()).contains("kind admin-timed");
+                        }));
         assertThat(pool().stages()).contains("retry");
     }
 
