@@ -9,7 +9,7 @@ import java.util.TreeSet;
  * The keys that change a running resource ({@code ResourceAdmin.apply}, the configuration refresh), each because
  * changing it really takes effect on the live pools without dropping a lease: the pool's sizes (the engine's pool and
  * a JDBC data source's connection pool resize), the {@code retry.*} keys (the pipelines are assembled again with
- * them), the {@code circuit-breaker.*} keys but {@code enabled} (the live breaker takes them in the state it is in),
+ * them), {@code health.interval} and {@code health.depth} (the checks are scheduled again), the {@code circuit-breaker.*} keys but {@code enabled} (the live breaker takes them in the state it is in),
  * {@code timeout} (a new attempt guard; not with a bulkhead), and per tenant the quota keys ({@code ResourceAdmin.tenantQuota}).
  * Every other key is read once, when the pool is made; the configuration reference marks these as changeable.
  */
@@ -29,7 +29,8 @@ public final class ChangeableKeys {
     static final String MAX_SIZE = "pool.max-size";
 
     /** Changeable on the resource ({@code apply}, the refresh of {@code nebula.resource.<name>.*}). */
-    public static final Set<String> RESOURCE = union(Set.of(MIN_SIZE, MAX_SIZE),
+    public static final Set<String> RESOURCE = union(Set.of(MIN_SIZE, MAX_SIZE,
+            io.nebula.resource.core.pipeline.HealthPolicy.INTERVAL, io.nebula.resource.core.pipeline.HealthPolicy.DEPTH),
             io.nebula.resource.core.pipeline.ResiliencePolicy.CHANGEABLE_KEYS);
 
     private static Set<String> union(Set<String> a, Set<String> b) {

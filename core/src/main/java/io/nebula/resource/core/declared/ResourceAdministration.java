@@ -149,6 +149,11 @@ public final class ResourceAdministration implements ResourceAdmin {
                     pool.resilience(next.resilience());
                 }
             }
+            if (!next.health().equals(current.health())) { // interval and depth: quarantine-after is not changeable
+                for (WovenPool<?> pool : pools.live().list()) {
+                    pool.healthChecks(next.health());
+                }
+            }
             return record(pools, null, action, before, after, "");
         });
     }

@@ -249,8 +249,23 @@ final class Weave {
         }
     }
 
-    void scheduled(Future<?> checks) {
-        this.checks = checks;
+    /**
+     * Schedules {@code check} at {@code depth} every {@code interval} on the pool's scheduler (none for an interval of
+     * 0), in place of the checks scheduled before: how a pool's checks begin, and how a new {@code health.interval}
+     * or {@code health.depth} takes effect at run time. A check under way finishes at the depth it began with.
+     */
+    void checkEvery(Duration interval, CheckDepth depth, java.util.function.Consumer<CheckDepth> check) {
+        assembling.lock();
+        try {
+            Future<?> before = checks;
+            if (before != null) {
+                before.cancel(false);
+            }
+            lastCheck = ticker.nanoTime(); // a rescheduled check is not a stalled one
+            checks = interval.isZero() ? null : scheduler.every(interval, resource, () -> check.accept(depth));
+        } finally {
+            assembling.unlock();
+        }
     }
 
     /**

@@ -261,6 +261,19 @@ public final class WovenPool<R> implements ResourcePool<R> {
         weave.resilience(policy);
     }
 
+    /**
+     * Checks the pool every {@code health.interval} at {@code health.depth} from now on (never for an interval of 0),
+     * in place of the checks scheduled before; a check under way finishes. {@code health.quarantine-after} keeps the
+     * value the pool was made with (it adds or removes the quarantine stage).
+     */
+    public void healthChecks(HealthPolicy health) {
+        weave.checkEvery(health.interval(), health.depth(), depth -> {
+            if (state().acceptsAcquisitions()) {
+                check(depth);
+            }
+        });
+    }
+
     /** Quarantines the pool by hand until {@link #release}, whatever {@code health.quarantine-after} says. */
     public void quarantine(String reason) {
         weave.quarantineByHand(reason);

@@ -286,13 +286,7 @@ public final class WovenPoolBuilder<R> {
         if (provider instanceof CredentialedProvider<R> credentialed) {
             credentialed.listen(new RotationMetrics(woven));
         }
-        if (!checks.interval().isZero()) {
-            weave.scheduled(s.every(checks.interval(), name, () -> {
-                if (woven.state().acceptsAcquisitions()) {
-                    woven.check(checks.depth());
-                }
-            }));
-        }
+        woven.healthChecks(checks);
         return woven;
     }
 }

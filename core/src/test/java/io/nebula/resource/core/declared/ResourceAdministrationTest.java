@@ -54,6 +54,8 @@ class ResourceAdministrationTest {
     /** Kind {@code admin-test}: strings, made in memory; {@link #failing} makes every creation fail. */
     public static final class Fake implements ResourceProvider<String> {
         static final AtomicBoolean failing = new AtomicBoolean();
+        /** The depth of every check asked of an instance, in order. */
+        static final List<CheckDepth> checks = new CopyOnWriteArrayList<>();
 
         @Override
         public String kind() {
@@ -75,6 +77,7 @@ class ResourceAdministrationTest {
 
         @Override
         public HealthStatus check(String instance, CheckDepth depth) {
+            checks.add(depth);
             return HealthStatus.up();
         }
 
@@ -128,6 +131,7 @@ class ResourceAdministrationTest {
     @AfterEach
     void close() {
         Fake.failing.set(false);
+        Fake.checks.clear();
         leases.forEach(Lease::close);
         if (registry != null) {
             registry.close();
@@ -551,6 +555,39 @@ class ResourceAdministrationTest {
                             assertThat(p.message()).contains("kind admin-timed");
                         }));
         assertThat(pool().stages()).contains("retry");
+    }
+
+    @Test
+    void theHealthCheckIntervalAndDepthChangeTheLiveSchedule() throws Exception {
+        ResourceAdmin admin = admin("pool.min-size=1", "health.interval=1h", "health.depth=shallow");
+        Lease<?> out = lease(null);
+        Fake.checks.clear(); // the check of the instance made at start
+
+        AdminChange change = admin.apply("db", Map.of("health.interval", "20ms", "health.depth", "deep"));
+
+        assertThat(change.before()).containsEntry("health.interval", "1h").containsEntry("health.depth", "shallow");
+        awaitChecks(3); // an hour's interval would have run none
+        assertThat(Fake.checks).contains(CheckDepth.DEEP);
+        assertThat(out.isOpen()).isTrue();
+
+        admin.apply("db", Map.of("health.interval", "0"));
+        int after = Fake.checks.size();
+        Thread.sleep(200); // ten of the old intervals: at most the check under way may still end
+        assertThat(Fake.checks.size()).isLessThanOrEqualTo(after + 1);
+        assertThatThrownBy(() -> admin.apply("db", Map.of("health.interval", "5ms")))
+                .isInstanceOf(ConfigurationInvalidException.class)
+                .hasMessageContaining("nebula.resource.db.health.interval");
+        assertThatThrownBy(() -> admin.apply("db", Map.of("health.quarantine-after", "1")))
+                .isInstanceOf(ConfigurationInvalidException.class)
+                .hasMessageContaining("nebula.resource.db.health.quarantine-after");
+    }
+
+    private static void awaitChecks(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Fake.checks.size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(Fake.checks.size()).as("checks run").isGreaterThanOrEqualTo(n);
     }
 
     @Test
