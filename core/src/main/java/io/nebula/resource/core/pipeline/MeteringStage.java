@@ -41,11 +41,6 @@ final class MeteringStage<T> implements Stage<T> {
     private final boolean countsEachHit;
     private final PoolHistory history; // null with nebula.history.enabled=false
 
-    MeteringStage(Acquisition<T> next, AcquisitionMeter meter, Ticker hitClock, Ticker ticker, PoolTelemetry telemetry,
-                  PoolLog log, BiConsumer<ResourceContext, Throwable> failed, AcquisitionHealth health) {
-        this(next, meter, hitClock, ticker, telemetry, log, failed, health, null);
-    }
-
     /** @param history the pool's last hour, {@code null} when none is kept */
     MeteringStage(Acquisition<T> next, AcquisitionMeter meter, Ticker hitClock, Ticker ticker, PoolTelemetry telemetry,
                   PoolLog log, BiConsumer<ResourceContext, Throwable> failed, AcquisitionHealth health,

@@ -35,7 +35,7 @@ class MeteringStageTest {
         PoolView view = new PoolView("ledger", "fake", null, () -> null, HealthStatus::up, null, meter, Redactor.NONE,
                 new io.nebula.resource.core.ConnectionPools());
         return new MeteringStage<>(next, meter, coarse::get, precise::get, PoolTelemetry.NONE, new PoolLog(view),
-                (ctx, e) -> { }, new AcquisitionHealth(null)); // no pool: health is not what these tests look at
+                (ctx, e) -> { }, new AcquisitionHealth(null), null); // no pool, no history: not what these tests look at
     }
 
     /** Takes 20 ms of the system clock; the coarse clock's thread ticked 15 ms in, then got no core. */
