@@ -15,7 +15,8 @@ import org.eclipse.microprofile.config.spi.ConfigProviderResolver;
 import org.jboss.weld.environment.se.WeldContainer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.sql.DataSource;
@@ -62,9 +63,10 @@ import static org.awaitility.Awaitility.await;
  * nodes later than to others. No node polls its source during the test ({@code credentials.refresh-interval=1h}):
  * only the cluster can make b and c rotate.
  *
- * <p>Under a query load on every node, the user's password is changed on the server and in the files, and node a is
- * told through the admin API ({@link ResourceAdmin#refreshCredentials}). Every connection opened with the old
- * password, on every node, must be gone from the server within a second, and no query of the load may fail.
+ * <p>Under a query load on every node, the user's password is changed on the server and in the files, and node a
+ * learns it, through the admin API ({@link ResourceAdmin#refreshCredentials}) or its own watch (every 100 ms). Every
+ * connection opened with the old password, on every node, must be gone from the server within a second of the
+ * secret's change, and no query of the load may fail.
  */
 class RotationOnWeldTest {
 
@@ -129,7 +131,7 @@ class RotationOnWeldTest {
         }
     }
 
-    private Map<String, String> config(String node, Path secrets) {
+    private Map<String, String> config(String node, Path secrets, String refreshInterval) {
         Map<String, String> c = new HashMap<>();
         c.put("nebula.resource.coordination.kind", "redis");
         c.put("nebula.resource.coordination.url", REDIS);
@@ -138,7 +140,7 @@ class RotationOnWeldTest {
         c.put("nebula.resource.db.properties.sslMode", "disable");
         c.put("nebula.resource.db.credentials.source", "directory");
         c.put("nebula.resource.db.credentials.directory", secrets.toString());
-        c.put("nebula.resource.db.credentials.refresh-interval", "1h"); // no node polls: only the cluster tells
+        c.put("nebula.resource.db.credentials.refresh-interval", refreshInterval);
         c.put("nebula.resource.db.pool.min-size", "2");
         c.put("nebula.resource.db.pool.max-size", "2");
         c.put("nebula.resource.db.pool.acquire-timeout", "5s");
@@ -175,12 +177,17 @@ class RotationOnWeldTest {
         }
     }
 
-    @Test
-    void aPasswordRotatedOnNodeAIsFlushedOnEveryNodeWithinASecondWithNoFailedQuery() throws Exception {
+    /**
+     * @param told how node a learns of the rotation: {@code admin}, an operator's credential refresh through the admin
+     *             API; {@code watch}, its own credential watch (every 100 ms). b and c never poll during the test.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"admin", "watch"})
+    void aPasswordRotatedOnNodeAIsFlushedOnEveryNodeWithinASecondWithNoFailedQuery(String told) throws Exception {
         Map<String, WeldContainer> nodes = new LinkedHashMap<>();
-        nodes.put("a", node(config("a", shared)));
-        nodes.put("b", node(config("b", shared)));
-        nodes.put("c", node(config("c", lagging)));
+        nodes.put("a", node(config("a", shared, told.equals("watch") ? "100ms" : "1h")));
+        nodes.put("b", node(config("b", shared, "1h")));
+        nodes.put("c", node(config("c", lagging, "1h")));
         List<String> heard = new CopyOnWriteArrayList<>(); // every message on the cluster's channel
         StatefulRedisPubSubConnection<String, String> listen = redis.connectPubSub();
         open.push(listen);
@@ -235,10 +242,11 @@ class RotationOnWeldTest {
             });
             assertThat(oldOf.values()).as("each node's old sessions, seen by its load").allSatisfy(s ->
                     assertThat(s).isNotEmpty());
-            mount(shared, "password", NEW);
-
             toldA = System.nanoTime();
-            nodes.get("a").select(ResourceAdmin.class).get().refreshCredentials("db");
+            mount(shared, "password", NEW);
+            if (told.equals("admin")) {
+                nodes.get("a").select(ResourceAdmin.class).get().refreshCredentials("db");
+            }
             boolean lagged = false;
             while (flushedAfter.size() < nodes.size()) {
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - toldA);
@@ -257,9 +265,9 @@ class RotationOnWeldTest {
                 }
                 Thread.sleep(5);
             }
-            System.out.println("old-credential sessions gone, ms after node a was told: " + flushedAfter
+            System.out.println("[" + told + "] old-credential sessions gone, ms after the secret changed: " + flushedAfter
                     + " (old sessions per node " + oldOf + ")");
-            assertThat(flushedAfter).as("ms after a was told until no session of each node logged in with the old"
+            assertThat(flushedAfter).as("ms after the secret changed until no session of each node logged in with the old"
                     + " password is left").containsOnlyKeys("a", "b", "c")
                     .allSatisfy((id, ms) -> assertThat(ms).as(id).isLessThan(1000L));
             assertThat(sessions()).as("no old session left at all").doesNotContainAnyElementsOf(old);
