@@ -33,7 +33,7 @@ final class CredentialWatch {
     private Map<String, Optional<Secret>> inForce; // null until the first creation
     private ScheduledFuture<?> watch;
     private boolean shutDown;
-    private boolean failingToRefresh; // only the watch task touches it
+    private volatile boolean failingToRefresh; // the watch task and the re-reads another node asks for (ClusterRotation)
 
     /** @param scheduler times the watch; {@code null} for the {@linkplain EngineThreads#timer() engine's timer} */
     CredentialWatch(CredentialedProvider<?> provider, ScheduledExecutorService scheduler) {

@@ -50,7 +50,9 @@ import static java.lang.System.Logger.Level.WARNING;
  * new ones ({@link ResourceProvider#renewCredentials}); one that cannot take them in place is marked stale and
  * destroyed instead of reused when it comes back to its pool. The rotation is audited
  * ({@link AuditKind#CREDENTIAL_ROTATION}), logged, and told to the listeners
- * ({@link PoolListener#onCredentialRotation}), where metrics count it.
+ * ({@link PoolListener#onCredentialRotation}), where metrics count it. In a cluster the rotation is also told to the
+ * {@linkplain #announceTo announcer}, so that every other node reads its own source again at once
+ * ({@link #refreshUnannounced}; docs/cluster.md).
  *
  * <p>Stale instances of a kind that cannot renew in place and that are never given back (a resident shared
  * instance) keep their old session until they are replaced for another reason; see docs/tenancy.md.
