@@ -35,6 +35,8 @@ class ClusterRotationTest {
     static final String NEW = "n3w-Cluster-Pw";
 
     final SharedSignals bus = new SharedSignals();
+    /** Held strongly: JUL keeps its loggers weakly, and one collected would come back without the handler. */
+    static final Logger CLUSTER_LOG = Logger.getLogger("io.nebula.resource.core.cluster");
     final List<LogRecord> logged = new CopyOnWriteArrayList<>();
     final Handler handler = new Handler() {
         @Override
@@ -53,12 +55,12 @@ class ClusterRotationTest {
 
     @BeforeEach
     void listen() {
-        Logger.getLogger("io.nebula.resource.core.cluster").addHandler(handler);
+        CLUSTER_LOG.addHandler(handler);
     }
 
     @AfterEach
     void stopListening() {
-        Logger.getLogger("io.nebula.resource.core.cluster").removeHandler(handler);
+        CLUSTER_LOG.removeHandler(handler);
     }
 
     /** A node's credential source: its own copy of the password, counting its reads. */

@@ -81,6 +81,8 @@ class RotationOnWeldTest {
 
     private final String user = "nebula_rot_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     private final Deque<AutoCloseable> open = new ArrayDeque<>();
+    /** Held strongly: JUL keeps its loggers weakly, and one collected would come back without the handler. */
+    static final Logger CLUSTER_LOG = Logger.getLogger("io.nebula.resource.core.cluster");
     private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
     private final Handler handler = new Handler() {
         @Override
@@ -114,7 +116,7 @@ class RotationOnWeldTest {
             mount(dir, "username", user);
             mount(dir, "password", OLD);
         }
-        Logger.getLogger("io.nebula.resource.core.cluster").addHandler(handler);
+        CLUSTER_LOG.addHandler(handler);
     }
 
     @AfterEach
@@ -124,7 +126,7 @@ class RotationOnWeldTest {
                 open.pop().close();
             }
         } finally {
-            Logger.getLogger("io.nebula.resource.core.cluster").removeHandler(handler);
+            CLUSTER_LOG.removeHandler(handler);
             root("DROP USER IF EXISTS '" + user + "'@'%'");
             admin.close();
             redis.shutdown();
@@ -248,6 +250,9 @@ class RotationOnWeldTest {
                 nodes.get("a").select(ResourceAdmin.class).get().refreshCredentials("db");
             }
             boolean lagged = false;
+            // one connection for the polling: opening one per look would cost the loaded machine more than the look
+            Connection watching = DriverManager.getConnection(MARIADB + "?sslMode=disable", "root", "");
+            open.push(watching);
             while (flushedAfter.size() < nodes.size()) {
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - toldA);
                 if (!lagged && ms >= LAG_MILLIS) {
@@ -257,7 +262,7 @@ class RotationOnWeldTest {
                 if (ms > 5_000) {
                     break; // reported below
                 }
-                Set<Long> now = sessions();
+                Set<Long> now = sessions(watching);
                 for (var e : oldOf.entrySet()) {
                     if (!flushedAfter.containsKey(e.getKey()) && e.getValue().stream().noneMatch(now::contains)) {
                         flushedAfter.put(e.getKey(), ms);
@@ -308,9 +313,14 @@ class RotationOnWeldTest {
     }
 
     private Set<Long> sessions() throws SQLException {
+        try (Connection c = DriverManager.getConnection(MARIADB + "?sslMode=disable", "root", "")) {
+            return sessions(c);
+        }
+    }
+
+    private Set<Long> sessions(Connection c) throws SQLException {
         Set<Long> ids = new HashSet<>();
-        try (Connection c = DriverManager.getConnection(MARIADB + "?sslMode=disable", "root", "");
-             Statement s = c.createStatement();
+        try (Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT ID FROM information_schema.PROCESSLIST WHERE USER = '" + user + "'")) {
             while (r.next()) {
                 ids.add(r.getLong(1));
