@@ -396,12 +396,12 @@ class ResourceAdministrationTest {
 
     @Test
     void theAcquireTimeoutChangesTheLivePoolFromTheNextWaitOnAndAWaitUnderWayKeepsItsOwn() throws Exception {
-        ResourceAdmin admin = admin("pool.min-size=0", "pool.max-size=1", "pool.acquire-timeout=1h").as("alice");
+        ResourceAdmin admin = admin("pool.min-size=0", "pool.max-size=1", "pool.acquire-timeout=30s").as("alice");
         Lease<?> held = lease(null);
         java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor();
         try {
             java.util.concurrent.Future<Boolean> before = thread.submit(() -> {
-                try (Lease<?> l = db().acquire(null, ResourceContext.GLOBAL)) { // began with the hour
+                try (Lease<?> l = db().acquire(null, ResourceContext.GLOBAL)) { // began with the old 30 s
                     return l.isOpen();
                 }
             });
@@ -409,21 +409,22 @@ class ResourceAdministrationTest {
 
             AdminChange change = admin.apply("db", Map.of("pool.acquire-timeout", "100ms"));
 
-            assertThat(change.before()).containsEntry("pool.acquire-timeout", "1h");
+            assertThat(change.before()).containsEntry("pool.acquire-timeout", "30s");
             assertThat(change.after()).containsEntry("pool.acquire-timeout", "100ms");
             long t0 = System.nanoTime();
             assertThatThrownBy(() -> lease(null)).isInstanceOf(AcquisitionTimeoutException.class)
                     .hasMessageContaining("within 100 ms");
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5)); // not the hour
-            // the pipeline's deadline stage bounds by the new value too: under a 20 s deadline, the wait is the
-            // new 100 ms (the pool's refusal), neither the deadline's 20 s nor the hour
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5)); // not the old 30 s
+            // the pipeline's deadline stage bounds an acquisition that names no timeout (as a JDBC getConnection()
+            // through the pipeline is) by the new value too: under a 20 s deadline, the wait is the new 100 ms (the
+            // pool's refusal), neither the deadline's 20 s nor the old 30 s
             long t1 = System.nanoTime();
-            assertThatThrownBy(() -> db().acquire(null, ResourceContext.GLOBAL.withDeadline(
+            assertThatThrownBy(() -> pool().acquire(null, ResourceContext.GLOBAL.withDeadline(
                     io.nebula.resource.Deadline.after(Duration.ofSeconds(20)))))
                     .isInstanceOfSatisfying(AcquisitionTimeoutException.class, e -> assertThat(e.reason())
                             .isEqualTo(AcquisitionTimeoutException.Reason.POOL_EXHAUSTED));
             assertThat(Duration.ofNanos(System.nanoTime() - t1)).isLessThan(Duration.ofSeconds(5));
-            assertThat(before).isNotDone(); // it waits on, with the hour it began with
+            assertThat(before).isNotDone(); // it waits on, with the 30 s it began with
             held.close();
             assertThat(before.get(20, TimeUnit.SECONDS)).isTrue();
         } finally {
@@ -431,7 +432,7 @@ class ResourceAdministrationTest {
         }
         assertThat(pool().config().acquireTimeout()).isEqualTo(Duration.ofMillis(100));
         assertThat(adminRecords()).singleElement().satisfies(r -> assertThat(r.detail())
-                .contains("action=CONFIGURE", "pool.acquire-timeout=1h", "pool.acquire-timeout=100ms"));
+                .contains("action=CONFIGURE", "pool.acquire-timeout=30s", "pool.acquire-timeout=100ms"));
         assertThat(announced()).extracting(AdminChange::action).containsExactly(AdminAction.CONFIGURE);
 
         assertThatThrownBy(() -> admin.apply("db", Map.of("pool.acquire-timeout", "soon")))
@@ -443,7 +444,7 @@ class ResourceAdministrationTest {
 
     @Test
     void aTenantScopedResourcesLivePoolsAndThoseOpenedLaterWaitTheNewAcquireTimeout() {
-        ResourceAdmin admin = admin("scope=tenant", "pool.min-size=0", "pool.max-size=1", "pool.acquire-timeout=1h");
+        ResourceAdmin admin = admin("scope=tenant", "pool.min-size=0", "pool.max-size=1", "pool.acquire-timeout=30s");
         ResourceContext globex = new ResourceContext("globex", null, null, null);
         leases.add(db().acquire(null, ACME));
 
