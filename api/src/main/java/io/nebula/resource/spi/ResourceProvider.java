@@ -6,6 +6,7 @@ import io.nebula.resource.ResourceException;
 import io.nebula.resource.ResourceSettings;
 
 import java.util.List;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -204,5 +205,17 @@ public interface ResourceProvider<R> {
      * Called on the operator's thread; by default nothing (the engine's own pool is resized already).
      */
     default void resized(R instance, int minSize, int maxSize) {
+    }
+
+    /**
+     * An operator changed {@code pool.acquire-timeout} ({@code ResourceAdmin.apply}, the configuration refresh) while
+     * {@code instance} lives: a provider whose instance is itself a pool that waits for a free member (a JDBC data
+     * source waiting for a free connection) applies the new wait to it, so that every wait begun from now on lasts at
+     * most {@code acquireTimeout} ({@link Duration#ZERO}: none, fail at once when nothing is free); a wait already under
+     * way keeps the time it began with. Instances made later are made with the new value in their settings. Called on
+     * the operator's thread, after the engine's own pool took the new value; by default nothing. An exception is
+     * logged ({@code NEBULA-0705}) and the instance keeps its own wait until it is replaced.
+     */
+    default void acquireTimeoutChanged(R instance, Duration acquireTimeout) {
     }
 }

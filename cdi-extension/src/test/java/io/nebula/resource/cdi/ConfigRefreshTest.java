@@ -42,6 +42,7 @@ import static org.awaitility.Awaitility.await;
         "nebula.resource.orders-db.pool.min-size=0",
         "nebula.resource.orders-db.pool.max-size=1",
         "nebula.resource.orders-db.pool.acquire-timeout=100ms",
+        "nebula.resource.orders-db.health.quarantine-after=3",
         "nebula.resource.ledger.kind=test-counter",
         "nebula.resource.ledger.scope=tenant",
         "nebula.resource.ledger.pool.min-size=0",
@@ -111,6 +112,51 @@ class ConfigRefreshTest {
         });
     }
 
+    @Test
+    void theAcquireTimeoutChangedInTheConfigurationIsWaitedFromTheNextAcquisitionOn() {
+        try (Lease<TestConnection> held = resources.acquire("orders-db", TestConnection.class)) {
+            ChangingConfig.set("nebula.resource.orders-db.pool.acquire-timeout", "1500ms");
+            twoMoreTurns();
+
+            assertWaits(Duration.ofMillis(1500), "within 1.5 s");
+            assertThat(held.isOpen()).isTrue();
+        }
+        assertThat(observer.changes()).singleElement().satisfies(c -> {
+            assertThat(c.action()).isEqualTo(AdminAction.CONFIGURE);
+            assertThat(c.principal()).isEqualTo("config-refresh");
+            assertThat(c.before()).containsEntry("pool.acquire-timeout", "100ms");
+            assertThat(c.after()).containsEntry("pool.acquire-timeout", "1500ms");
+        });
+    }
+
+    @Test
+    void theAcquireTimeoutChangedThroughTheAdminIsWaitedFromTheNextAcquisitionOn() {
+        try (Lease<TestConnection> held = resources.acquire("orders-db", TestConnection.class)) {
+            admin.as("alice").apply("orders-db", java.util.Map.of("pool.acquire-timeout", "1500ms"));
+
+            assertWaits(Duration.ofMillis(1500), "within 1.5 s");
+            assertThat(held.isOpen()).isTrue();
+        }
+        assertThatThrownBy(() -> admin.apply("orders-db", java.util.Map.of("pool.acquire-timeout", "-1s")))
+                .hasMessageContaining("nebula.resource.orders-db.pool.acquire-timeout: must not be negative");
+        assertThat(observer.changes()).singleElement().satisfies(c -> {
+            assertThat(c.principal()).isEqualTo("alice");
+            assertThat(c.after()).containsEntry("pool.acquire-timeout", "1500ms");
+        });
+        twoMoreTurns();
+        assertThat(beanManager.getExtension(NebulaExtension.class).runtime().resource("orders-db").pools().declaration()
+                .pool().acquireTimeout()).as("not undone by the refresh").isEqualTo(Duration.ofMillis(1500));
+    }
+
+    /** An acquisition naming no timeout, with the only instance held: refused after about {@code timeout}, not 100 ms. */
+    private void assertWaits(Duration timeout, String message) {
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> resources.acquire("orders-db", TestConnection.class))
+                .isInstanceOf(AcquisitionTimeoutException.class).hasMessageContaining(message);
+        Duration waited = Duration.ofNanos(System.nanoTime() - t0);
+        assertThat(waited).isGreaterThanOrEqualTo(timeout.minusMillis(100)).isLessThan(timeout.plusSeconds(10));
+    }
+
     /**
      * The refresh applies what changed in the configuration, not the configuration over the pool: an operator's resize
      * stays until the key changes in the configuration again. Seen on Liberty, where a resize from the dashboard was
@@ -160,18 +206,18 @@ class ConfigRefreshTest {
     @Test
     void aKeyThatCannotChangeIsWarnedAboutOnceAndNotApplied() {
         try (LogCapture log = LogCapture.of(ConfigRefresh.class.getName(), Level.ALL)) {
-            ChangingConfig.set("nebula.resource.orders-db.pool.acquire-timeout", "7s");
+            ChangingConfig.set("nebula.resource.orders-db.health.quarantine-after", "7");
             twoMoreTurns();
             twoMoreTurns();
 
             List<String> warnings = log.records().stream().filter(r -> r.getLevel() == Level.WARNING)
                     .map(r -> r.getMessage()).toList();
             assertThat(warnings).singleElement().satisfies(m -> assertThat(m)
-                    .startsWith("NEBULA-4410 nebula.resource.orders-db.pool.acquire-timeout changed"));
+                    .startsWith("NEBULA-4410 nebula.resource.orders-db.health.quarantine-after changed"));
         }
         assertThat(resources.find("orders-db").orElseThrow().pool().maxSize()).isEqualTo(1);
         assertThat(observer.changes()).isEmpty();
         assertThat(beanManager.getExtension(NebulaExtension.class).runtime().resource("orders-db").pools().declaration()
-                .pool().acquireTimeout()).isEqualTo(Duration.ofMillis(100));
+                .health().quarantineAfter()).isEqualTo(3);
     }
 }

@@ -286,6 +286,35 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
         }
     }
 
+    /**
+     * An operator changed {@code pool.acquire-timeout}: every wait for an instance that begins from now on (an
+     * {@link #acquire()} without a timeout of its own, the pipeline's first attempt, the shared instance's wait for
+     * its creation) lasts at most {@code timeout}; a wait already under way keeps the deadline it began with (a
+     * waiter's deadline is fixed when it starts waiting). Instances made from now on are made with the new value in
+     * their settings, and the provider applies it to each live instance ({@link ResourceProvider#acquireTimeoutChanged}),
+     * such as a data source's own wait for a free connection. Called with the live instances by the topology.
+     */
+    final void acquireTimeoutChanged(Duration timeout, Iterable<R> live) {
+        config = config.toBuilder().acquireTimeout(timeout).build(settings::keyOf);
+        java.util.Map<String, String> changed = java.util.Map.of(PoolConfig.ACQUIRE_TIMEOUT, ResourceSettings.text(timeout));
+        ResourceSettings[] next = endpointSettings.clone();
+        for (int i = 0; i < next.length; i++) {
+            next[i] = next[i].withAll(changed);
+        }
+        endpointSettings = next;
+        for (R instance : live) {
+            try {
+                provider.acquireTimeoutChanged(instance, timeout);
+            } catch (RuntimeException e) {
+                Log.LOG.log(System.Logger.Level.WARNING, "NEBULA-0705 The " + provider.kind() + " provider could not"
+                        + " apply the new pool.acquire-timeout of '" + name + "' to a live instance; it keeps its own"
+                        + " until replaced", e);
+            }
+        }
+        Log.LOG.log(INFO, () -> "NEBULA-0704 Resource '" + name + "' now waits at most "
+                + ResourceSettings.text(timeout) + " for an instance (pool.acquire-timeout)");
+    }
+
     final R create(int endpoint) throws Exception {
         long t0 = ticker.nanoTime();
         R instance;

@@ -24,7 +24,7 @@ final class PoolKeys {
                         + " which idle instance is handed out first, which goes first when the pool shrinks, and whether"
                         + " the pool sizes itself (docs/pool-engine.md)."),
                 ConfigKey.duration(PoolConfig.ACQUIRE_TIMEOUT, d.acquireTimeout, "How long an acquisition waits for an"
-                        + " instance; 0 fails fast."),
+                        + " instance; 0 fails fast. A wait under way when it changes keeps its budget."),
                 ConfigKey.duration(PoolConfig.IDLE_TIMEOUT, d.idleTimeout, "Idle time after which instances above"
                         + " pool.min-size are evicted; 0 keeps them."),
                 ConfigKey.duration(PoolConfig.MAX_LIFETIME, d.maxLifetime, "Age at which an instance is retired (minus up to"

@@ -359,6 +359,11 @@ final class PooledResourcePool<R> extends AbstractPool<R> {
     }
 
     @Override
+    public void acquireTimeout(Duration timeout) {
+        acquireTimeoutChanged(timeout, all.stream().map(s -> s.instance).toList());
+    }
+
+    @Override
     public HealthStatus check(CheckDepth depth) {
         return housekeeping.check(depth);
     }

@@ -119,6 +119,15 @@ public interface ResourcePool<R> extends AutoCloseable {
     void resize(int minSize, int maxSize);
 
     /**
+     * Changes {@code pool.acquire-timeout} at run time: an acquisition that names no timeout of its own and begins
+     * waiting from now on waits at most {@code timeout}; one already waiting keeps the budget it began with. The
+     * provider applies it to live instances that wait themselves ({@code ResourceProvider.acquireTimeoutChanged}).
+     *
+     * @param timeout zero or more (validated as configuration by the caller)
+     */
+    void acquireTimeout(Duration timeout);
+
+    /**
      * For an operator's drain, once the leases came back: closes every idle instance and keeps the pool without idle
      * ones (no refill to {@code pool.min-size}) until {@link #reopen}; returns how many were closed. A pool of one
      * shared instance keeps it (its users share it, none holds it alone): nothing to close.

@@ -391,6 +391,11 @@ final class SharedResourcePool<R> extends AbstractPool<R> {
     }
 
     @Override
+    public void acquireTimeout(Duration timeout) {
+        acquireTimeoutChanged(timeout, live.stream().map(h -> h.instance).toList());
+    }
+
+    @Override
     public HealthStatus check(CheckDepth depth) {
         return housekeeping.check(depth);
     }

@@ -365,6 +365,11 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
     }
 
     @Override
+    public void acquireTimeoutChanged(R instance, java.time.Duration acquireTimeout) {
+        delegate.acquireTimeoutChanged(instance, acquireTimeout);
+    }
+
+    @Override
     public void handOutThrough(R instance, io.nebula.resource.spi.HandOutPipeline pipeline) {
         delegate.handOutThrough(instance, pipeline);
     }

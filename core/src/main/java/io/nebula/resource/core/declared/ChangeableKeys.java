@@ -8,7 +8,8 @@ import java.util.TreeSet;
 /**
  * The keys that change a running resource ({@code ResourceAdmin.apply}, the configuration refresh), each because
  * changing it really takes effect on the live pools without dropping a lease: the pool's sizes (the engine's pool and
- * a JDBC data source's connection pool resize), the {@code retry.*} keys (the pipelines are assembled again with
+ * a JDBC data source's connection pool resize), {@code pool.acquire-timeout} (every wait begun from then on, the engine's
+ * and a JDBC data source's own), the {@code retry.*} keys (the pipelines are assembled again with
  * them), {@code health.interval} and {@code health.depth} (the checks are scheduled again), the {@code circuit-breaker.*} keys but {@code enabled} (the live breaker takes them in the state it is in),
  * {@code timeout} (a new attempt guard; not with a bulkhead), and per tenant the quota keys ({@code ResourceAdmin.tenantQuota}).
  * Every other key is read once, when the pool is made; the configuration reference marks these as changeable.
@@ -27,9 +28,10 @@ public final class ChangeableKeys {
 
     static final String MIN_SIZE = "pool.min-size";
     static final String MAX_SIZE = "pool.max-size";
+    static final String ACQUIRE_TIMEOUT = "pool.acquire-timeout";
 
     /** Changeable on the resource ({@code apply}, the refresh of {@code nebula.resource.<name>.*}). */
-    public static final Set<String> RESOURCE = union(Set.of(MIN_SIZE, MAX_SIZE,
+    public static final Set<String> RESOURCE = union(Set.of(MIN_SIZE, MAX_SIZE, ACQUIRE_TIMEOUT,
             io.nebula.resource.core.pipeline.HealthPolicy.INTERVAL, io.nebula.resource.core.pipeline.HealthPolicy.DEPTH),
             io.nebula.resource.core.pipeline.ResiliencePolicy.CHANGEABLE_KEYS);
 

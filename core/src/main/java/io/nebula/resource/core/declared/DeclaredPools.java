@@ -184,7 +184,10 @@ public final class DeclaredPools<R> implements ManagedResource<R> {
                 registry.startDependenciesOf(name());
                 TenantPools.Builder<R> builder = TenantPools.<R>builder(registry.tenancy().template(declaration), (settings, quota) -> {
                             String tenant = settings.string("tenant").orElseThrow();
-                            return newPool(poolKey + "tenant:" + tenant, tenant, settings, poolConfigOf(tenant, settings),
+                            // the declaration in force, not the one the first tenant came with: a pool opened after an
+                            // operator changed a changeable key (pool.acquire-timeout, ...) is made with the new value
+                            ResourceSettings current = registry.tenancy().template(declaration).settingsFor(tenant);
+                            return newPool(poolKey + "tenant:" + tenant, tenant, current, poolConfigOf(tenant, current),
                                     quota);
                         })
                         // each tenant's settings checked as the template was: its id spliced in may break a key

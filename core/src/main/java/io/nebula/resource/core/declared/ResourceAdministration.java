@@ -144,6 +144,11 @@ public final class ResourceAdministration implements ResourceAdmin {
                     pool.resize(min, max); // idle instances over a smaller maximum go now, leases out as they return
                 }
             }
+            if (!next.pool().acquireTimeout().equals(current.pool().acquireTimeout())) {
+                for (WovenPool<?> pool : pools.live().list()) {
+                    pool.acquireTimeout(next.pool().acquireTimeout()); // a wait under way keeps its budget
+                }
+            }
             if (!next.resilience().equals(current.resilience())) { // only its changeable keys may differ
                 for (WovenPool<?> pool : pools.live().list()) {
                     pool.resilience(next.resilience());

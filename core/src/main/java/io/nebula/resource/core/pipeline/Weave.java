@@ -46,7 +46,7 @@ final class Weave {
     private final BiConsumer<ResourceContext, Throwable> failed;
     private final Ticker hitClock;
     private final Ticker ticker;
-    private final Duration poolTimeout;
+    private volatile Duration poolTimeout; // pool.acquire-timeout: the stages read it when they are assembled
     private volatile io.nebula.resource.core.history.PoolHistory history; // null when history is off
     private final List<Woven<?>> pipelines = new CopyOnWriteArrayList<>();
     private final PoolView view;
@@ -159,6 +159,21 @@ final class Weave {
             if (breaker != null) {
                 breaker.reconfigure(now);
             }
+        } finally {
+            assembling.unlock();
+        }
+        reassemble();
+    }
+
+    /**
+     * An operator changed {@code pool.acquire-timeout}: the pipelines are assembled again, so that the stages that
+     * bound an acquisition naming no timeout of its own (deadline, retry, cluster gate) bound it by {@code timeout}
+     * from the next acquisition on; an acquisition under way keeps the stages, and so the budget, it began with.
+     */
+    void poolTimeout(Duration timeout) {
+        assembling.lock();
+        try {
+            poolTimeout = timeout;
         } finally {
             assembling.unlock();
         }

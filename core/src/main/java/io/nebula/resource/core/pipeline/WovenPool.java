@@ -51,8 +51,9 @@ public final class WovenPool<R> implements ResourcePool<R> {
         this.pool = pool;
         this.weave = weave;
         this.onClose = onClose;
-        Duration configured = pool.config().acquireTimeout();
-        Acquisition<Lease<R>> own = (timeout, ctx) -> pool.acquire(timeout == null ? configured : timeout, ctx);
+        // pool.acquire-timeout read as the wait begins: an operator may change it (acquireTimeout)
+        Acquisition<Lease<R>> own = (timeout, ctx) -> pool.acquire(timeout == null ? pool.config().acquireTimeout()
+                : timeout, ctx);
         Fallback fallback = weave.fallback();
         this.leases = weave.weave(own, true, fallback == null ? null
                 : (timeout, ctx) -> new FallbackLease<>(fallback.lease(timeout, ctx), pool.name()));
@@ -393,6 +394,18 @@ public final class WovenPool<R> implements ResourcePool<R> {
     @Override
     public void resize(int minSize, int maxSize) {
         pool.resize(minSize, maxSize);
+    }
+
+    /**
+     * An operator changed {@code pool.acquire-timeout}: the engine's pool and its live instances take it
+     * ({@link ResourcePool#acquireTimeout}), then the pipelines are assembled again with it (deadline, retry and
+     * cluster-gate stages bound an acquisition naming no timeout by it). An acquisition already waiting, or already in
+     * the pipeline, keeps the budget it began with; acquisitions begun from now on wait at most {@code timeout}.
+     */
+    @Override
+    public void acquireTimeout(Duration timeout) {
+        pool.acquireTimeout(timeout);
+        weave.poolTimeout(timeout);
     }
 
     @Override

@@ -24,7 +24,7 @@ class RunTimeConfigIT {
 
     private static final String DROPIN = "e2e-run-time-config";
     private static final String MAX_SIZE = "nebula.resource.orders-db.pool.max-size";
-    private static final String ACQUIRE_TIMEOUT = "nebula.resource.orders-db.pool.acquire-timeout";
+    private static final String QUARANTINE_AFTER = "nebula.resource.orders-db.health.quarantine-after";
     private static final Duration APPLIED_WITHIN = Duration.ofSeconds(30);
     /** orders-db's pool.max-size in the sample's microprofile-config.properties. */
     private static final int DECLARED_MAX_SIZE = 10;
@@ -55,22 +55,23 @@ class RunTimeConfigIT {
                 .anySatisfy(l -> assertThat(l).contains("'orders-db'", "changed by config-refresh", "action=CONFIGURE",
                         "before={pool.max-size=" + started + "}", "after={pool.max-size=" + smaller + "}"));
 
-        // pool.acquire-timeout is read once, when a pool is made: changed, it is warned about and not applied
-        ServerFiles.overrides(DROPIN, Map.of(MAX_SIZE, String.valueOf(smaller + 1), ACQUIRE_TIMEOUT, "7s"));
+        // health.quarantine-after is read once, when a pool is made (it adds or removes the quarantine stage): changed,
+        // it is warned about and not applied
+        ServerFiles.overrides(DROPIN, Map.of(MAX_SIZE, String.valueOf(smaller + 1), QUARANTINE_AFTER, "7"));
         await().atMost(APPLIED_WITHIN).untilAsserted(() -> {
             assertThat(readiness().getInt("max-size")).isEqualTo(smaller + 1);
-            assertThat(ServerFiles.messages("NEBULA-4410 " + ACQUIRE_TIMEOUT)).hasSize(1);
+            assertThat(ServerFiles.messages("NEBULA-4410 " + QUARANTINE_AFTER)).hasSize(1);
         });
-        assertThat(ServerFiles.messages("NEBULA-4410 " + ACQUIRE_TIMEOUT).get(0))
+        assertThat(ServerFiles.messages("NEBULA-4410 " + QUARANTINE_AFTER).get(0))
                 .as("a warning, on the line that names the key").contains(" W ", "cannot change at run time");
 
         // later turns of the refresh (another change applied after it) do not warn again, and apply nothing of it
-        ServerFiles.overrides(DROPIN, Map.of(MAX_SIZE, String.valueOf(smaller + 2), ACQUIRE_TIMEOUT, "7s"));
+        ServerFiles.overrides(DROPIN, Map.of(MAX_SIZE, String.valueOf(smaller + 2), QUARANTINE_AFTER, "7"));
         await().atMost(APPLIED_WITHIN).until(() -> readiness().getInt("max-size") == smaller + 2);
-        assertThat(ServerFiles.messages("NEBULA-4410 " + ACQUIRE_TIMEOUT)).as("warned once").hasSize(1);
+        assertThat(ServerFiles.messages("NEBULA-4410 " + QUARANTINE_AFTER)).as("warned once").hasSize(1);
         List<String> applied = ServerFiles.messages("NEBULA-4403 Resource 'orders-db'");
         assertThat(applied).as("the refresh applied the size, twice since").hasSizeGreaterThanOrEqualTo(3)
-                .noneMatch(l -> l.contains("acquire-timeout"));
+                .noneMatch(l -> l.contains("quarantine-after"));
     }
 
     /** orders-db's readiness check in {@code /health}: its data. */

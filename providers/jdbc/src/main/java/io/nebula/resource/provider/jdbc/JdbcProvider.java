@@ -365,6 +365,19 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
         }
     }
 
+    /**
+     * Applies the new {@code pool.acquire-timeout} to the data source's Agroal pool, live: a {@code getConnection()}
+     * that begins to wait for a free connection from now on waits at most {@code acquireTimeout}; one already waiting
+     * keeps its own. {@code login-timeout}, whose default follows the acquire timeout, keeps the value the data source
+     * was made with.
+     */
+    @Override
+    public final void acquireTimeoutChanged(AgroalDataSource instance, java.time.Duration acquireTimeout) {
+        if (instance instanceof PooledDataSource dataSource && !dataSource.isClosed()) {
+            dataSource.acquireTimeout(acquireTimeout);
+        }
+    }
+
     @Override
     public final boolean recycle(AgroalDataSource instance) {
         return !(instance instanceof PooledDataSource dataSource) || !dataSource.isClosed();

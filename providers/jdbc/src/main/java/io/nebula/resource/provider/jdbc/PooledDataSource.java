@@ -57,6 +57,8 @@ final class PooledDataSource implements AgroalDataSource {
     /** What telemetry reads of the connections, and the listener it may give them ({@link JdbcProvider#connectionPool}). */
     private final transient ConnectionFigures figures;
     private volatile boolean closed;
+    /** {@code pool.acquire-timeout} in force: the settings', or what an operator changed it to ({@link #acquireTimeout(java.time.Duration)}). */
+    private transient volatile java.time.Duration acquireTimeout;
     /** The resource's pipeline around {@link #borrow()}; {@code null} until the application holds this data source. */
     private transient volatile HandOutPipeline.Gate<Connection> gate;
     /** How the pipeline's refusals reach JDBC code; set before {@link #gate}. */
@@ -75,6 +77,7 @@ final class PooledDataSource implements AgroalDataSource {
         this.agroal = agroal;
         this.login = login;
         this.own = List.copyOf(own);
+        this.acquireTimeout = settings.acquireTimeout();
         login.pool(agroal);
         agroal.setPoolInterceptors(this.own);
     }
@@ -135,6 +138,18 @@ final class PooledDataSource implements AgroalDataSource {
     }
 
     /**
+     * An operator changed {@code pool.acquire-timeout}: Agroal's live configuration takes it, which Agroal reads each
+     * time a {@code getConnection()} begins to wait for a free connection (as {@link BoundedWait} relies on), so every
+     * wait begun from now on lasts at most {@code timeout}; one already waiting keeps the deadline it began with.
+     * Zero is "fail at once when none is free", as at creation (Agroal reads zero as "wait forever").
+     */
+    void acquireTimeout(java.time.Duration timeout) {
+        acquireTimeout = timeout;
+        agroal.getConfiguration().connectionPoolConfiguration()
+                .setAcquisitionTimeout(timeout.isZero() ? java.time.Duration.ofNanos(1) : timeout);
+    }
+
+    /**
      * Puts {@link #getConnection()} behind the resource's acquisition pipeline (see
      * {@link JdbcProvider#handOutThrough}): from now on each call passes tracing, metering, the circuit breaker
      * and the retry before it asks Agroal. Each attempt waits for a free connection only as long as the pipeline
@@ -150,7 +165,7 @@ final class PooledDataSource implements AgroalDataSource {
         refusals = said;
         gate = pipeline.bounded(within -> {
             try {
-                return within == null || within.compareTo(settings.acquireTimeout()) >= 0 ? borrow()
+                return within == null || within.compareTo(acquireTimeout) >= 0 ? borrow()
                         : bounded.within(within, this::borrow);
             } catch (SQLException e) {
                 throw said.toPipeline(e, closed);
@@ -253,7 +268,7 @@ final class PooledDataSource implements AgroalDataSource {
         if (e.getSQLState() == null && e.getMessage() != null && e.getMessage().contains("acquisition timeout")) {
             figures.timedOut();
             return new AllConnectionsInUse("JDBC resource '" + resource + "': no connection became free within"
-                    + " pool.acquire-timeout (" + settings.acquireTimeout().toMillis() + " ms) or what a retry had left of it; all "
+                    + " pool.acquire-timeout (" + acquireTimeout.toMillis() + " ms) or what a retry had left of it; all "
                     + maxSize() + " connections (pool.max-size) were in use", e);
         }
         return e;
