@@ -10,7 +10,8 @@ import java.util.TreeSet;
  * changing it really takes effect on the live pools without dropping a lease: the pool's sizes (the engine's pool and
  * a JDBC data source's connection pool resize), the {@code retry.*} keys (the pipelines are assembled again with
  * them), {@code health.interval} and {@code health.depth} (the checks are scheduled again), the {@code circuit-breaker.*} keys but {@code enabled} (the live breaker takes them in the state it is in),
- * {@code timeout} (a new attempt guard; not with a bulkhead), and per tenant the quota keys ({@code ResourceAdmin.tenantQuota}).
+ * {@code timeout} (a new attempt guard), the {@code bulkhead.*} keys (the pool's bulkhead is resized, the calls under
+ * way counted), and per tenant the quota keys ({@code ResourceAdmin.tenantQuota}).
  * Every other key is read once, when the pool is made; the configuration reference marks these as changeable.
  */
 public final class ChangeableKeys {
