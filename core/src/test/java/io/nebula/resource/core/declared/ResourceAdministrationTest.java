@@ -592,9 +592,10 @@ class ResourceAdministrationTest {
 
         assertThatThrownBy(() -> admin.apply("db", Map.of("bulkhead.max-concurrent", "-1", "bulkhead.queue", "-2")))
                 .isInstanceOf(ConfigurationInvalidException.class)
-                .satisfies(e -> assertThat(((ConfigurationInvalidException) e).problems()).extracting(ConfigProblem::key)
-                        .containsExactlyInAnyOrder("nebula.resource.db.bulkhead.max-concurrent",
-                                "nebula.resource.db.bulkhead.queue"));
+                .satisfies(e -> assertThat(((ConfigurationInvalidException) e).problems())
+                        .extracting(p -> p.key() + ": " + p.message()).containsExactlyInAnyOrder(
+                                "nebula.resource.db.bulkhead.max-concurrent: must be 0 (no bulkhead) or more, was -1",
+                                "nebula.resource.db.bulkhead.queue: must be 0 or more, was -2"));
         assertThat(pool().stages()).doesNotContain("bulkhead");
         assertThat(announced()).isEmpty();
     }

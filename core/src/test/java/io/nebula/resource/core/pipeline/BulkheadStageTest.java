@@ -206,10 +206,16 @@ class BulkheadStageTest {
         assertThat(next.get(10, TimeUnit.SECONDS)).isEqualTo("ok");
         assertThat(bulkhead.running()).isZero();
         assertThat(bulkhead.waiting()).isZero();
-        Future<String> again = call(stage); // its place was given back: one runs, one may wait, as before
+        List<Future<String>> again = new ArrayList<>(); // its place was given back: one runs and two wait, as before
+        again.add(call(stage));
         awaitEntered(3);
-        held.release(1);
-        assertThat(again.get(10, TimeUnit.SECONDS)).isEqualTo("ok");
+        again.add(call(stage));
+        again.add(call(stage));
+        awaitWaiting(bulkhead, 2);
+        held.release(3);
+        for (Future<String> f : again) {
+            assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo("ok");
+        }
     }
 
     @Test
