@@ -143,7 +143,9 @@ public final class FlakyBackend {
         private void hold() {
             entered.incrementAndGet();
             try {
-                released.await();
+                if (!released.await(10, TimeUnit.SECONDS)) { // a broken bulkhead lets one too many in: fail, not hang
+                    throw new IllegalStateException("attempt held for 10 s and never let go");
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
