@@ -1,6 +1,8 @@
 package io.nebula.resource.cdi;
 
 import io.nebula.resource.AcquisitionTimeoutException;
+import io.nebula.resource.BulkheadFullException;
+import io.nebula.resource.cdi.testing.FlakyBackend;
 import io.nebula.resource.Lease;
 import io.nebula.resource.QuotaExceededException;
 import io.nebula.resource.Resources;
@@ -46,7 +48,10 @@ import static org.awaitility.Awaitility.await;
         "nebula.resource.ledger.kind=test-counter",
         "nebula.resource.ledger.scope=tenant",
         "nebula.resource.ledger.pool.min-size=0",
-        "nebula.tenant.acme.resource.ledger.tenant.quota.max-concurrent-leases=1"})
+        "nebula.tenant.acme.resource.ledger.tenant.quota.max-concurrent-leases=1",
+        "nebula.resource.narrow-db.kind=test-datasource",
+        "nebula.resource.narrow-db.bulkhead.max-concurrent=1",
+        "nebula.resource.narrow-db.retry.max-retries=0"})
 class ConfigRefreshTest {
 
     @WeldSetup
@@ -200,6 +205,42 @@ class ConfigRefreshTest {
             assertThat(c.principal()).isEqualTo("config-refresh");
             assertThat(c.before()).containsEntry("tenant.quota.max-concurrent-leases", "1");
             assertThat(c.after()).containsEntry("tenant.quota.max-concurrent-leases", "2");
+        });
+    }
+
+    /** {@code bulkhead.max-concurrent} raised in the configuration while an attempt is held under way. */
+    @Test
+    void aBulkheadRaisedInTheConfigurationAdmitsOneMoreWhileTheAttemptUnderWayStaysCounted() throws Exception {
+        javax.sql.DataSource narrow = resources.get("narrow-db", javax.sql.DataSource.class);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
+        try (FlakyBackend.HeldAttempts held = FlakyBackend.holdAttempts("narrow-db")) {
+            java.util.concurrent.Future<?> first = threads.submit(() -> {
+                narrow.getConnection().close();
+                return null;
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> held.entered() == 1);
+            assertThatThrownBy(narrow::getConnection).cause().isInstanceOf(BulkheadFullException.class);
+
+            ChangingConfig.set("nebula.resource.narrow-db.bulkhead.max-concurrent", "2");
+            twoMoreTurns();
+
+            java.util.concurrent.Future<?> second = threads.submit(() -> {
+                narrow.getConnection().close();
+                return null;
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> held.entered() == 2);
+            assertThatThrownBy(narrow::getConnection).as("the first attempt is still counted")
+                    .cause().isInstanceOf(BulkheadFullException.class);
+            held.close();
+            first.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            second.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(observer.changes()).singleElement().satisfies(c -> {
+            assertThat(c.principal()).isEqualTo("config-refresh");
+            assertThat(c.before()).containsEntry("bulkhead.max-concurrent", "1");
+            assertThat(c.after()).containsEntry("bulkhead.max-concurrent", "2");
         });
     }
 

@@ -1,6 +1,7 @@
 package io.nebula.resource.cdi;
 
 import io.nebula.resource.AcquisitionTimeoutException;
+import io.nebula.resource.BulkheadFullException;
 import io.nebula.resource.NebulaResource;
 import io.nebula.resource.provider.testing.NebulaWeld;
 import io.nebula.resource.cdi.testing.FlakyBackend;
@@ -38,7 +39,10 @@ import static org.awaitility.Awaitility.await;
         "nebula.resource.queued-db.kind=test-datasource",
         "nebula.resource.queued-db.bulkhead.max-concurrent=1",
         "nebula.resource.queued-db.bulkhead.queue=1",
-        "nebula.resource.queued-db.retry.max-retries=0"})
+        "nebula.resource.queued-db.retry.max-retries=0",
+        "nebula.resource.live-db.kind=test-datasource",
+        "nebula.resource.live-db.bulkhead.max-concurrent=1",
+        "nebula.resource.live-db.retry.max-retries=0"})
 class TimeoutAndBulkheadTest {
 
     @WeldSetup
@@ -55,6 +59,13 @@ class TimeoutAndBulkheadTest {
     @Inject
     @NebulaResource("queued-db")
     DataSource queuedDb;
+
+    @Inject
+    @NebulaResource("live-db")
+    DataSource liveDb;
+
+    @Inject
+    io.nebula.resource.admin.ResourceAdmin admin;
 
     /** The slow first connection's own thread, not the common pool's, which may have only one, busy elsewhere. */
     final ExecutorService threads = Executors.newCachedThreadPool();
@@ -109,6 +120,31 @@ class TimeoutAndBulkheadTest {
         assertThat(first).isDone();
         first.get().close();
         assertThat(FlakyBackend.attempts("queued-db")).hasSize(2);
+    }
+
+    /**
+     * {@code bulkhead.max-concurrent} raised through {@code ResourceAdmin} while an attempt is under way: one more
+     * runs at once, and the one under way still counts against the new limit. The attempts are held in the backend,
+     * so nothing depends on a timing.
+     */
+    @Test
+    void aRaisedBulkheadAdmitsOneMoreAtOnceAndStillCountsTheAttemptUnderWay() throws Exception {
+        try (FlakyBackend.HeldAttempts held = FlakyBackend.holdAttempts("live-db")) {
+            CompletableFuture<Connection> first = CompletableFuture.supplyAsync(() -> connect(liveDb), threads);
+            await().atMost(Duration.ofSeconds(10)).until(() -> held.entered() == 1);
+            assertThatThrownBy(liveDb::getConnection).cause().isInstanceOf(BulkheadFullException.class);
+
+            admin.as("alice").apply("live-db", java.util.Map.of("bulkhead.max-concurrent", "2"));
+
+            CompletableFuture<Connection> second = CompletableFuture.supplyAsync(() -> connect(liveDb), threads);
+            await().atMost(Duration.ofSeconds(10)).until(() -> held.entered() == 2);
+            assertThatThrownBy(liveDb::getConnection).as("the first attempt is still counted")
+                    .cause().isInstanceOfSatisfying(BulkheadFullException.class, e -> assertThat(e)
+                            .hasMessageContaining("2 acquisitions are under way and 0 waiting"));
+            held.close();
+            first.get(10, TimeUnit.SECONDS).close();
+            second.get(10, TimeUnit.SECONDS).close();
+        }
     }
 
     private static Connection connect(DataSource ds) {

@@ -25,6 +25,7 @@ public final class FlakyBackend {
     private static final Map<String, AtomicInteger> failNext = new ConcurrentHashMap<>();
     private static final Map<String, List<Long>> attempts = new ConcurrentHashMap<>();
     private static final Map<String, HeldChecks> held = new ConcurrentHashMap<>();
+    private static final Map<String, HeldAttempts> heldAttempts = new ConcurrentHashMap<>();
 
     private FlakyBackend() {
     }
@@ -34,6 +35,7 @@ public final class FlakyBackend {
         failNext.clear();
         attempts.clear();
         held.values().forEach(HeldChecks::close);
+        heldAttempts.values().forEach(HeldAttempts::close);
     }
 
     public static void set(String resource, Mode mode) {
@@ -55,6 +57,10 @@ public final class FlakyBackend {
         AtomicInteger n = failNext.get(resource);
         if (n != null && n.getAndDecrement() > 0) {
             return Mode.DOWN;
+        }
+        HeldAttempts h = heldAttempts.get(resource);
+        if (h != null) {
+            h.hold();
         }
         Mode mode = mode(resource);
         if (mode == Mode.SLOW) {
@@ -115,6 +121,45 @@ public final class FlakyBackend {
         @Override
         public void close() {
             held.remove(resource, this);
+            released.countDown();
+        }
+    }
+
+    /**
+     * From now until the returned hold is closed, every attempt on {@code resource}'s backend waits inside the
+     * provider: a test sees what is refused while attempts are under way, without a timing.
+     */
+    public static HeldAttempts holdAttempts(String resource) {
+        HeldAttempts h = new HeldAttempts();
+        heldAttempts.put(resource, h);
+        return h;
+    }
+
+    /** The attempts on one resource's backend, held; see {@link #holdAttempts}. */
+    public static final class HeldAttempts implements AutoCloseable {
+        private final AtomicInteger entered = new AtomicInteger();
+        private final CountDownLatch released = new CountDownLatch(1);
+
+        private void hold() {
+            entered.incrementAndGet();
+            try {
+                if (!released.await(10, TimeUnit.SECONDS)) { // a broken bulkhead lets one too many in: fail, not hang
+                    throw new IllegalStateException("attempt held for 10 s and never let go");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** How many attempts are held or were. */
+        public int entered() {
+            return entered.get();
+        }
+
+        /** Lets the held attempts go on, and the next ones run. */
+        @Override
+        public void close() {
+            heldAttempts.values().remove(this);
             released.countDown();
         }
     }

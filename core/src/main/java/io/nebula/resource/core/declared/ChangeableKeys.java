@@ -11,7 +11,8 @@ import java.util.TreeSet;
  * a JDBC data source's connection pool resize), {@code pool.acquire-timeout} (every wait begun from then on, the engine's
  * and a JDBC data source's own), the {@code retry.*} keys (the pipelines are assembled again with
  * them), {@code health.interval} and {@code health.depth} (the checks are scheduled again), the {@code circuit-breaker.*} keys but {@code enabled} (the live breaker takes them in the state it is in),
- * {@code timeout} (a new attempt guard; not with a bulkhead), and per tenant the quota keys ({@code ResourceAdmin.tenantQuota}).
+ * {@code timeout} (a new attempt guard), the {@code bulkhead.*} keys (the pool's bulkhead is resized, the calls under
+ * way counted), and per tenant the quota keys ({@code ResourceAdmin.tenantQuota}).
  * Every other key is read once, when the pool is made; the configuration reference marks these as changeable.
  */
 public final class ChangeableKeys {

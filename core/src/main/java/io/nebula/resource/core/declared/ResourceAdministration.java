@@ -112,13 +112,6 @@ public final class ResourceAdministration implements ResourceAdmin {
                         + " resource with " + io.nebula.resource.core.tenant.TenantLimits.MAX_INSTANCES + " set: each"
                         + " tenant's pool reserves its pool.max-size of that limit when it opens");
             }
-            if (keys.containsKey(io.nebula.resource.core.pipeline.ResiliencePolicy.TIMEOUT)
-                    && current.resilience().maxConcurrent() > 0) {
-                problems.add(settings.keyOf(io.nebula.resource.core.pipeline.ResiliencePolicy.TIMEOUT), "cannot change"
-                        + " at run time on a resource with " + io.nebula.resource.core.pipeline.ResiliencePolicy.BULKHEAD_MAX
-                        + " set: the timeout and the bulkhead are one guard of the attempts, and a new one would lose"
-                        + " count of the attempts under way");
-            }
             if (keys.containsKey(io.nebula.resource.core.pipeline.ResiliencePolicy.TIMEOUT) && current.provider() != null
                     && current.provider().keys().contains(io.nebula.resource.core.pipeline.ResiliencePolicy.TIMEOUT)) {
                 problems.add(settings.keyOf(io.nebula.resource.core.pipeline.ResiliencePolicy.TIMEOUT), "cannot change"

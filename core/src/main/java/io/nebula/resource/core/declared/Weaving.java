@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * The application's woven pools: each pool (a resource's shared pool, each tenant's) is a {@link WovenPool}, whose
  * pipeline core assembles; this class gives it what the application's pools share — its events, audit, a tenant's
  * admission, the guards
- * of each attempt's timeout and bulkhead (SmallRye Fault Tolerance's in the CDI extension), the application's
+ * of each attempt's timeout (SmallRye Fault Tolerance's in the CDI extension), the application's
  * telemetry backends (found only after deployment in the CDI extension, then swapped into every live pool) and one
  * health scheduler. Each pool is added to its resource's {@link LivePools} while it lives, for the health checks and
  * statistics that report on them.
@@ -35,7 +35,7 @@ public final class Weaving {
     private volatile io.nebula.resource.core.cluster.Cluster cluster; // null: nebula.cluster.resource unset
 
     /**
-     * @param attemptGuards    guards each attempt of a resource with a timeout or a bulkhead
+     * @param attemptGuards    guards each attempt of a resource with a timeout
      * @param telemetryChanged told which telemetry the pools report through whenever that changes, and
      *                         {@link Telemetry#NONE} at the end (the extension's trace context follows it)
      */

@@ -8,7 +8,7 @@ import io.nebula.resource.core.telemetry.PoolTelemetry;
  * The one place where an acquisition's stages are assembled from the pool's policy. As a call runs, outermost
  * first:
  * <pre>
- * tenant admission → audit → tracing → fallback → metering (and history) → deadline → operator hold → quarantine → cluster gate → circuit breaker → retry (backoff, jitter, budget) → attempt guard (timeout, bulkhead) → cluster limits → innermost
+ * tenant admission → audit → tracing → fallback → metering (and history) → deadline → operator hold → quarantine → cluster gate → circuit breaker → retry (backoff, jitter, budget) → attempt guard (timeout) → bulkhead → cluster limits → innermost
  * </pre>
  * The innermost step is the pool's own {@code acquire} for leases, or a provider's hand-out (a JDBC
  * {@code getConnection()}) for what a provider hands out itself; both share the pool's breaker, meter, quarantine
@@ -24,7 +24,8 @@ import io.nebula.resource.core.telemetry.PoolTelemetry;
  *   <li>the operator hold ({@link OperatorHold}) only while an operator paused or drained the pool;</li>
  *   <li>quarantine only with {@code health.quarantine-after} above 0 or while quarantined by hand, the breaker only with
  *       {@code circuit-breaker.enabled}, retry only with {@code retry.max-retries} above 0, the attempt guard only
- *       with {@code timeout} or {@code bulkhead.max-concurrent};</li>
+ *       with {@code timeout}, the bulkhead ({@link BulkheadStage}) only with {@code bulkhead.max-concurrent} above
+ *       0;</li>
  *   <li>the cluster gate ({@link ClusterGateStage}) only when a cluster is configured and the pool was given its
  *       gate; inside quarantine (a quarantined pool asks nothing of the cluster), outside the breaker (this node's own
  *       open circuit refuses as ever, and the cluster's one probe passes the breaker as any acquisition);</li>
@@ -60,6 +61,9 @@ final class AcquisitionPipeline {
         Acquisition<T> stage = policy.maxRetries() > 0 ? weave.health().eachAttempt(innermost) : innermost;
         if (cluster != null) { // outside eachAttempt: a cluster refusal says nothing of the backend's readiness
             stage = new ClusterStage<>(stage, cluster);
+        }
+        if (policy.maxConcurrent() > 0) { // the pool's one bulkhead: its count outlives this assembly
+            stage = new BulkheadStage<>(stage, weave.bulkhead(), weave.resource());
         }
         AttemptGuard guard = weave.attemptGuard(); // read once: an operator's new timeout replaces it
         if (guard != null) {

@@ -1,16 +1,14 @@
 package io.nebula.resource.core.pipeline;
 
 import io.nebula.resource.AttemptTimeoutException;
-import io.nebula.resource.BulkheadFullException;
 import io.nebula.resource.ResourceContext;
 
 import java.time.Duration;
 
 /**
- * Each attempt (the first and every retry) within the timeout and the bulkhead, through an {@link AttemptGuard}.
- * Its refusals become {@link AttemptTimeoutException} (retried, counted by the breaker) and
- * {@link BulkheadFullException} (neither), each naming its key. In the pipeline only when {@code timeout} or
- * {@code bulkhead.max-concurrent} is set.
+ * Each attempt (the first and every retry) within the timeout, through an {@link AttemptGuard}. Its refusal becomes
+ * {@link AttemptTimeoutException} (retried, counted by the breaker), naming the key. In the pipeline only when
+ * {@code timeout} is set; the bulkhead is core's own {@link BulkheadStage}, inside this one.
  */
 final class AttemptStage<T> implements Stage<T> {
 
@@ -45,12 +43,6 @@ final class AttemptStage<T> implements Stage<T> {
                 throw new AttemptTimeoutException(resource, "NEBULA-3001 Could not acquire '" + resource
                         + "': an attempt took longer than " + policy.timeout().toMillis() + " ms (nebula.resource."
                         + resource + "." + ResiliencePolicy.TIMEOUT + ")", e);
-            }
-            if (guard.rejected(e)) {
-                throw new BulkheadFullException(resource, "NEBULA-3002 Could not acquire '" + resource + "': "
-                        + policy.maxConcurrent() + " acquisitions are under way and " + policy.queue()
-                        + " waiting (nebula.resource." + resource + "." + ResiliencePolicy.BULKHEAD_MAX + ", ."
-                        + ResiliencePolicy.BULKHEAD_QUEUE + ")", e);
             }
             throw e;
         }

@@ -15,8 +15,9 @@ import java.time.Duration;
  * {@code getConnection()} from a warm pool), and its breaker records every success under a lock. Counting only the
  * fast path's successes ourselves is not possible with SmallRye's breaker: it takes outcomes only from calls that
  * run through it. Hence a breaker ({@link CircuitBreaker}) and a retry ({@link RetryStage}) with SmallRye's
- * semantics, for which the common case costs a volatile read. Timeout and bulkhead, when configured, run through
- * an {@link AttemptGuard} (SmallRye's, in the CDI extension).
+ * semantics, for which the common case costs a volatile read. The bulkhead is core's too ({@link BulkheadStage}),
+ * so that an operator can resize it live; the timeout, when configured, runs through an {@link AttemptGuard}
+ * (SmallRye's, in the CDI extension).
  */
 final class CircuitBreakerStage<T> implements Stage<T> {
 

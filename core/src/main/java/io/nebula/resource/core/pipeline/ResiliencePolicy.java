@@ -47,13 +47,16 @@ public record ResiliencePolicy(int maxRetries, Duration delay, Duration maxDelay
             "circuit-breaker.request-volume-threshold", "circuit-breaker.failure-ratio", "circuit-breaker.delay",
             "circuit-breaker.success-threshold");
 
+    /** The {@code bulkhead.*} keys: the pool's bulkhead takes them with the calls under way counted. */
+    public static final java.util.Set<String> BULKHEAD_KEYS = java.util.Set.of("bulkhead.max-concurrent",
+            "bulkhead.queue");
+
     /**
-     * The keys of this policy that an operator may change on a live pool: {@link #RETRY_KEYS}, {@link #CIRCUIT_KEYS}
-     * and {@code timeout} (the attempt guard is made again; not on a resource with a bulkhead, whose count of the
-     * attempts under way a new guard would lose).
+     * The keys of this policy that an operator may change on a live pool: {@link #RETRY_KEYS}, {@link #CIRCUIT_KEYS},
+     * {@code timeout} (the attempt guard is made again) and {@link #BULKHEAD_KEYS} (the bulkhead is resized).
      */
     public static final java.util.Set<String> CHANGEABLE_KEYS = union(union(RETRY_KEYS, CIRCUIT_KEYS),
-            java.util.Set.of("timeout"));
+            union(java.util.Set.of("timeout"), BULKHEAD_KEYS));
 
     private static java.util.Set<String> union(java.util.Set<String> a, java.util.Set<String> b) {
         java.util.Set<String> all = new java.util.HashSet<>(a);
@@ -63,12 +66,12 @@ public record ResiliencePolicy(int maxRetries, Duration delay, Duration maxDelay
 
     /**
      * This policy with {@code other}'s settings of the {@link #CHANGEABLE_KEYS}: what an operator's change makes of a
-     * live pool's policy; whether the breaker is on and the bulkhead stay as they are.
+     * live pool's policy; whether the breaker is on stays as it is.
      */
     public ResiliencePolicy withChangeableOf(ResiliencePolicy other) {
         return new ResiliencePolicy(other.maxRetries, other.delay, other.maxDelay, other.jitter, other.maxDuration,
                 circuitBreaker, other.requestVolume, other.failureRatio, other.circuitDelay, other.successThreshold,
-                other.timeout, maxConcurrent, queue);
+                other.timeout, other.maxConcurrent, other.queue);
     }
 
     public static final String MAX_RETRIES = "retry.max-retries";
@@ -114,10 +117,9 @@ public record ResiliencePolicy(int maxRetries, Duration delay, Duration maxDelay
             ConfigKey.integer(CB_SUCCESS, DEFAULTS.successThreshold, "Successful probes that close a half-open"
                     + " circuit."),
             ConfigKey.duration(TIMEOUT, DEFAULTS.timeout, "The longest one attempt may take; 0 turns the timeout"
-                    + " off. Not changeable at run time with bulkhead.max-concurrent set, nor on a kind that reads"
-                    + " timeout itself (redis)."),
+                    + " off. Not changeable at run time on a kind that reads timeout itself (redis)."),
             ConfigKey.integer(BULKHEAD_MAX, DEFAULTS.maxConcurrent, "Acquisitions running at once; 0 turns the"
-                    + " bulkhead off."),
+                    + " bulkhead off. Changed at run time, the acquisitions under way stay counted."),
             ConfigKey.integer(BULKHEAD_QUEUE, DEFAULTS.queue, "Further acquisitions that wait for a place when the"
                     + " bulkhead is full (needs bulkhead.max-concurrent)."));
 

@@ -37,7 +37,8 @@ final class Weave {
     private final Quarantine quarantine; // in the pipeline only with quarantine-after above 0, or quarantined by hand
     private final AcquisitionMeter meter;
     private final AcquisitionHealth health;
-    private volatile AttemptGuard attemptGuard; // null without timeout and bulkhead; made again with a new timeout
+    private volatile AttemptGuard attemptGuard; // null without timeout; made again with a new timeout
+    private final Bulkhead bulkhead; // always there, in the pipeline only with max-concurrent above 0; resized live
     private volatile AttemptGuard.Factory attemptGuards; // null for a pool built without one
     private final AuditGate audit; // null when audit is off
     private final Admission admission; // null unless a tenant's quota limits its leases
@@ -76,6 +77,7 @@ final class Weave {
         this.health = new AcquisitionHealth(failures);
         this.view = view;
         this.attemptGuard = attemptGuard;
+        this.bulkhead = new Bulkhead(policy.maxConcurrent(), policy.queue());
         this.audit = audit;
         this.admission = admission;
         this.fallback = fallback;
@@ -126,16 +128,18 @@ final class Weave {
     }
 
     /**
-     * An operator changed {@code retry.*}, {@code circuit-breaker.*} or {@code timeout}: the breaker judges with
-     * {@code next}'s settings from now on, in the state it is in ({@link CircuitBreaker#reconfigure}); a new
-     * {@code timeout} gets an attempt guard of its own from the pool's factory (none for 0); and the pipelines are
-     * assembled again with them (the retry stage comes or goes with {@code retry.max-retries}, the attempt guard with
-     * {@code timeout}). An acquisition under way keeps the stages, and so the guard, it began with. Whether the
-     * breaker is on and the bulkhead keep the settings the pool was made with.
+     * An operator changed {@code retry.*}, {@code circuit-breaker.*}, {@code timeout} or {@code bulkhead.*}: the
+     * breaker judges with {@code next}'s settings from now on, in the state it is in
+     * ({@link CircuitBreaker#reconfigure}); a new {@code timeout} gets an attempt guard of its own from the pool's
+     * factory (none for 0); the pool's one {@link Bulkhead} takes the new limits with the calls under way counted
+     * ({@link Bulkhead#resize}); and the pipelines are assembled again with them (the retry stage comes or goes with
+     * {@code retry.max-retries}, the attempt guard with {@code timeout}, the bulkhead stage with
+     * {@code bulkhead.max-concurrent}). An acquisition under way keeps the stages, and so the guard, it began with;
+     * one that began without a bulkhead is not counted by one switched on after. Whether the breaker is on keeps the
+     * setting the pool was made with.
      *
-     * @throws IllegalStateException when the timeout would change on a pool with a bulkhead (its new guard would
-     *                               lose count of the attempts under way), or needs a guard the pool has no factory
-     *                               for; nothing is changed then
+     * @throws IllegalStateException when the timeout needs a guard the pool has no factory for; nothing is changed
+     *                               then
      */
     void resilience(ResiliencePolicy next) {
         assembling.lock();
@@ -143,10 +147,6 @@ final class Weave {
             ResiliencePolicy now = policy.withChangeableOf(next);
             AttemptGuard guard = attemptGuard;
             if (!now.timeout().equals(policy.timeout())) {
-                if (now.maxConcurrent() > 0) {
-                    throw new IllegalStateException("Resource '" + resource + "': the timeout of a pool with a"
-                            + " bulkhead cannot change at run time");
-                }
                 AttemptGuard.Factory factory = attemptGuards;
                 if (!now.timeout().isZero() && factory == null) {
                     throw new IllegalStateException("Resource '" + resource + "': a timeout needs an attempt guard"
@@ -156,6 +156,7 @@ final class Weave {
             }
             policy = now;
             attemptGuard = guard;
+            bulkhead.resize(now.maxConcurrent(), now.queue()); // before the reassembly: a new stage finds them
             if (breaker != null) {
                 breaker.reconfigure(now);
             }
@@ -385,6 +386,11 @@ final class Weave {
 
     AttemptGuard attemptGuard() {
         return attemptGuard;
+    }
+
+    /** The pool's bulkhead, whether or not it is switched on ({@code bulkhead.max-concurrent} above 0). */
+    Bulkhead bulkhead() {
+        return bulkhead;
     }
 
     /** Where failed acquisitions are audited; {@code null} when audit is off. */

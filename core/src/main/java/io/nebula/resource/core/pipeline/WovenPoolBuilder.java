@@ -112,7 +112,7 @@ public final class WovenPoolBuilder<R> {
         return this;
     }
 
-    /** What runs an attempt within {@code timeout} and {@code bulkhead.*}; required when either is set. */
+    /** What runs an attempt within {@code timeout}; required when it is set (the bulkhead needs none). */
     public WovenPoolBuilder<R> attemptGuards(AttemptGuard.Factory factory) {
         this.attemptGuards = Objects.requireNonNull(factory, "factory");
         return this;
@@ -221,9 +221,9 @@ public final class WovenPoolBuilder<R> {
         PoolConfig pool = config != null ? config : PoolConfig.from(settings);
         problems.throwIfAny();
         AttemptGuard guard = null;
-        if (!policy.timeout().isZero() || policy.maxConcurrent() > 0) {
+        if (!policy.timeout().isZero()) { // the bulkhead is core's own: it needs no guard
             if (attemptGuards == null) {
-                throw settings.problem(policy.timeout().isZero() ? ResiliencePolicy.BULKHEAD_MAX : ResiliencePolicy.TIMEOUT,
+                throw settings.problem(ResiliencePolicy.TIMEOUT,
                         "needs an attempt guard (SmallRye Fault Tolerance in the CDI extension; "
                                 + "WovenPoolBuilder.attemptGuards for a plain Java pool)");
             }

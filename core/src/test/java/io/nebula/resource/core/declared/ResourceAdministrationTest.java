@@ -54,6 +54,9 @@ class ResourceAdministrationTest {
     /** Kind {@code admin-test}: strings, made in memory; {@link #failing} makes every creation fail. */
     public static final class Fake implements ResourceProvider<String> {
         static final AtomicBoolean failing = new AtomicBoolean();
+        /** While set, each creation counts itself in {@link #creating} and waits for it: an acquisition under way. */
+        static volatile java.util.concurrent.CountDownLatch held;
+        static final java.util.concurrent.atomic.AtomicInteger creating = new java.util.concurrent.atomic.AtomicInteger();
         /** The depth of every check asked of an instance, in order. */
         static final List<CheckDepth> checks = new CopyOnWriteArrayList<>();
 
@@ -71,6 +74,15 @@ class ResourceAdministrationTest {
         public String create(ResourceSettings settings) {
             if (failing.get()) {
                 throw new IllegalStateException("backend down");
+            }
+            java.util.concurrent.CountDownLatch h = held;
+            if (h != null) {
+                creating.incrementAndGet();
+                try {
+                    h.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             return settings.name() + "#" + System.identityHashCode(new Object());
         }
@@ -132,6 +144,7 @@ class ResourceAdministrationTest {
     void close() {
         Fake.failing.set(false);
         Fake.checks.clear();
+        Fake.creating.set(0);
         leases.forEach(Lease::close);
         if (registry != null) {
             registry.close();
@@ -151,11 +164,6 @@ class ResourceAdministrationTest {
 
         @Override
         public boolean timedOut(Throwable error) {
-            return false;
-        }
-
-        @Override
-        public boolean rejected(Throwable error) {
             return false;
         }
     }
@@ -592,20 +600,71 @@ class ResourceAdministrationTest {
     }
 
     @Test
-    void theAttemptTimeoutOfAResourceWithABulkheadCannotChange() {
+    void theAttemptTimeoutOfAResourceWithABulkheadChanges() {
         ResourceAdmin admin = admin("pool.min-size=0", "bulkhead.max-concurrent=2");
-        assertThat(pool().stages()).contains("attempt guard", "retry");
-        assertThat(guarded).hasSize(1);
+        assertThat(pool().stages()).contains("bulkhead", "retry").doesNotContain("attempt guard");
+        assertThat(guarded).isEmpty();
 
-        assertThatThrownBy(() -> admin.apply("db", Map.of("timeout", "1s", "retry.max-retries", "0")))
+        admin.apply("db", Map.of("timeout", "1s", "retry.max-retries", "0"));
+
+        assertThat(guarded).containsExactly(Duration.ofSeconds(1));
+        assertThat(pool().stages()).contains("attempt guard", "bulkhead").doesNotContain("retry");
+    }
+
+    @Test
+    void theBulkheadChangesOnTheLivePoolWithTheAcquisitionsUnderWayCountedAndIsAuditedAndAnnounced() throws Exception {
+        ResourceAdmin admin = admin("pool.min-size=0", "retry.max-retries=0", "bulkhead.max-concurrent=1").as("alice");
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool();
+        Fake.held = new java.util.concurrent.CountDownLatch(1);
+        try {
+            java.util.concurrent.Future<?> first = threads.submit(() -> db().acquire(Duration.ofSeconds(10),
+                    ResourceContext.GLOBAL).close());
+            awaitCreating(1);
+            assertThatThrownBy(() -> lease(Duration.ofSeconds(1))).isInstanceOf(io.nebula.resource.BulkheadFullException.class)
+                    .hasMessageContaining("nebula.resource.db.bulkhead.max-concurrent");
+
+            AdminChange change = admin.apply("db", Map.of("bulkhead.max-concurrent", "2"));
+
+            java.util.concurrent.Future<?> second = threads.submit(() -> db().acquire(Duration.ofSeconds(10),
+                    ResourceContext.GLOBAL).close());
+            awaitCreating(2);
+            assertThatThrownBy(() -> lease(Duration.ofSeconds(1))).as("the first is still counted")
+                    .isInstanceOf(io.nebula.resource.BulkheadFullException.class)
+                    .hasMessageContaining("2 acquisitions are under way");
+            Fake.held.countDown();
+            first.get(10, TimeUnit.SECONDS);
+            second.get(10, TimeUnit.SECONDS);
+            assertThat(change.before()).containsEntry("bulkhead.max-concurrent", "1");
+            assertThat(change.after()).containsEntry("bulkhead.max-concurrent", "2");
+            assertThat(announced()).containsExactly(change);
+            assertThat(adminRecords()).singleElement().satisfies(r -> assertThat(r.detail())
+                    .contains("bulkhead.max-concurrent=1", "bulkhead.max-concurrent=2"));
+
+            admin.apply("db", Map.of("bulkhead.max-concurrent", "0"));
+            assertThat(pool().stages()).doesNotContain("bulkhead");
+        } finally {
+            Fake.held.countDown();
+            Fake.held = null;
+            threads.shutdownNow();
+        }
+    }
+
+    private static void awaitCreating(int n) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Fake.creating.get() >= n);
+    }
+
+    @Test
+    void aBulkheadChangeAConfigurationWouldRefuseIsRefusedNamingItsKeys() {
+        ResourceAdmin admin = admin("pool.min-size=0");
+
+        assertThatThrownBy(() -> admin.apply("db", Map.of("bulkhead.max-concurrent", "-1", "bulkhead.queue", "-2")))
                 .isInstanceOf(ConfigurationInvalidException.class)
-                .satisfies(e -> assertThat(((ConfigurationInvalidException) e).problems()).singleElement()
-                        .satisfies(p -> {
-                            assertThat(p.key()).isEqualTo("nebula.resource.db.timeout");
-                            assertThat(p.message()).contains("bulkhead.max-concurrent");
-                        }));
-        assertThat(guarded).hasSize(1);
-        assertThat(pool().stages()).contains("retry");
+                .satisfies(e -> assertThat(((ConfigurationInvalidException) e).problems())
+                        .extracting(p -> p.key() + ": " + p.message()).containsExactlyInAnyOrder(
+                                "nebula.resource.db.bulkhead.max-concurrent: must be 0 (no bulkhead) or more, was -1",
+                                "nebula.resource.db.bulkhead.queue: must be 0 or more, was -2"));
+        assertThat(pool().stages()).doesNotContain("bulkhead");
+        assertThat(announced()).isEmpty();
     }
 
     @Test

@@ -266,11 +266,6 @@ class WovenPoolTest {
         public boolean timedOut(Throwable error) {
             return error.getMessage().equals("timed out");
         }
-
-        @Override
-        public boolean rejected(Throwable error) {
-            return false;
-        }
     }
 
     private static ResiliencePolicy policy(Map<String, String> keys) {
@@ -306,18 +301,37 @@ class WovenPoolTest {
     }
 
     @Test
-    void theTimeoutOfAPoolWithABulkheadDoesNotChangeAndNothingElseOfTheChangeIsApplied() {
+    void theBulkheadIsCoresOwnInsideTheAttemptGuardAndComesAndGoesWithMaxConcurrent() {
+        WovenPool<Backend.Session> pool = WovenPool.builder(backend, ResourceSettings.of("ledger", "fake",
+                Map.of("retry.max-retries", "0", "bulkhead.max-concurrent", "2"))).build(); // no guard needed
+        pools.add(pool);
+        pool.start();
+        assertThat(pool.stages()).contains("bulkhead").doesNotContain("attempt guard");
+
+        pool.resilience(policy(Map.of("retry.max-retries", "0")));
+        assertThat(pool.stages()).doesNotContain("bulkhead");
+
+        pool.resilience(policy(Map.of("retry.max-retries", "0", "bulkhead.max-concurrent", "1")));
+        assertThat(pool.stages()).contains("bulkhead");
+        try (Lease<Backend.Session> l = pool.acquire()) {
+            assertThat(l.get()).isNotNull();
+        }
+    }
+
+    @Test
+    void theTimeoutOfAPoolWithABulkheadChangesAndTheBulkheadStaysInsideTheGuard() {
         WovenPool<Backend.Session> pool = WovenPool.builder(backend, ResourceSettings.of("ledger", "fake",
                 Map.of("retry.max-retries", "0", "bulkhead.max-concurrent", "2")))
                 .attemptGuards((resource, policy) -> new TimingOut()).build();
         pools.add(pool);
         pool.start();
 
-        assertThatThrownBy(() -> pool.resilience(policy(Map.of("retry.max-retries", "2", "timeout", "1s",
-                "bulkhead.max-concurrent", "2")))).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("bulkhead");
+        pool.resilience(policy(Map.of("retry.max-retries", "2", "timeout", "1s", "bulkhead.max-concurrent", "2")));
 
-        assertThat(pool.stages()).doesNotContain("retry");
+        List<String> stages = pool.stages();
+        assertThat(stages).contains("retry", "attempt guard", "bulkhead");
+        assertThat(stages.indexOf("attempt guard")).as("a queued caller's wait counts against the timeout")
+                .isLessThan(stages.indexOf("bulkhead"));
     }
 
     @Test

@@ -5,7 +5,6 @@ import io.nebula.resource.core.pipeline.Acquisition;
 import io.nebula.resource.core.pipeline.AttemptGuard;
 import io.nebula.resource.core.pipeline.ResiliencePolicy;
 import io.smallrye.faulttolerance.api.Guard;
-import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
 import java.time.Duration;
@@ -13,9 +12,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 
 /**
- * The timeout and bulkhead of one pool's attempts, as a SmallRye Fault Tolerance guard: its timer interrupts an
- * attempt that runs too long, its bulkhead bounds the attempts under way and queues the next ones. Off by
- * default (no {@code timeout}, no {@code bulkhead.max-concurrent}), so most pools never build one.
+ * The timeout of one pool's attempts, as a SmallRye Fault Tolerance guard: its timer interrupts an attempt that runs
+ * too long. Off by default (no {@code timeout}), so most pools never build one. The bulkhead is core's own
+ * ({@code BulkheadStage}), which an operator can resize without losing count of the attempts under way.
  */
 public final class SmallRyeAttemptGuard implements AttemptGuard {
 
@@ -23,16 +22,7 @@ public final class SmallRyeAttemptGuard implements AttemptGuard {
 
     public SmallRyeAttemptGuard(String resource, ResiliencePolicy policy) {
         Guard.Builder b = FaultToleranceLibrary.guard().withDescription("nebula-resource attempts of " + resource);
-        if (!policy.timeout().isZero()) {
-            b.withTimeout().duration(policy.timeout().toMillis(), ChronoUnit.MILLIS).done();
-        }
-        if (policy.maxConcurrent() > 0) {
-            Guard.Builder.BulkheadBuilder bulkhead = b.withBulkhead().limit(policy.maxConcurrent());
-            if (policy.queue() > 0) {
-                bulkhead.queueSize(policy.queue()).enableSynchronousQueueing();
-            }
-            bulkhead.done();
-        }
+        b.withTimeout().duration(policy.timeout().toMillis(), ChronoUnit.MILLIS).done(); // made only for a timeout
         this.guard = b.build();
     }
 
@@ -46,10 +36,5 @@ public final class SmallRyeAttemptGuard implements AttemptGuard {
     @Override
     public boolean timedOut(Throwable error) {
         return error instanceof TimeoutException;
-    }
-
-    @Override
-    public boolean rejected(Throwable error) {
-        return error instanceof BulkheadException;
     }
 }
