@@ -268,6 +268,9 @@ public final class WovenPoolBuilder<R> {
         built.set(engined);
         weave.health().pool(engined);
         WovenPool<R> woven = new WovenPool<>(engined, weave, onClose);
+        if (cluster != null) { // this pool's share of cluster.max-instances / cluster.tenant.max-instances
+            woven.instances(cluster.instances(tenant));
+        }
         weave.use(telemetry);
         HealthScheduler s = scheduler != null ? scheduler : HealthScheduler.shared();
         weave.scheduler(s);

@@ -213,6 +213,7 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
                 .connectionPoolConfiguration(pool -> poolConfiguration(pool, jdbc, news)
                         .connectionFactoryConfiguration(factory -> factoryConfiguration(factory, jdbc, driver, login)));
         PoolCounts counts = new PoolCounts();
+        CreationPermits permits = new CreationPermits();
         BoundedWait bounded = new BoundedWait(configuration.get());
         ConnectionFigures figures = new ConnectionFigures(counts, bounded::connectionPoolConfiguration);
         login.bound(bounded, (properties, left) -> boundLogin(properties,
@@ -220,8 +221,9 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
                 connection -> afterLogin(connection, jdbc));
         PooledDataSource dataSource = new PooledDataSource(settings.name(), kind, jdbc,
                 AgroalDataSource.from(bounded,
-                        new AgroalEvents(counts, login, new PoolEventLog(settings.name(), jdbc.leakThreshold()), figures)),
-                login, own, counts, news, bounded, figures);
+                        new AgroalEvents(counts, login, new PoolEventLog(settings.name(), jdbc.leakThreshold()), figures,
+                                permits)),
+                login, own, counts, news, bounded, figures, permits);
         try {
             // Opened now rather than at first use, so a wrong password or database fails the resource at
             // start-up, classified by isRetryable; the connections stay in the pool for the first callers.
