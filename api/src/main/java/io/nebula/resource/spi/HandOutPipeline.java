@@ -34,16 +34,6 @@ public interface HandOutPipeline {
         return around(() -> handOut.handOut(null));
     }
 
-    /**
-     * The budget of physical instances (database sessions) this pool may open, shared with the resource's other pools
-     * and other nodes ({@code cluster.max-instances}, {@code cluster.tenant.max-instances}): a provider that opens its
-     * own connections takes a permit before opening each and gives it back when it is closed. By default
-     * {@link InstanceBudget#UNLIMITED}.
-     */
-    default InstanceBudget instances() {
-        return InstanceBudget.UNLIMITED;
-    }
-
     /** A hand-out behind the pipeline. */
     @FunctionalInterface
     interface Gate<T> {

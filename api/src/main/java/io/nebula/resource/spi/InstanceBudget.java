@@ -5,7 +5,7 @@ package io.nebula.resource.spi;
  * and other nodes: the cluster-wide {@code cluster.max-instances} and {@code cluster.tenant.max-instances}
  * (docs/cluster.md). A provider that opens its own physical connections (a JDBC pool) calls {@link #take} right
  * before opening one and {@link #give} once for each taken, when that connection is closed or could not be opened.
- * Given by {@link HandOutPipeline#instances()}; {@link #UNLIMITED} when no such limit is set.
+ * Given to a new instance by {@link ResourceProvider#budgetInstances}, only when such a limit is set.
  *
  * <p>{@code take} never waits on the budget's backend longer than its bound; it does not wait for a permit either.
  */

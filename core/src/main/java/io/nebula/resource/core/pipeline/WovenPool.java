@@ -46,7 +46,6 @@ public final class WovenPool<R> implements ResourcePool<R> {
     private volatile Object gated; // the last instance put behind the pipeline
     private volatile boolean handsOut; // whether its provider runs what it hands out through the pipeline
     private volatile Weave.Woven<?> handOuts; // the pipeline of what the gated instance hands out
-    private volatile io.nebula.resource.spi.InstanceBudget instances = io.nebula.resource.spi.InstanceBudget.UNLIMITED;
 
     WovenPool(ResourcePool<R> pool, Weave weave, Runnable onClose) {
         this.pool = pool;
@@ -84,13 +83,7 @@ public final class WovenPool<R> implements ResourcePool<R> {
         handOutLock.lock(); // two first callers must not both put the instance behind two pipelines
         try {
             if (gated != instance) {
-                io.nebula.resource.spi.InstanceBudget budget = instances;
                 pool.provider().handOutThrough(instance, new io.nebula.resource.spi.HandOutPipeline() {
-                    @Override
-                    public io.nebula.resource.spi.InstanceBudget instances() {
-                        return budget;
-                    }
-
                     @Override
                     public <T> Gate<T> around(java.util.concurrent.Callable<T> handOut) {
                         return bounded(within -> handOut.call());
@@ -113,11 +106,6 @@ public final class WovenPool<R> implements ResourcePool<R> {
         } finally {
             handOutLock.unlock();
         }
-    }
-
-    /** The budget of physical instances ({@code cluster.max-instances}) its provider is given; set by the builder. */
-    void instances(io.nebula.resource.spi.InstanceBudget budget) {
-        this.instances = budget;
     }
 
     /**

@@ -14,6 +14,7 @@ import io.nebula.resource.ResourceException;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.spi.BackendSignal;
 import io.nebula.resource.spi.HandOutPipeline;
+import io.nebula.resource.spi.InstanceBudget;
 import io.nebula.resource.spi.CheckDepth;
 import io.nebula.resource.spi.ConfigKey;
 import io.nebula.resource.spi.ConnectionPoolFigures;
@@ -142,6 +143,18 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
     public final void handOutThrough(AgroalDataSource instance, HandOutPipeline pipeline) {
         if (instance instanceof PooledDataSource dataSource) {
             dataSource.handOutThrough(pipeline, this::isRetryable);
+        }
+    }
+
+    /**
+     * The session budget ({@code cluster.max-instances}, {@code cluster.tenant.max-instances}): a permit before Agroal
+     * opens each physical connection, given back when it is closed ({@link CreationPermits}). A refused permit opens
+     * nothing: that {@code getConnection()} fails at once with the {@code QuotaExceededException} as the cause.
+     */
+    @Override
+    public final void budgetInstances(AgroalDataSource instance, InstanceBudget budget) {
+        if (instance instanceof PooledDataSource dataSource) {
+            dataSource.budget(budget);
         }
     }
 

@@ -153,15 +153,6 @@ final class PooledDataSource implements AgroalDataSource {
     void handOutThrough(HandOutPipeline pipeline, Predicate<Throwable> retryable) {
         JdbcRefusals said = new JdbcRefusals(resource, retryable);
         refusals = said;
-        InstanceBudget budget = pipeline.instances();
-        if (budget != InstanceBudget.UNLIMITED) {
-            permits.budget(budget);
-            if (counts.activeCount() + counts.availableCount() > 0) {
-                // opened by InitialFill before the budget was known, so without a permit: replaced by connections
-                // that take one (idle ones closed now, those in use when they come back)
-                agroal.flush(FlushMode.GRACEFUL);
-            }
-        }
         gate = pipeline.bounded(within -> {
             try {
                 return within == null || within.compareTo(settings.acquireTimeout()) >= 0 ? borrow()
@@ -181,6 +172,19 @@ final class PooledDataSource implements AgroalDataSource {
             }
         }
         return null;
+    }
+
+    /**
+     * The session budget ({@link JdbcProvider#budgetInstances}): every physical connection opened from now on takes a
+     * permit. Those opened before (the start-up check's, {@code pool.min-size}'s: {@link InitialFill}) hold none, so
+     * they are flushed gracefully and replaced by connections that take one (idle ones closed now, those in use when
+     * they come back; Agroal refills {@code pool.min-size} through the budget).
+     */
+    void budget(InstanceBudget budget) {
+        permits.budget(budget);
+        if (counts.activeCount() + counts.availableCount() > 0) {
+            agroal.flush(FlushMode.GRACEFUL);
+        }
     }
 
     /** A connection straight from Agroal, outside the pipeline: for the provider's health check. */

@@ -65,16 +65,11 @@ class SessionBudgetTest {
         }
     }
 
-    private static HandOutPipeline direct(InstanceBudget budget) {
+    private static HandOutPipeline direct() {
         return new HandOutPipeline() {
             @Override
             public <T> Gate<T> around(Callable<T> handOut) {
                 return handOut::call;
-            }
-
-            @Override
-            public InstanceBudget instances() {
-                return budget;
             }
         };
     }
@@ -101,7 +96,8 @@ class SessionBudgetTest {
         String app = "nebula-budget-" + ProcessHandle.current().pid();
         AgroalDataSource ds = create(app, "pool.max-size", "5", "pool.acquire-timeout", "2s");
         Counted budget = new Counted(2);
-        postgresql.handOutThrough(ds, direct(budget));
+        postgresql.budgetInstances(ds, budget);
+        postgresql.handOutThrough(ds, direct());
 
         Connection one = ds.getConnection();
         Connection two = ds.getConnection();
@@ -136,7 +132,8 @@ class SessionBudgetTest {
                 "pool.min-size", "0", "pool.acquire-timeout", "1s"), live);
         created.add(ds);
         Counted budget = new Counted(1);
-        postgresql.handOutThrough(ds, direct(budget));
+        postgresql.budgetInstances(ds, budget);
+        postgresql.handOutThrough(ds, direct());
         ds.flush(AgroalDataSource.FlushMode.ALL); // the start-up check's connection is gone
         user.set("nebula_no_such_role");
 
