@@ -99,7 +99,7 @@ class SessionBudgetOnWeldTest {
         c.put("nebula.resource.sessions-db.properties.ApplicationName", APP + "{tenant}");
         c.put("nebula.resource.sessions-db.pool.min-size", "0");
         c.put("nebula.resource.sessions-db.pool.max-size", Integer.toString(POOL_MAX));
-        c.put("nebula.resource.sessions-db.pool.acquire-timeout", "1s");
+        c.put("nebula.resource.sessions-db.pool.acquire-timeout", "5s"); // a tenant pool starting on a loaded machine
         c.put("nebula.resource.sessions-db.pool.idle-timeout", "300ms"); // sessions close and open again: churn
         c.put("nebula.resource.sessions-db.cluster.max-instances", Integer.toString(RESOURCE_LIMIT));
         c.put("nebula.resource.sessions-db.cluster.tenant.max-instances", Integer.toString(TENANT_LIMIT));
