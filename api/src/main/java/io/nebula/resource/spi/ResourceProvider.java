@@ -156,6 +156,16 @@ public interface ResourceProvider<R> {
     }
 
     /**
+     * Gives {@code instance}, just created, the budget of physical connections it may open
+     * ({@code cluster.max-instances}, {@code cluster.tenant.max-instances}; docs/cluster.md): an instance that opens
+     * its own connections (a JDBC pool) takes a permit of {@code budget} before opening each and gives it back when
+     * that connection is closed. Called once per instance, before it is first leased, only when such a limit is set.
+     * The default does nothing: the instance opens no connection of its own.
+     */
+    default void budgetInstances(R instance, InstanceBudget budget) {
+    }
+
+    /**
      * What a caller of {@code view} (the provider's {@link #type()} or one of its {@link #views()}) gets when it calls
      * a method of a stand-in whose instance could not be had: the CDI extension injects a stand-in for a resident
      * resource whose backend was down when the bean was made, and it has the instance at its first use. By default

@@ -111,7 +111,8 @@ final class Deployment {
         if (resource == null) {
             for (ResourceSettings s : settings.values()) {
                 for (String key : List.of(ClusterQuota.MAX_CONCURRENT_LEASES, ClusterQuota.TENANT_MAX_CONCURRENT_LEASES,
-                        ClusterQuota.TENANT_MAX_ACQUISITIONS_PER_SECOND)) {
+                        ClusterQuota.TENANT_MAX_ACQUISITIONS_PER_SECOND, ClusterQuota.MAX_INSTANCES,
+                        ClusterQuota.TENANT_MAX_INSTANCES)) {
                     if (s.string(key).filter(v -> !v.isBlank() && !v.trim().equals("0")).isPresent()) {
                         problems.add(s.keyOf(key), "is a cluster-wide limit, but " + ClusterSettings.RESOURCE
                                 + " is not set; name the declared resource of kind redis that counts it across the nodes");

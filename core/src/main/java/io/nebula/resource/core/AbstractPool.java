@@ -64,6 +64,7 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
     private final InstanceSignals signals = new InstanceSignals(this);
     /** The connection pools inside live instances ({@code ResourceProvider.connectionPool}), for telemetry. */
     private final ConnectionPools connections;
+    private final io.nebula.resource.spi.InstanceBudget instances; // cluster.max-instances: given to each new instance
 
     AbstractPool(PoolContext<R> ctx) {
         this.name = ctx.settings().name();
@@ -76,6 +77,7 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
         this.housekeeper = new Housekeeper(this, ctx.scheduler());
         this.creator = ctx.creator();
         this.connections = ctx.connections();
+        this.instances = ctx.instances();
         this.lifecycle = new ResourceStateMachine(this::stateChanged);
         this.recovery = new Recovery(config.backoffInitial().toNanos(), config.backoffMax().toNanos());
         this.endpoints = config.endpoints();
@@ -339,6 +341,10 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
         }
         reportTo(instance, endpoint);
         connectionPoolOf(instance);
+        if (instances != io.nebula.resource.spi.InstanceBudget.UNLIMITED) {
+            // before any lease of it: every physical connection it opens from now on takes a permit
+            provider.budgetInstances(instance, instances);
+        }
         return instance;
     }
 

@@ -181,6 +181,7 @@ public interface ResourcePool<R> extends AutoCloseable {
         private ScheduledExecutorService scheduler;
         private Executor creator;
         private ConnectionPools connections = new ConnectionPools();
+        private io.nebula.resource.spi.InstanceBudget instances = io.nebula.resource.spi.InstanceBudget.UNLIMITED;
 
         private Builder(ResourceProvider<R> provider, ResourceSettings settings) {
             this.provider = Objects.requireNonNull(provider, "provider");
@@ -228,13 +229,22 @@ public interface ResourcePool<R> extends AutoCloseable {
             return this;
         }
 
+        /**
+         * The budget of physical instances ({@code cluster.max-instances}) each new instance's provider is given
+         * ({@code ResourceProvider.budgetInstances}) right after it is created; default unlimited.
+         */
+        public Builder<R> instances(io.nebula.resource.spi.InstanceBudget instances) {
+            this.instances = Objects.requireNonNull(instances, "instances");
+            return this;
+        }
+
         /** @throws io.nebula.resource.ConfigurationInvalidException when no config was given and the pool.* keys are invalid */
         public ResourcePool<R> build() {
             PoolConfig cfg = config != null ? config : PoolConfig.from(settings);
             PoolContext<R> ctx = new PoolContext<>(provider, settings, cfg, ticker,
                     new Listeners(settings.name(), listeners),
                     scheduler != null ? scheduler : EngineThreads.timer(),
-                    creator != null ? creator : EngineThreads.workers(), connections);
+                    creator != null ? creator : EngineThreads.workers(), connections, instances);
             return switch (provider.topology()) {
                 case POOLED -> new PooledResourcePool<>(ctx);
                 case RESIDENT -> new SharedResourcePool<>(ctx, false);

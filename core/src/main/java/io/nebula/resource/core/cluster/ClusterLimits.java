@@ -2,6 +2,7 @@ package io.nebula.resource.core.cluster;
 
 import io.nebula.resource.QuotaExceededException;
 import io.nebula.resource.ResourceContext;
+import io.nebula.resource.spi.InstanceBudget;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -19,6 +20,8 @@ public final class ClusterLimits {
     private final LeaseBudget leases; // null without cluster.max-concurrent-leases
     private final ConcurrentMap<String, LeaseBudget> tenantLeases = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, RateBudget> tenantRates = new ConcurrentHashMap<>();
+    private final LeaseBudget instances; // null without cluster.max-instances
+    private final ConcurrentMap<String, LeaseBudget> tenantInstances = new ConcurrentHashMap<>();
 
     ClusterLimits(String resource, ClusterQuota quota, ClusterNode node) {
         this.resource = resource;
@@ -27,6 +30,107 @@ public final class ClusterLimits {
         this.leases = quota.maxConcurrentLeases() > 0
                 ? new LeaseBudget(resource + ":leases", quota.maxConcurrentLeases(), quota.batch(), node.permits())
                 : null;
+        this.instances = quota.maxInstances() > 0
+                ? new LeaseBudget(resource + ":instances", quota.maxInstances(), quota.batch(), node.permits())
+                : null;
+    }
+
+    /** Whether a lease or acquisition limit is set: only then do the pools' leases pass the cluster stage. */
+    public boolean countsLeases() {
+        return quota.limitsLeases();
+    }
+
+    /**
+     * The budget of physical instances for the pool of {@code tenant} ({@code null}: the resource's shared pool):
+     * {@code cluster.max-instances}, and {@code cluster.tenant.max-instances} for a tenant's; what a provider that
+     * opens its own connections takes before opening one ({@link InstanceBudget}). {@link InstanceBudget#UNLIMITED}
+     * when neither is set.
+     */
+    public InstanceBudget instances(String tenant) {
+        LeaseBudget tenantBudget = tenant == null || quota.tenantMaxInstances() == 0 ? null
+                : tenantInstances.computeIfAbsent(tenant, t -> new LeaseBudget(resource + ":tenant:" + t
+                        + ":instances", quota.tenantMaxInstances(), Math.max(1, quota.batch() / 4), node.permits()));
+        if (tenantBudget == null && instances == null) {
+            return InstanceBudget.UNLIMITED;
+        }
+        return new Instances(tenant, tenantBudget);
+    }
+
+    /** One pool's instance budget: its tenant's limit first, then the resource's, as {@link #enter} does leases. */
+    private final class Instances implements InstanceBudget {
+        private final String tenant;
+        private final LeaseBudget tenantBudget;
+
+        Instances(String tenant, LeaseBudget tenantBudget) {
+            this.tenant = tenant;
+            this.tenantBudget = tenantBudget;
+        }
+
+        @Override
+        public void take() {
+            if (!node.available()) {
+                aloneInstance();
+                return;
+            }
+            try {
+                if (tenantBudget != null && !tenantBudget.enter()) {
+                    throw refusedInstance(tenant, TENANT_INSTANCES_KEY, quota.tenantMaxInstances());
+                }
+                try {
+                    if (instances != null && !instances.enter()) {
+                        throw refusedInstance(tenant, INSTANCES_KEY, quota.maxInstances());
+                    }
+                } catch (RuntimeException e) {
+                    if (tenantBudget != null) {
+                        tenantBudget.leave(!(e instanceof ClusterUnavailableException));
+                    }
+                    throw e;
+                }
+            } catch (ClusterUnavailableException e) {
+                node.failed(e);
+                aloneInstance(); // as a lease: admitted by the local limits (pool.max-size), claimed at the next heartbeat
+            }
+        }
+
+        private void aloneInstance() {
+            if (tenantBudget != null) {
+                tenantBudget.enterAlone();
+            }
+            if (instances != null) {
+                instances.enterAlone();
+            }
+            node.admittedAlone(1);
+        }
+
+        @Override
+        public void give() {
+            boolean up = node.available();
+            try {
+                if (instances != null) {
+                    instances.leave(up);
+                }
+                if (tenantBudget != null) {
+                    tenantBudget.leave(up);
+                }
+            } catch (ClusterUnavailableException e) {
+                node.failed(e); // counted by the backend until the next heartbeat's sync
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "ClusterLimits.instances[" + resource + (tenant == null ? "" : ", tenant " + tenant) + "]";
+        }
+    }
+
+    private static final String INSTANCES_KEY = ClusterQuota.MAX_INSTANCES;
+    private static final String TENANT_INSTANCES_KEY = ClusterQuota.TENANT_MAX_INSTANCES;
+
+    private QuotaExceededException refusedInstance(String tenant, String key, int value) {
+        String who = tenant == null ? "" : " for tenant '" + tenant + "'";
+        return new QuotaExceededException(resource, tenant, key, value, "NEBULA-4607 Opening a new instance of '"
+                + resource + "'" + who + " refused: the cluster-wide limit " + key + "=" + value
+                + " is reached across all nodes");
     }
 
     /**
@@ -120,6 +224,12 @@ public final class ClusterLimits {
         for (LeaseBudget t : tenantLeases.values()) {
             t.sync();
         }
+        if (instances != null) {
+            instances.sync();
+        }
+        for (LeaseBudget t : tenantInstances.values()) {
+            t.sync();
+        }
     }
 
     /** On close: gives back every permit this node holds. */
@@ -128,6 +238,12 @@ public final class ClusterLimits {
             leases.forget();
         }
         for (LeaseBudget t : tenantLeases.values()) {
+            t.forget();
+        }
+        if (instances != null) {
+            instances.forget();
+        }
+        for (LeaseBudget t : tenantInstances.values()) {
             t.forget();
         }
     }
@@ -139,6 +255,12 @@ public final class ClusterLimits {
     /** Leases admitted on this node now (a tenant's with {@code tenant}, all with {@code null}), for tests and metrics. */
     public int inUse(String tenant) {
         LeaseBudget b = tenant == null ? leases : tenantLeases.get(tenant);
+        return b == null ? 0 : b.inUse();
+    }
+
+    /** Physical instances open on this node now under this budget (a tenant's with {@code tenant}, all with {@code null}). */
+    public int instancesOpen(String tenant) {
+        LeaseBudget b = tenant == null ? instances : tenantInstances.get(tenant);
         return b == null ? 0 : b.inUse();
     }
 

@@ -17,18 +17,24 @@ import java.util.List;
  * @param tenantMaxAcquisitionsPerSecond  {@code cluster.tenant.max-acquisitions-per-second}: a tenant's acquisitions
  *                                        on all nodes together, per one-second window
  * @param batch                           {@code cluster.batch}: how many permits a node takes from the backend at once
+ * @param maxInstances                    {@code cluster.max-instances}: physical instances of the resource open at once
+ *                                        on all nodes together, idle ones included (a database's sessions)
+ * @param tenantMaxInstances              {@code cluster.tenant.max-instances}: one tenant's physical instances open at
+ *                                        once on all nodes together
  */
 public record ClusterQuota(int maxConcurrentLeases, int tenantMaxConcurrentLeases, int tenantMaxAcquisitionsPerSecond,
-                           int batch) {
+                           int batch, int maxInstances, int tenantMaxInstances) {
 
     public static final String MAX_CONCURRENT_LEASES = "cluster.max-concurrent-leases";
     public static final String TENANT_MAX_CONCURRENT_LEASES = "cluster.tenant.max-concurrent-leases";
     public static final String TENANT_MAX_ACQUISITIONS_PER_SECOND = "cluster.tenant.max-acquisitions-per-second";
     public static final String BATCH = "cluster.batch";
+    public static final String MAX_INSTANCES = "cluster.max-instances";
+    public static final String TENANT_MAX_INSTANCES = "cluster.tenant.max-instances";
     private static final int DEFAULT_BATCH = 8;
 
     /** No cluster-wide limit: no cluster stage. */
-    public static final ClusterQuota NONE = new ClusterQuota(0, 0, 0, DEFAULT_BATCH);
+    public static final ClusterQuota NONE = new ClusterQuota(0, 0, 0, DEFAULT_BATCH, 0, 0);
 
     /** The resource's {@code cluster.*} keys, described, with {@link #NONE}'s values as defaults (docs/cluster.md). */
     public static final List<ConfigKey> DEFINITIONS = List.of(
@@ -42,16 +48,34 @@ public record ClusterQuota(int maxConcurrentLeases, int tenantMaxConcurrentLease
                     + " many); 0 for no limit."),
             ConfigKey.integer(BATCH, DEFAULT_BATCH, "Permits a node takes from nebula.cluster.resource at once"
                     + " (a tenant's concurrent leases: a quarter of it, at least 1): a larger batch costs fewer round"
-                    + " trips and may refuse a node while others hold spare permits."));
+                    + " trips and may refuse a node while others hold spare permits."),
+            ConfigKey.integer(MAX_INSTANCES, 0, "Physical instances of the resource open at once on all nodes"
+                    + " together, idle ones and every tenant's included (a JDBC resource: its database sessions);"
+                    + " a permit is taken before one is opened and given back when it is closed, so never exceeded"
+                    + " while nebula.cluster.resource answers; 0 for no limit. Needs nebula.cluster.resource."),
+            ConfigKey.integer(TENANT_MAX_INSTANCES, 0, "Physical instances one tenant's pool holds open at once on"
+                    + " all nodes together (a JDBC resource: the tenant's database sessions); 0 for no limit."));
+
+    /** The lease and rate limits only, no limit on instances. */
+    public ClusterQuota(int maxConcurrentLeases, int tenantMaxConcurrentLeases, int tenantMaxAcquisitionsPerSecond,
+                        int batch) {
+        this(maxConcurrentLeases, tenantMaxConcurrentLeases, tenantMaxAcquisitionsPerSecond, batch, 0, 0);
+    }
 
     public ClusterQuota {
-        if (maxConcurrentLeases < 0 || tenantMaxConcurrentLeases < 0 || tenantMaxAcquisitionsPerSecond < 0 || batch < 1) {
+        if (maxConcurrentLeases < 0 || tenantMaxConcurrentLeases < 0 || tenantMaxAcquisitionsPerSecond < 0 || batch < 1
+                || maxInstances < 0 || tenantMaxInstances < 0) {
             throw new IllegalArgumentException("cluster limits are 0 (none) or positive, the batch at least 1");
         }
     }
 
-    /** Whether any limit is set: without one, no cluster stage is in the pipeline. */
+    /** Whether any limit is set: without one, the resource has no {@code ClusterLimits}. */
     public boolean limitsAnything() {
+        return limitsLeases() || maxInstances > 0 || tenantMaxInstances > 0;
+    }
+
+    /** Whether a limit on leases or acquisitions is set: without one, no cluster stage is in the pipeline. */
+    public boolean limitsLeases() {
         return maxConcurrentLeases > 0 || tenantMaxConcurrentLeases > 0 || tenantMaxAcquisitionsPerSecond > 0;
     }
 
@@ -61,7 +85,9 @@ public record ClusterQuota(int maxConcurrentLeases, int tenantMaxConcurrentLease
         int tenantLeases = atLeast(s, TENANT_MAX_CONCURRENT_LEASES, 0, 0, problems);
         int rate = atLeast(s, TENANT_MAX_ACQUISITIONS_PER_SECOND, 0, 0, problems);
         int batch = atLeast(s, BATCH, DEFAULT_BATCH, 1, problems);
-        return new ClusterQuota(leases, tenantLeases, rate, batch);
+        int instances = atLeast(s, MAX_INSTANCES, 0, 0, problems);
+        int tenantInstances = atLeast(s, TENANT_MAX_INSTANCES, 0, 0, problems);
+        return new ClusterQuota(leases, tenantLeases, rate, batch, instances, tenantInstances);
     }
 
     /** The problems of a resource's {@code cluster.*} keys, each naming its full key. */

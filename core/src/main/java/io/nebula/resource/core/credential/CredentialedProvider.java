@@ -375,6 +375,11 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
     }
 
     @Override
+    public void budgetInstances(R instance, io.nebula.resource.spi.InstanceBudget budget) {
+        delegate.budgetInstances(instance, budget);
+    }
+
+    @Override
     public void reportTo(R instance, io.nebula.resource.spi.BackendSignal signal) {
         delegate.reportTo(instance, signal);
     }

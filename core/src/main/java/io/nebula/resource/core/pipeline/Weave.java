@@ -99,7 +99,8 @@ final class Weave {
      */
     <T> Woven<T> weave(Acquisition<T> innermost, boolean leases, Acquisition<T> fallback) {
         Woven<T> woven = new Woven<>(innermost, leases ? admission : null, this.fallback == null ? null : fallback);
-        woven.cluster = leases ? cluster : null;
+        // a resource limited only in its instances (cluster.max-instances) has no cluster stage in its leases
+        woven.cluster = leases && cluster != null && cluster.countsLeases() ? cluster : null;
         woven.assemble(this, telemetry);
         pipelines.add(woven);
         return woven;

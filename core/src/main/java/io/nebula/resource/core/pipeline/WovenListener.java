@@ -36,7 +36,7 @@ final class WovenListener implements PoolListener {
     @Override
     public void onRelease(String pool, ResourceContext ctx, long heldNanos, boolean invalidated) {
         ClusterLimits cluster = weave.cluster();
-        if (cluster != null) {
+        if (cluster != null && cluster.countsLeases()) {
             cluster.leave(ctx); // the lease's permit, taken by the cluster stage
         }
         if (!invalidated) {

@@ -264,6 +264,9 @@ public final class WovenPoolBuilder<R> {
         if (gate != null) {
             weave.health().onDown(gate::down);
         }
+        if (cluster != null) { // this pool's share of cluster.max-instances / cluster.tenant.max-instances
+            engine.instances(cluster.instances(tenant));
+        }
         ResourcePool<R> engined = engine.listener(new WovenListener(log.get(), weave)).build();
         built.set(engined);
         weave.health().pool(engined);

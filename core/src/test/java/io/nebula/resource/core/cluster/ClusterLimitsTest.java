@@ -3,6 +3,7 @@ package io.nebula.resource.core.cluster;
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.QuotaExceededException;
 import io.nebula.resource.ResourceContext;
+import io.nebula.resource.spi.InstanceBudget;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -60,6 +61,75 @@ class ClusterLimitsTest {
         assertThat(admitted).isEqualTo(7);
         assertThat(a.inUse(null) + b.inUse(null) + c.inUse(null)).isEqualTo(7);
         assertThat(backend.total("orders:leases")).isEqualTo(7);
+    }
+
+    @Test
+    void theInstancesOfAllNodesAndTenantsNeverExceedTheSessionBudgetAndAClosedOneFreesItsPermit() {
+        ClusterQuota quota = new ClusterQuota(0, 0, 0, 4, 7, 3);
+        ClusterLimits[] nodes = {node("a").limits("orders", quota), node("b").limits("orders", quota),
+                node("c").limits("orders", quota)};
+        java.util.Random random = new java.util.Random(13);
+        java.util.Deque<InstanceBudget> open = new java.util.ArrayDeque<>();
+        java.util.Map<InstanceBudget, String> tenantOf = new java.util.HashMap<>();
+        java.util.Map<String, Integer> perTenant = new java.util.HashMap<>();
+        int opened = 0;
+        int refusedTenant = 0;
+        int refusedAll = 0;
+        for (int i = 0; i < 2000; i++) {
+            if (!open.isEmpty() && random.nextInt(3) == 0) { // close a random one: the oldest or the newest
+                InstanceBudget closing = random.nextBoolean() ? open.pollFirst() : open.pollLast();
+                closing.give();
+                perTenant.merge(tenantOf.get(closing), -1, Integer::sum);
+                continue;
+            }
+            String tenant = "t" + random.nextInt(4);
+            InstanceBudget budget = nodes[random.nextInt(3)].instances(tenant);
+            try {
+                budget.take();
+                opened++;
+                open.add(budget);
+                tenantOf.put(budget, tenant);
+                perTenant.merge(tenant, 1, Integer::sum);
+            } catch (QuotaExceededException e) {
+                if (e.limit().equals("cluster.tenant.max-instances")) {
+                    refusedTenant++;
+                } else {
+                    assertThat(e.limit()).isEqualTo("cluster.max-instances");
+                    refusedAll++;
+                }
+                assertThat(e.getMessage()).startsWith("NEBULA-4607");
+            }
+            assertThat(open).as("all tenants on all nodes").hasSizeLessThanOrEqualTo(7);
+            assertThat(perTenant.values()).as("each tenant on all nodes").allMatch(n -> n <= 3);
+            assertThat(backend.total("orders:instances")).isLessThanOrEqualTo(7);
+        }
+        assertThat(opened).as("the load was served, not only refused").isGreaterThan(500);
+        assertThat(refusedTenant).isPositive();
+        assertThat(refusedAll).isPositive();
+    }
+
+    @Test
+    void aResourceLimitedOnlyInItsInstancesCountsNoLease() {
+        ClusterLimits limits = node("a").limits("orders", new ClusterQuota(0, 0, 0, 8, 2, 0));
+        assertThat(limits.countsLeases()).isFalse();
+        assertThat(limits.instances(null)).isNotSameAs(InstanceBudget.UNLIMITED);
+        assertThat(node("b").limits("orders", new ClusterQuota(0, 0, 0, 8, 0, 0))).isNull();
+    }
+
+    @Test
+    void whileTheBackendIsDownInstancesAreAdmittedAloneAndClaimedWhenItReturns() {
+        ClusterNode node = node("a");
+        ClusterLimits limits = node.limits("orders", new ClusterQuota(0, 0, 0, 2, 5, 0));
+        backend.down = true;
+        InstanceBudget budget = limits.instances(null);
+        for (int i = 0; i < 3; i++) {
+            budget.take(); // local limits only (pool.max-size)
+        }
+        assertThat(node.health().status()).isEqualTo(HealthStatus.Status.DEGRADED);
+        backend.down = false;
+        node.heartbeat();
+        assertThat(backend.of("orders:instances", "a")).isEqualTo(3);
+        assertThat(node.available()).isTrue();
     }
 
     @Test

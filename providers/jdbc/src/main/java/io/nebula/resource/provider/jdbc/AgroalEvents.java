@@ -19,8 +19,10 @@ final class AgroalEvents implements AgroalDataSourceListener {
     private final JdbcLogin login;
     private final PoolEventLog log;
     private final ConnectionFigures figures;
+    private final CreationPermits permits;
 
-    AgroalEvents(PoolCounts counts, JdbcLogin login, PoolEventLog log, ConnectionFigures figures) {
+    AgroalEvents(PoolCounts counts, JdbcLogin login, PoolEventLog log, ConnectionFigures figures, CreationPermits permits) {
+        this.permits = permits;
         this.counts = counts;
         this.login = login;
         this.log = log;
@@ -52,12 +54,19 @@ final class AgroalEvents implements AgroalDataSourceListener {
 
     @Override
     public void beforeConnectionCreation() {
+        permits.beforeCreation(); // first: a refused permit opens nothing
         figures.beforeCreation();
     }
 
     @Override
     public void onConnectionCreation(Connection connection) {
-        login.onConnectionCreation(connection); // first: it may refuse the connection, which is then not counted
+        try {
+            login.onConnectionCreation(connection); // first: it may refuse the connection, which is then not counted
+        } catch (RuntimeException e) {
+            permits.settle(); // closed by the login, never pooled: its permit goes back now
+            throw e;
+        }
+        permits.created(connection);
         counts.onConnectionCreation(connection);
         figures.created();
     }
@@ -92,6 +101,7 @@ final class AgroalEvents implements AgroalDataSourceListener {
     public void onConnectionDestroy(Connection connection) {
         counts.onConnectionDestroy(connection);
         login.onConnectionDestroy(connection);
+        permits.destroyed(connection);
     }
 
     @Override

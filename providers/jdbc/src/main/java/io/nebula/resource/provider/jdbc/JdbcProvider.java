@@ -14,6 +14,7 @@ import io.nebula.resource.ResourceException;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.spi.BackendSignal;
 import io.nebula.resource.spi.HandOutPipeline;
+import io.nebula.resource.spi.InstanceBudget;
 import io.nebula.resource.spi.CheckDepth;
 import io.nebula.resource.spi.ConfigKey;
 import io.nebula.resource.spi.ConnectionPoolFigures;
@@ -146,6 +147,18 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
     }
 
     /**
+     * The session budget ({@code cluster.max-instances}, {@code cluster.tenant.max-instances}): a permit before Agroal
+     * opens each physical connection, given back when it is closed ({@link CreationPermits}). A refused permit opens
+     * nothing: that {@code getConnection()} fails at once with the {@code QuotaExceededException} as the cause.
+     */
+    @Override
+    public final void budgetInstances(AgroalDataSource instance, InstanceBudget budget) {
+        if (instance instanceof PooledDataSource dataSource) {
+            dataSource.budget(budget);
+        }
+    }
+
+    /**
      * The connections of the pool, for the telemetry that reports them (OpenTelemetry's {@code db.client.connection.*}
      * with {@code nebula.telemetry.semconv=true}): the engine counts only references to the data source.
      */
@@ -213,6 +226,7 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
                 .connectionPoolConfiguration(pool -> poolConfiguration(pool, jdbc, news)
                         .connectionFactoryConfiguration(factory -> factoryConfiguration(factory, jdbc, driver, login)));
         PoolCounts counts = new PoolCounts();
+        CreationPermits permits = new CreationPermits();
         BoundedWait bounded = new BoundedWait(configuration.get());
         ConnectionFigures figures = new ConnectionFigures(counts, bounded::connectionPoolConfiguration);
         login.bound(bounded, (properties, left) -> boundLogin(properties,
@@ -220,8 +234,9 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
                 connection -> afterLogin(connection, jdbc));
         PooledDataSource dataSource = new PooledDataSource(settings.name(), kind, jdbc,
                 AgroalDataSource.from(bounded,
-                        new AgroalEvents(counts, login, new PoolEventLog(settings.name(), jdbc.leakThreshold()), figures)),
-                login, own, counts, news, bounded, figures);
+                        new AgroalEvents(counts, login, new PoolEventLog(settings.name(), jdbc.leakThreshold()), figures,
+                                permits)),
+                login, own, counts, news, bounded, figures, permits);
         try {
             // Opened now rather than at first use, so a wrong password or database fails the resource at
             // start-up, classified by isRetryable; the connections stay in the pool for the first callers.

@@ -4,10 +4,12 @@ import io.agroal.api.AgroalDataSource;
 import io.agroal.api.AgroalDataSourceMetrics;
 import io.agroal.api.AgroalPoolInterceptor;
 import io.agroal.api.configuration.AgroalDataSourceConfiguration;
+import io.nebula.resource.QuotaExceededException;
 import io.nebula.resource.ResourceException;
 import io.nebula.resource.spi.ConnectionEvents;
 import io.nebula.resource.spi.CredentialUnavailableException;
 import io.nebula.resource.spi.HandOutPipeline;
+import io.nebula.resource.spi.InstanceBudget;
 
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -61,12 +63,15 @@ final class PooledDataSource implements AgroalDataSource {
     private transient volatile java.time.Duration acquireTimeout;
     /** The resource's pipeline around {@link #borrow()}; {@code null} until the application holds this data source. */
     private transient volatile HandOutPipeline.Gate<Connection> gate;
+    /** The pool's share of the session budget ({@code cluster.max-instances}); unlimited until handed out. */
+    private final transient CreationPermits permits;
     /** How the pipeline's refusals reach JDBC code; set before {@link #gate}. */
     private transient volatile JdbcRefusals refusals;
 
     PooledDataSource(String resource, String kind, JdbcSettings settings, AgroalDataSource agroal, JdbcLogin login,
                      List<AgroalPoolInterceptor> own, PoolCounts counts, ConnectionNews news, BoundedWait bounded,
-                     ConnectionFigures figures) {
+                     ConnectionFigures figures, CreationPermits permits) {
+        this.permits = permits;
         this.resource = resource;
         this.figures = figures;
         this.bounded = bounded;
@@ -168,9 +173,33 @@ final class PooledDataSource implements AgroalDataSource {
                 return within == null || within.compareTo(acquireTimeout) >= 0 ? borrow()
                         : bounded.within(within, this::borrow);
             } catch (SQLException e) {
-                throw said.toPipeline(e, closed);
+                QuotaExceededException budgetSpent = budgetRefusal(e);
+                throw budgetSpent != null ? budgetSpent : said.toPipeline(e, closed);
             }
         });
+    }
+
+    /** The session budget's refusal, when Agroal wrapped it: the pipeline sees the quota refusal it is. */
+    private static QuotaExceededException budgetRefusal(Throwable e) {
+        for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof QuotaExceededException q) {
+                return q;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The session budget ({@link JdbcProvider#budgetInstances}): every physical connection opened from now on takes a
+     * permit. Those opened before (the start-up check's, {@code pool.min-size}'s: {@link InitialFill}) hold none, so
+     * they are flushed gracefully and replaced by connections that take one (idle ones closed now, those in use when
+     * they come back; Agroal refills {@code pool.min-size} through the budget).
+     */
+    void budget(InstanceBudget budget) {
+        permits.budget(budget);
+        if (counts.activeCount() + counts.availableCount() > 0) {
+            agroal.flush(FlushMode.GRACEFUL);
+        }
     }
 
     /** A connection straight from Agroal, outside the pipeline: for the provider's health check. */
@@ -226,6 +255,10 @@ final class PooledDataSource implements AgroalDataSource {
         } catch (RuntimeException | Error e) {
             counts.waited();
             throw e;
+        } finally {
+            if (permits.budget() != InstanceBudget.UNLIMITED) {
+                permits.settle(); // a creation of this call that failed in the driver gives its permit back
+            }
         }
     }
 
@@ -287,6 +320,7 @@ final class PooledDataSource implements AgroalDataSource {
     public void close() {
         closed = true;
         agroal.close();
+        permits.closed();
     }
 
     @Override

@@ -1,0 +1,163 @@
+package io.nebula.resource.provider.jdbc;
+
+import io.agroal.api.AgroalDataSource;
+import io.nebula.resource.QuotaExceededException;
+import io.nebula.resource.spi.HandOutPipeline;
+import io.nebula.resource.spi.InstanceBudget;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.Optional;
+import io.nebula.resource.Secret;
+import io.nebula.resource.spi.Credentials;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The session budget ({@link InstanceBudget}, the cluster's {@code cluster.max-instances}) as the JDBC provider keeps it,
+ * on the real PostgreSQL: a permit before each physical connection is opened, given back when it is closed or could
+ * not be opened; a refused permit opens no session. The budget here is a plain counter, what the provider sees of the
+ * cluster's ({@code ClusterLimits.instances}, tested in core and on Redis).
+ */
+class SessionBudgetTest {
+
+    private final PostgresqlProvider postgresql = new PostgresqlProvider();
+    private final List<AgroalDataSource> created = new ArrayList<>();
+
+    @AfterEach
+    void destroy() {
+        created.forEach(postgresql::destroy);
+    }
+
+    /** A budget of {@code max} permits, counting what is held. */
+    static final class Counted implements InstanceBudget {
+        final int max;
+        final AtomicInteger held = new AtomicInteger();
+        final AtomicInteger refused = new AtomicInteger();
+
+        Counted(int max) {
+            this.max = max;
+        }
+
+        @Override
+        public void take() {
+            if (held.incrementAndGet() > max) {
+                held.decrementAndGet();
+                refused.incrementAndGet();
+                throw new QuotaExceededException("budget-db", null, "cluster.max-instances", max, "budget spent");
+            }
+        }
+
+        @Override
+        public void give() {
+            held.decrementAndGet();
+        }
+    }
+
+    private static HandOutPipeline direct() {
+        return new HandOutPipeline() {
+            @Override
+            public <T> Gate<T> around(Callable<T> handOut) {
+                return handOut::call;
+            }
+        };
+    }
+
+    private AgroalDataSource create(String app, String... keyValues) throws SQLException {
+        List<String> kv = new ArrayList<>(List.of(keyValues));
+        kv.addAll(List.of("properties.ApplicationName", app));
+        AgroalDataSource ds = postgresql.create(Databases.postgresql("budget-db", kv.toArray(String[]::new)));
+        created.add(ds);
+        return ds;
+    }
+
+    static int sessions(String app) throws SQLException {
+        try (Connection c = DriverManager.getConnection(Databases.POSTGRESQL_URL, "postgres", null);
+             Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("select count(*) from pg_stat_activity where application_name = '" + app + "'")) {
+            r.next();
+            return r.getInt(1);
+        }
+    }
+
+    @Test
+    void aCreationBeyondTheBudgetOpensNoSessionAndFailsNamingTheLimit() throws Exception {
+        String app = "nebula-budget-" + ProcessHandle.current().pid();
+        AgroalDataSource ds = create(app, "pool.max-size", "5", "pool.acquire-timeout", "2s");
+        Counted budget = new Counted(2);
+        postgresql.budgetInstances(ds, budget);
+        postgresql.handOutThrough(ds, direct());
+
+        Connection one = ds.getConnection();
+        Connection two = ds.getConnection();
+        long start = System.nanoTime();
+        assertThatThrownBy(ds::getConnection).isInstanceOf(SQLException.class)
+                .hasRootCauseInstanceOf(QuotaExceededException.class)
+                .satisfies(e -> assertThat(root(e).limit()).isEqualTo("cluster.max-instances"));
+        assertThat((System.nanoTime() - start) / 1_000_000).as("refused at once, not after the acquire timeout")
+                .isLessThan(1500);
+        assertThat(sessions(app)).isEqualTo(2);
+        assertThat(budget.held.get()).isEqualTo(2);
+
+        one.close(); // back to the pool, still open: the next caller takes it without a new permit
+        try (Connection again = ds.getConnection()) {
+            assertThat(again.isValid(1)).isTrue();
+        }
+        assertThat(budget.held.get()).isEqualTo(2);
+
+        two.close();
+        ds.flush(AgroalDataSource.FlushMode.ALL); // closed sessions give their permits back
+        awaitHeld(budget, 0);
+        postgresql.destroy(ds);
+        assertThat(budget.held.get()).isZero();
+    }
+
+    @Test
+    void aConnectionThatCouldNotBeOpenedGivesItsPermitBack() throws Exception {
+        // the user every new connection logs in as, read at each opening: from now on a role the database does not know
+        AtomicReference<String> user = new AtomicReference<>("postgres");
+        Credentials live = key -> key.equals("username") ? Optional.of(Secret.of(user.get())) : Optional.empty();
+        AgroalDataSource ds = postgresql.create(Databases.postgresql("budget-db", "pool.max-size", "2",
+                "pool.min-size", "0", "pool.acquire-timeout", "1s"), live);
+        created.add(ds);
+        Counted budget = new Counted(1);
+        postgresql.budgetInstances(ds, budget);
+        postgresql.handOutThrough(ds, direct());
+        ds.flush(AgroalDataSource.FlushMode.ALL); // the start-up check's connection is gone
+        user.set("nebula_no_such_role");
+
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(ds::getConnection).as("the database refuses, not the budget")
+                    .isInstanceOf(SQLException.class).hasMessageContaining("nebula_no_such_role");
+            assertThat(budget.held.get()).as("the failed opening's permit is back").isZero();
+        }
+        assertThat(budget.refused.get()).isZero();
+    }
+
+    private static QuotaExceededException root(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return (QuotaExceededException) t;
+    }
+
+    private static void awaitHeld(Counted budget, int expected) throws InterruptedException {
+        long until = System.nanoTime() + 5_000_000_000L;
+        while (budget.held.get() != expected && System.nanoTime() < until) {
+            Thread.sleep(10);
+        }
+        assertThat(budget.held.get()).isEqualTo(expected);
+    }
+}
