@@ -64,6 +64,7 @@ public final class Cluster implements AutoCloseable {
         MeasuredPermits measured = new MeasuredPermits(factory.create(backend, nodeId, settings.heartbeatTtl(),
                 settings.redisTimeout()));
         ClusterNode node = new ClusterNode(measured, settings.heartbeatTtl(), System::currentTimeMillis);
+        measured.listener(node.listeners());
         ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "nebula-cluster-heartbeat");
             t.setDaemon(true);
@@ -75,6 +76,7 @@ public final class Cluster implements AutoCloseable {
         if (signals != null) {
             gate = new ClusterGate(signals, settings.heartbeatTtl(), settings.probeInterval(),
                     System::currentTimeMillis);
+            gate.listener(node.listeners());
             ClusterGate started = gate; // subscribes on the heartbeat's thread: nothing connects during deployment
             beat.execute(() -> started.start(beat));
         }

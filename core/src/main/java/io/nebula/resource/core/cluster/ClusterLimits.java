@@ -39,7 +39,7 @@ public final class ClusterLimits {
         String tenant = ctx.tenant();
         LeaseBudget tenantBudget = tenant == null ? null : tenantLeases(tenant);
         if (!node.available()) {
-            alone(tenantBudget);
+            alone(tenant, tenantBudget);
             return;
         }
         try {
@@ -62,11 +62,11 @@ public final class ClusterLimits {
         } catch (ClusterUnavailableException e) {
             node.failed(e);
             // nothing is held from the failed call: admitted alone, the next heartbeat tells the backend
-            alone(tenantBudget);
+            alone(tenant, tenantBudget);
         }
     }
 
-    private void alone(LeaseBudget tenantBudget) {
+    private void alone(String tenant, LeaseBudget tenantBudget) {
         if (tenantBudget != null) {
             tenantBudget.enterAlone();
         }
@@ -74,6 +74,7 @@ public final class ClusterLimits {
             leases.enterAlone();
         }
         node.admittedAlone(1);
+        node.listeners().admittedAlone(resource, tenant);
     }
 
     /** The lease of an acquisition admitted by {@link #enter} was given back, or the acquisition failed. */
@@ -107,6 +108,7 @@ public final class ClusterLimits {
     }
 
     private QuotaExceededException refused(String tenant, String key, int value) {
+        node.listeners().refused(resource, tenant, key);
         String who = tenant == null ? "" : " for tenant '" + tenant + "'";
         return new QuotaExceededException(resource, tenant, key, value, "NEBULA-4603 Acquisition of '" + resource + "'"
                 + who + " refused: the cluster-wide limit " + key + "=" + value + " is reached across all nodes");
