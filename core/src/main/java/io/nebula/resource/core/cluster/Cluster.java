@@ -116,6 +116,13 @@ public final class Cluster implements AutoCloseable {
         return gate;
     }
 
+    /** The cluster-wide limits of every resource that has some, by resource name. */
+    public java.util.SortedMap<String, ClusterLimits> allLimits() {
+        java.util.SortedMap<String, ClusterLimits> all = new java.util.TreeMap<>();
+        limits.forEach((r, l) -> l.ifPresent(x -> all.put(r, x)));
+        return all;
+    }
+
     public ClusterNode node() {
         return node;
     }

@@ -134,6 +134,26 @@ public final class ClusterLimits {
         }
     }
 
+    /**
+     * The permits of each concurrent-lease limit of this resource that this node knows, held by each live node: asks
+     * the backend once per limit (a dashboard's question, never an acquisition's).
+     *
+     * @throws ClusterUnavailableException when the backend does not answer within its bound
+     */
+    public java.util.List<io.nebula.resource.ClusterOverview.Usage> usage() {
+        java.util.List<io.nebula.resource.ClusterOverview.Usage> all = new java.util.ArrayList<>();
+        if (leases != null) {
+            all.add(new io.nebula.resource.ClusterOverview.Usage(resource, null, "cluster.max-concurrent-leases",
+                    leases.max(), new java.util.TreeMap<>(node.permits().usage(leases.limit()))));
+        }
+        for (java.util.Map.Entry<String, LeaseBudget> t : new java.util.TreeMap<>(tenantLeases).entrySet()) {
+            all.add(new io.nebula.resource.ClusterOverview.Usage(resource, t.getKey(),
+                    "cluster.tenant.max-concurrent-leases", t.getValue().max(),
+                    new java.util.TreeMap<>(node.permits().usage(t.getValue().limit()))));
+        }
+        return all;
+    }
+
     public String resource() {
         return resource;
     }

@@ -87,6 +87,11 @@ final class MeasuredPermits implements ClusterPermits {
     }
 
     @Override
+    public java.util.Map<String, Integer> usage(String limit) {
+        return timed("usage", () -> permits.usage(limit));
+    }
+
+    @Override
     public String nodeId() {
         return permits.nodeId();
     }

@@ -2,6 +2,7 @@ package io.nebula.resource.cluster.redis;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.nebula.resource.ClusterOverview;
 import io.nebula.resource.Lease;
 import io.nebula.resource.QuotaExceededException;
 import io.nebula.resource.Resources;
@@ -104,6 +105,10 @@ class ClusterTelemetryOnWeldTest {
     }
 
     private WeldContainer node(String coordinationUrl) {
+        return node("a", coordinationUrl);
+    }
+
+    private WeldContainer node(String id, String coordinationUrl) {
         Map<String, String> c = new HashMap<>();
         c.put("nebula.resource.coordination.kind", "redis");
         c.put("nebula.resource.coordination.url", coordinationUrl);
@@ -114,7 +119,7 @@ class ClusterTelemetryOnWeldTest {
         c.put("nebula.resource.store.cluster.max-concurrent-leases", "2");
         c.put("nebula.resource.store.cluster.batch", "1");
         c.put("nebula.cluster.resource", "coordination");
-        c.put("nebula.cluster.node-id", "a");
+        c.put("nebula.cluster.node-id", id);
         c.put("nebula.cluster.heartbeat-ttl", "3s");
         c.put("nebula.cluster.redis-timeout", "500ms"); // what a machine at load 10 answers within
         SmallRyeConfig cfg = new SmallRyeConfigBuilder().addDefaultSources().addDefaultInterceptors()
@@ -127,7 +132,7 @@ class ClusterTelemetryOnWeldTest {
             // none registered yet
         }
         resolver.registerConfig(cfg, loader);
-        WeldContainer container = NebulaWeld.container(Producer.class).containerId("otel-node-a").initialize();
+        WeldContainer container = NebulaWeld.container(Producer.class).containerId("otel-node-" + id).initialize();
         open.push(container::shutdown);
         return container;
     }
@@ -224,5 +229,26 @@ class ClusterTelemetryOnWeldTest {
         proxy.up();
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 longPoint("nebula.cluster.degraded", Attributes.of(NODE, "a")) == 0);
+    }
+
+    /** The dashboard's cluster panel reads {@link ClusterOverview}: each live node's permits, asked of Redis. */
+    @Test
+    void theOverviewShowsThePermitsEachLiveNodeHoldsAndTheGates() {
+        WeldContainer a = node("a", REDIS);
+        WeldContainer b = node("b", REDIS);
+        acquire(a);
+        acquire(b);
+
+        ClusterOverview overview = a.select(ClusterOverview.class).get();
+        assertThat(overview.nodeId()).isEqualTo("a");
+        assertThat(overview.health()).isEqualTo("UP");
+        assertThat(overview.gates()).containsEntry("store", 0);
+        assertThat(overview.usage()).singleElement().satisfies(u -> {
+            assertThat(u.resource()).isEqualTo("store");
+            assertThat(u.tenant()).isNull();
+            assertThat(u.limit()).isEqualTo("cluster.max-concurrent-leases");
+            assertThat(u.max()).isEqualTo(2);
+            assertThat(u.byNode()).isEqualTo(Map.of("a", 1, "b", 1));
+        });
     }
 }
