@@ -143,6 +143,9 @@ public class NebulaExtension implements Extension {
         addBean(abd, "statistics", ResourceStatistics.class, (ResourceStatistics) rt::figures);
         addBean(abd, "actions", ActionScopes.class, (ActionScopes) rt::enterAction);
         addBean(abd, "admin", io.nebula.resource.admin.ResourceAdmin.class, rt.admin());
+        if (rt.cluster() != null) { // a node of a cluster: what the dashboard's cluster panel reads
+            addBean(abd, "cluster", io.nebula.resource.ClusterOverview.class, new ClusterOverviewBean(rt.cluster()));
+        }
     }
 
     private static <T> void addBean(AfterBeanDiscovery abd, String id, Class<T> type, T instance) {

@@ -17,6 +17,6 @@ public class NebulaDashboardApplication extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(DashboardEndpoint.class);
+        return Set.of(DashboardEndpoint.class, ClusterEndpoint.class);
     }
 }

@@ -68,6 +68,7 @@ public final class Cluster implements AutoCloseable {
         MeasuredPermits measured = new MeasuredPermits(factory.create(backend, nodeId, settings.heartbeatTtl(),
                 settings.redisTimeout()));
         ClusterNode node = new ClusterNode(measured, settings.heartbeatTtl(), System::currentTimeMillis);
+        measured.listener(node.listeners());
         ScheduledExecutorService beat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "nebula-cluster-heartbeat");
             t.setDaemon(true);
@@ -82,6 +83,7 @@ public final class Cluster implements AutoCloseable {
                     System::currentTimeMillis);
             rotation = new ClusterRotation(signals, System::currentTimeMillis); // rotations on the gate's channel
             gate.rotation(rotation);
+            gate.listener(node.listeners());
             ClusterGate started = gate; // subscribes on the heartbeat's thread: nothing connects during deployment
             beat.execute(() -> started.start(beat));
         }
@@ -127,6 +129,13 @@ public final class Cluster implements AutoCloseable {
     /** The known-down gate of this node; {@code null} when the backend carries no signals. */
     public ClusterGate gate() {
         return gate;
+    }
+
+    /** The cluster-wide limits of every resource that has some, by resource name. */
+    public java.util.SortedMap<String, ClusterLimits> allLimits() {
+        java.util.SortedMap<String, ClusterLimits> all = new java.util.TreeMap<>();
+        limits.forEach((r, l) -> l.ifPresent(x -> all.put(r, x)));
+        return all;
     }
 
     public ClusterNode node() {

@@ -28,6 +28,7 @@ public final class ClusterGate implements AutoCloseable {
     private final ConcurrentMap<String, ResourceGate> gates = new ConcurrentHashMap<>();
     private volatile ScheduledFuture<?> subscribing;
     private volatile ClusterRotation rotation; // null: rotations are not listened to
+    private volatile ClusterListener listener = new ClusterListener() { };
 
     /**
      * @param claimTtl      how long a node's claim of a probe lasts: a probe runs at most this long
@@ -50,6 +51,20 @@ public final class ClusterGate implements AutoCloseable {
     /** The gate of {@code resource} on this node: what its pools' pipelines ask ({@code WovenPoolBuilder.gate}). */
     public ResourceGate resource(String resource) {
         return gates.computeIfAbsent(resource, r -> new ResourceGate(r, this));
+    }
+
+    /** Tells {@code l} of the gates' refusals ({@link Cluster#join} gives it the node's listeners). */
+    public void listener(ClusterListener l) {
+        listener = l == null ? new ClusterListener() { } : l;
+    }
+
+    ClusterListener listener() {
+        return listener;
+    }
+
+    /** The gates of this node's resources, for a gauge read when collected. */
+    public java.util.Collection<ResourceGate> gates() {
+        return java.util.Collections.unmodifiableCollection(gates.values());
     }
 
     /** The gate of {@code resource} if a pool was given it ({@link #resource}); {@code null} otherwise. */

@@ -143,7 +143,7 @@ public final class ClusterLimits {
         String tenant = ctx.tenant();
         LeaseBudget tenantBudget = tenant == null ? null : tenantLeases(tenant);
         if (!node.available()) {
-            alone(tenantBudget);
+            alone(tenant, tenantBudget);
             return;
         }
         try {
@@ -166,11 +166,11 @@ public final class ClusterLimits {
         } catch (ClusterUnavailableException e) {
             node.failed(e);
             // nothing is held from the failed call: admitted alone, the next heartbeat tells the backend
-            alone(tenantBudget);
+            alone(tenant, tenantBudget);
         }
     }
 
-    private void alone(LeaseBudget tenantBudget) {
+    private void alone(String tenant, LeaseBudget tenantBudget) {
         if (tenantBudget != null) {
             tenantBudget.enterAlone();
         }
@@ -178,6 +178,7 @@ public final class ClusterLimits {
             leases.enterAlone();
         }
         node.admittedAlone(1);
+        node.listeners().admittedAlone(resource, tenant);
     }
 
     /** The lease of an acquisition admitted by {@link #enter} was given back, or the acquisition failed. */
@@ -211,6 +212,7 @@ public final class ClusterLimits {
     }
 
     private QuotaExceededException refused(String tenant, String key, int value) {
+        node.listeners().refused(resource, tenant, key);
         String who = tenant == null ? "" : " for tenant '" + tenant + "'";
         return new QuotaExceededException(resource, tenant, key, value, "NEBULA-4603 Acquisition of '" + resource + "'"
                 + who + " refused: the cluster-wide limit " + key + "=" + value + " is reached across all nodes");
@@ -246,6 +248,26 @@ public final class ClusterLimits {
         for (LeaseBudget t : tenantInstances.values()) {
             t.forget();
         }
+    }
+
+    /**
+     * The permits of each concurrent-lease limit of this resource that this node knows, held by each live node: asks
+     * the backend once per limit (a dashboard's question, never an acquisition's).
+     *
+     * @throws ClusterUnavailableException when the backend does not answer within its bound
+     */
+    public java.util.List<io.nebula.resource.ClusterOverview.Usage> usage() {
+        java.util.List<io.nebula.resource.ClusterOverview.Usage> all = new java.util.ArrayList<>();
+        if (leases != null) {
+            all.add(new io.nebula.resource.ClusterOverview.Usage(resource, null, "cluster.max-concurrent-leases",
+                    leases.max(), new java.util.TreeMap<>(node.permits().usage(leases.limit()))));
+        }
+        for (java.util.Map.Entry<String, LeaseBudget> t : new java.util.TreeMap<>(tenantLeases).entrySet()) {
+            all.add(new io.nebula.resource.ClusterOverview.Usage(resource, t.getKey(),
+                    "cluster.tenant.max-concurrent-leases", t.getValue().max(),
+                    new java.util.TreeMap<>(node.permits().usage(t.getValue().limit()))));
+        }
+        return all;
     }
 
     public String resource() {

@@ -27,6 +27,7 @@ public final class ClusterNode implements AutoCloseable {
     private final LongSupplier millis;
     private final List<ClusterLimits> limits = new CopyOnWriteArrayList<>();
     private final AtomicLong admittedAlone = new AtomicLong();
+    private final ClusterListeners listeners = new ClusterListeners();
     private volatile Throwable unavailable; // null while the backend answers
     private volatile ScheduledFuture<?> beat;
 
@@ -102,6 +103,23 @@ public final class ClusterNode implements AutoCloseable {
     /** Acquisitions admitted without the backend, by local limits alone, since the node started: a metric. */
     public long admittedAlone() {
         return admittedAlone.get();
+    }
+
+    /**
+     * Tells {@code listener} of this node's cluster step from now on (a telemetry backend): its calls to the backend
+     * when they are made through {@link Cluster}, refusals, admissions alone, the gate's refusals.
+     */
+    public void listen(ClusterListener listener) {
+        listeners.add(listener);
+    }
+
+    /** Stops telling {@code listener}. */
+    public void unlisten(ClusterListener listener) {
+        listeners.remove(listener);
+    }
+
+    ClusterListener listeners() {
+        return listeners;
     }
 
     /** Round trips to the backend so far. */

@@ -41,6 +41,16 @@ public interface ClusterPermits extends AutoCloseable {
     /** Refreshes this node's heartbeat only. */
     void heartbeat();
 
+    /**
+     * The permits of {@code limit} held by each live node, read only: what a dashboard shows, never asked on an
+     * acquisition. One round trip, within the same bound as every call.
+     *
+     * @return node id to permits; empty when no live node holds any, or when the backend cannot tell
+     */
+    default java.util.Map<String, Integer> usage(String limit) {
+        return java.util.Map.of();
+    }
+
     /** This node's id ({@code nebula.cluster.node-id}). */
     String nodeId();
 

@@ -146,6 +146,15 @@ final class LeaseBudget {
         }
     }
 
+    /** The limit's name in the backend ({@code orders:leases}). */
+    String limit() {
+        return limit;
+    }
+
+    int max() {
+        return max;
+    }
+
     int held() {
         counts.lock();
         try {

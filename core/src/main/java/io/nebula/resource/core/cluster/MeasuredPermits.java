@@ -12,6 +12,7 @@ final class MeasuredPermits implements ClusterPermits {
     private final ClusterPermits permits;
     private final AtomicLong failures = new AtomicLong();
     private volatile LongConsumer observer = n -> { };
+    private volatile ClusterListener listener = new ClusterListener() { };
 
     MeasuredPermits(ClusterPermits permits) {
         this.permits = permits;
@@ -19,6 +20,10 @@ final class MeasuredPermits implements ClusterPermits {
 
     void observe(LongConsumer nanos) {
         observer = nanos;
+    }
+
+    void listener(ClusterListener l) {
+        listener = l;
     }
 
     /** Calls that did not answer within the bound ({@link ClusterUnavailableException}). */
@@ -30,31 +35,36 @@ final class MeasuredPermits implements ClusterPermits {
         V run();
     }
 
-    private <V> V timed(Call<V> call) {
+    private <V> V timed(String operation, Call<V> call) {
         long start = System.nanoTime();
+        boolean answered = false;
         try {
-            return call.run();
+            V v = call.run();
+            answered = true;
+            return v;
         } catch (ClusterUnavailableException e) {
             failures.incrementAndGet();
             throw e;
         } finally {
-            observer.accept(System.nanoTime() - start);
+            long nanos = System.nanoTime() - start;
+            observer.accept(nanos);
+            listener.called(operation, nanos, answered);
         }
     }
 
     @Override
     public int take(String limit, int wanted, int max) {
-        return timed(() -> permits.take(limit, wanted, max));
+        return timed("take", () -> permits.take(limit, wanted, max));
     }
 
     @Override
     public int takeInWindow(String limit, long window, int wanted, int max) {
-        return timed(() -> permits.takeInWindow(limit, window, wanted, max));
+        return timed("take_window", () -> permits.takeInWindow(limit, window, wanted, max));
     }
 
     @Override
     public void give(String limit, int count) {
-        timed(() -> {
+        timed("give", () -> {
             permits.give(limit, count);
             return null;
         });
@@ -62,7 +72,7 @@ final class MeasuredPermits implements ClusterPermits {
 
     @Override
     public void hold(String limit, int held) {
-        timed(() -> {
+        timed("hold", () -> {
             permits.hold(limit, held);
             return null;
         });
@@ -70,10 +80,15 @@ final class MeasuredPermits implements ClusterPermits {
 
     @Override
     public void heartbeat() {
-        timed(() -> {
+        timed("heartbeat", () -> {
             permits.heartbeat();
             return null;
         });
+    }
+
+    @Override
+    public java.util.Map<String, Integer> usage(String limit) {
+        return timed("usage", () -> permits.usage(limit));
     }
 
     @Override

@@ -76,12 +76,16 @@ final class OpenTelemetryWeave implements Telemetry {
     private final LongCounter fallbacks;
     /** {@code db.client.connection.*}; {@code null} unless {@code nebula.telemetry.semconv=true}. */
     private final SemconvConnections semconv;
+    private final Meter meter;
+    /** The node's {@code nebula.cluster.*}; {@code null} outside a cluster. */
+    private volatile ClusterInstruments cluster;
 
     private OpenTelemetryWeave(OpenTelemetry otel, boolean tracing, boolean metering, boolean semconv) {
         this.tracing = tracing;
         this.metering = metering;
         this.tracer = otel.getTracer(SCOPE);
         Meter meter = otel.getMeter(SCOPE);
+        this.meter = meter;
         duration = meter.histogramBuilder("nebula.resource.acquisition.duration").setUnit("s")
                 .setDescription("How long an acquisition that was not a pool hit took (it waited, or failed), "
                         + "retries included").build();
@@ -154,8 +158,26 @@ final class OpenTelemetryWeave implements Telemetry {
         W3CTraceContextPropagator.getInstance().inject(Context.current(), header, (h, key, value) -> h.accept(key, value));
     }
 
+    /** The node's instruments {@code nebula.cluster.*} and its span events ({@link ClusterInstruments}). */
+    @Override
+    public void cluster(io.nebula.resource.core.cluster.Cluster c) {
+        ClusterInstruments was = cluster;
+        if (c == null || was != null && was.of(c)) {
+            return;
+        }
+        if (was != null) {
+            was.close();
+        }
+        cluster = new ClusterInstruments(c, meter, metering, tracing);
+    }
+
     @Override
     public void close() {
+        ClusterInstruments c = cluster;
+        if (c != null) {
+            c.close();
+            cluster = null;
+        }
         for (AutoCloseable g : gauges) {
             try {
                 g.close();

@@ -78,6 +78,19 @@ public final class RedisClusterPermits implements ClusterPermits {
             return 0
             """;
 
+    // KEYS[1] limit hash; ARGV heartbeat prefix. Read only: the live nodes' counts, a lapsed node skipped, not dropped
+    private static final String USAGE = """
+            local live = {}
+            local fields = redis.call('HGETALL', KEYS[1])
+            for i = 1, #fields, 2 do
+              if redis.call('EXISTS', ARGV[1] .. fields[i]) == 1 then
+                live[#live + 1] = fields[i]
+                live[#live + 1] = fields[i + 1]
+              end
+            end
+            return live
+            """;
+
     private final RedisClient client;
     private final String nodeId;
     private final String heartbeatKey;
@@ -140,6 +153,16 @@ public final class RedisClusterPermits implements ClusterPermits {
     @Override
     public void heartbeat() {
         call(c -> c.set(heartbeatKey, "1", io.lettuce.core.SetArgs.Builder.px(Long.parseLong(ttlMillis))));
+    }
+
+    @Override
+    public java.util.Map<String, Integer> usage(String limit) {
+        java.util.List<Object> flat = call(c -> c.eval(USAGE, ScriptOutputType.MULTI, new String[] {PREFIX + limit}, NODES));
+        java.util.Map<String, Integer> byNode = new java.util.TreeMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            byNode.put(String.valueOf(flat.get(i)), Integer.parseInt(String.valueOf(flat.get(i + 1))));
+        }
+        return byNode;
     }
 
     @Override

@@ -1,0 +1,45 @@
+package io.nebula.resource;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * This node of the cluster ({@code nebula.cluster.resource}, docs/cluster.md) as an operator sees it: its id, whether
+ * it counts with the cluster or alone, the known-down gate of each resource, and how the permits of each cluster-wide
+ * concurrent-lease limit are held by the live nodes. A bean that the CDI extension adds only when the application is
+ * a node of a cluster; the dashboard's {@code GET nebula/api/cluster} reads it.
+ */
+public interface ClusterOverview {
+
+    /** {@code nebula.cluster.node-id}. */
+    String nodeId();
+
+    /** {@code UP} while the cluster's Redis answers, {@code DEGRADED} while this node applies its local limits only. */
+    String health();
+
+    /** The known-down gate of each resource that has one on this node: {@code 0} closed, {@code 2} open. */
+    Map<String, Integer> gates();
+
+    /**
+     * The permits of each cluster-wide concurrent-lease limit this node knows ({@code cluster.max-concurrent-leases},
+     * and {@code cluster.tenant.max-concurrent-leases} for each tenant it served), held by each live node. Asks the
+     * cluster's Redis once per limit, on the caller's thread, each call within {@code nebula.cluster.redis-timeout}:
+     * meant for a dashboard, never for an acquisition.
+     *
+     * @throws IllegalStateException when the cluster's Redis does not answer within the bound; the message names the
+     *                               node and the bound, never the URL
+     */
+    List<Usage> usage();
+
+    /**
+     * One limit's permits across the cluster.
+     *
+     * @param resource the resource
+     * @param tenant   the tenant of a {@code cluster.tenant.*} limit; {@code null} for the resource's own
+     * @param limit    the key: {@code cluster.max-concurrent-leases} or {@code cluster.tenant.max-concurrent-leases}
+     * @param max      its value
+     * @param byNode   the permits each live node holds (a node holds permits for its leases and a spare batch)
+     */
+    record Usage(String resource, String tenant, String limit, int max, Map<String, Integer> byNode) {
+    }
+}

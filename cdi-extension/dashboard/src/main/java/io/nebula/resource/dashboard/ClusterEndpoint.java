@@ -1,0 +1,54 @@
+package io.nebula.resource.dashboard;
+
+import io.nebula.resource.ClusterOverview;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET nebula/api/cluster}: the dashboard's cluster panel (docs/operations.md, "Dashboard"). This node's id and
+ * health, the known-down gate of each resource, and the permits of each cluster-wide concurrent-lease limit held by
+ * each live node, read from the cluster's Redis when asked (one call per limit, each within
+ * {@code nebula.cluster.redis-timeout}). 404 when the application is not a node of a cluster. When Redis does not
+ * answer, the rest is still shown and {@code usageError} says why.
+ */
+@Path("cluster")
+@Produces(MediaType.APPLICATION_JSON)
+public class ClusterEndpoint {
+
+    @Inject
+    Instance<ClusterOverview> cluster;
+
+    /** The body of {@code GET cluster}; {@code usage} is {@code null} and {@code usageError} set when Redis did not answer. */
+    public record ClusterReport(String node, String health, Map<String, Integer> gates,
+                                List<ClusterOverview.Usage> usage, String usageError) {
+    }
+
+    @GET
+    public Response cluster() {
+        if (!cluster.isResolvable()) {
+            return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON)
+                    .entity(new DashboardEndpoint.Refusal("this application is not a node of a cluster "
+                            + "(nebula.cluster.resource is not set)", List.of())).build();
+        }
+        return Response.ok(report(cluster.get())).build();
+    }
+
+    static ClusterReport report(ClusterOverview c) {
+        List<ClusterOverview.Usage> usage = null;
+        String error = null;
+        try {
+            usage = c.usage();
+        } catch (RuntimeException e) {
+            error = e.getMessage();
+        }
+        return new ClusterReport(c.nodeId(), c.health(), c.gates(), usage, error);
+    }
+}

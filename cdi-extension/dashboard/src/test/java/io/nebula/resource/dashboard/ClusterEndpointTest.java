@@ -1,0 +1,65 @@
+package io.nebula.resource.dashboard;
+
+import io.nebula.resource.ClusterOverview;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The cluster panel's report: the node, its health, the gates, the usage by node, or why the usage is missing. */
+class ClusterEndpointTest {
+
+    private static ClusterOverview node(RuntimeException usageFails) {
+        return new ClusterOverview() {
+            @Override
+            public String nodeId() {
+                return "a";
+            }
+
+            @Override
+            public String health() {
+                return usageFails == null ? "UP" : "DEGRADED";
+            }
+
+            @Override
+            public Map<String, Integer> gates() {
+                return Map.of("orders", 2);
+            }
+
+            @Override
+            public List<Usage> usage() {
+                if (usageFails != null) {
+                    throw usageFails;
+                }
+                return List.of(new Usage("orders", "acme", "cluster.tenant.max-concurrent-leases", 4, Map.of("a", 1, "b", 3)));
+            }
+        };
+    }
+
+    @Test
+    void theReportCarriesTheNodeItsHealthTheGatesAndTheUsageByNode() {
+        ClusterEndpoint.ClusterReport r = ClusterEndpoint.report(node(null));
+
+        assertThat(r.node()).isEqualTo("a");
+        assertThat(r.health()).isEqualTo("UP");
+        assertThat(r.gates()).containsEntry("orders", 2);
+        assertThat(r.usage()).singleElement().satisfies(u -> {
+            assertThat(u.tenant()).isEqualTo("acme");
+            assertThat(u.byNode()).containsEntry("a", 1).containsEntry("b", 3);
+        });
+        assertThat(r.usageError()).isNull();
+    }
+
+    @Test
+    void whenRedisDoesNotAnswerTheRestIsShownAndTheErrorSaysWhy() {
+        ClusterEndpoint.ClusterReport r = ClusterEndpoint.report(node(new IllegalStateException(
+                "Redis of the cluster did not answer node 'a' within 50 ms")));
+
+        assertThat(r.health()).isEqualTo("DEGRADED");
+        assertThat(r.gates()).containsEntry("orders", 2);
+        assertThat(r.usage()).isNull();
+        assertThat(r.usageError()).contains("within 50 ms");
+    }
+}
