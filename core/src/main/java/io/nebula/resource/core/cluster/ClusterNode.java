@@ -71,7 +71,7 @@ public final class ClusterNode implements AutoCloseable {
         }
         if (unavailable != null) {
             unavailable = null;
-            LOG.log(System.Logger.Level.INFO, "NEBULA-4602 The cluster's backend answers again: node ''{0}'' resumes "
+            LOG.log(System.Logger.Level.INFO, "NEBULA-4602 The cluster''s backend answers again: node ''{0}'' resumes "
                     + "the cluster-wide limits", permits.nodeId());
         }
     }
