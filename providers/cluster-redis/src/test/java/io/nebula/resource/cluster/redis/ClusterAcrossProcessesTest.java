@@ -241,7 +241,7 @@ class ClusterAcrossProcessesTest {
     }
 
     @Test
-    void aBackendCutUnderLoadOpensTheGateOnAllThreeWithinASecondOneProbeAtATimeAndAllRecoverWithinTwoSeconds()
+    void aBackendCutUnderLoadOpensTheGateOnAllThreeWithinASecondEachNodeProbesAloneAndAllRecoverWithinTwoSeconds()
             throws Exception {
         LineBackend backend = new LineBackend();
         open.add(backend);
