@@ -58,7 +58,10 @@ public interface ResourceAdmin {
      */
     AdminChange tenantQuota(String resource, String tenant, Map<String, String> quotaKeys);
 
-    /** Re-reads the resource's credentials now; instances made with a credential that changed are retired. */
+    /**
+     * Re-reads the resource's credentials now; instances made with a credential that changed are retired. In a cluster
+     * ({@code nebula.cluster.resource}) every other node is told to re-read its own at once (docs/cluster.md).
+     */
     AdminChange refreshCredentials(String resource);
 
     /**

@@ -26,13 +26,16 @@ public final class Cluster implements AutoCloseable {
     private final MeasuredPermits permits;
     private final ScheduledExecutorService heartbeat;
     private final ClusterGate gate; // null: the backend carries no signals
+    private final ClusterRotation rotation; // null: the backend carries no signals
     private final ConcurrentMap<String, Optional<ClusterLimits>> limits = new ConcurrentHashMap<>();
 
-    private Cluster(ClusterNode node, MeasuredPermits permits, ScheduledExecutorService heartbeat, ClusterGate gate) {
+    private Cluster(ClusterNode node, MeasuredPermits permits, ScheduledExecutorService heartbeat, ClusterGate gate,
+                    ClusterRotation rotation) {
         this.node = node;
         this.permits = permits;
         this.heartbeat = heartbeat;
         this.gate = gate;
+        this.rotation = rotation;
     }
 
     /** The factory of backends of {@code kind} on {@code loader}'s class path; empty when none is installed. */
@@ -49,6 +52,7 @@ public final class Cluster implements AutoCloseable {
      * Joins the cluster: the node on {@code backend} (the settings of the resource {@code settings.resource()}
      * names, of kind {@code kind}) and its heartbeat, started; and the known-down gate ({@link ClusterGate}) on the
      * factory's {@linkplain ClusterPermitsFactory#signals signals}, probing every {@code nebula.cluster.probe-interval},
+     * and on the same signals the credential rotations ({@link ClusterRotation}),
      * subscribing on the heartbeat's thread (not the caller's), its probe
      * claim lasting {@code nebula.cluster.heartbeat-ttl} (a probe runs at most that long; a node that died holding the
      * claim stops holding it then, as its permits). Connects lazily: a backend down now makes the node count
@@ -72,13 +76,16 @@ public final class Cluster implements AutoCloseable {
         node.start(beat);
         ClusterSignals signals = factory.signals(backend, nodeId, settings.redisTimeout());
         ClusterGate gate = null;
+        ClusterRotation rotation = null;
         if (signals != null) {
             gate = new ClusterGate(signals, settings.heartbeatTtl(), settings.probeInterval(),
                     System::currentTimeMillis);
+            rotation = new ClusterRotation(signals, System::currentTimeMillis); // rotations on the gate's channel
+            gate.rotation(rotation);
             ClusterGate started = gate; // subscribes on the heartbeat's thread: nothing connects during deployment
             beat.execute(() -> started.start(beat));
         }
-        return new Cluster(node, measured, beat, gate);
+        return new Cluster(node, measured, beat, gate, rotation);
     }
 
     /** The default {@code nebula.cluster.node-id}: host name and process id, {@code host-1234}. */
@@ -107,6 +114,14 @@ public final class Cluster implements AutoCloseable {
      */
     public ResourceGate gate(String resource) {
         return gate == null ? null : gate.resource(resource);
+    }
+
+    /**
+     * Credential rotation across the nodes: each credentialed pool {@linkplain ClusterRotation#join joins} it, so its
+     * rotations are published and other nodes' are heard; {@code null} when the backend carries no signals.
+     */
+    public ClusterRotation rotation() {
+        return rotation;
     }
 
     /** The known-down gate of this node; {@code null} when the backend carries no signals. */

@@ -27,6 +27,7 @@ public final class ClusterGate implements AutoCloseable {
     private final LongSupplier millis;
     private final ConcurrentMap<String, ResourceGate> gates = new ConcurrentHashMap<>();
     private volatile ScheduledFuture<?> subscribing;
+    private volatile ClusterRotation rotation; // null: rotations are not listened to
 
     /**
      * @param claimTtl      how long a node's claim of a probe lasts: a probe runs at most this long
@@ -72,11 +73,21 @@ public final class ClusterGate implements AutoCloseable {
             return true;
         }
         try {
-            signals.subscribe(this::received);
+            ClusterRotation r = rotation;
+            if (r == null) {
+                signals.subscribe(this::received);
+            } else {
+                signals.subscribe(this::received, r::received);
+            }
         } catch (ClusterUnavailableException e) {
             return false; // asked again by start's task
         }
         return signals.subscribed();
+    }
+
+    /** Hears the rotations of other nodes on the same subscription; set before {@link #start}. */
+    public void rotation(ClusterRotation rotation) {
+        this.rotation = rotation;
     }
 
     /** Whether signals from other nodes arrive: {@code false} while the backend could not be subscribed to. */

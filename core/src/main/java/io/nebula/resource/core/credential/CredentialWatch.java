@@ -33,7 +33,7 @@ final class CredentialWatch {
     private Map<String, Optional<Secret>> inForce; // null until the first creation
     private ScheduledFuture<?> watch;
     private boolean shutDown;
-    private boolean failingToRefresh; // only the watch task touches it
+    private volatile boolean failingToRefresh; // the watch task and the re-reads another node asks for (ClusterRotation)
 
     /** @param scheduler times the watch; {@code null} for the {@linkplain EngineThreads#timer() engine's timer} */
     CredentialWatch(CredentialedProvider<?> provider, ScheduledExecutorService scheduler) {
@@ -64,8 +64,15 @@ final class CredentialWatch {
         return changed;
     }
 
-    /** Reads the source again; rotates when a value changed. */
-    void refresh() {
+    /**
+     * Reads the source again; rotates when a value changed.
+     *
+     * @param announce whether a rotation is this node's own news, for the cluster to hear ({@link RotationAnnouncer});
+     *                 {@code false} when another node announced it
+     * @return {@code true} when nothing is left to do: a value changed and the provider rotated, or nothing was made
+     *         yet (or the watch stopped); {@code false} when the source returned the values in force or could not be read
+     */
+    boolean refresh(boolean announce) {
         Map<String, Optional<Secret>> values;
         try {
             values = read();
@@ -75,7 +82,7 @@ final class CredentialWatch {
                 LOG.log(WARNING, "NEBULA-4303 Could not read the credentials of " + provider.who + " again to look for a"
                         + " rotation; the ones in force stay (" + e.getMessage() + ")", e.getCause());
             }
-            return;
+            return false;
         }
         if (failingToRefresh) {
             failingToRefresh = false;
@@ -85,15 +92,17 @@ final class CredentialWatch {
         lock.lock();
         try {
             if (inForce == null || shutDown) {
-                return; // nothing made yet: the first creation reads them
+                return true; // nothing made yet: the first creation reads them
             }
             changed = adoptLocked(values);
         } finally {
             lock.unlock();
         }
-        if (!changed.isEmpty()) {
-            provider.rotate(changed);
+        if (changed.isEmpty()) {
+            return false;
         }
+        provider.rotate(changed, announce);
+        return true;
     }
 
     /** Every credential key's value, without auditing: reading to compare is not a use. */
@@ -113,7 +122,7 @@ final class CredentialWatch {
                 return;
             }
             // a secret store may be slow to answer: the re-read runs on the engine's workers, the timer only times it
-            watch = EngineThreads.every(scheduler, provider.credentials.refreshInterval(), this::refresh, e -> LOG.log(
+            watch = EngineThreads.every(scheduler, provider.credentials.refreshInterval(), () -> refresh(true), e -> LOG.log(
                     ERROR, "NEBULA-4308 The credential watch of " + provider.who + " failed", e));
         } catch (RejectedExecutionException e) {
             LOG.log(ERROR, "NEBULA-4307 Could not schedule the credential watch of " + provider.who + "; rotations are"

@@ -50,7 +50,9 @@ import static java.lang.System.Logger.Level.WARNING;
  * new ones ({@link ResourceProvider#renewCredentials}); one that cannot take them in place is marked stale and
  * destroyed instead of reused when it comes back to its pool. The rotation is audited
  * ({@link AuditKind#CREDENTIAL_ROTATION}), logged, and told to the listeners
- * ({@link PoolListener#onCredentialRotation}), where metrics count it.
+ * ({@link PoolListener#onCredentialRotation}), where metrics count it. In a cluster the rotation is also told to the
+ * {@linkplain #announceTo announcer}, so that every other node reads its own source again at once
+ * ({@link #refreshUnannounced}; docs/cluster.md).
  *
  * <p>Stale instances of a kind that cannot renew in place and that are never given back (a resident shared
  * instance) keep their old session until they are replaced for another reason; see docs/tenancy.md.
@@ -80,6 +82,8 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
     /** Whether {@link #stale} may hold anything: a release (the hot path) looks it up only then. */
     private volatile boolean anyStale;
     private final CredentialWatch watch;
+    private volatile RotationAnnouncer announcer; // null: no cluster hears of this pool's rotations
+    private volatile long rotatedAtNanos; // System.nanoTime() of the last rotation, once rotations > 0
 
     private CredentialedProvider(Builder<R> b) {
         this.delegate = b.delegate;
@@ -130,7 +134,7 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
         audit.record(AuditKind.CREDENTIAL_USE, Outcome.SUCCESS, context, useDetail(values, "instance"), null);
         Set<String> changed = watch.adopt(values);
         if (!changed.isEmpty()) {
-            rotate(changed);
+            rotate(changed, true);
         }
         Map<String, String> overlay = new TreeMap<>();
         values.forEach((key, value) -> value.ifPresent(s -> overlay.put(key, s.reveal())));
@@ -190,13 +194,54 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
 
     // ------------------------------------------------------------------ rotation
 
-    /** Reads the source again; rotates when a value changed. The watch calls it; tests call it directly. */
+    /**
+     * Reads the source again; rotates when a value changed, and tells the {@linkplain #announceTo announcer} so.
+     * The watch calls it; tests call it directly.
+     */
     public void refresh() {
-        watch.refresh();
+        watch.refresh(true);
     }
 
-    /** Offers the new credentials to each live instance; marks those that cannot take them in place stale. */
-    void rotate(Set<String> changed) {
+    /**
+     * Reads the source again and rotates when a value changed, without telling the announcer: what a node does when
+     * another node announced a rotation, or an operator's refresh that announces once for all the resource's pools.
+     *
+     * @return {@code true} when nothing is left to do (a value changed and the pool rotated, or it made nothing yet);
+     *         {@code false} when the source still returns the values in force, or could not be read
+     */
+    public boolean refreshUnannounced() {
+        return watch.refresh(false);
+    }
+
+    /**
+     * Tells the announcer of rotations this pool sees itself ({@code ClusterRotation}: the cluster); {@code null}
+     * for none.
+     */
+    public void announceTo(RotationAnnouncer announcer) {
+        this.announcer = announcer;
+    }
+
+    /** Tells the announcer, if any, that this resource's credentials rotated here (an operator's refresh). */
+    public void announce() {
+        RotationAnnouncer a = announcer;
+        if (a != null) {
+            a.announce(settings.name());
+        }
+    }
+
+    /** {@link System#nanoTime()} of the last rotation; meaningless while {@link #rotations()} is 0. */
+    public long rotatedAtNanos() {
+        return rotatedAtNanos;
+    }
+
+    /**
+     * Offers the new credentials to each live instance; marks those that cannot take them in place stale.
+     *
+     * @param announce whether to tell the announcer: {@code false} when another node's announcement made this node
+     *                 re-read, so that no node echoes it back
+     */
+    void rotate(Set<String> changed, boolean announce) {
+        rotatedAtNanos = System.nanoTime();
         rotations.incrementAndGet();
         List<R> live = new ArrayList<>(instances.values());
         int renewed = 0;
@@ -232,6 +277,9 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
             } catch (RuntimeException e) {
                 LOG.log(WARNING, "NEBULA-4306 Listener " + l.getClass().getName() + " of " + who + " threw; ignored", e);
             }
+        }
+        if (announce) {
+            announce();
         }
     }
 

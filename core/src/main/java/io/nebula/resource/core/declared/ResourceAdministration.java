@@ -290,10 +290,17 @@ public final class ResourceAdministration implements ResourceAdmin {
     public AdminChange refreshCredentials(String resource) {
         DeclaredPools<?> pools = pools(resource);
         return locked(resource, () -> {
+            CredentialedProvider<?> any = null;
             for (WovenPool<?> pool : pools.live().list()) {
                 if (pool.provider() instanceof CredentialedProvider<?> credentialed) {
-                    credentialed.refresh(); // as its watch would on its next turn: a changed value rotates
+                    credentialed.refreshUnannounced(); // as its watch would on its next turn: a changed value rotates
+                    any = credentialed;
                 }
+            }
+            if (any != null) {
+                // in a cluster, every other node re-reads its source at once, changed here or not: the operator
+                // may have rotated the secret where this node's source has not seen it yet
+                any.announce();
             }
             return record(pools, null, AdminAction.REFRESH_CREDENTIALS, Map.of(), Map.of(), "");
         });

@@ -95,7 +95,10 @@ public final class Weaving {
                 .scheduler(scheduler)
                 .telemetry(telemetry)
                 .listener(events)
-                .onClose(() -> live.remove(made[0]));
+                .onClose(() -> {
+                    live.remove(made[0]);
+                    leaveRotation(declaration.name(), provider);
+                });
         io.nebula.resource.core.history.HistoryClock clock = history;
         if (clock != null) {
             builder.history(clock, events);
@@ -116,10 +119,22 @@ public final class Weaving {
                 builder.gate(c.gate(declaration.name()));
             }
         }
+        if (c != null && c.rotation() != null
+                && provider instanceof io.nebula.resource.core.credential.CredentialedProvider<R> credentialed) {
+            c.rotation().join(declaration.name(), credentialed); // its rotations told to and heard from every node
+        }
         WovenPool<R> woven = builder.build();
         made[0] = woven;
         live.add(woven);
         return woven;
+    }
+
+    private void leaveRotation(String resource, ResourceProvider<?> provider) {
+        io.nebula.resource.core.cluster.Cluster c = cluster;
+        if (c != null && c.rotation() != null
+                && provider instanceof io.nebula.resource.core.credential.CredentialedProvider<?> credentialed) {
+            c.rotation().leave(resource, credentialed);
+        }
     }
 
     /** Reports every pool through {@code backends} from now on, the {@code live} ones started earlier included. */

@@ -21,6 +21,8 @@ public final class SharedSignals {
     private final Map<String, String> claims = new HashMap<>(); // resource -> node
     private final Map<String, Long> expiries = new HashMap<>();
     public final List<GateSignal> published = new CopyOnWriteArrayList<>();
+    private final List<Consumer<RotationSignal>> rotationListeners = new CopyOnWriteArrayList<>();
+    public final List<RotationSignal> rotations = new CopyOnWriteArrayList<>();
 
     /** The gate of node {@code id} on this bus, subscribed, with a claim TTL of 3 s. */
     public ClusterGate gate(String id) {
@@ -62,6 +64,21 @@ public final class SharedSignals {
                 call();
                 listeners.add(listener);
                 subscribed = true;
+            }
+
+            @Override
+            public void publishRotation(RotationSignal signal) {
+                call();
+                rotations.add(signal);
+                for (Consumer<RotationSignal> l : rotationListeners) {
+                    l.accept(signal);
+                }
+            }
+
+            @Override
+            public void subscribe(Consumer<GateSignal> listener, Consumer<RotationSignal> rotated) {
+                subscribe(listener);
+                rotationListeners.add(rotated);
             }
 
             @Override

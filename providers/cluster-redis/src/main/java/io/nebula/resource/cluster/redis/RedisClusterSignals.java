@@ -11,6 +11,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.nebula.resource.core.cluster.ClusterSignals;
 import io.nebula.resource.core.cluster.ClusterUnavailableException;
 import io.nebula.resource.core.cluster.GateSignal;
+import io.nebula.resource.core.cluster.RotationSignal;
 
 import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
@@ -22,7 +23,8 @@ import java.util.function.Function;
  * <ul>
  *   <li>signals are published on one channel per cluster, {@code nebula:cluster:gate:<db>} by default (pub/sub ignores
  *       the database number, so the default channel carries it: two clusters on two databases of one Redis do not
- *       hear each other), as {@code down|up <tab> node <tab> resource <tab> reason};</li>
+ *       hear each other), as {@code down|up <tab> node <tab> resource <tab> reason}, and credential rotations on the
+ *       same channel as {@code rotated <tab> node <tab> resource <tab> generation} (never a credential);</li>
  *   <li>the probe's claim is {@code nebula:cluster:gate:<resource>:probe}, set to the node's id with {@code SET NX PX}:
  *       it expires by itself when its holder dies.</li>
  * </ul>
@@ -32,6 +34,7 @@ import java.util.function.Function;
 public final class RedisClusterSignals implements ClusterSignals {
 
     static final String PREFIX = "nebula:cluster:gate:";
+    static final String ROTATED = "rotated";
 
     // KEYS[1] the claim; ARGV node, ms left (0: now)
     private static final String RELEASE = """
@@ -83,7 +86,19 @@ public final class RedisClusterSignals implements ClusterSignals {
     }
 
     @Override
+    public void publishRotation(RotationSignal signal) {
+        String message = ROTATED + "\t" + flat(signal.node()) + "\t" + flat(signal.resource()) + "\t"
+                + signal.generation();
+        call(c -> c.publish(channel, message));
+    }
+
+    @Override
     public void subscribe(Consumer<GateSignal> listener) {
+        subscribe(listener, r -> { });
+    }
+
+    @Override
+    public void subscribe(Consumer<GateSignal> listener, Consumer<RotationSignal> rotations) {
         connecting.lock();
         try {
             if (subscription != null) {
@@ -96,6 +111,13 @@ public final class RedisClusterSignals implements ClusterSignals {
                 s.addListener(new RedisPubSubAdapter<>() {
                     @Override
                     public void message(String from, String message) {
+                        if (message.startsWith(ROTATED + "\t")) {
+                            RotationSignal rotation = parseRotation(message);
+                            if (rotation != null) {
+                                rotations.accept(rotation);
+                            }
+                            return;
+                        }
                         GateSignal signal = parse(message);
                         if (signal != null) {
                             listener.accept(signal);
@@ -156,6 +178,18 @@ public final class RedisClusterSignals implements ClusterSignals {
             return null; // not ours: something else publishes on the channel
         }
         return new GateSignal(f[0].equals("down"), f[2], f[1], f.length == 4 ? f[3] : "");
+    }
+
+    static RotationSignal parseRotation(String message) {
+        String[] f = message.split("\t", 4);
+        if (f.length < 4 || !f[0].equals(ROTATED)) {
+            return null;
+        }
+        try {
+            return new RotationSignal(f[2], f[1], Long.parseLong(f[3].trim()));
+        } catch (NumberFormatException e) {
+            return null; // not ours
+        }
     }
 
     private <V> V call(Function<RedisCommands<String, String>, V> command) {
