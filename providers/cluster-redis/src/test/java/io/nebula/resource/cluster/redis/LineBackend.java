@@ -1,0 +1,98 @@
+package io.nebula.resource.cluster.redis;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The backend of {@link LineBackendProvider}, in the test's JVM: answers {@code ok} to each connection while up; while
+ * {@link #down()}, holds each connection {@value #DOWN_HOLD_MS} ms then closes it without an answer, and records when
+ * each such attempt began and ended (nanoTime, which on Linux is CLOCK_MONOTONIC and so comparable with the nodes'
+ * processes). A stopped server would refuse the connection instead, and nothing could count the attempts; holding
+ * each a little makes two attempts that overlap visible as such.
+ */
+final class LineBackend implements AutoCloseable {
+
+    static final long DOWN_HOLD_MS = 20;
+
+    /** One attempt made while down: [start, end] in nanoTime. */
+    record Attempt(long start, long end, String who) {
+    }
+
+    private final ServerSocket server;
+    private final AtomicBoolean down = new AtomicBoolean();
+    private final List<Attempt> attempts = new ArrayList<>();
+    private final Thread acceptor;
+
+    LineBackend() throws IOException {
+        server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
+        acceptor = new Thread(this::accept, "line-backend");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    void down() {
+        down.set(true);
+    }
+
+    void up() {
+        down.set(false);
+    }
+
+    /** The attempts made while down, in the order they ended. */
+    List<Attempt> attempts() {
+        synchronized (attempts) {
+            return List.copyOf(attempts);
+        }
+    }
+
+    private void accept() {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                Thread t = new Thread(() -> answer(s), "line-backend-conn");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return; // closed
+            }
+        }
+    }
+
+    private void answer(Socket s) {
+        long start = System.nanoTime();
+        try (s) {
+            if (down.get()) {
+                s.setSoTimeout(1000);
+                String who = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+                Thread.sleep(DOWN_HOLD_MS);
+                synchronized (attempts) {
+                    attempts.add(new Attempt(start, System.nanoTime(), who));
+                }
+                return;
+            }
+            OutputStream out = s.getOutputStream();
+            out.write("ok\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        } catch (IOException | InterruptedException e) {
+            // the client went away
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}
