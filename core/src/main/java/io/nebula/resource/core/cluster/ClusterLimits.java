@@ -128,7 +128,7 @@ public final class ClusterLimits {
 
     private QuotaExceededException refusedInstance(String tenant, String key, int value) {
         String who = tenant == null ? "" : " for tenant '" + tenant + "'";
-        return new QuotaExceededException(resource, tenant, key, value, "NEBULA-4607 Opening a new instance of '"
+        return new QuotaExceededException(resource, tenant, key, value, "NEBULA-4610 Opening a new instance of '"
                 + resource + "'" + who + " refused: the cluster-wide limit " + key + "=" + value
                 + " is reached across all nodes");
     }

@@ -97,7 +97,7 @@ class ClusterLimitsTest {
                     assertThat(e.limit()).isEqualTo("cluster.max-instances");
                     refusedAll++;
                 }
-                assertThat(e.getMessage()).startsWith("NEBULA-4607");
+                assertThat(e.getMessage()).startsWith("NEBULA-4610");
             }
             assertThat(open).as("all tenants on all nodes").hasSizeLessThanOrEqualTo(7);
             assertThat(perTenant.values()).as("each tenant on all nodes").allMatch(n -> n <= 3);
