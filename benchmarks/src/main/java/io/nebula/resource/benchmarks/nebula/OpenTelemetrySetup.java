@@ -46,6 +46,8 @@ public final class OpenTelemetrySetup {
     private static final Map<String, Long> NEBULA_ACQUISITIONS = new ConcurrentHashMap<>();
     private static final AttributeKey<String> RESOURCE = AttributeKey.stringKey("resource");
     private static final AttributeKey<String> OUTCOME = AttributeKey.stringKey("outcome");
+    /** The latest value of each {@code nebula.cluster.*} counter the exporter received, summed over its points. */
+    private static final Map<String, Long> CLUSTER_COUNTS = new ConcurrentHashMap<>();
     /** The meter providers made so far, to export on demand ({@link #exportMetricsNow}). */
     private static final List<SdkMeterProvider> METER_PROVIDERS = new CopyOnWriteArrayList<>();
 
@@ -74,6 +76,14 @@ public final class OpenTelemetrySetup {
      */
     public static long nebulaAcquisitionsExported(String resource) {
         return NEBULA_ACQUISITIONS.getOrDefault(resource, 0L);
+    }
+
+    /**
+     * The latest exported value of a {@code nebula.cluster.*} counter ({@code nebula.cluster.redis.round.trips},
+     * {@code nebula.cluster.admitted.alone}), or 0 before its first export.
+     */
+    public static long clusterCount(String name) {
+        return CLUSTER_COUNTS.getOrDefault(name, 0L);
     }
 
     /** Makes every meter provider made so far export now, and waits for it (up to 10 s). */
@@ -159,6 +169,9 @@ public final class OpenTelemetrySetup {
                     .filter(point -> "success".equals(point.getAttributes().get(OUTCOME)))
                     .forEach(point -> succeeded.merge(String.valueOf(point.getAttributes().get(RESOURCE)), point.getValue(), Long::sum));
             succeeded.forEach((resource, n) -> NEBULA_ACQUISITIONS.merge(resource, n, Math::max));
+            metrics.stream().filter(m -> m.getName().startsWith("nebula.cluster.") && m.getType() == MetricDataType.LONG_SUM)
+                    .forEach(m -> CLUSTER_COUNTS.put(m.getName(),
+                            m.getLongSumData().getPoints().stream().mapToLong(point -> point.getValue()).sum()));
             return CompletableResultCode.ofSuccess();
         }
 

@@ -1,5 +1,6 @@
 package io.nebula.resource.core.cluster;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -18,17 +19,30 @@ final class LeaseBudget {
     private final ClusterPermits permits;
     // Redis calls for this limit, one at a time: a heartbeat's absolute count must not race a take
     private final ReentrantLock remote = new ReentrantLock();
-    // the counts, taken briefly and never across a Redis call (a lock, not a monitor: a virtual thread waiting on it
-    // does not pin its carrier)
-    private final ReentrantLock counts = new ReentrantLock();
-    private int held; // permits the backend counts for this node; guarded by counts
-    private int inUse; // leases admitted and not given back; guarded by counts
+    /*
+     * The permits the backend counts for this node (held, the high 32 bits) and the leases admitted and not given back
+     * (in use, the low 32 bits), in one word: a lease served from the batch is one compare-and-set to enter and one to
+     * leave, never a lock (two lock pairs per lease cost the hit cycle 30% at one thread, docs/benchmarks.md).
+     */
+    private final AtomicLong counts = new AtomicLong();
 
     LeaseBudget(String limit, int max, int batch, ClusterPermits permits) {
         this.limit = limit;
         this.max = max;
         this.batch = Math.min(batch, max);
         this.permits = permits;
+    }
+
+    private static long pack(int held, int inUse) {
+        return ((long) held << 32) | (inUse & 0xFFFF_FFFFL);
+    }
+
+    private static int held(long counts) {
+        return (int) (counts >>> 32);
+    }
+
+    private static int inUse(long counts) {
+        return (int) counts;
     }
 
     /**
@@ -47,56 +61,48 @@ final class LeaseBudget {
                 return true;
             }
             int taken = permits.take(limit, batch, max);
-            counts.lock();
-            try {
-                held += taken;
-            } finally {
-                counts.unlock();
-            }
+            counts.addAndGet((long) taken << 32);
             return local();
         } finally {
             remote.unlock();
         }
     }
 
+    /** A permit of the batch for one more lease, if one is spare. */
     private boolean local() {
-        counts.lock();
-        try {
-            if (inUse < held) {
-                inUse++;
+        for (;;) {
+            long now = counts.get();
+            if (inUse(now) >= held(now)) {
+                return false;
+            }
+            if (counts.compareAndSet(now, now + 1)) {
                 return true;
             }
-            return false;
-        } finally {
-            counts.unlock();
         }
     }
 
     /** Admits a lease without the backend, which did not answer: counted, and claimed at the next {@link #sync}. */
     void enterAlone() {
-        counts.lock();
-        try {
-            inUse++;
-        } finally {
-            counts.unlock();
-        }
+        counts.incrementAndGet();
     }
 
     /** A lease admitted by {@link #enter} or {@link #enterAlone} was given back, or its acquisition failed. */
     void leave(boolean backendUp) {
         int spare;
-        counts.lock();
-        try {
-            if (inUse > 0) {
-                inUse--;
-            }
+        for (;;) {
+            long now = counts.get();
+            int held = held(now);
+            int inUse = Math.max(0, inUse(now) - 1);
             spare = held - inUse - batch;
             if (spare <= 0 || !backendUp) {
-                return;
+                spare = 0;
             }
-            held -= spare;
-        } finally {
-            counts.unlock();
+            if (counts.compareAndSet(now, pack(held - spare, inUse))) {
+                break;
+            }
+        }
+        if (spare == 0) {
+            return;
         }
         // given back only once more than a batch is spare: a steady load costs no round trip
         remote.lock();
@@ -115,13 +121,13 @@ final class LeaseBudget {
         remote.lock();
         try {
             int now;
-            counts.lock();
-            try {
+            for (;;) {
+                long c = counts.get();
                 // no spare from here on: until the backend is told, it counts more than this node holds, never less
-                now = inUse;
-                held = now;
-            } finally {
-                counts.unlock();
+                now = inUse(c);
+                if (counts.compareAndSet(c, pack(now, now))) {
+                    break;
+                }
             }
             permits.hold(limit, now);
         } finally {
@@ -133,13 +139,7 @@ final class LeaseBudget {
     void forget() {
         remote.lock();
         try {
-            counts.lock();
-            try {
-                held = 0;
-                inUse = 0;
-            } finally {
-                counts.unlock();
-            }
+            counts.set(0);
             permits.hold(limit, 0);
         } finally {
             remote.unlock();
@@ -156,30 +156,15 @@ final class LeaseBudget {
     }
 
     int held() {
-        counts.lock();
-        try {
-            return held;
-        } finally {
-            counts.unlock();
-        }
+        return held(counts.get());
     }
 
     int inUse() {
-        counts.lock();
-        try {
-            return inUse;
-        } finally {
-            counts.unlock();
-        }
+        return inUse(counts.get());
     }
 
     /** Whether this budget holds nothing: a tenant's may be forgotten. */
     boolean idle() {
-        counts.lock();
-        try {
-            return held == 0 && inUse == 0;
-        } finally {
-            counts.unlock();
-        }
+        return counts.get() == 0;
     }
 }
