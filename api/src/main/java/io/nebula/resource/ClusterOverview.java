@@ -21,6 +21,31 @@ public interface ClusterOverview {
     Map<String, Integer> gates();
 
     /**
+     * Why this node is {@code DEGRADED} (the cluster health check's message: the exception's class, the node, never
+     * the URL); {@code null} while it is {@code UP}.
+     */
+    default String healthMessage() {
+        return null;
+    }
+
+    /**
+     * The gates of {@link #gates()} that are open on this node, by resource: the node that saw the backend down and
+     * why (an exception's class name, never a message that may carry a secret). Empty when every gate is closed.
+     */
+    default Map<String, OpenGate> openGates() {
+        return Map.of();
+    }
+
+    /**
+     * An open known-down gate.
+     *
+     * @param node   the node that saw the backend down (this node or another one, told over pub/sub)
+     * @param reason why it saw it down
+     */
+    record OpenGate(String node, String reason) {
+    }
+
+    /**
      * The permits of each cluster-wide concurrent-lease limit this node knows ({@code cluster.max-concurrent-leases},
      * and {@code cluster.tenant.max-concurrent-leases} for each tenant it served), held by each live node. Asks the
      * cluster's Redis once per limit, on the caller's thread, each call within {@code nebula.cluster.redis-timeout}:

@@ -44,6 +44,26 @@ final class ClusterOverviewBean implements ClusterOverview {
     }
 
     @Override
+    public String healthMessage() {
+        return cluster.node().available() ? null : cluster.node().health().message().orElse(null);
+    }
+
+    @Override
+    public Map<String, OpenGate> openGates() {
+        Map<String, OpenGate> open = new TreeMap<>();
+        ClusterGate gate = cluster.gate();
+        if (gate != null) {
+            for (ResourceGate g : gate.gates()) {
+                ResourceGate.Open o = g.open();
+                if (o != null) {
+                    open.put(g.resource(), new OpenGate(o.node(), o.reason()));
+                }
+            }
+        }
+        return open;
+    }
+
+    @Override
     public List<Usage> usage() {
         List<Usage> all = new ArrayList<>();
         try {

@@ -26,9 +26,14 @@ public class ClusterEndpoint {
     @Inject
     Instance<ClusterOverview> cluster;
 
-    /** The body of {@code GET cluster}; {@code usage} is {@code null} and {@code usageError} set when Redis did not answer. */
+    /**
+     * The body of {@code GET cluster}; {@code usage} is {@code null} and {@code usageError} set when Redis did not
+     * answer; {@code healthMessage} says why the node is DEGRADED; {@code openGates} who saw each open gate's backend
+     * down and why.
+     */
     public record ClusterReport(String node, String health, Map<String, Integer> gates,
-                                List<ClusterOverview.Usage> usage, String usageError) {
+                                List<ClusterOverview.Usage> usage, String usageError, String healthMessage,
+                                Map<String, ClusterOverview.OpenGate> openGates) {
     }
 
     @GET
@@ -49,6 +54,6 @@ public class ClusterEndpoint {
         } catch (RuntimeException e) {
             error = e.getMessage();
         }
-        return new ClusterReport(c.nodeId(), c.health(), c.gates(), usage, error);
+        return new ClusterReport(c.nodeId(), c.health(), c.gates(), usage, error, c.healthMessage(), c.openGates());
     }
 }

@@ -1,8 +1,9 @@
 // The nebula-resource dashboard (nebula-resource-dashboard, served at /nebula/dashboard/): reads
 // ../api/resources and ../api/anomalies every 500 ms and each resource's (and tenant's) last hour every 10 s, and
 // draws one row per resource (status, utilization, p99, error rate, circuit, sparklines, actions) and the
-// dependency graph. The actions POST to ../api/resources/{name}/{action} after a confirmation; the server
-// refuses them (403) unless the caller has the role nebula-admin. Plain DOM, no library, no build step.
+// dependency graph, and ../api/cluster every 2 s for the cluster panel (hidden without a cluster). The actions
+// POST to ../api/resources/{name}/{action} after a confirmation; the server refuses them (403) unless the caller
+// has the role nebula-admin. Plain DOM, no library, no build step.
 (function () {
   "use strict";
 
@@ -346,6 +347,188 @@
         });
   }
 
+  // ---- cluster panel ---------------------------------------------------------------------------
+  // ../api/cluster on a node of a cluster (nebula.cluster.resource): this node and its health, the known-down gates
+  // as this node sees them, and each cluster-wide concurrent-lease limit's permits held by each live node. The
+  // endpoint answers 404 when the application is not a node: the panel stays hidden and is asked again rarely.
+  // The usage is read from the cluster's Redis (one call per limit), so every 2 s, not every 500 ms.
+
+  var CLUSTER_MS = 2000;
+  var NO_CLUSTER_MS = 30000;
+  var TENANTS_SHOWN = 10;
+  var clusterRounds = 0;
+  var clusterShown = false;
+  var allTenantsOf = {}; // resource -> true once "show all" was clicked
+  var lastCluster = null;
+  var lastClusterText = null;
+
+  function total(u) {
+    return Object.keys(u.byNode || {}).reduce(function (n, k) { return n + (u.byNode[k] || 0); }, 0);
+  }
+
+  // Each resource's own limit first, then its tenants' by permits held (most first), then by share, then by name.
+  function usageGroups(usage) {
+    var byResource = {};
+    usage.forEach(function (u) {
+      var g = byResource[u.resource] || (byResource[u.resource] = { resource: u.resource, own: null, tenants: [] });
+      if (u.tenant == null) g.own = u; else g.tenants.push(u);
+    });
+    return Object.keys(byResource).sort().map(function (r) {
+      var g = byResource[r];
+      g.tenants.sort(function (a, b) {
+        return total(b) - total(a) || total(b) / (b.max || 1) - total(a) / (a.max || 1)
+            || (a.tenant < b.tenant ? -1 : a.tenant > b.tenant ? 1 : 0);
+      });
+      return g;
+    });
+  }
+
+  function clusterNodes(c) {
+    var held = {};
+    held[c.node] = 0;
+    (c.usage || []).forEach(function (u) {
+      Object.keys(u.byNode || {}).forEach(function (n) { held[n] = (held[n] || 0) + (u.byNode[n] || 0); });
+    });
+    return Object.keys(held).sort().map(function (n) { return { node: n, held: held[n] }; });
+  }
+
+  function usageRow(u, nodes) {
+    var t = total(u), share = u.max > 0 ? Math.min(1, t / u.max) : 0;
+    var fill = el("div", { "class": "bar-fill" + (share >= 0.95 ? " full" : share >= 0.75 ? " high" : "") });
+    fill.style.width = (share * 100).toFixed(1) + "%";
+    var cells = [
+      el("td", { "class": "resource" }, [u.resource]),
+      el("td", { "class": "tenant" }, [u.tenant == null ? "(whole resource)" : u.tenant]),
+      el("td", { "class": "limit" }, [u.limit])
+    ];
+    nodes.forEach(function (n) {
+      var v = (u.byNode || {})[n.node];
+      cells.push(el("td", { "class": "num held", "data-node": n.node }, [v ? String(v) : "0"]));
+    });
+    cells.push(el("td", { "class": "num total" }, [
+      el("div", { "class": "bar", role: "meter", "aria-valuemin": "0", "aria-valuemax": String(u.max),
+        "aria-valuenow": String(t) }, [fill]),
+      el("span", { "class": "total-text" }, [t + "/" + u.max])
+    ]));
+    return el("tr", { "class": u.tenant == null ? "resource-limit" : "tenant-limit", "data-resource": u.resource,
+      "data-tenant": u.tenant == null ? null : u.tenant, "data-limit": u.limit }, cells);
+  }
+
+  function renderUsage(c, nodes) {
+    var table = document.getElementById("cluster-usage");
+    var head = [el("th", { scope: "col" }, ["Resource"]), el("th", { scope: "col" }, ["Tenant"]),
+      el("th", { scope: "col" }, ["Limit"])];
+    nodes.forEach(function (n) {
+      head.push(el("th", { scope: "col", "class": "num", "data-node": n.node }, [n.node + (n.node === c.node ? " (this node)" : "")]));
+    });
+    head.push(el("th", { scope: "col", "class": "num" }, ["Cluster total / limit"]));
+    var headRow = table.querySelector("thead tr");
+    headRow.replaceChildren.apply(headRow, head);
+    var rows = [];
+    usageGroups(c.usage || []).forEach(function (g) {
+      if (g.own) rows.push(usageRow(g.own, nodes));
+      var shown = allTenantsOf[g.resource] ? g.tenants : g.tenants.slice(0, TENANTS_SHOWN);
+      shown.forEach(function (u) { rows.push(usageRow(u, nodes)); });
+      var rest = g.tenants.slice(shown.length);
+      if (rest.length) {
+        var permits = rest.reduce(function (n, u) { return n + total(u); }, 0);
+        var more = el("button", { type: "button", "class": "show-all" }, ["show all " + g.tenants.length]);
+        more.addEventListener("click", function () { allTenantsOf[g.resource] = true; renderCluster(lastCluster); });
+        rows.push(el("tr", { "class": "rest", "data-resource": g.resource, "data-rest": String(rest.length) }, [
+          el("td", { colspan: String(4 + nodes.length) }, [
+            "… and " + rest.length + " more tenant" + (rest.length === 1 ? "" : "s") + " of " + g.resource
+                + " holding " + permits + " permit" + (permits === 1 ? "" : "s"), more])
+        ]));
+      }
+    });
+    var body = table.querySelector("tbody");
+    body.replaceChildren.apply(body, rows);
+    document.getElementById("cluster-usage-empty").hidden = rows.length > 0;
+  }
+
+  function renderCluster(c) {
+    lastCluster = c;
+    var health = (c.health || "").toLowerCase();
+    document.getElementById("cluster-node").textContent = c.node;
+    var h = document.getElementById("cluster-health");
+    h.textContent = c.health || "UNKNOWN";
+    h.className = "cluster-health " + (health === "up" || health === "degraded" ? health : "unknown");
+    document.getElementById("cluster-health-message").textContent = c.healthMessage || "";
+    document.getElementById("cluster").setAttribute("data-health", c.health || "UNKNOWN");
+
+    var nodes = clusterNodes(c);
+    var list = document.getElementById("cluster-nodes");
+    list.replaceChildren.apply(list, nodes.map(function (n) {
+      return el("span", { "class": "node-chip" + (n.node === c.node ? " self" : ""), "data-node": n.node,
+        title: n.held + " permits held over all limits" }, [n.node + " · " + n.held]);
+    }));
+
+    var gates = c.gates || {}, open = c.openGates || {};
+    var gateRows = Object.keys(gates).sort().map(function (r) {
+      var o = open[r], isOpen = gates[r] === 2 || !!o;
+      return el("tr", { "data-resource": r, "data-gate": isOpen ? "open" : "closed" }, [
+        el("td", {}, [r]),
+        el("td", {}, [el("span", { "class": "gate " + (isOpen ? "open" : "closed") }, [isOpen ? "open" : "closed"])]),
+        el("td", { "class": "seen-by" }, [o ? o.node : "—"]),
+        el("td", { "class": "reason" }, [o && o.reason ? o.reason : "—"])
+      ]);
+    });
+    var gateBody = document.querySelector("#cluster-gates tbody");
+    gateBody.replaceChildren.apply(gateBody, gateRows);
+    document.getElementById("cluster-gates").hidden = gateRows.length === 0;
+    document.getElementById("cluster-gates-empty").hidden = gateRows.length > 0;
+
+    var error = document.getElementById("cluster-usage-error");
+    if (c.usageError) {
+      // Redis did not answer: the usage is not known; say so and keep the last rows on screen
+      error.textContent = "The cluster's usage could not be read (" + c.usageError + ")"
+          + (document.querySelector("#cluster-usage tbody tr") ? "; showing the last one read." : ".");
+      error.hidden = false;
+    } else {
+      error.hidden = true;
+      renderUsage(c, nodes);
+    }
+  }
+
+  function showClusterProblem(text) {
+    var p = document.getElementById("cluster-problem");
+    p.textContent = text || "";
+    p.hidden = !text;
+  }
+
+  function refreshCluster() {
+    var next = CLUSTER_MS;
+    fetch(API + "cluster", { cache: "no-store", credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (response.status === 404) {
+            // not a node of a cluster: no panel
+            clusterShown = false;
+            document.getElementById("cluster").hidden = true;
+            next = NO_CLUSTER_MS;
+            return;
+          }
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.text().then(function (text) {
+            // drawn again only when something changed, so a reader's row is not replaced under them every 2 s
+            if (text !== lastClusterText) {
+              renderCluster(JSON.parse(text));
+              lastClusterText = text;
+            }
+            showClusterProblem(null);
+            clusterShown = true;
+            document.getElementById("cluster").hidden = false;
+          });
+        })
+        .catch(function (e) {
+          // shown only where the panel was: an application that never answered stays without one
+          if (clusterShown) showClusterProblem("Could not read nebula/api/cluster (" + e.message + "); showing the last figures.");
+        })
+        .finally(function () {
+          document.body.setAttribute("data-cluster-rounds", String(++clusterRounds));
+          setTimeout(refreshCluster, next);
+        });
+  }
+
   // ---- who is looking --------------------------------------------------------------------------
 
   function loadCaller() {
@@ -461,4 +644,5 @@
   loadCaller();
   refresh();
   refreshHistory();
+  refreshCluster();
 })();

@@ -29,6 +29,16 @@ class ClusterEndpointTest {
             }
 
             @Override
+            public String healthMessage() {
+                return usageFails == null ? null : "cluster backend unavailable (RedisException): node 'a' applies its local limits only";
+            }
+
+            @Override
+            public Map<String, OpenGate> openGates() {
+                return Map.of("orders", new OpenGate("b", "java.net.ConnectException"));
+            }
+
+            @Override
             public List<Usage> usage() {
                 if (usageFails != null) {
                     throw usageFails;
@@ -61,5 +71,15 @@ class ClusterEndpointTest {
         assertThat(r.gates()).containsEntry("orders", 2);
         assertThat(r.usage()).isNull();
         assertThat(r.usageError()).contains("within 50 ms");
+    }
+
+    @Test
+    void theReportSaysWhyTheNodeIsDegradedAndWhoSawEachOpenGatesBackendDown() {
+        ClusterEndpoint.ClusterReport up = ClusterEndpoint.report(node(null));
+        ClusterEndpoint.ClusterReport degraded = ClusterEndpoint.report(node(new IllegalStateException("no answer")));
+
+        assertThat(up.healthMessage()).isNull();
+        assertThat(degraded.healthMessage()).contains("RedisException", "local limits only");
+        assertThat(up.openGates()).containsEntry("orders", new ClusterOverview.OpenGate("b", "java.net.ConnectException"));
     }
 }
