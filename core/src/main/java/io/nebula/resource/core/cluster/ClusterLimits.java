@@ -28,10 +28,10 @@ public final class ClusterLimits {
         this.quota = quota;
         this.node = node;
         this.leases = quota.maxConcurrentLeases() > 0
-                ? new LeaseBudget(resource + ":leases", quota.maxConcurrentLeases(), quota.batch(), node.permits())
+                ? new LeaseBudget(resource + ":leases", quota.maxConcurrentLeases(), quota.batch(), node)
                 : null;
         this.instances = quota.maxInstances() > 0
-                ? new LeaseBudget(resource + ":instances", quota.maxInstances(), quota.batch(), node.permits())
+                ? new LeaseBudget(resource + ":instances", quota.maxInstances(), quota.batch(), node)
                 : null;
     }
 
@@ -49,7 +49,7 @@ public final class ClusterLimits {
     public InstanceBudget instances(String tenant) {
         LeaseBudget tenantBudget = tenant == null || quota.tenantMaxInstances() == 0 ? null
                 : tenantInstances.computeIfAbsent(tenant, t -> new LeaseBudget(resource + ":tenant:" + t
-                        + ":instances", quota.tenantMaxInstances(), Math.max(1, quota.batch() / 4), node.permits()));
+                        + ":instances", quota.tenantMaxInstances(), Math.max(1, quota.batch() / 4), node));
         if (tenantBudget == null && instances == null) {
             return InstanceBudget.UNLIMITED;
         }
@@ -203,12 +203,12 @@ public final class ClusterLimits {
             return null;
         }
         return tenantLeases.computeIfAbsent(tenant, t -> new LeaseBudget(resource + ":tenant:" + t + ":leases",
-                quota.tenantMaxConcurrentLeases(), Math.max(1, quota.batch() / 4), node.permits()));
+                quota.tenantMaxConcurrentLeases(), Math.max(1, quota.batch() / 4), node));
     }
 
     private RateBudget tenantRate(String tenant) {
         return tenantRates.computeIfAbsent(tenant, t -> new RateBudget(resource + ":tenant:" + t + ":rate",
-                quota.tenantMaxAcquisitionsPerSecond(), quota.batch(), node.permits(), node::millis));
+                quota.tenantMaxAcquisitionsPerSecond(), quota.batch(), node, node::millis));
     }
 
     private QuotaExceededException refused(String tenant, String key, int value) {

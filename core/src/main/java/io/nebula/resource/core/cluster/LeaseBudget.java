@@ -17,6 +17,7 @@ final class LeaseBudget {
     private final int max;
     private final int batch;
     private final ClusterPermits permits;
+    private final ClusterNode node;
     // Redis calls for this limit, one at a time: a heartbeat's absolute count must not race a take
     private final ReentrantLock remote = new ReentrantLock();
     /*
@@ -26,11 +27,34 @@ final class LeaseBudget {
      */
     private final AtomicLong counts = new AtomicLong();
 
-    LeaseBudget(String limit, int max, int batch, ClusterPermits permits) {
+    LeaseBudget(String limit, int max, int batch, ClusterNode node) {
         this.limit = limit;
         this.max = max;
         this.batch = Math.min(batch, max);
-        this.permits = permits;
+        this.node = node;
+        this.permits = node.permits();
+    }
+
+    /**
+     * A call to the backend made under {@link #remote}: a failure marks the node down before the lock is released, so
+     * an acquisition that queued behind a call that hung makes no call of its own (it would wait a second
+     * redis-timeout, and the next one a third).
+     */
+    private <V> V call(java.util.function.Supplier<V> call) {
+        try {
+            return call.get();
+        } catch (ClusterUnavailableException e) {
+            node.failed(e);
+            throw e;
+        }
+    }
+
+    /** Before an acquisition's call: the backend failed meanwhile (a call this one queued behind), so no call. */
+    static void stillAvailable(ClusterNode node) {
+        if (!node.available()) {
+            throw new ClusterUnavailableException("the cluster's backend did not answer a call this one waited behind",
+                    null);
+        }
     }
 
     private static long pack(int held, int inUse) {
@@ -60,7 +84,8 @@ final class LeaseBudget {
             if (local()) { // another thread took a batch meanwhile
                 return true;
             }
-            int taken = permits.take(limit, batch, max);
+            stillAvailable(node);
+            int taken = call(() -> permits.take(limit, batch, max));
             counts.addAndGet((long) taken << 32);
             return local();
         } finally {
@@ -107,7 +132,11 @@ final class LeaseBudget {
         // given back only once more than a batch is spare: a steady load costs no round trip
         remote.lock();
         try {
-            permits.give(limit, spare);
+            int given = spare;
+            call(() -> {
+                permits.give(limit, given);
+                return null;
+            });
         } finally {
             remote.unlock();
         }
@@ -129,7 +158,11 @@ final class LeaseBudget {
                     break;
                 }
             }
-            permits.hold(limit, now);
+            int held = now;
+            call(() -> {
+                permits.hold(limit, held);
+                return null;
+            });
         } finally {
             remote.unlock();
         }

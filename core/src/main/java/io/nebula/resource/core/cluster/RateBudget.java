@@ -16,17 +16,19 @@ final class RateBudget {
     private final int max;
     private final int batch;
     private final ClusterPermits permits;
+    private final ClusterNode node;
     private final LongSupplier millis;
     // one thread at a time: a lock, not a monitor, as it is held across the backend's call (at most redis-timeout)
     private final ReentrantLock lock = new ReentrantLock();
     private long window = Long.MIN_VALUE; // guarded by lock
     private int tokens; // guarded by lock
 
-    RateBudget(String limit, int max, int batch, ClusterPermits permits, LongSupplier millis) {
+    RateBudget(String limit, int max, int batch, ClusterNode node, LongSupplier millis) {
         this.limit = limit;
         this.max = max;
         this.batch = Math.min(batch, max);
-        this.permits = permits;
+        this.node = node;
+        this.permits = node.permits();
         this.millis = millis;
     }
 
@@ -44,7 +46,15 @@ final class RateBudget {
             }
             if (tokens == 0) {
                 // one thread at a time asks for the window's next batch: the others find it here after
-                tokens = permits.takeInWindow(limit, window, batch, max);
+                // not after a call this one queued behind failed (a hang: it would wait a second redis-timeout);
+                // a failure marks the node down before the lock is released
+                LeaseBudget.stillAvailable(node);
+                try {
+                    tokens = permits.takeInWindow(limit, window, batch, max);
+                } catch (ClusterUnavailableException e) {
+                    node.failed(e);
+                    throw e;
+                }
             }
             if (tokens > 0) {
                 tokens--;

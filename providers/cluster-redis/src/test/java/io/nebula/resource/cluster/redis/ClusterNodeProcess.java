@@ -230,6 +230,7 @@ public final class ClusterNodeProcess {
         } catch (RuntimeException e) {
             p.maxLatencyNanos.accumulateAndGet(System.nanoTime() - start, Math::max);
             p.failed.computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder()).increment();
+            traceFailure(e);
             outcome("fail " + e.getClass().getSimpleName());
             pause(5);
             return;
@@ -259,6 +260,16 @@ public final class ClusterNodeProcess {
             } else {
                 pause(holdMaxMs == 0 ? 0 : random.nextInt(holdMaxMs + 1));
             }
+        }
+    }
+
+    private final AtomicInteger tracedFailures = new AtomicInteger();
+
+    /** The first few failures' stack traces into the node's log (its stderr): why an acquisition failed. */
+    private void traceFailure(RuntimeException e) {
+        if (tracedFailures.incrementAndGet() <= 5) {
+            System.err.println("FAILED at " + System.nanoTime() + " on " + Thread.currentThread().getName());
+            e.printStackTrace();
         }
     }
 
