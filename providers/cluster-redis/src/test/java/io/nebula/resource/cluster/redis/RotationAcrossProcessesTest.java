@@ -133,8 +133,9 @@ class RotationAcrossProcessesTest {
             oldOf.put(n.id, mine);
         }
         assertThat(oldOf.values()).as("each node's old sessions").allSatisfy(s -> assertThat(s).isNotEmpty());
+        Map<String, ClusterAcrossProcessesTest.Stats> beforeOf = new HashMap<>();
         for (NodeProcesses.Node n : started) {
-            n.send("mark"); // STATS up to the rotation
+            beforeOf.put(n.id, ClusterAcrossProcessesTest.Stats.of(n.ask("mark", "STATS"))); // up to the rotation
         }
         Connection watching = DriverManager.getConnection(MARIADB + "?sslMode=disable", "root", "");
         long changed = System.nanoTime();
@@ -182,7 +183,7 @@ class RotationAcrossProcessesTest {
         }
         Thread.sleep(500);
         for (NodeProcesses.Node n : started) {
-            ClusterAcrossProcessesTest.Stats before = ClusterAcrossProcessesTest.Stats.of(n.expect("STATS", Duration.ofSeconds(30)));
+            ClusterAcrossProcessesTest.Stats before = beforeOf.get(n.id);
             ClusterAcrossProcessesTest.Stats after = ClusterAcrossProcessesTest.Stats.of(n.ask("stop", "STATS"));
             System.out.println("[" + told + "] " + n.id + " queries before " + before.get("acquired") + " failed "
                     + before.values().get("failed") + "; after " + after.get("acquired") + " failed "
