@@ -57,7 +57,7 @@ import java.util.logging.SimpleFormatter;
  * </ul>
  * Besides: {@code READY} once deployed; {@code EVT <nanoTime> <outcome>} whenever the outcome of the load's
  * acquisitions changes ({@code ok}, {@code circuit-open <seen-by>}, {@code fail <class>}); {@code LOG <nanoTime> <message>}
- * for each log record {@code NEBULA-46xx} (the cluster's). nanoTime is CLOCK_MONOTONIC on Linux, one clock for every
+ * for each log record {@code NEBULA-46xx} (the cluster's) and {@code NEBULA-4302} (this node's credentials changed). nanoTime is CLOCK_MONOTONIC on Linux, one clock for every
  * process of the machine.
  */
 public final class ClusterNodeProcess {
@@ -154,6 +154,9 @@ public final class ClusterNodeProcess {
                 case "hold" -> hold(c[1], c[2], Integer.parseInt(c[3]));
                 case "try" -> tryOnce(c[1], c[2]);
                 case "health" -> say("HEALTH " + health());
+                case "query" -> query(c[1], Integer.parseInt(c[2]));
+                case "refresh" -> refresh(c[1]);
+                case "sessions" -> sessions(c[1], Integer.parseInt(c[2]), Integer.parseInt(c[3]));
                 case "exit" -> {
                     stop();
                     kept.forEach(Lease::close);
@@ -289,6 +292,90 @@ public final class ClusterNodeProcess {
         }
     }
 
+    /**
+     * {@code query <resource> <threads>}: threads that run {@code SELECT CONNECTION_ID()} through the resource's
+     * DataSource in a loop, saying {@code SESSION <id>} the first time a server session serves this node; counted in
+     * STATS (acquired: queries that succeeded, failed: by exception class).
+     */
+    private void query(String resource, int threadCount) {
+        running = true;
+        java.util.Set<Long> seen = ConcurrentHashMap.newKeySet();
+        for (int i = 0; i < threadCount; i++) {
+            Thread t = new Thread(() -> {
+                while (running) {
+                    Phase p = phase;
+                    try (Lease<javax.sql.DataSource> l = resources.acquire(resource, javax.sql.DataSource.class);
+                         java.sql.Connection c = l.get().getConnection(); java.sql.Statement s = c.createStatement();
+                         java.sql.ResultSet r = s.executeQuery("SELECT CONNECTION_ID()")) {
+                        r.next();
+                        long id = r.getLong(1);
+                        if (seen.add(id)) {
+                            say("SESSION " + id);
+                        }
+                        p.acquired.increment();
+                        outcome("ok");
+                    } catch (Exception e) {
+                        p.failed.computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder()).increment();
+                        outcome("fail " + e.getClass().getSimpleName());
+                    }
+                    pause(2);
+                }
+            }, "query-" + i);
+            t.start();
+            threads.add(t);
+        }
+        say("QUERYING " + threadCount);
+    }
+
+    /**
+     * {@code sessions <resource> <tenants> <threads>}: threads that, in a loop, acquire the resource's DataSource for a
+     * random tenant among {@code tenant-0..tenants-1}, run {@code pg_sleep} for a random 1..30 ms on one connection
+     * and give it back; a refusal by a limit (a QuotaExceededException, however wrapped) is counted in STATS' refused
+     * by limit and backs off 1..20 ms, any other failure in failed by class.
+     */
+    private void sessions(String resource, int tenants, int threadCount) {
+        running = true;
+        for (int i = 0; i < threadCount; i++) {
+            Thread t = new Thread(() -> {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                while (running) {
+                    Phase p = phase;
+                    String tenant = "tenant-" + random.nextInt(tenants);
+                    try (ScopeHandle h = contexts.enter(tenant, null, null, null);
+                         Lease<javax.sql.DataSource> l = resources.acquire(resource, javax.sql.DataSource.class);
+                         java.sql.Connection c = l.get().getConnection(); java.sql.Statement s = c.createStatement()) {
+                        s.execute("select pg_sleep(" + random.nextInt(1, 31) / 1000.0 + ")");
+                        p.acquired.increment();
+                    } catch (Exception e) {
+                        QuotaExceededException q = null;
+                        for (Throwable x = e; x != null && q == null; x = x.getCause() == x ? null : x.getCause()) {
+                            if (x instanceof QuotaExceededException found) {
+                                q = found;
+                            }
+                        }
+                        if (q != null) {
+                            p.refused.computeIfAbsent(q.limit(), k -> new LongAdder()).increment();
+                            pause(random.nextInt(1, 21));
+                        } else {
+                            p.failed.computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder()).increment();
+                            outcome("fail " + e.getClass().getSimpleName());
+                            pause(5);
+                        }
+                    }
+                }
+            }, "sessions-" + i);
+            t.start();
+            threads.add(t);
+        }
+        say("LOADING " + threadCount);
+    }
+
+    /** {@code refresh <resource>}: an operator's credential refresh through the admin API: {@code REFRESHED}. */
+    private void refresh(String resource) {
+        container.select(io.nebula.resource.admin.ResourceAdmin.class).get().refreshCredentials(resource);
+        say("REFRESHED " + System.nanoTime());
+    }
+
     private void hold(String resource, String tenant, int n) {
         try {
             for (int i = 0; i < n; i++) {
@@ -327,7 +414,7 @@ public final class ClusterNodeProcess {
         @Override
         public void publish(LogRecord record) {
             String message = format.formatMessage(record);
-            if (message != null && message.startsWith("NEBULA-46")) {
+            if (message != null && (message.startsWith("NEBULA-46") || message.startsWith("NEBULA-4302"))) {
                 say("LOG " + System.nanoTime() + " " + message.replace('\n', ' '));
             }
         }
