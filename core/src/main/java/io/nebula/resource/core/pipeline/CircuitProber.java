@@ -2,6 +2,8 @@ package io.nebula.resource.core.pipeline;
 
 import io.nebula.resource.HealthStatus;
 
+import io.nebula.resource.core.cluster.ResourceGate;
+
 import java.time.Duration;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
@@ -13,6 +15,10 @@ import java.util.function.Supplier;
  * {@code circuit-breaker.delay}: the acquisitions that follow are the half-open probes that close it. An open
  * circuit refuses every caller before the pool, so without this nobody would ask the backend until the delay
  * ended. One task per pool, only while its circuit is open.
+ *
+ * <p>With a cluster's gate, while the gate is open the check asks the backend only when this node holds the
+ * cluster's probe claim ({@link ResourceGate#claim}): one probe at a time on all nodes together, and its answer closes
+ * the gate on every node or keeps the claim for the probe interval. A node whose claim is refused skips that turn.
  */
 final class CircuitProber {
 
@@ -23,10 +29,18 @@ final class CircuitProber {
     private final CircuitBreaker breaker;
     private final Supplier<HealthStatus> check;
     private final HealthScheduler scheduler;
+    private final ResourceGate gate;
     private final AtomicReference<Future<?>> task = new AtomicReference<>();
 
     CircuitProber(String resource, CircuitBreaker breaker, Supplier<HealthStatus> check, HealthScheduler scheduler) {
+        this(resource, breaker, check, scheduler, null);
+    }
+
+    /** @param gate the cluster's gate of the resource, or {@code null} without a cluster */
+    CircuitProber(String resource, CircuitBreaker breaker, Supplier<HealthStatus> check, HealthScheduler scheduler,
+            ResourceGate gate) {
         this.resource = resource;
+        this.gate = gate;
         this.breaker = breaker;
         this.check = check;
         this.scheduler = scheduler;
@@ -48,16 +62,44 @@ final class CircuitProber {
             stop(); // half-open or closed by now, by the delay or the acquisitions
             return;
         }
+        if (gate != null && gate.open() != null) {
+            probeClaimed();
+            return;
+        }
+        if (up()) {
+            breaker.backendAnswered();
+            stop();
+        }
+    }
+
+    /** The gate is open: this node asks the backend only as the cluster's one probe. */
+    private void probeClaimed() {
+        if (!gate.claim()) {
+            return; // another node probes, or probed less than a probe interval ago
+        }
+        boolean up;
+        try {
+            up = up();
+        } catch (Throwable e) {
+            gate.probeFailed();
+            throw e;
+        }
+        if (up) {
+            gate.probeSucceeded(); // closes the gate here (the circuit half-opens: whenClosed) and on every node
+            stop();
+        } else {
+            gate.probeFailed();
+        }
+    }
+
+    private boolean up() {
         HealthStatus answer;
         try {
             answer = check.get();
         } catch (RuntimeException e) {
-            return; // still down; asked again next time
+            return false; // still down; asked again next time
         }
-        if (answer.status() != HealthStatus.Status.DOWN) {
-            breaker.backendAnswered();
-            stop();
-        }
+        return answer.status() != HealthStatus.Status.DOWN;
     }
 
     void stop() {

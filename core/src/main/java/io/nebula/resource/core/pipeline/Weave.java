@@ -239,6 +239,11 @@ final class Weave {
         this.prober = prober;
     }
 
+    /** The circuit's prober, {@code null} without a breaker. */
+    CircuitProber prober() {
+        return prober;
+    }
+
     void scheduler(HealthScheduler scheduler) {
         this.scheduler = scheduler;
     }

@@ -275,7 +275,8 @@ public final class WovenPoolBuilder<R> {
         HealthScheduler s = scheduler != null ? scheduler : HealthScheduler.shared();
         weave.scheduler(s);
         if (weave.breaker() != null) {
-            CircuitProber prober = new CircuitProber(name, weave.breaker(), () -> engined.check(CheckDepth.SHALLOW), s);
+            CircuitProber prober = new CircuitProber(name, weave.breaker(), () -> engined.check(CheckDepth.SHALLOW), s,
+                    gate);
             CircuitState c = weave.circuit();
             weave.circuit().whenOpened(() -> {
                 weave.health().circuitOpened(c);
