@@ -23,7 +23,8 @@ final class LeaseBudget {
     /*
      * The permits the backend counts for this node (held, the high 32 bits) and the leases admitted and not given back
      * (in use, the low 32 bits), in one word: a lease served from the batch is one compare-and-set to enter and one to
-     * leave, never a lock (two lock pairs per lease cost the hit cycle 30% at one thread, docs/benchmarks.md).
+     * leave, never a lock. Still a shared word per resource: with more threads than cores it is what the cluster
+     * step costs a hit (docs/benchmarks.md, the cluster suite).
      */
     private final AtomicLong counts = new AtomicLong();
 
