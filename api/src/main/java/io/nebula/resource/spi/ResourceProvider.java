@@ -89,6 +89,30 @@ public interface ResourceProvider<R> {
     }
 
     /**
+     * Creates one instance that takes a permit of {@code budget} for every physical connection it opens, the first
+     * included ({@code cluster.max-instances}, {@code cluster.tenant.max-instances}; docs/cluster.md): the engine calls
+     * this one instead of {@link #create(ResourceSettings)} when such a limit is set, so a connection the instance opens
+     * while it is created (a JDBC pool's start-up check) is counted too. The default creates the instance and then
+     * gives it the budget ({@link #budgetInstances}): right for an instance that opens nothing while it is created.
+     */
+    default R create(ResourceSettings settings, InstanceBudget budget) throws Exception {
+        R instance = create(settings);
+        budgetInstances(instance, budget);
+        return instance;
+    }
+
+    /**
+     * {@link #create(ResourceSettings, Credentials)} with the budget of {@link #create(ResourceSettings, InstanceBudget)}:
+     * what the engine calls where it manages the resource's credentials and a session budget is set. The default
+     * creates the instance and then gives it the budget.
+     */
+    default R create(ResourceSettings settings, Credentials credentials, InstanceBudget budget) throws Exception {
+        R instance = create(settings, credentials);
+        budgetInstances(instance, budget);
+        return instance;
+    }
+
+    /**
      * The resource's credentials changed. Return {@code true} when the instance takes the new ones in place:
      * it opens new connections with them and retires those made with the old ones as they come back,
      * failing no caller (a JDBC pool flushes gracefully). Return {@code false} (the default) and the engine
@@ -159,8 +183,10 @@ public interface ResourceProvider<R> {
      * Gives {@code instance}, just created, the budget of physical connections it may open
      * ({@code cluster.max-instances}, {@code cluster.tenant.max-instances}; docs/cluster.md): an instance that opens
      * its own connections (a JDBC pool) takes a permit of {@code budget} before opening each and gives it back when
-     * that connection is closed. Called once per instance, before it is first leased, only when such a limit is set.
-     * The default does nothing: the instance opens no connection of its own.
+     * that connection is closed. Called by the default {@link #create(ResourceSettings, InstanceBudget)}, right after
+     * the instance was created and before it is first leased, only when such a limit is set: a connection opened while
+     * the instance was created holds no permit; a provider that opens one there overrides the creation with a budget
+     * instead. The default does nothing: the instance opens no connection of its own.
      */
     default void budgetInstances(R instance, InstanceBudget budget) {
     }

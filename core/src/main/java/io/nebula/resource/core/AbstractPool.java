@@ -321,7 +321,10 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
         long t0 = ticker.nanoTime();
         R instance;
         try {
-            instance = provider.create(endpointSettings[endpoint]);
+            // with a session budget, the provider has it from the start: what it opens while it is created takes a permit
+            instance = instances == io.nebula.resource.spi.InstanceBudget.UNLIMITED
+                    ? provider.create(endpointSettings[endpoint])
+                    : provider.create(endpointSettings[endpoint], instances);
             if (instance == null) {
                 throw new IllegalStateException("Provider " + provider.kind() + " returned null from create");
             }
@@ -341,10 +344,6 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
         }
         reportTo(instance, endpoint);
         connectionPoolOf(instance);
-        if (instances != io.nebula.resource.spi.InstanceBudget.UNLIMITED) {
-            // before any lease of it: every physical connection it opens from now on takes a permit
-            provider.budgetInstances(instance, instances);
-        }
         return instance;
     }
 

@@ -14,6 +14,7 @@ import io.nebula.resource.spi.CheckDepth;
 import io.nebula.resource.spi.CredentialSource;
 import io.nebula.resource.spi.CredentialUnavailableException;
 import io.nebula.resource.spi.Credentials;
+import io.nebula.resource.spi.InstanceBudget;
 import io.nebula.resource.spi.ResourceProvider;
 import io.nebula.resource.spi.Topology;
 
@@ -130,6 +131,12 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
 
     @Override
     public R create(ResourceSettings instanceSettings) throws Exception {
+        return create(instanceSettings, InstanceBudget.UNLIMITED);
+    }
+
+    /** With a session budget, which the delegate has from the start ({@link ResourceProvider#create(ResourceSettings, Credentials, InstanceBudget)}). */
+    @Override
+    public R create(ResourceSettings instanceSettings, InstanceBudget budget) throws Exception {
         Map<String, Optional<Secret>> values = fetchAll();
         audit.record(AuditKind.CREDENTIAL_USE, Outcome.SUCCESS, context, useDetail(values, "instance"), null);
         Set<String> changed = watch.adopt(values);
@@ -138,7 +145,9 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
         }
         Map<String, String> overlay = new TreeMap<>();
         values.forEach((key, value) -> value.ifPresent(s -> overlay.put(key, s.reveal())));
-        R instance = delegate.create(instanceSettings.withAll(overlay), this::fetchForConnection);
+        R instance = budget == InstanceBudget.UNLIMITED
+                ? delegate.create(instanceSettings.withAll(overlay), this::fetchForConnection)
+                : delegate.create(instanceSettings.withAll(overlay), this::fetchForConnection, budget);
         instances.put(new Identity(instance), instance);
         watch.start();
         return instance;
@@ -375,7 +384,7 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
     }
 
     @Override
-    public void budgetInstances(R instance, io.nebula.resource.spi.InstanceBudget budget) {
+    public void budgetInstances(R instance, InstanceBudget budget) {
         delegate.budgetInstances(instance, budget);
     }
 

@@ -70,6 +70,7 @@ public final class ClusterNodeProcess {
     private final RedisCommands<String, String> observe;
     private final List<Thread> threads = new ArrayList<>();
     private final List<Lease<?>> kept = new ArrayList<>();
+    private final List<java.sql.Connection> connections = new ArrayList<>();
     private final Map<String, AtomicInteger> heldHere = new ConcurrentHashMap<>();
     private final AtomicReference<String> lastOutcome = new AtomicReference<>("");
     private volatile boolean running;
@@ -156,7 +157,9 @@ public final class ClusterNodeProcess {
                 case "health" -> say("HEALTH " + health());
                 case "query" -> query(c[1], Integer.parseInt(c[2]));
                 case "refresh" -> refresh(c[1]);
-                case "sessions" -> sessions(c[1], Integer.parseInt(c[2]), Integer.parseInt(c[3]));
+                case "sessions" -> sessions(c[1], Integer.parseInt(c[2]), Integer.parseInt(c[3]),
+                        c.length > 4 ? Integer.parseInt(c[4]) : 0);
+                case "connect" -> connect(c[1], c[2], Integer.parseInt(c[3]));
                 case "exit" -> {
                     stop();
                     kept.forEach(Lease::close);
@@ -328,19 +331,20 @@ public final class ClusterNodeProcess {
     }
 
     /**
-     * {@code sessions <resource> <tenants> <threads>}: threads that, in a loop, acquire the resource's DataSource for a
-     * random tenant among {@code tenant-0..tenants-1}, run {@code pg_sleep} for a random 1..30 ms on one connection
-     * and give it back; a refusal by a limit (a QuotaExceededException, however wrapped) is counted in STATS' refused
-     * by limit and backs off 1..20 ms, any other failure in failed by class.
+     * {@code sessions <resource> <tenants> <threads> [<hot>]}: threads that, in a loop, acquire the resource's DataSource
+     * for a random tenant among {@code tenant-0..tenants-1} (half of the time one of the {@code hot} first, when given,
+     * so their limits are reached), run {@code pg_sleep} for a random 1..30 ms on one connection and give it back; a
+     * refusal by a limit (a QuotaExceededException, however wrapped) is counted in STATS' refused by limit and backs off
+     * 1..20 ms, any other failure in failed by class.
      */
-    private void sessions(String resource, int tenants, int threadCount) {
+    private void sessions(String resource, int tenants, int threadCount, int hot) {
         running = true;
         for (int i = 0; i < threadCount; i++) {
             Thread t = new Thread(() -> {
                 ThreadLocalRandom random = ThreadLocalRandom.current();
                 while (running) {
                     Phase p = phase;
-                    String tenant = "tenant-" + random.nextInt(tenants);
+                    String tenant = "tenant-" + (hot > 0 && random.nextBoolean() ? random.nextInt(hot) : random.nextInt(tenants));
                     try (ScopeHandle h = contexts.enter(tenant, null, null, null);
                          Lease<javax.sql.DataSource> l = resources.acquire(resource, javax.sql.DataSource.class);
                          java.sql.Connection c = l.get().getConnection(); java.sql.Statement s = c.createStatement()) {
@@ -368,6 +372,32 @@ public final class ClusterNodeProcess {
             threads.add(t);
         }
         say("LOADING " + threadCount);
+    }
+
+    /**
+     * {@code connect <resource> <tenant> <n>}: opens n JDBC connections of the tenant's DataSource and keeps them
+     * (until the process ends): {@code CONNECTED <n>}, or {@code CONNECT-REFUSED <n-opened> <limit>} when a limit
+     * refused one (those opened are kept), {@code CONNECT-FAILED <class>} otherwise.
+     */
+    private void connect(String resource, String tenant, int n) {
+        int opened = 0;
+        try (ScopeHandle h = contexts.enter(tenant, null, null, null)) {
+            Lease<javax.sql.DataSource> l = resources.acquire(resource, javax.sql.DataSource.class);
+            kept.add(l);
+            for (; opened < n; opened++) {
+                java.sql.Connection c = l.get().getConnection();
+                connections.add(c); // kept open until the process ends
+            }
+            say("CONNECTED " + n);
+        } catch (Exception e) {
+            QuotaExceededException q = null;
+            for (Throwable x = e; x != null && q == null; x = x.getCause() == x ? null : x.getCause()) {
+                if (x instanceof QuotaExceededException found) {
+                    q = found;
+                }
+            }
+            say(q != null ? "CONNECT-REFUSED " + opened + " " + q.limit() : "CONNECT-FAILED " + e.getClass().getSimpleName());
+        }
     }
 
     /** {@code refresh <resource>}: an operator's credential refresh through the admin API: {@code REFRESHED}. */

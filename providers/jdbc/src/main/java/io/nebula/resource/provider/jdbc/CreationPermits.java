@@ -15,11 +15,22 @@ import java.util.Set;
  * or at once when its opening failed. A refused permit throws out of Agroal's creation, so the connection is never
  * opened: the database never sees a session without a permit.
  *
+ * <p>A closed connection's permit is given back {@value #SESSION_EXIT_MARGIN_MS} ms after it was closed, not at once:
+ * closing sends the database its goodbye and closes the socket, but the server still lists the session
+ * ({@code pg_stat_activity}) until its backend process has exited, which on a loaded machine was measured to take tens
+ * of milliseconds (docs/cluster.md); a permit given back at once let another connection open in that moment, one
+ * session over the budget as the database counts. The margin delays no caller: a refused creation fails at once.
+ *
  * <p>Agroal tells no listener that a creation failed in the driver; the permit taken for it is pending on the
  * opening thread and given back by {@link #settle} (after the caller's {@code getConnection()}), or at that thread's
  * next creation (Agroal's background fill).
  */
 final class CreationPermits {
+
+    /** How long after a connection was closed its permit is given back: the server's time to end the session. */
+    static final long SESSION_EXIT_MARGIN_MS = 250;
+    private static final java.util.concurrent.Executor AFTER_EXIT = java.util.concurrent.CompletableFuture
+            .delayedExecutor(SESSION_EXIT_MARGIN_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
 
     private volatile InstanceBudget budget = InstanceBudget.UNLIMITED;
     private final ThreadLocal<InstanceBudget> pending = new ThreadLocal<>();
@@ -64,10 +75,11 @@ final class CreationPermits {
         }
     }
 
-    /** A connection is closed: gives its permit back, if it held one. */
+    /** A connection is closed: gives its permit back once its session has ended, if it held one. */
     void destroyed(Connection connection) {
         if (permitted.remove(raw(connection))) {
-            budget.give();
+            InstanceBudget b = budget;
+            AFTER_EXIT.execute(b::give);
         }
     }
 
@@ -80,8 +92,12 @@ final class CreationPermits {
             permitted.clear();
         }
         InstanceBudget b = budget;
-        for (int i = 0; i < left; i++) {
-            b.give();
+        if (left > 0) {
+            AFTER_EXIT.execute(() -> {
+                for (int i = 0; i < left; i++) {
+                    b.give();
+                }
+            });
         }
     }
 

@@ -45,7 +45,9 @@ import static java.lang.System.Logger.Level.WARNING;
  * after the first.
  *
  * <p>The first connection failing fails the creation, as before, so a wrong password or a server that is down
- * fails the resource at once, classified by {@link JdbcProvider#isRetryable}. A later one failing (a server at
+ * fails the resource at once, classified by {@link JdbcProvider#isRetryable}. Each takes a permit of the session
+ * budget when the pool has one (it is given at creation): the first refused by the budget opens nothing and leaves
+ * the pool empty, not failed; the database was not asked then. A later one failing (a server at
  * its session limit, say) is logged and the pool starts with what it got, as it did when Agroal's fill failed:
  * Agroal opens the missing ones one at a time as connections are taken from a pool below its minimum.
  *
@@ -70,7 +72,16 @@ final class InitialFill {
         List<Connection> opened = new ArrayList<>(wanted);
         SQLException shortfall = null;
         try {
-            opened.add(pool.getConnection());
+            try {
+                opened.add(pool.getConnection());
+            } catch (SQLException | RuntimeException e) {
+                if (PooledDataSource.budgetRefusal(e) == null) {
+                    throw e;
+                }
+                // the session budget is spent on other pools or nodes: nothing was opened, and the pool starts empty;
+                // its first getConnection() asks the budget again (and the database, which this did not reach)
+                return;
+            }
             while (opened.size() < wanted && shortfall == null) {
                 try {
                     opened.add(pool.getConnection());

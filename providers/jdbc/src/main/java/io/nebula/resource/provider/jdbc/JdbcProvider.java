@@ -147,9 +147,12 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
     }
 
     /**
-     * The session budget ({@code cluster.max-instances}, {@code cluster.tenant.max-instances}): a permit before Agroal
-     * opens each physical connection, given back when it is closed ({@link CreationPermits}). A refused permit opens
-     * nothing: that {@code getConnection()} fails at once with the {@code QuotaExceededException} as the cause.
+     * The session budget ({@code cluster.max-instances}, {@code cluster.tenant.max-instances}) given to a pool made
+     * without it: a permit before Agroal opens each physical connection, given back when it is closed
+     * ({@link CreationPermits}). A refused permit opens nothing: that {@code getConnection()} fails at once with the
+     * {@code QuotaExceededException} as the cause. The connections opened before hold no permit and are flushed
+     * ({@link PooledDataSource#budget}); the engine gives the budget at creation instead
+     * ({@link #create(ResourceSettings, Credentials, InstanceBudget)}), so none is open without a permit.
      */
     @Override
     public final void budgetInstances(AgroalDataSource instance, InstanceBudget budget) {
@@ -202,7 +205,7 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
     /** With the credentials written in the settings; the engine calls {@link #create(ResourceSettings, Credentials)}. */
     @Override
     public final AgroalDataSource create(ResourceSettings settings) throws SQLException {
-        return create(settings, Credentials.of(settings));
+        return create(settings, Credentials.of(settings), InstanceBudget.UNLIMITED);
     }
 
     /**
@@ -211,6 +214,23 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
      */
     @Override
     public final AgroalDataSource create(ResourceSettings settings, Credentials credentials) throws SQLException {
+        return create(settings, credentials, InstanceBudget.UNLIMITED);
+    }
+
+    /** With the session budget from the start and the credentials written in the settings. */
+    @Override
+    public final AgroalDataSource create(ResourceSettings settings, InstanceBudget budget) throws SQLException {
+        return create(settings, Credentials.of(settings), budget);
+    }
+
+    /**
+     * The pool, whose every physical connection takes a permit of {@code budget} ({@code cluster.max-instances},
+     * {@code cluster.tenant.max-instances}), those opened while it is created included ({@link InitialFill}): no
+     * session is ever open without a permit. A budget spent already leaves the pool empty rather than failing it.
+     */
+    @Override
+    public final AgroalDataSource create(ResourceSettings settings, Credentials credentials, InstanceBudget budget)
+            throws SQLException {
         JdbcSettings jdbc = JdbcSettings.read(settings, this);
         Class<?> driver = loadDriver().orElseThrow(() -> new DriverNotFoundException(settings.name(), missingDriver()));
         JdbcLogin login = new JdbcLogin(settings.name(), credentials);
@@ -227,6 +247,7 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
                         .connectionFactoryConfiguration(factory -> factoryConfiguration(factory, jdbc, driver, login)));
         PoolCounts counts = new PoolCounts();
         CreationPermits permits = new CreationPermits();
+        permits.budget(budget); // before the first connection: InitialFill's take their permits too
         BoundedWait bounded = new BoundedWait(configuration.get());
         ConnectionFigures figures = new ConnectionFigures(counts, bounded::connectionPoolConfiguration);
         login.bound(bounded, (properties, left) -> boundLogin(properties,

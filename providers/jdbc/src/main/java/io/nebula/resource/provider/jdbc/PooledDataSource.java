@@ -63,7 +63,7 @@ final class PooledDataSource implements AgroalDataSource {
     private transient volatile java.time.Duration acquireTimeout;
     /** The resource's pipeline around {@link #borrow()}; {@code null} until the application holds this data source. */
     private transient volatile HandOutPipeline.Gate<Connection> gate;
-    /** The pool's share of the session budget ({@code cluster.max-instances}); unlimited until handed out. */
+    /** The pool's share of the session budget ({@code cluster.max-instances}), from its creation; unlimited without one. */
     private final transient CreationPermits permits;
     /** How the pipeline's refusals reach JDBC code; set before {@link #gate}. */
     private transient volatile JdbcRefusals refusals;
@@ -180,7 +180,7 @@ final class PooledDataSource implements AgroalDataSource {
     }
 
     /** The session budget's refusal, when Agroal wrapped it: the pipeline sees the quota refusal it is. */
-    private static QuotaExceededException budgetRefusal(Throwable e) {
+    static QuotaExceededException budgetRefusal(Throwable e) {
         for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
             if (t instanceof QuotaExceededException q) {
                 return q;
@@ -190,10 +190,11 @@ final class PooledDataSource implements AgroalDataSource {
     }
 
     /**
-     * The session budget ({@link JdbcProvider#budgetInstances}): every physical connection opened from now on takes a
-     * permit. Those opened before (the start-up check's, {@code pool.min-size}'s: {@link InitialFill}) hold none, so
-     * they are flushed gracefully and replaced by connections that take one (idle ones closed now, those in use when
-     * they come back; Agroal refills {@code pool.min-size} through the budget).
+     * A session budget given after creation ({@link JdbcProvider#budgetInstances}; the engine gives it at creation
+     * instead): every physical connection opened from now on takes a permit. Those opened before (the start-up
+     * check's, {@code pool.min-size}'s: {@link InitialFill}) hold none, so they are flushed gracefully and replaced by
+     * connections that take one (idle ones closed now, those in use when they come back; Agroal refills
+     * {@code pool.min-size} through the budget).
      */
     void budget(InstanceBudget budget) {
         permits.budget(budget);

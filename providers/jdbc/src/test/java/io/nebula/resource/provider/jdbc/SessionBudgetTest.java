@@ -123,7 +123,50 @@ class SessionBudgetTest {
         ds.flush(AgroalDataSource.FlushMode.ALL); // closed sessions give their permits back
         awaitHeld(budget, 0);
         postgresql.destroy(ds);
-        assertThat(budget.held.get()).isZero();
+        awaitHeld(budget, 0); // given back once the sessions had time to end (CreationPermits.SESSION_EXIT_MARGIN_MS)
+    }
+
+    /** The engine's way: the budget given at creation ({@code create(settings, budget)}), before any connection. */
+    @Test
+    void aPoolCreatedWithItsBudgetOpensItsStartUpConnectionsThroughIt() throws Exception {
+        String app = "nebula-budget-start-" + ProcessHandle.current().pid();
+        Counted budget = new Counted(3);
+        AgroalDataSource ds = postgresql.create(Databases.postgresql("budget-db", "pool.max-size", "4",
+                "pool.min-size", "2", "properties.ApplicationName", app), budget);
+        created.add(ds);
+        // no flush, no background replacement: the start-up check's and pool.min-size's connections took their permits
+        assertThat(budget.held.get()).as("permits held once created").isEqualTo(2);
+        assertThat(sessions(app)).as("sessions open once created").isEqualTo(2);
+        postgresql.handOutThrough(ds, direct());
+        try (Connection one = ds.getConnection(); Connection two = ds.getConnection(); Connection three = ds.getConnection()) {
+            assertThat(budget.held.get()).isEqualTo(3);
+            assertThatThrownBy(ds::getConnection).hasRootCauseInstanceOf(QuotaExceededException.class);
+            assertThat(sessions(app)).isEqualTo(3);
+        }
+        postgresql.destroy(ds);
+        awaitHeld(budget, 0); // given back once the sessions had time to end (CreationPermits.SESSION_EXIT_MARGIN_MS)
+    }
+
+    @Test
+    void aPoolWhoseBudgetIsSpentWhenItIsCreatedStartsEmptyAndOpensNothingUntilAPermitIsFree() throws Exception {
+        String app = "nebula-budget-spent-" + ProcessHandle.current().pid();
+        Counted budget = new Counted(1);
+        budget.take(); // another pool's, or another node's
+        AgroalDataSource ds = postgresql.create(Databases.postgresql("budget-db", "pool.max-size", "2",
+                "pool.acquire-timeout", "2s", "properties.ApplicationName", app), budget);
+        created.add(ds);
+        assertThat(sessions(app)).as("no session opened by the creation").isZero();
+        assertThat(budget.refused.get()).as("the start-up check asked the budget").isEqualTo(1);
+        postgresql.handOutThrough(ds, direct());
+        assertThatThrownBy(ds::getConnection).isInstanceOf(SQLException.class)
+                .hasRootCauseInstanceOf(QuotaExceededException.class);
+        assertThat(sessions(app)).isZero();
+        budget.give(); // the other pool closed its connection
+        try (Connection c = ds.getConnection()) {
+            assertThat(c.isValid(1)).isTrue();
+            assertThat(sessions(app)).isEqualTo(1);
+            assertThat(budget.held.get()).isEqualTo(1);
+        }
     }
 
     @Test
