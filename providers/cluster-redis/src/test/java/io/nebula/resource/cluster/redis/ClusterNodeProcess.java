@@ -54,6 +54,8 @@ import java.util.logging.SimpleFormatter;
  *   <li>{@code hold <resource> <tenant> <n>}: acquires n leases and keeps them: {@code HELD <n>} or {@code HOLD-FAILED}.</li>
  *   <li>{@code try <resource> <tenant>}: one acquisition, closed at once: {@code TRY ok} or {@code TRY <class> <limit>}.</li>
  *   <li>{@code health}: {@code HEALTH <status of nebula-resource:cluster>}.</li>
+ *   <li>{@code query}, {@code refresh}, {@code sessions}, {@code connect}: a JDBC resource's DataSource (each method's
+ *       javadoc).</li>
  * </ul>
  * Besides: {@code READY} once deployed; {@code EVT <nanoTime> <outcome>} whenever the outcome of the load's
  * acquisitions changes ({@code ok}, {@code circuit-open <seen-by>}, {@code fail <class>}); {@code LOG <nanoTime> <message>}

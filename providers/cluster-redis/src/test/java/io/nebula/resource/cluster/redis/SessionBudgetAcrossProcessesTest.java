@@ -34,8 +34,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * sessions are counted), each tenant's pool of each node with its own {@code ApplicationName}
  * ({@code sessprocs.<node>.<tenant>}, sent in the start-up packet: {@code assumeMinServerVersion}, so a session is
  * named from the moment it is listed). A thread of the test samples {@code pg_stat_activity} of that role as fast as
- * it can from the nodes' start to their end, warm-up included: every tenant's sessions (summed over the nodes) and all
- * of them.
+ * it can from before the nodes start to their end, warm-up included: every tenant's sessions (summed over the nodes)
+ * and all of them, and the permits Redis counts beside (for the failure's message). Tenant pools close after 1 s
+ * without a lease and are created again all along ({@code tenant.idle-timeout}), each creation opening its start-up
+ * connection: the sessions a pool opened before it had its budget were the overshoot this test was written to find
+ * (docs/cluster.md, the session budget). The limits must be reached, and refusals seen, or the test fails: a check that
+ * passes with one node given larger limits is none.
  */
 class SessionBudgetAcrossProcessesTest {
 
@@ -50,7 +54,12 @@ class SessionBudgetAcrossProcessesTest {
     static final int TENANT_LIMIT = 2;
     /** The shared PostgreSQL allows 100 sessions and other tests use it meanwhile: this test keeps to 20. */
     static final int RESOURCE_LIMIT = 20;
-    static final Duration TTL = Duration.ofSeconds(2);
+    /**
+     * Long, as the Redis timeout: at a load average above 20 a node missed a timeout of 1 s (NEBULA-4601) and counted
+     * alone for a moment, legitimately over the cluster's limits (docs/cluster.md); this test is not about Redis failing.
+     */
+    static final Duration TTL = Duration.ofSeconds(6);
+    static final Duration REDIS_TIMEOUT = Duration.ofSeconds(3);
     static final List<String> IDS = List.of("node-1", "node-2", "node-3");
 
     private final String role = "sessprocs_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
@@ -86,14 +95,13 @@ class SessionBudgetAcrossProcessesTest {
     private Map<String, String> config() {
         Map<String, String> c = new HashMap<>();
         c.put("threejvm.observe", REDIS);
-        c.put("sessprocs.experiment", System.getProperty("sessprocs.experiment", "false")); // EXPERIMENT
         c.put("nebula.audit.enabled", "false");
         c.put("nebula.history.enabled", "false");
         c.put("nebula.resource.coordination.kind", "redis");
         c.put("nebula.resource.coordination.url", REDIS);
         c.put("nebula.cluster.resource", "coordination");
         c.put("nebula.cluster.heartbeat-ttl", TTL.toMillis() + "ms");
-        c.put("nebula.cluster.redis-timeout", "1s"); // a loaded machine: this test is not about Redis failing
+        c.put("nebula.cluster.redis-timeout", REDIS_TIMEOUT.toMillis() + "ms");
         String r = "nebula.resource." + RESOURCE + ".";
         c.put(r + "kind", "postgresql");
         c.put(r + "scope", "tenant");
@@ -126,10 +134,9 @@ class SessionBudgetAcrossProcessesTest {
     void underARandomLoadOfAHundredTenantsOnThreeProcessesPgStatActivityNeverExceedsTheBudgetsAndReachesThem()
             throws Exception {
         Load load = load(Map.of());
+        assertThat(load.alone).as("no node counted alone (then over the limits by design): Redis answered throughout")
+                .isEmpty();
         assertThat(load.failed).as("no failure other than the budget's refusals: " + load.lines).isEmpty();
-        assertThat(load.served).as("queries served").isGreaterThan(100);
-        assertThat(sampler.samples.get()).as("the sampler kept sampling").isGreaterThan(2000);
-        assertThat(sampler.maxPerTenant.size()).as("tenants seen with sessions").isGreaterThan(TENANTS / 2);
         assertThat(sampler.maxPerTenant).as("a tenant's sessions on all nodes together, cluster.tenant.max-instances="
                         + TENANT_LIMIT + "; above it: " + sampler.overs)
                 .allSatisfy((t, n) -> assertThat(n).as(t).isLessThanOrEqualTo(TENANT_LIMIT));
@@ -141,10 +148,52 @@ class SessionBudgetAcrossProcessesTest {
         assertThat(load.refused).as("creations refused by each limit (NEBULA-4610)")
                 .containsOnlyKeys("cluster.max-instances", "cluster.tenant.max-instances")
                 .allSatisfy((limit, n) -> assertThat(n).as(limit).isPositive());
+        assertThat(sampler.samples.get()).as("the sampler kept sampling").isGreaterThan(1000);
+        assertThat(load.served).as("queries served").isGreaterThan(100);
+        assertThat(sampler.maxPerTenant.size()).as("tenants seen with sessions").isGreaterThan(TENANTS / 2);
+    }
+
+    @Test
+    void theSessionsOfANodeKilledWithSigkillAreOpenedAgainByTheOthersWithinTheTtl() throws Exception {
+        sampler = new Sampler(role);
+        sampler.start();
+        List<Node> cluster = nodes.start(config(), IDS, overrides(Map.of()));
+        Node victim = cluster.get(0);
+        Node other = cluster.get(1);
+        String tenant = "tenant-7";
+        assertThat(victim.ask("connect " + RESOURCE + " " + tenant + " " + TENANT_LIMIT, "CONNECT"))
+                .isEqualTo("CONNECTED " + TENANT_LIMIT);
+        String refused = "CONNECT-REFUSED 0 cluster.tenant.max-instances";
+        assertThat(other.ask("connect " + RESOURCE + " " + tenant + " 1", "CONNECT")).isEqualTo(refused);
+        assertThat(cluster.get(2).ask("connect " + RESOURCE + " " + tenant + " 1", "CONNECT")).isEqualTo(refused);
+
+        long killed = System.nanoTime();
+        victim.process.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, nothing given back
+        assertThat(victim.process.waitFor()).as("exit status of a process killed by signal 9").isEqualTo(128 + 9);
+        String answer = other.ask("connect " + RESOURCE + " " + tenant + " 1", "CONNECT");
+        while (!answer.startsWith("CONNECTED") && System.nanoTime() - killed < Duration.ofSeconds(30).toNanos()) {
+            Thread.sleep(50);
+            answer = other.ask("connect " + RESOURCE + " " + tenant + " 1", "CONNECT");
+        }
+        Duration back = Duration.ofNanos(System.nanoTime() - killed);
+        String third = cluster.get(2).ask("connect " + RESOURCE + " " + tenant + " 1", "CONNECT");
+        sampler.stop();
+        System.out.println("session budget across processes: the sessions of node-1, killed with SIGKILL, opened again"
+                + " by node-2 " + back.toMillis() + " ms after the kill (heartbeat TTL " + TTL.toMillis() + " ms); "
+                + tenant + " at most " + sampler.maxPerTenant.get(tenant) + " sessions at once; above: " + sampler.overs);
+        assertThat(answer).isEqualTo("CONNECTED 1");
+        assertThat(third).as("node-3 took the tenant's other permit").isEqualTo("CONNECTED 1");
+        // within the TTL (the victim's last beat was at most a third of it before the kill), plus a margin for a
+        // loaded machine; not much sooner than the beat's period, or something other than the expiry freed them
+        assertThat(back).isLessThan(TTL.plusMillis(1500)).isGreaterThan(TTL.dividedBy(2));
+        assertThat(sampler.unexpected.get()).as("the sampler").isNull();
+        assertThat(sampler.maxPerTenant.get(tenant)).as("the tenant's sessions, before and after the kill")
+                .isEqualTo(TENANT_LIMIT);
     }
 
     /** What the load of the three nodes did, from their STATS. */
-    record Load(long served, Map<String, Long> refused, Map<String, String> failed, List<String> lines) {
+    record Load(long served, Map<String, Long> refused, Map<String, String> failed, List<String> lines,
+                List<String> alone) {
     }
 
     /**
@@ -182,12 +231,13 @@ class SessionBudgetAcrossProcessesTest {
         }
         sampler.stop();
         System.out.printf("session budget across processes: %s; samples=%d tenantsSeen=%d maxPerTenant=%d maxTotal=%d"
-                        + " served=%d refused=%s above: %s%n", lines, sampler.samples.get(), sampler.maxPerTenant.size(),
-                sampler.maxPerTenant.values().stream().mapToInt(Integer::intValue).max().orElse(0),
-                sampler.maxTotal.get(), served, refused, sampler.overs);
-        System.out.println("DIAG maxRedis=" + sampler.maxRedis + " " + sampler.diagnose());
+                        + " (permits in Redis at most %d) served=%d refused=%s above: %s%n", lines, sampler.samples.get(),
+                sampler.maxPerTenant.size(), sampler.maxPerTenant.values().stream().mapToInt(Integer::intValue).max().orElse(0),
+                sampler.maxTotal.get(), sampler.maxRedis.get(), served, refused, sampler.overs);
         assertThat(sampler.unexpected.get()).as("the sampler").isNull();
-        return new Load(served, refused, failed, lines);
+        List<String> alone = started.stream().flatMap(n -> n.said("LOG").stream()
+                .filter(l -> l.contains("NEBULA-4601")).map(l -> n.id + " " + l)).toList();
+        return new Load(served, refused, failed, lines, alone);
     }
 
     /**
@@ -203,30 +253,14 @@ class SessionBudgetAcrossProcessesTest {
         final AtomicInteger maxRedis = new AtomicInteger();
         final AtomicInteger samples = new AtomicInteger();
         final List<String> overs = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final Map<Integer, Long> firstSeen = new ConcurrentHashMap<>();
-        final Map<Integer, Long> lastSeen = new ConcurrentHashMap<>();
-        final List<Object[]> overPids = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+        /** Sessions by node, from their application names. */
         static Map<String, Integer> byNode(Map<String, Integer> byApp) {
             Map<String, Integer> n = new java.util.TreeMap<>();
-            byApp.forEach((a, c) -> n.merge(a == null ? "?" : a.split("\\.").length == 3 ? a.split("\\.")[1] : a, c, Integer::sum));
+            byApp.forEach((a, c) -> n.merge(a != null && a.split("\\.").length == 3 ? a.split("\\.")[1] : "?", c, Integer::sum));
             return n;
         }
 
-        @SuppressWarnings("unchecked")
-        String diagnose() {
-            StringBuilder b = new StringBuilder();
-            for (Object[] o : overPids) {
-                long at = (Long) o[0];
-                java.util.Set<Integer> pids = (java.util.Set<Integer>) o[1];
-                long leaving = pids.stream().filter(p -> lastSeen.get(p) - at < 20_000_000L).count();
-                long coming = pids.stream().filter(p -> at - firstSeen.get(p) < 20_000_000L).count();
-                long minLeft = pids.stream().mapToLong(p -> lastSeen.get(p) - at).min().orElse(-1);
-                b.append(String.format("[over at %d: %d pids, %d last seen within 20 ms after, %d first seen within 20 ms before, soonest gone after %.1f ms] ",
-                        at, pids.size(), leaving, coming, minLeft / 1e6));
-            }
-            return b.toString();
-        }
         private final Thread thread;
 
         Sampler(String role) {
@@ -244,28 +278,23 @@ class SessionBudgetAcrossProcessesTest {
         }
 
         private void run() {
-            RedisClient rc = RedisClient.create(REDIS); // DIAG
+            // the permits Redis counts, sampled alongside: which node had a session over its permits, when one did
+            RedisClient rc = RedisClient.create(REDIS);
             var rconn = rc.connect();
             try (Connection c = DriverManager.getConnection(PG_URL, "postgres", null);
                  Statement s = c.createStatement()) {
-                String sql = "select application_name, pid from pg_stat_activity where usename = '" + role + "'";
+                String sql = "select application_name from pg_stat_activity where usename = '" + role + "'";
                 while (running.get()) {
                     Map<String, Integer> byApp = new HashMap<>();
-                    java.util.Set<Integer> pids = new java.util.HashSet<>();
                     try (ResultSet r = s.executeQuery(sql)) {
                         while (r.next()) {
                             byApp.merge(r.getString(1), 1, Integer::sum);
-                            pids.add(r.getInt(2));
                         }
                     }
                     long at = System.nanoTime();
                     Map<String, String> inRedis = rconn.sync().hgetall("nebula:cluster:" + RESOURCE + ":instances");
                     int redisSum = inRedis.values().stream().mapToInt(Integer::parseInt).sum();
                     maxRedis.accumulateAndGet(redisSum, Math::max);
-                    for (Integer pid : pids) { // DIAG
-                        firstSeen.putIfAbsent(pid, at);
-                        lastSeen.put(pid, at);
-                    }
                     Map<String, Integer> byTenant = new HashMap<>();
                     int total = 0;
                     for (Map.Entry<String, Integer> e : byApp.entrySet()) {
@@ -281,11 +310,9 @@ class SessionBudgetAcrossProcessesTest {
                     maxTotal.accumulateAndGet(total, Math::max);
                     samples.incrementAndGet();
                     boolean over = total > RESOURCE_LIMIT || byTenant.values().stream().anyMatch(n -> n > TENANT_LIMIT);
-                    if (over) {
-                        overPids.add(new Object[]{at, pids});
-                    }
                     if (over && overs.size() < 10) {
-                        overs.add("at " + System.nanoTime() + " total " + total + " redis " + inRedis + " pg " + byNode(byApp) + " " + new java.util.TreeMap<>(byApp));
+                        overs.add("at " + at + " sessions " + total + " by node " + byNode(byApp) + ", permits in Redis "
+                                + inRedis + ": " + new java.util.TreeMap<>(byApp));
                     }
                 }
             } catch (Throwable e) {
