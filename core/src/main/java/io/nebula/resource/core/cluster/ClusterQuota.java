@@ -51,8 +51,10 @@ public record ClusterQuota(int maxConcurrentLeases, int tenantMaxConcurrentLease
                     + " trips and may refuse a node while others hold spare permits."),
             ConfigKey.integer(MAX_INSTANCES, 0, "Physical instances of the resource open at once on all nodes"
                     + " together, idle ones and every tenant's included (a JDBC resource: its database sessions);"
-                    + " a permit is taken before one is opened and given back when it is closed, so never exceeded"
-                    + " while nebula.cluster.resource answers; 0 for no limit. Needs nebula.cluster.resource."),
+                    + " a permit is taken before one is opened (a JDBC pool's start-up connections included) and"
+                    + " given back once it is closed (JDBC: 250 ms after, the server's time to end the session), so"
+                    + " never exceeded while nebula.cluster.resource answers; 0 for no limit. Needs"
+                    + " nebula.cluster.resource."),
             ConfigKey.integer(TENANT_MAX_INSTANCES, 0, "Physical instances one tenant's pool holds open at once on"
                     + " all nodes together (a JDBC resource: the tenant's database sessions); 0 for no limit."));
 

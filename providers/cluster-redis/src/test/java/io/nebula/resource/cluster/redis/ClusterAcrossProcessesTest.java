@@ -80,15 +80,7 @@ class ClusterAcrossProcessesTest {
 
     /** Every node's configuration; the cluster counts at {@code coordinationUrl}. */
     static Map<String, String> config(String coordinationUrl, Duration redisTimeout) {
-        Map<String, String> c = new HashMap<>();
-        c.put("threejvm.observe", REDIS);
-        c.put("nebula.audit.enabled", "false");
-        c.put("nebula.history.enabled", "false");
-        c.put("nebula.resource.coordination.kind", "redis");
-        c.put("nebula.resource.coordination.url", coordinationUrl);
-        c.put("nebula.cluster.resource", "coordination");
-        c.put("nebula.cluster.heartbeat-ttl", TTL.toMillis() + "ms");
-        c.put("nebula.cluster.redis-timeout", redisTimeout.toMillis() + "ms");
+        Map<String, String> c = NodeProcesses.clusterConfig(REDIS, coordinationUrl, TTL, redisTimeout);
         c.put("nebula.resource.ledger.kind", "cluster-test-token");
         c.put("nebula.resource.ledger.scope", "tenant");
         c.put("nebula.resource.ledger.pool.min-size", "0");

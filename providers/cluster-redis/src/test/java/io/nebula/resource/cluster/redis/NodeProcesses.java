@@ -105,6 +105,23 @@ final class NodeProcesses implements AutoCloseable {
     }
 
     /**
+     * What every node's configuration begins with: the observing Redis ({@code threejvm.observe}) and the cluster's
+     * coordination resource at {@code coordinationUrl}, with its heartbeat TTL and Redis timeout; audit and history off.
+     */
+    static Map<String, String> clusterConfig(String observeUrl, String coordinationUrl, Duration ttl, Duration redisTimeout) {
+        Map<String, String> c = new java.util.HashMap<>();
+        c.put("threejvm.observe", observeUrl);
+        c.put("nebula.audit.enabled", "false");
+        c.put("nebula.history.enabled", "false");
+        c.put("nebula.resource.coordination.kind", "redis");
+        c.put("nebula.resource.coordination.url", coordinationUrl);
+        c.put("nebula.cluster.resource", "coordination");
+        c.put("nebula.cluster.heartbeat-ttl", ttl.toMillis() + "ms");
+        c.put("nebula.cluster.redis-timeout", redisTimeout.toMillis() + "ms");
+        return c;
+    }
+
+    /**
      * Starts {@code ids.size()} nodes at once, with {@code config} as the properties file and
      * {@code nebula.cluster.node-id} set to each id, plus the node's {@code overrides} (the way to break one node);
      * returns once every one said READY.

@@ -93,15 +93,7 @@ class SessionBudgetAcrossProcessesTest {
     }
 
     private Map<String, String> config() {
-        Map<String, String> c = new HashMap<>();
-        c.put("threejvm.observe", REDIS);
-        c.put("nebula.audit.enabled", "false");
-        c.put("nebula.history.enabled", "false");
-        c.put("nebula.resource.coordination.kind", "redis");
-        c.put("nebula.resource.coordination.url", REDIS);
-        c.put("nebula.cluster.resource", "coordination");
-        c.put("nebula.cluster.heartbeat-ttl", TTL.toMillis() + "ms");
-        c.put("nebula.cluster.redis-timeout", REDIS_TIMEOUT.toMillis() + "ms");
+        Map<String, String> c = NodeProcesses.clusterConfig(REDIS, REDIS, TTL, REDIS_TIMEOUT);
         String r = "nebula.resource." + RESOURCE + ".";
         c.put(r + "kind", "postgresql");
         c.put(r + "scope", "tenant");

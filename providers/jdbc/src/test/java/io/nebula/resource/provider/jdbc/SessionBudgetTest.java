@@ -82,6 +82,15 @@ class SessionBudgetTest {
         return ds;
     }
 
+    /** As the engine creates it: with its budget from the start. */
+    private AgroalDataSource createWith(InstanceBudget budget, String app, String... keyValues) throws SQLException {
+        List<String> kv = new ArrayList<>(List.of(keyValues));
+        kv.addAll(List.of("properties.ApplicationName", app));
+        AgroalDataSource ds = postgresql.create(Databases.postgresql("budget-db", kv.toArray(String[]::new)), budget);
+        created.add(ds);
+        return ds;
+    }
+
     static int sessions(String app) throws SQLException {
         try (Connection c = DriverManager.getConnection(Databases.POSTGRESQL_URL, "postgres", null);
              Statement s = c.createStatement();
@@ -131,9 +140,7 @@ class SessionBudgetTest {
     void aPoolCreatedWithItsBudgetOpensItsStartUpConnectionsThroughIt() throws Exception {
         String app = "nebula-budget-start-" + ProcessHandle.current().pid();
         Counted budget = new Counted(3);
-        AgroalDataSource ds = postgresql.create(Databases.postgresql("budget-db", "pool.max-size", "4",
-                "pool.min-size", "2", "properties.ApplicationName", app), budget);
-        created.add(ds);
+        AgroalDataSource ds = createWith(budget, app, "pool.max-size", "4", "pool.min-size", "2");
         // no flush, no background replacement: the start-up check's and pool.min-size's connections took their permits
         assertThat(budget.held.get()).as("permits held once created").isEqualTo(2);
         assertThat(sessions(app)).as("sessions open once created").isEqualTo(2);
@@ -152,9 +159,7 @@ class SessionBudgetTest {
         String app = "nebula-budget-spent-" + ProcessHandle.current().pid();
         Counted budget = new Counted(1);
         budget.take(); // another pool's, or another node's
-        AgroalDataSource ds = postgresql.create(Databases.postgresql("budget-db", "pool.max-size", "2",
-                "pool.acquire-timeout", "2s", "properties.ApplicationName", app), budget);
-        created.add(ds);
+        AgroalDataSource ds = createWith(budget, app, "pool.max-size", "2", "pool.acquire-timeout", "2s");
         assertThat(sessions(app)).as("no session opened by the creation").isZero();
         assertThat(budget.refused.get()).as("the start-up check asked the budget").isEqualTo(1);
         postgresql.handOutThrough(ds, direct());
