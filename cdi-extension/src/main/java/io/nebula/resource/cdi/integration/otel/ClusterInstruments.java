@@ -112,7 +112,7 @@ final class ClusterInstruments implements ClusterListener {
         if (span != null) { // the heartbeat's thread has none
             span.addEvent(REDIS_EVENT, Attributes.of(EVENT_OPERATION, operation, EVENT_DURATION, nanos / 1e6,
                     EVENT_ANSWERED, answered));
-            callSpan(operation, nanos, answered);
+            callSpan(tracer, node.get(NODE), operation, nanos, answered);
         }
     }
 
@@ -120,11 +120,11 @@ final class ClusterInstruments implements ClusterListener {
      * The call as a span of its own, a child of the acquisition's: told after the call with its real start and end,
      * so the cluster step costs a span only when it goes to Redis, never for a lease served from the batch.
      */
-    private void callSpan(String operation, long nanos, boolean answered) {
+    static void callSpan(Tracer tracer, String nodeId, String operation, long nanos, boolean answered) {
         Instant end = Instant.now();
         Span call = tracer.spanBuilder(CALL_SPAN + operation).setSpanKind(SpanKind.CLIENT)
                 .setStartTimestamp(end.minusNanos(nanos))
-                .setAttribute(EVENT_OPERATION, operation).setAttribute(EVENT_NODE, node.get(NODE))
+                .setAttribute(EVENT_OPERATION, operation).setAttribute(EVENT_NODE, nodeId)
                 .setAttribute(AttributeKey.stringKey("db.system"), "redis")
                 .startSpan();
         if (!answered) {
