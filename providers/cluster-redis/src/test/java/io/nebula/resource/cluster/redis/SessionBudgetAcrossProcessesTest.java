@@ -61,6 +61,13 @@ class SessionBudgetAcrossProcessesTest {
     static final Duration TTL = Duration.ofSeconds(6);
     static final Duration REDIS_TIMEOUT = Duration.ofSeconds(3);
     static final List<String> IDS = List.of("node-1", "node-2", "node-3");
+    /**
+     * Set in the db before the nodes start and looked for in every sample: other builds on this machine flush db 13 too
+     * (ClusterOnWeldTest, RedisClusterSignalsTest), and a flush loses the cluster's counts, after which the cluster is
+     * over its limits until each node's next heartbeat (docs/cluster.md, Redis data lost): a run where that happened
+     * says so rather than report it as the budget's overshoot.
+     */
+    static final String SENTINEL = "sessprocs:sentinel";
 
     private final String role = "sessprocs_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     private NodeProcesses nodes;
@@ -74,6 +81,7 @@ class SessionBudgetAcrossProcessesTest {
         redis = RedisClient.create(REDIS);
         admin = redis.connect();
         admin.sync().flushdb();
+        admin.sync().set(SENTINEL, role);
         postgres("create role " + role + " login");
     }
 
@@ -126,6 +134,8 @@ class SessionBudgetAcrossProcessesTest {
     void underARandomLoadOfAHundredTenantsOnThreeProcessesPgStatActivityNeverExceedsTheBudgetsAndReachesThem()
             throws Exception {
         Load load = load(Map.of());
+        assertThat(sampler.flushed.get()).as("db " + DB + " kept its data throughout (another build flushed it: the"
+                + " cluster's counts were lost, documented overshoot; run again)").isZero();
         assertThat(load.alone).as("no node counted alone (then over the limits by design): Redis answered throughout")
                 .isEmpty();
         assertThat(load.failed).as("no failure other than the budget's refusals: " + load.lines).isEmpty();
@@ -136,7 +146,11 @@ class SessionBudgetAcrossProcessesTest {
                 + "; above it: " + sampler.overs).isLessThanOrEqualTo(RESOURCE_LIMIT);
         // a check that can fail: the limits were reached, and held by refusing (NEBULA-4610)
         assertThat(sampler.maxPerTenant.values()).as("some tenant reached its limit").contains(TENANT_LIMIT);
-        assertThat(sampler.maxTotal.get()).as("the resource reached its limit").isEqualTo(RESOURCE_LIMIT);
+        assertThat(sampler.maxRedis.get()).as("the permits of the resource counted in Redis reached its limit")
+                .isEqualTo(RESOURCE_LIMIT);
+        // the sessions themselves may stay a permit or two under it: spare permits in the nodes' batches (measured 19-20)
+        assertThat(sampler.maxTotal.get()).as("the resource's sessions came to its limit")
+                .isGreaterThanOrEqualTo(RESOURCE_LIMIT - 2);
         assertThat(load.refused).as("creations refused by each limit (NEBULA-4610)")
                 .containsOnlyKeys("cluster.max-instances", "cluster.tenant.max-instances")
                 .allSatisfy((limit, n) -> assertThat(n).as(limit).isPositive());
@@ -173,6 +187,8 @@ class SessionBudgetAcrossProcessesTest {
         System.out.println("session budget across processes: the sessions of node-1, killed with SIGKILL, opened again"
                 + " by node-2 " + back.toMillis() + " ms after the kill (heartbeat TTL " + TTL.toMillis() + " ms); "
                 + tenant + " at most " + sampler.maxPerTenant.get(tenant) + " sessions at once; above: " + sampler.overs);
+        assertThat(sampler.flushed.get()).as("db " + DB + " kept its data throughout (another build flushed it; run again)")
+                .isZero();
         assertThat(answer).isEqualTo("CONNECTED 1");
         assertThat(third).as("node-3 took the tenant's other permit").isEqualTo("CONNECTED 1");
         // within the TTL (the victim's last beat was at most a third of it before the kill), plus a margin for a
@@ -223,9 +239,10 @@ class SessionBudgetAcrossProcessesTest {
         }
         sampler.stop();
         System.out.printf("session budget across processes: %s; samples=%d tenantsSeen=%d maxPerTenant=%d maxTotal=%d"
-                        + " (permits in Redis at most %d) served=%d refused=%s above: %s%n", lines, sampler.samples.get(),
+                        + " (permits in Redis at most %d, db flushed by another: %s) served=%d refused=%s above: %s%n", lines,
+                sampler.samples.get(),
                 sampler.maxPerTenant.size(), sampler.maxPerTenant.values().stream().mapToInt(Integer::intValue).max().orElse(0),
-                sampler.maxTotal.get(), sampler.maxRedis.get(), served, refused, sampler.overs);
+                sampler.maxTotal.get(), sampler.maxRedis.get(), sampler.flushed.get() != 0, served, refused, sampler.overs);
         assertThat(sampler.unexpected.get()).as("the sampler").isNull();
         List<String> alone = started.stream().flatMap(n -> n.said("LOG").stream()
                 .filter(l -> l.contains("NEBULA-4601")).map(l -> n.id + " " + l)).toList();
@@ -243,6 +260,8 @@ class SessionBudgetAcrossProcessesTest {
         final Map<String, Integer> maxPerTenant = new ConcurrentHashMap<>();
         final AtomicInteger maxTotal = new AtomicInteger();
         final AtomicInteger maxRedis = new AtomicInteger();
+        /** The first instant (nanoTime) the sentinel was found gone: the db was flushed by someone else; 0 if never. */
+        final java.util.concurrent.atomic.AtomicLong flushed = new java.util.concurrent.atomic.AtomicLong();
         final AtomicInteger samples = new AtomicInteger();
         final List<String> overs = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -285,6 +304,9 @@ class SessionBudgetAcrossProcessesTest {
                     }
                     long at = System.nanoTime();
                     Map<String, String> inRedis = rconn.sync().hgetall("nebula:cluster:" + RESOURCE + ":instances");
+                    if (rconn.sync().exists(SENTINEL) == 0) {
+                        flushed.compareAndSet(0, at);
+                    }
                     int redisSum = inRedis.values().stream().mapToInt(Integer::parseInt).sum();
                     maxRedis.accumulateAndGet(redisSum, Math::max);
                     Map<String, Integer> byTenant = new HashMap<>();
