@@ -54,7 +54,6 @@ class RedisHangAcrossProcessesTest extends RedisOutageAcrossProcesses {
         assertThat(waited).as("one redis-timeout and a margin, ms").isLessThanOrEqualTo(timeout.plus(SCHEDULING_MARGIN).toMillis());
         assertThat(node.health().status()).isEqualTo(HealthStatus.Status.DEGRADED);
         assertThat(limits.inUse(null)).as("admitted alone").isEqualTo(3);
-        assertThat(limits.held(null)).as("the take failed: nothing taken").isEqualTo(2);
 
         coordination.resume();
         // Redis runs the take it had in its socket: 2 more permits for node a, which no lease holds
