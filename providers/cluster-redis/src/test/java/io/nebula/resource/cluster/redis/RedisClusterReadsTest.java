@@ -26,12 +26,7 @@ class RedisClusterReadsTest {
 
     @BeforeEach
     void flushOwnDb() {
-        RedisClient client = RedisClient.create(URL);
-        try (StatefulRedisConnection<String, String> c = client.connect()) {
-            c.sync().flushdb();
-        } finally {
-            client.shutdown();
-        }
+        RedisDb.flush(URL);
     }
 
     @AfterEach
