@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * This node of the cluster ({@code nebula.cluster.resource}, docs/cluster.md) as an operator sees it: its id, whether
- * it counts with the cluster or alone, the known-down gate of each resource, and how the permits of each cluster-wide
- * concurrent-lease limit are held by the live nodes. A bean that the CDI extension adds only when the application is
+ * it counts with the cluster or alone, the live nodes, the known-down gate of each resource, and the use of each
+ * cluster-wide limit across the nodes. A bean that the CDI extension adds only when the application is
  * a node of a cluster; the dashboard's {@code GET nebula/api/cluster} reads it.
  */
 public interface ClusterOverview {
@@ -46,10 +46,25 @@ public interface ClusterOverview {
     }
 
     /**
-     * The permits of each cluster-wide concurrent-lease limit this node knows ({@code cluster.max-concurrent-leases},
-     * and {@code cluster.tenant.max-concurrent-leases} for each tenant it served), held by each live node. Asks the
-     * cluster's Redis once per limit, on the caller's thread, each call within {@code nebula.cluster.redis-timeout}:
-     * meant for a dashboard, never for an acquisition.
+     * The nodes whose heartbeat is live now ({@code nebula:cluster:node:<id>} in the cluster's Redis), this one and
+     * those holding no permit included, sorted. Asks the cluster's Redis once, on the caller's thread, within
+     * {@code nebula.cluster.redis-timeout}: meant for a dashboard.
+     *
+     * @throws IllegalStateException when the cluster's Redis does not answer within the bound; the message names the
+     *                               node and the bound, never the URL
+     */
+    default List<String> liveNodes() {
+        return List.of(nodeId());
+    }
+
+    /**
+     * Each cluster-wide limit this node knows, with its use across the cluster: the concurrent leases
+     * ({@code cluster.max-concurrent-leases}, {@code cluster.tenant.max-concurrent-leases} for each tenant it served)
+     * and the session budget ({@code cluster.max-instances}, {@code cluster.tenant.max-instances} for each tenant it
+     * opened instances for), each as the permits held by each live node; the rate limits
+     * ({@code cluster.tenant.max-acquisitions-per-second} for each tenant it served) as the current one-second
+     * window's count, one counter for the whole cluster. Asks the cluster's Redis once per limit, on the caller's
+     * thread, each call within {@code nebula.cluster.redis-timeout}: meant for a dashboard, never for an acquisition.
      *
      * @throws IllegalStateException when the cluster's Redis does not answer within the bound; the message names the
      *                               node and the bound, never the URL
@@ -57,14 +72,25 @@ public interface ClusterOverview {
     List<Usage> usage();
 
     /**
-     * One limit's permits across the cluster.
+     * One limit's use across the cluster.
      *
-     * @param resource the resource
-     * @param tenant   the tenant of a {@code cluster.tenant.*} limit; {@code null} for the resource's own
-     * @param limit    the key: {@code cluster.max-concurrent-leases} or {@code cluster.tenant.max-concurrent-leases}
-     * @param max      its value
-     * @param byNode   the permits each live node holds (a node holds permits for its leases and a spare batch)
+     * @param resource    the resource
+     * @param tenant      the tenant of a {@code cluster.tenant.*} limit; {@code null} for the resource's own
+     * @param limit       the key: {@code cluster.max-concurrent-leases}, {@code cluster.tenant.max-concurrent-leases},
+     *                    {@code cluster.max-instances}, {@code cluster.tenant.max-instances} or
+     *                    {@code cluster.tenant.max-acquisitions-per-second}
+     * @param max         its value
+     * @param byNode      the permits each live node holds (a node holds permits for its leases or open instances and
+     *                    a spare batch); empty for a rate limit
+     * @param windowCount a rate limit's acquisitions counted in the cluster in the current one-second window, by all
+     *                    nodes together (one counter, not split by node); {@code null} for the other limits
      */
-    record Usage(String resource, String tenant, String limit, int max, Map<String, Integer> byNode) {
+    record Usage(String resource, String tenant, String limit, int max, Map<String, Integer> byNode,
+                 Integer windowCount) {
+
+        /** A limit whose permits each node holds: {@code windowCount} {@code null}. */
+        public Usage(String resource, String tenant, String limit, int max, Map<String, Integer> byNode) {
+            this(resource, tenant, limit, max, byNode, null);
+        }
     }
 }

@@ -64,6 +64,15 @@ final class ClusterOverviewBean implements ClusterOverview {
     }
 
     @Override
+    public List<String> liveNodes() {
+        try {
+            return List.copyOf(cluster.node().liveNodes());
+        } catch (ClusterUnavailableException e) {
+            throw new IllegalStateException(e.getMessage(), null); // names the node and the bound, never the URL
+        }
+    }
+
+    @Override
     public List<Usage> usage() {
         List<Usage> all = new ArrayList<>();
         try {

@@ -348,10 +348,11 @@
   }
 
   // ---- cluster panel ---------------------------------------------------------------------------
-  // ../api/cluster on a node of a cluster (nebula.cluster.resource): this node and its health, the known-down gates
-  // as this node sees them, and each cluster-wide concurrent-lease limit's permits held by each live node. The
-  // endpoint answers 404 when the application is not a node: the panel stays hidden and is asked again rarely.
-  // The usage is read from the cluster's Redis (one call per limit), so every 2 s, not every 500 ms.
+  // ../api/cluster on a node of a cluster (nebula.cluster.resource): this node and its health, the live nodes (those
+  // holding no permit too), the known-down gates as this node sees them, and each cluster-wide limit: the permits of
+  // the lease and instance limits held by each live node, a tenant's rate as the current second's count, one counter
+  // for the whole cluster. The endpoint answers 404 when the application is not a node: the panel stays hidden and is
+  // asked again rarely. The usage is read from the cluster's Redis (one call per limit), so every 2 s, not every 500 ms.
 
   var CLUSTER_MS = 2000;
   var NO_CLUSTER_MS = 30000;
@@ -362,30 +363,50 @@
   var lastCluster = null;
   var lastClusterText = null;
 
+  // a rate limit (cluster.tenant.max-acquisitions-per-second) is one count for the cluster, not permits per node
+  function isRate(u) {
+    return u.windowCount != null;
+  }
+
   function total(u) {
+    if (isRate(u)) return u.windowCount;
     return Object.keys(u.byNode || {}).reduce(function (n, k) { return n + (u.byNode[k] || 0); }, 0);
   }
 
-  // Each resource's own limit first, then its tenants' by permits held (most first), then by share, then by name.
+  // the permits a tenant holds over its lease and instance limits (a rate's count is not a permit held)
+  function heldBy(rows) {
+    return rows.reduce(function (n, u) { return n + (isRate(u) ? 0 : total(u)); }, 0);
+  }
+
+  function shareOf(rows) {
+    return rows.reduce(function (m, u) { return Math.max(m, total(u) / (u.max || 1)); }, 0);
+  }
+
+  // Each resource's own limits first, then its tenants, each with all its limits, by permits held (most first), then
+  // by their fullest limit's share, then by name.
   function usageGroups(usage) {
     var byResource = {};
     usage.forEach(function (u) {
-      var g = byResource[u.resource] || (byResource[u.resource] = { resource: u.resource, own: null, tenants: [] });
-      if (u.tenant == null) g.own = u; else g.tenants.push(u);
+      var g = byResource[u.resource] || (byResource[u.resource] = { resource: u.resource, own: [], byTenant: {} });
+      if (u.tenant == null) g.own.push(u);
+      else (g.byTenant[u.tenant] || (g.byTenant[u.tenant] = { tenant: u.tenant, rows: [] })).rows.push(u);
     });
     return Object.keys(byResource).sort().map(function (r) {
       var g = byResource[r];
+      g.tenants = Object.keys(g.byTenant).map(function (t) { return g.byTenant[t]; });
       g.tenants.sort(function (a, b) {
-        return total(b) - total(a) || total(b) / (b.max || 1) - total(a) / (a.max || 1)
+        return heldBy(b.rows) - heldBy(a.rows) || shareOf(b.rows) - shareOf(a.rows)
             || (a.tenant < b.tenant ? -1 : a.tenant > b.tenant ? 1 : 0);
       });
       return g;
     });
   }
 
+  // The live nodes as Redis lists them (liveNodes), this node, and any node a limit's hash still counts.
   function clusterNodes(c) {
     var held = {};
     held[c.node] = 0;
+    (c.liveNodes || []).forEach(function (n) { held[n] = 0; });
     (c.usage || []).forEach(function (u) {
       Object.keys(u.byNode || {}).forEach(function (n) { held[n] = (held[n] || 0) + (u.byNode[n] || 0); });
     });
@@ -393,7 +414,7 @@
   }
 
   function usageRow(u, nodes) {
-    var t = total(u), share = u.max > 0 ? Math.min(1, t / u.max) : 0;
+    var t = total(u), share = u.max > 0 ? Math.min(1, t / u.max) : 0, rate = isRate(u);
     var fill = el("div", { "class": "bar-fill" + (share >= 0.95 ? " full" : share >= 0.75 ? " high" : "") });
     fill.style.width = (share * 100).toFixed(1) + "%";
     var cells = [
@@ -403,15 +424,18 @@
     ];
     nodes.forEach(function (n) {
       var v = (u.byNode || {})[n.node];
-      cells.push(el("td", { "class": "num held", "data-node": n.node }, [v ? String(v) : "0"]));
+      cells.push(rate
+          ? el("td", { "class": "num held cluster-wide", "data-node": n.node,
+            title: "one counter for the whole cluster, not split by node" }, ["—"])
+          : el("td", { "class": "num held", "data-node": n.node }, [v ? String(v) : "0"]));
     });
     cells.push(el("td", { "class": "num total" }, [
       el("div", { "class": "bar", role: "meter", "aria-valuemin": "0", "aria-valuemax": String(u.max),
         "aria-valuenow": String(t) }, [fill]),
-      el("span", { "class": "total-text" }, [t + "/" + u.max])
+      el("span", { "class": "total-text" }, [t + "/" + u.max + (rate ? " this second" : "")])
     ]));
-    return el("tr", { "class": u.tenant == null ? "resource-limit" : "tenant-limit", "data-resource": u.resource,
-      "data-tenant": u.tenant == null ? null : u.tenant, "data-limit": u.limit }, cells);
+    return el("tr", { "class": (u.tenant == null ? "resource-limit" : "tenant-limit") + (rate ? " rate-limit" : ""),
+      "data-resource": u.resource, "data-tenant": u.tenant == null ? null : u.tenant, "data-limit": u.limit }, cells);
   }
 
   function renderUsage(c, nodes) {
@@ -426,12 +450,12 @@
     headRow.replaceChildren.apply(headRow, head);
     var rows = [];
     usageGroups(c.usage || []).forEach(function (g) {
-      if (g.own) rows.push(usageRow(g.own, nodes));
+      g.own.forEach(function (u) { rows.push(usageRow(u, nodes)); });
       var shown = allTenantsOf[g.resource] ? g.tenants : g.tenants.slice(0, TENANTS_SHOWN);
-      shown.forEach(function (u) { rows.push(usageRow(u, nodes)); });
+      shown.forEach(function (t) { t.rows.forEach(function (u) { rows.push(usageRow(u, nodes)); }); });
       var rest = g.tenants.slice(shown.length);
       if (rest.length) {
-        var permits = rest.reduce(function (n, u) { return n + total(u); }, 0);
+        var permits = rest.reduce(function (n, t) { return n + heldBy(t.rows); }, 0);
         var more = el("button", { type: "button", "class": "show-all" }, ["show all " + g.tenants.length]);
         more.addEventListener("click", function () { allTenantsOf[g.resource] = true; renderCluster(lastCluster); });
         rows.push(el("tr", { "class": "rest", "data-resource": g.resource, "data-rest": String(rest.length) }, [
@@ -457,11 +481,13 @@
     document.getElementById("cluster").setAttribute("data-health", c.health || "UNKNOWN");
 
     var nodes = clusterNodes(c);
-    var list = document.getElementById("cluster-nodes");
-    list.replaceChildren.apply(list, nodes.map(function (n) {
-      return el("span", { "class": "node-chip" + (n.node === c.node ? " self" : ""), "data-node": n.node,
-        title: n.held + " permits held over all limits" }, [n.node + " · " + n.held]);
-    }));
+    if (!c.usageError) { // Redis did not answer: the last nodes read stay on screen with the last usage
+      var list = document.getElementById("cluster-nodes");
+      list.replaceChildren.apply(list, nodes.map(function (n) {
+        return el("span", { "class": "node-chip" + (n.node === c.node ? " self" : ""), "data-node": n.node,
+          title: n.held + " permits held over the lease and instance limits" }, [n.node + " · " + n.held]);
+      }));
+    }
 
     var gates = c.gates || {}, open = c.openGates || {};
     var gateRows = Object.keys(gates).sort().map(function (r) {

@@ -39,11 +39,20 @@ class ClusterEndpointTest {
             }
 
             @Override
+            public List<String> liveNodes() {
+                if (usageFails != null) {
+                    throw usageFails;
+                }
+                return List.of("a", "b", "c"); // c holds no permit
+            }
+
+            @Override
             public List<Usage> usage() {
                 if (usageFails != null) {
                     throw usageFails;
                 }
-                return List.of(new Usage("orders", "acme", "cluster.tenant.max-concurrent-leases", 4, Map.of("a", 1, "b", 3)));
+                return List.of(new Usage("orders", "acme", "cluster.tenant.max-concurrent-leases", 4, Map.of("a", 1, "b", 3)),
+                        new Usage("orders", "acme", "cluster.tenant.max-acquisitions-per-second", 5, Map.of(), 3));
             }
         };
     }
@@ -55,9 +64,16 @@ class ClusterEndpointTest {
         assertThat(r.node()).isEqualTo("a");
         assertThat(r.health()).isEqualTo("UP");
         assertThat(r.gates()).containsEntry("orders", 2);
-        assertThat(r.usage()).singleElement().satisfies(u -> {
+        assertThat(r.liveNodes()).containsExactly("a", "b", "c");
+        assertThat(r.usage()).first().satisfies(u -> {
             assertThat(u.tenant()).isEqualTo("acme");
             assertThat(u.byNode()).containsEntry("a", 1).containsEntry("b", 3);
+            assertThat(u.windowCount()).isNull();
+        });
+        assertThat(r.usage()).last().satisfies(u -> {
+            assertThat(u.limit()).isEqualTo("cluster.tenant.max-acquisitions-per-second");
+            assertThat(u.byNode()).isEmpty();
+            assertThat(u.windowCount()).isEqualTo(3);
         });
         assertThat(r.usageError()).isNull();
     }
@@ -70,6 +86,7 @@ class ClusterEndpointTest {
         assertThat(r.health()).isEqualTo("DEGRADED");
         assertThat(r.gates()).containsEntry("orders", 2);
         assertThat(r.usage()).isNull();
+        assertThat(r.liveNodes()).isNull();
         assertThat(r.usageError()).contains("within 50 ms");
     }
 

@@ -1,9 +1,14 @@
 package io.nebula.resource.core.cluster;
 
+import io.nebula.resource.ClusterOverview;
 import io.nebula.resource.QuotaExceededException;
 import io.nebula.resource.ResourceContext;
 import io.nebula.resource.spi.InstanceBudget;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -252,23 +257,37 @@ public final class ClusterLimits {
     }
 
     /**
-     * The permits of each concurrent-lease limit of this resource that this node knows, held by each live node: asks
-     * the backend once per limit (a dashboard's question, never an acquisition's).
+     * Each cluster-wide limit of this resource that this node knows, with its use across the cluster: the permits of
+     * each concurrent-lease and instance limit held by each live node, and each tenant's rate limit as the current
+     * window's count (one counter for the cluster). Asks the backend once per limit (a dashboard's question, never an
+     * acquisition's).
      *
      * @throws ClusterUnavailableException when the backend does not answer within its bound
      */
-    public java.util.List<io.nebula.resource.ClusterOverview.Usage> usage() {
-        java.util.List<io.nebula.resource.ClusterOverview.Usage> all = new java.util.ArrayList<>();
-        if (leases != null) {
-            all.add(new io.nebula.resource.ClusterOverview.Usage(resource, null, "cluster.max-concurrent-leases",
-                    leases.max(), new java.util.TreeMap<>(node.permits().usage(leases.limit()))));
+    public List<ClusterOverview.Usage> usage() {
+        List<ClusterOverview.Usage> all = new ArrayList<>();
+        held(all, null, ClusterQuota.MAX_CONCURRENT_LEASES, leases);
+        for (Map.Entry<String, LeaseBudget> t : new TreeMap<>(tenantLeases).entrySet()) {
+            held(all, t.getKey(), ClusterQuota.TENANT_MAX_CONCURRENT_LEASES, t.getValue());
         }
-        for (java.util.Map.Entry<String, LeaseBudget> t : new java.util.TreeMap<>(tenantLeases).entrySet()) {
-            all.add(new io.nebula.resource.ClusterOverview.Usage(resource, t.getKey(),
-                    "cluster.tenant.max-concurrent-leases", t.getValue().max(),
-                    new java.util.TreeMap<>(node.permits().usage(t.getValue().limit()))));
+        held(all, null, INSTANCES_KEY, instances);
+        for (Map.Entry<String, LeaseBudget> t : new TreeMap<>(tenantInstances).entrySet()) {
+            held(all, t.getKey(), TENANT_INSTANCES_KEY, t.getValue());
+        }
+        long window = Math.floorDiv(node.millis(), 1000L); // the window RateBudget counts in now
+        for (Map.Entry<String, RateBudget> t : new TreeMap<>(tenantRates).entrySet()) {
+            all.add(new ClusterOverview.Usage(resource, t.getKey(), ClusterQuota.TENANT_MAX_ACQUISITIONS_PER_SECOND,
+                    quota.tenantMaxAcquisitionsPerSecond(), Map.of(),
+                    node.permits().windowCount(t.getValue().limit(), window)));
         }
         return all;
+    }
+
+    private void held(List<ClusterOverview.Usage> all, String tenant, String key, LeaseBudget budget) {
+        if (budget != null) {
+            all.add(new ClusterOverview.Usage(resource, tenant, key, budget.max(),
+                    new TreeMap<>(node.permits().usage(budget.limit()))));
+        }
     }
 
     public String resource() {

@@ -135,6 +135,16 @@ public final class ClusterNode implements AutoCloseable {
         return permits;
     }
 
+    /**
+     * The nodes whose heartbeat is live now, this one included once it has beaten: a dashboard's question, one round
+     * trip within the backend's bound.
+     *
+     * @throws ClusterUnavailableException when the backend does not answer within its bound
+     */
+    public java.util.SortedSet<String> liveNodes() {
+        return permits.liveNodes();
+    }
+
     long millis() {
         return millis.getAsLong();
     }

@@ -51,6 +51,27 @@ public interface ClusterPermits extends AutoCloseable {
         return java.util.Map.of();
     }
 
+    /**
+     * The acquisitions counted in the cluster for {@code limit} in one window of a rate ({@link #takeInWindow}): one
+     * counter for the whole cluster, not split by node. Read only, for a dashboard; one round trip.
+     *
+     * @return the window's count; {@code 0} once the backend forgot the window, or when it cannot tell
+     */
+    default int windowCount(String limit, long window) {
+        return 0;
+    }
+
+    /**
+     * The ids of the nodes whose heartbeat is live now, those holding no permit included: what a dashboard lists.
+     * Read only; one round trip, its cost in the number of nodes that joined since the last read, not in the keys
+     * of the backend.
+     *
+     * @return the live nodes, sorted; empty when the backend cannot tell
+     */
+    default java.util.SortedSet<String> liveNodes() {
+        return java.util.Collections.emptySortedSet();
+    }
+
     /** This node's id ({@code nebula.cluster.node-id}). */
     String nodeId();
 

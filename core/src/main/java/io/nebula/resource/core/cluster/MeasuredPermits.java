@@ -92,6 +92,16 @@ final class MeasuredPermits implements ClusterPermits {
     }
 
     @Override
+    public int windowCount(String limit, long window) {
+        return timed("usage", () -> permits.windowCount(limit, window));
+    }
+
+    @Override
+    public java.util.SortedSet<String> liveNodes() {
+        return timed("usage", permits::liveNodes);
+    }
+
+    @Override
     public String nodeId() {
         return permits.nodeId();
     }

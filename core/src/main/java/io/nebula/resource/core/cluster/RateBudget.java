@@ -65,4 +65,9 @@ final class RateBudget {
             lock.unlock();
         }
     }
+
+    /** The limit's name in the backend ({@code store:tenant:t1:rate}), each window's counter under it. */
+    String limit() {
+        return limit;
+    }
 }

@@ -40,6 +40,32 @@ class ClusterLimitsTest {
         assertThat(backend.total("orders:leases")).isEqualTo(10);
     }
 
+    /**
+     * What the dashboard reads: the session budget as the permits each node holds (the resource's and a tenant's),
+     * and a tenant's rate as the current window's one count for the cluster, batches taken included.
+     */
+    @Test
+    void theUsageShowsTheSessionBudgetPerNodeAndATenantsRateAsOneCountForTheCluster() {
+        ClusterQuota quota = new ClusterQuota(0, 0, 10, 2, 5, 3);
+        ClusterLimits a = node("a").limits("orders", quota);
+        ClusterLimits b = node("b").limits("orders", quota);
+        a.instances("t1").take();
+        a.instances("t1").take();
+        b.instances("t1").take();
+        for (int i = 0; i < 3; i++) {
+            a.enter(tenant("t1")); // batches of 2 from the window: 2 + 2
+        }
+        b.enter(tenant("t1")); // and 2 more
+
+        assertThat(a.usage()).extracting(u -> u.tenant() + " " + u.limit() + " " + u.max() + " " + u.byNode()
+                + " " + u.windowCount()).containsExactly(
+                "null cluster.max-instances 5 {a=2, b=2} null",
+                "t1 cluster.tenant.max-instances 3 {a=2, b=1} null",
+                "t1 cluster.tenant.max-acquisitions-per-second 10 {} 6");
+        millis.addAndGet(1000); // the next window: nothing counted in it yet
+        assertThat(b.usage()).last().satisfies(u -> assertThat(u.windowCount()).isZero());
+    }
+
     @Test
     void theLeasesOfAllNodesNeverExceedTheSessionBudget() {
         ClusterLimits a = node("a").limits("orders", new ClusterQuota(7, 0, 0, 3));

@@ -77,6 +77,24 @@ final class SharedPermits {
             }
 
             @Override
+            public Map<String, Integer> usage(String limit) {
+                call();
+                synchronized (SharedPermits.this) {
+                    Map<String, Integer> byNode = new java.util.TreeMap<>(held.getOrDefault(limit, Map.of()));
+                    byNode.values().removeIf(n -> n <= 0); // as the Redis hash: a node holding none is not in it
+                    return byNode;
+                }
+            }
+
+            @Override
+            public int windowCount(String limit, long window) {
+                call();
+                synchronized (SharedPermits.this) {
+                    return windows.getOrDefault(limit + ":" + window, 0);
+                }
+            }
+
+            @Override
             public String nodeId() {
                 return id;
             }

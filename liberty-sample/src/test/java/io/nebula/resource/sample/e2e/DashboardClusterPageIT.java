@@ -1,7 +1,5 @@
 package io.nebula.resource.sample.e2e;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -9,14 +7,9 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
+import static io.nebula.resource.sample.e2e.PageFixture.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -28,14 +21,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DashboardClusterPageIT {
 
-    private static final Path DASHBOARD = Path.of(System.getProperty("dashboard.webapp",
-            "../cdi-extension/dashboard/src/main/resources/META-INF/resources")).toAbsolutePath().normalize();
-    private static final Map<String, String> TYPES = Map.of(
-            "html", "text/html; charset=utf-8", "css", "text/css", "js", "text/javascript");
     private static final String NO_CLUSTER = "{\"error\":\"this application is not a node of a cluster "
             + "(nebula.cluster.resource is not set)\",\"problems\":[]}";
 
-    private static HttpServer server;
+    /** The tenants' concurrent-lease rows: one per tenant (t20 also has a rate row). */
+    private static final String LEASE_ROWS = "#cluster-usage tr.tenant-limit[data-limit='cluster.tenant.max-concurrent-leases']";
+
+    private static PageFixture server;
     private static Browser browser;
     private static volatile String clusterJson;
     private static volatile int clusterStatus;
@@ -44,7 +36,9 @@ class DashboardClusterPageIT {
      * Node {@code node-a} of {@code node-a}, {@code node-b}, {@code node-c}; {@code orders-db}'s own limit (40: 8 +
      * 12 + 4 held) and tenants {@code t00}..{@code t24} with a limit of 10 each, tenant {@code tNN} holding
      * {@code NN % 7} on node-a, {@code NN % 3} on node-b and 1 on node-c from {@code t20} on: t20 holds 6 + 2 + 1 = 9,
-     * the most; {@code ledger}'s gate open (node-b saw it down), {@code orders-db}'s closed.
+     * the most; {@code orders-db}'s session budget (20: 3 + 2 held); t20's rate (5 a second: 4 counted this second
+     * for the cluster); {@code node-d} live, holding no permit; {@code ledger}'s gate open (node-b saw it down),
+     * {@code orders-db}'s closed.
      */
     static String cluster(String health, String healthMessage) {
         StringBuilder usage = new StringBuilder("{\"resource\":\"orders-db\",\"tenant\":null,"
@@ -58,10 +52,15 @@ class DashboardClusterPageIT {
                     .append("\",\"limit\":\"cluster.tenant.max-concurrent-leases\",\"max\":10,\"byNode\":{")
                     .append(byNode).append("}}");
         }
+        usage.append(",{\"resource\":\"orders-db\",\"tenant\":null,\"limit\":\"cluster.max-instances\",\"max\":20,"
+                + "\"byNode\":{\"node-a\":3,\"node-b\":2}}");
+        usage.append(",{\"resource\":\"orders-db\",\"tenant\":\"t20\","
+                + "\"limit\":\"cluster.tenant.max-acquisitions-per-second\",\"max\":5,\"byNode\":{},\"windowCount\":4}");
         return "{\"node\":\"node-a\",\"health\":\"" + health + "\",\"healthMessage\":"
                 + (healthMessage == null ? "null" : "\"" + healthMessage + "\"")
                 + ",\"gates\":{\"ledger\":2,\"orders-db\":0},"
                 + "\"openGates\":{\"ledger\":{\"node\":\"node-b\",\"reason\":\"java.net.ConnectException\"}},"
+                + "\"liveNodes\":[\"node-a\",\"node-b\",\"node-c\",\"node-d\"],"
                 + "\"usage\":[" + usage + "],\"usageError\":null}";
     }
 
@@ -80,24 +79,12 @@ class DashboardClusterPageIT {
     }
 
     @BeforeAll
-    static void serveThePage() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/nebula/api/resources", exchange -> send(exchange, 200, "application/json", "{\"resources\":[]}"));
-        server.createContext("/nebula/api/anomalies", exchange -> send(exchange, 200, "application/json", "[]"));
-        server.createContext("/nebula/api/me", exchange -> send(exchange, 200, "application/json", "{\"name\":\"admin\",\"admin\":true}"));
-        server.createContext("/nebula/api/cluster", exchange -> send(exchange, clusterStatus, "application/json", clusterJson));
-        server.createContext("/", exchange -> {
-            String path = exchange.getRequestURI().getPath();
-            Path file = DASHBOARD.resolve(path.endsWith("/") ? path.substring(1) + "index.html" : path.substring(1)).normalize();
-            if (!file.startsWith(DASHBOARD) || !Files.isRegularFile(file)) {
-                send(exchange, 404, "text/plain", "not found");
-                return;
-            }
-            String name = file.getFileName().toString();
-            send(exchange, 200, TYPES.getOrDefault(name.substring(name.lastIndexOf('.') + 1), "application/octet-stream"),
-                    Files.readString(file));
-        });
-        server.start();
+    static void serveThePage() {
+        server = new PageFixture(null)
+                .answer("/nebula/api/resources", exchange -> send(exchange, 200, "application/json", "{\"resources\":[]}"))
+                .answer("/nebula/api/anomalies", exchange -> send(exchange, 200, "application/json", "[]"))
+                .answer("/nebula/api/me", exchange -> send(exchange, 200, "application/json", "{\"name\":\"admin\",\"admin\":true}"))
+                .answer("/nebula/api/cluster", exchange -> send(exchange, clusterStatus, "application/json", clusterJson));
         browser = new Browser();
     }
 
@@ -109,19 +96,11 @@ class DashboardClusterPageIT {
 
     @AfterAll
     static void stop() {
-        try {
-            if (browser != null) {
-                browser.close();
-            }
-        } finally {
-            if (server != null) {
-                server.stop(0);
-            }
-        }
+        PageFixture.close(browser, server);
     }
 
     private void open() {
-        browser.driver().get("http://127.0.0.1:" + server.getAddress().getPort() + "/nebula/dashboard/");
+        browser.driver().get(server.dashboard());
         browser.waitUpTo(30).until(d -> d.findElement(By.id("cluster")).isDisplayed());
     }
 
@@ -133,7 +112,7 @@ class DashboardClusterPageIT {
         assertThat(text("#cluster-health")).isEqualTo("UP");
         assertThat(find("#cluster-health").getAttribute("class")).contains("up");
         assertThat(find("#cluster-health-message").getText()).isEmpty();
-        int a = 8, b = 12, c = 4;
+        int a = 8 + 3, b = 12 + 2, c = 4; // orders-db's leases and instances, then its tenants' leases
         for (int i = 0; i < 25; i++) {
             a += i % 7;
             b += i % 3;
@@ -141,7 +120,7 @@ class DashboardClusterPageIT {
         }
         assertThat(browser.driver().findElements(By.cssSelector("#cluster-nodes .node-chip")))
                 .extracting(WebElement::getText)
-                .containsExactly("node-a · " + a, "node-b · " + b, "node-c · " + c);
+                .containsExactly("node-a · " + a, "node-b · " + b, "node-c · " + c, "node-d · 0");
         assertThat(find("#cluster-nodes .node-chip[data-node='node-a']").getAttribute("class")).contains("self");
     }
 
@@ -177,24 +156,59 @@ class DashboardClusterPageIT {
 
         assertThat(browser.driver().findElements(By.cssSelector("#cluster-usage thead th")))
                 .extracting(WebElement::getText)
-                .containsExactly("Resource", "Tenant", "Limit", "node-a (this node)", "node-b", "node-c",
+                .containsExactly("Resource", "Tenant", "Limit", "node-a (this node)", "node-b", "node-c", "node-d",
                         "Cluster total / limit");
         WebElement own = find("#cluster-usage tr.resource-limit[data-resource='orders-db']");
         assertThat(own.findElements(By.tagName("td"))).extracting(WebElement::getText)
-                .containsExactly("orders-db", "(whole resource)", "cluster.max-concurrent-leases", "8", "12", "4", "24/40");
-        WebElement t20 = find("#cluster-usage tr[data-tenant='t20']");
+                .containsExactly("orders-db", "(whole resource)", "cluster.max-concurrent-leases", "8", "12", "4", "0", "24/40");
+        WebElement t20 = find("#cluster-usage tr[data-tenant='t20'][data-limit='cluster.tenant.max-concurrent-leases']");
         assertThat(t20.findElements(By.tagName("td"))).extracting(WebElement::getText)
-                .containsExactly("orders-db", "t20", "cluster.tenant.max-concurrent-leases", "6", "2", "1", "9/10");
+                .containsExactly("orders-db", "t20", "cluster.tenant.max-concurrent-leases", "6", "2", "1", "0", "9/10");
         assertThat(t20.findElement(By.cssSelector(".bar-fill")).getAttribute("class"))
                 .as("9 of 10 is high").contains("high");
         assertThat(t20.findElement(By.cssSelector(".bar")).getAttribute("aria-valuenow")).isEqualTo("9");
     }
 
     @Test
+    void theSessionBudgetShowsThePermitsEachNodeHoldsForItsInstances() {
+        open();
+
+        WebElement budget = find("#cluster-usage tr.resource-limit[data-limit='cluster.max-instances']");
+        assertThat(budget.findElements(By.tagName("td"))).extracting(WebElement::getText)
+                .containsExactly("orders-db", "(whole resource)", "cluster.max-instances", "3", "2", "0", "0", "5/20");
+    }
+
+    @Test
+    void aTenantsRateIsTheClustersCountThisSecondNotSplitByNode() {
+        open();
+
+        WebElement rate = find("#cluster-usage tr.rate-limit[data-tenant='t20']");
+        assertThat(rate.findElements(By.tagName("td"))).extracting(WebElement::getText)
+                .containsExactly("orders-db", "t20", "cluster.tenant.max-acquisitions-per-second", "—", "—", "—", "—",
+                        "4/5 this second");
+        assertThat(rate.findElement(By.cssSelector("td.held")).getAttribute("title"))
+                .isEqualTo("one counter for the whole cluster, not split by node");
+        assertThat(rate.findElement(By.cssSelector(".bar")).getAttribute("aria-valuenow")).isEqualTo("4");
+        // shown with its tenant's other limits, right after them
+        assertThat(browser.driver().findElements(By.cssSelector("#cluster-usage tbody tr")).stream()
+                .map(r -> r.getAttribute("data-tenant") + " " + r.getAttribute("data-limit")).toList())
+                .containsSubsequence("t20 cluster.tenant.max-concurrent-leases", "t20 cluster.tenant.max-acquisitions-per-second");
+    }
+
+    @Test
+    void aLiveNodeHoldingNoPermitIsListedAndHasItsColumn() {
+        open();
+
+        assertThat(text("#cluster-nodes .node-chip[data-node='node-d']")).isEqualTo("node-d · 0");
+        assertThat(find("#cluster-usage tr.resource-limit[data-limit='cluster.max-concurrent-leases'] td[data-node='node-d']")
+                .getText()).isEqualTo("0");
+    }
+
+    @Test
     void withManyTenantsTheTenMostHeldAreShownSortedAndTheRestCounted() {
         open();
 
-        List<String> shown = browser.driver().findElements(By.cssSelector("#cluster-usage tr.tenant-limit")).stream()
+        List<String> shown = browser.driver().findElements(By.cssSelector(LEASE_ROWS)).stream()
                 .map(r -> r.getAttribute("data-tenant")).toList();
         List<String> expected = java.util.stream.IntStream.range(0, 25).boxed()
                 .sorted((x, y) -> held(y) != held(x) ? held(y) - held(x) : tenant(x).compareTo(tenant(y)))
@@ -206,7 +220,7 @@ class DashboardClusterPageIT {
 
         rest.findElement(By.cssSelector("button.show-all")).click();
 
-        browser.waitUpTo(5).until(d -> d.findElements(By.cssSelector("#cluster-usage tr.tenant-limit")).size() == 25);
+        browser.waitUpTo(5).until(d -> d.findElements(By.cssSelector(LEASE_ROWS)).size() == 25);
         assertThat(browser.driver().findElements(By.cssSelector("#cluster-usage tr.rest"))).isEmpty();
     }
 
@@ -214,6 +228,7 @@ class DashboardClusterPageIT {
     void whenRedisDoesNotAnswerThePanelSaysWhyAndKeepsTheLastUsage() {
         open();
         clusterJson = clusterJson.replace("\"health\":\"UP\"", "\"health\":\"DEGRADED\"")
+                .replace("\"liveNodes\":[\"node-a\",\"node-b\",\"node-c\",\"node-d\"]", "\"liveNodes\":null")
                 .replaceAll("\"usage\":\\[.*\\],\"usageError\":null",
                         "\"usage\":null,\"usageError\":\"Redis of the cluster did not answer node 'node-a' within 50 ms\"");
 
@@ -221,7 +236,9 @@ class DashboardClusterPageIT {
 
         assertThat(text("#cluster-usage-error")).isEqualTo("The cluster's usage could not be read (Redis of the "
                 + "cluster did not answer node 'node-a' within 50 ms); showing the last one read.");
-        assertThat(find("#cluster-usage tr.resource-limit[data-resource='orders-db']").getText()).contains("24/40");
+        assertThat(find("#cluster-usage tr.resource-limit[data-limit='cluster.max-concurrent-leases']").getText())
+                .contains("24/40");
+        assertThat(browser.driver().findElements(By.cssSelector("#cluster-nodes .node-chip"))).hasSize(4);
         assertThat(text("#cluster-health")).isEqualTo("DEGRADED");
     }
 
@@ -229,7 +246,7 @@ class DashboardClusterPageIT {
     void anApplicationThatIsNotANodeOfAClusterHasNoPanel() {
         clusterStatus = 404;
         clusterJson = NO_CLUSTER;
-        browser.driver().get("http://127.0.0.1:" + server.getAddress().getPort() + "/nebula/dashboard/");
+        browser.driver().get(server.dashboard());
 
         // the page has read nebula/api/cluster once and had its answer
         browser.waitUpTo(30).until(d -> d.findElement(By.tagName("body")).getAttribute("data-cluster-rounds") != null);
@@ -244,13 +261,5 @@ class DashboardClusterPageIT {
 
     private String text(String css) {
         return find(css).getText();
-    }
-
-    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
     }
 }

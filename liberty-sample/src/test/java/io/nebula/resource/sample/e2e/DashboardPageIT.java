@@ -1,7 +1,5 @@
 package io.nebula.resource.sample.e2e;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,15 +10,13 @@ import org.openqa.selenium.WebElement;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import static io.nebula.resource.sample.e2e.PageFixture.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -35,18 +31,14 @@ import static org.assertj.core.api.Assertions.within;
 class DashboardPageIT {
 
     private static final Path WEBAPP = Path.of(System.getProperty("sample.webapp", "src/main/webapp"));
-    private static final Path DASHBOARD = Path.of(System.getProperty("dashboard.webapp",
-            "../cdi-extension/dashboard/src/main/resources/META-INF/resources")).toAbsolutePath().normalize();
     private static final String ANOMALIES = "[{\"resource\":\"payments-api\",\"tenant\":null,\"signal\":\"acquisition-p99\","
             + "\"baseline\":4.0,\"observed\":90.0,\"reason\":\"acquisition p99 90.0 ms, baseline 4.0 ms\","
             + "\"since\":\"2026-01-01T00:00:00Z\"}]";
-    private static final Map<String, String> TYPES = Map.of(
-            "html", "text/html; charset=utf-8", "css", "text/css", "js", "text/javascript");
 
     private static final String WORKFLOWS = "[{\"name\":\"fetch-orders\",\"actions\":[{\"name\":\"FetchOrders\","
             + "\"resources\":[\"orders-db\",\"cache\"]}]}]";
 
-    private static HttpServer server;
+    private static PageFixture server;
     private static Browser browser;
     private static String fixture;
     private static volatile String resourcesJson;
@@ -59,8 +51,7 @@ class DashboardPageIT {
         try (InputStream in = Objects.requireNonNull(DashboardPageIT.class.getResourceAsStream("/dashboard/resources.json"))) {
             fixture = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/nebula/api/resources", exchange -> {
+        server = new PageFixture(WEBAPP.toAbsolutePath().normalize()).answer("/nebula/api/resources", exchange -> {
             String path = exchange.getRequestURI().getPath();
             if (exchange.getRequestMethod().equals("POST")) {
                 posted.add(path + " " + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
@@ -71,23 +62,9 @@ class DashboardPageIT {
             } else {
                 send(exchange, resourcesStatus, "application/json", resourcesJson);
             }
-        });
-        server.createContext("/nebula/api/anomalies", exchange -> send(exchange, 200, "application/json", anomaliesJson));
-        server.createContext("/nebula/api/me", exchange -> send(exchange, 200, "application/json", "{\"name\":\"admin\",\"admin\":true}"));
-        server.createContext("/api/workflows", exchange -> send(exchange, 200, "application/json", WORKFLOWS));
-        server.createContext("/", exchange -> {
-            String path = exchange.getRequestURI().getPath();
-            Path root = path.startsWith("/nebula/") ? DASHBOARD : WEBAPP;
-            Path file = root.resolve(path.endsWith("/") ? path.substring(1) + "index.html" : path.substring(1)).normalize();
-            if (!file.startsWith(root) || !Files.isRegularFile(file)) {
-                send(exchange, 404, "text/plain", "not found");
-                return;
-            }
-            String name = file.getFileName().toString();
-            send(exchange, 200, TYPES.getOrDefault(name.substring(name.lastIndexOf('.') + 1), "application/octet-stream"),
-                    Files.readString(file));
-        });
-        server.start();
+        }).answer("/nebula/api/anomalies", exchange -> send(exchange, 200, "application/json", anomaliesJson))
+                .answer("/nebula/api/me", exchange -> send(exchange, 200, "application/json", "{\"name\":\"admin\",\"admin\":true}"))
+                .answer("/api/workflows", exchange -> send(exchange, 200, "application/json", WORKFLOWS));
         browser = new Browser();
     }
 
@@ -97,21 +74,13 @@ class DashboardPageIT {
         resourcesStatus = 200;
         anomaliesJson = "[]";
         posted.clear();
-        browser.driver().get("http://127.0.0.1:" + server.getAddress().getPort() + "/nebula/dashboard/");
+        browser.driver().get(server.dashboard());
         browser.waitUpTo(30).until(d -> d.findElements(By.cssSelector("#resources tbody tr")).size() == 5);
     }
 
     @AfterAll
     static void stop() {
-        try {
-            if (browser != null) {
-                browser.close();
-            }
-        } finally {
-            if (server != null) {
-                server.stop(0);
-            }
-        }
+        PageFixture.close(browser, server);
     }
 
     @Test
@@ -262,7 +231,7 @@ class DashboardPageIT {
 
     @Test
     void theSamplesOwnPageRunsWorkflowsAndLinksToTheDashboard() {
-        browser.driver().get("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+        browser.driver().get(server.dashboard().replace("/nebula/dashboard/", "/"));
         browser.waitUpTo(15).until(d -> !d.findElements(By.cssSelector("#workflow-buttons button")).isEmpty());
         assertThat(browser.driver().findElement(By.id("dashboard-link")).getAttribute("href")).endsWith("/nebula/dashboard/");
         WebElement button = browser.driver().findElement(By.cssSelector("#workflow-buttons button[data-workflow='fetch-orders']"));
@@ -326,13 +295,5 @@ class DashboardPageIT {
                     .append(",\"utilization\":0.1,\"waiters\":0}");
         }
         return "{\"resource\":\"x\",\"bucketLength\":\"PT10S\",\"buckets\":[" + buckets + "]}";
-    }
-
-    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type);
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
     }
 }

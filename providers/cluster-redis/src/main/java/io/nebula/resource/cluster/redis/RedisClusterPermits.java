@@ -17,6 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>{@code nebula:cluster:<limit>} is a hash of node id to the permits that node holds;</li>
  *   <li>{@code nebula:cluster:node:<node-id>} is the node's heartbeat, set with a TTL by every call;</li>
+ *   <li>{@code nebula:cluster:nodes} is a sorted set of the nodes that beat within the last two TTLs (node id to its
+ *       heartbeat's expiry, by Redis' clock), entered and pruned by each heartbeat: the live nodes a dashboard lists;</li>
+ *   <li>{@code nebula:cluster:<limit>:<window>} counts a rate limit's acquisitions in one second, for the cluster;</li>
  *   <li>taking permits first drops from the hash every node whose heartbeat expired, so a node killed with
  *       {@code kill -9} gives its permits back within the TTL, then grants what fits under the limit.</li>
  * </ul>
@@ -27,6 +30,8 @@ public final class RedisClusterPermits implements ClusterPermits {
 
     static final String PREFIX = "nebula:cluster:";
     static final String NODES = PREFIX + "node:";
+    /** The nodes that beat lately: a sorted set of node id to when its heartbeat expires (Redis' clock, ms). */
+    static final String NODE_SET = PREFIX + "nodes";
 
     // KEYS[1] limit hash, KEYS[2] own heartbeat; ARGV node, wanted, max, ttl ms, heartbeat prefix
     private static final String TAKE = """
@@ -86,6 +91,32 @@ public final class RedisClusterPermits implements ClusterPermits {
               if redis.call('EXISTS', ARGV[1] .. fields[i]) == 1 then
                 live[#live + 1] = fields[i]
                 live[#live + 1] = fields[i + 1]
+              end
+            end
+            return live
+            """;
+
+    /*
+     * KEYS[1] own heartbeat, KEYS[2] the node set; ARGV node, ttl ms. The set lists the nodes a dashboard reads
+     * without SCAN (whose cost grows with every key of the database): each heartbeat enters its node with its expiry
+     * by Redis' clock and drops the nodes lapsed for more than a TTL, so the set holds the nodes that beat within the
+     * last two TTLs, whatever the reads.
+     */
+    private static final String HEARTBEAT = """
+            redis.call('SET', KEYS[1], '1', 'PX', ARGV[2])
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[1])
+            redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - tonumber(ARGV[2]))
+            return 0
+            """;
+
+    // KEYS[1] the node set; ARGV heartbeat prefix. Read only: a node is live while its heartbeat key is
+    private static final String LIVE = """
+            local live = {}
+            for _, node in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+              if redis.call('EXISTS', ARGV[1] .. node) == 1 then
+                live[#live + 1] = node
               end
             end
             return live
@@ -152,7 +183,8 @@ public final class RedisClusterPermits implements ClusterPermits {
 
     @Override
     public void heartbeat() {
-        call(c -> c.set(heartbeatKey, "1", io.lettuce.core.SetArgs.Builder.px(Long.parseLong(ttlMillis))));
+        call(c -> c.eval(HEARTBEAT, ScriptOutputType.INTEGER, new String[] {heartbeatKey, NODE_SET}, nodeId,
+                ttlMillis));
     }
 
     @Override
@@ -163,6 +195,22 @@ public final class RedisClusterPermits implements ClusterPermits {
             byNode.put(String.valueOf(flat.get(i)), Integer.parseInt(String.valueOf(flat.get(i + 1))));
         }
         return byNode;
+    }
+
+    @Override
+    public int windowCount(String limit, long window) {
+        String count = call(c -> c.get(PREFIX + limit + ":" + window));
+        return count == null ? 0 : Integer.parseInt(count);
+    }
+
+    @Override
+    public java.util.SortedSet<String> liveNodes() {
+        java.util.List<Object> nodes = call(c -> c.eval(LIVE, ScriptOutputType.MULTI, new String[] {NODE_SET}, NODES));
+        java.util.SortedSet<String> live = new java.util.TreeSet<>();
+        for (Object n : nodes) {
+            live.add(String.valueOf(n));
+        }
+        return live;
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.nebula.resource.cluster.redis;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.QuotaExceededException;
 import io.nebula.resource.ResourceContext;
@@ -38,12 +36,7 @@ class RedisClusterPermitsTest {
 
     @BeforeEach
     void flushOwnDb() {
-        RedisClient client = RedisClient.create(URL);
-        try (StatefulRedisConnection<String, String> c = client.connect()) {
-            c.sync().flushdb();
-        } finally {
-            client.shutdown();
-        }
+        RedisDb.flush(URL);
     }
 
     @AfterEach

@@ -1,7 +1,5 @@
 package io.nebula.resource.cluster.redis;
 
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.nebula.resource.CircuitOpenException;
 import io.nebula.resource.core.cluster.ClusterGate;
 import io.nebula.resource.core.cluster.ResourceGate;
@@ -34,12 +32,7 @@ class RedisClusterSignalsTest {
 
     @BeforeEach
     void flushOwnDb() {
-        RedisClient client = RedisClient.create(URL);
-        try (StatefulRedisConnection<String, String> c = client.connect()) {
-            c.sync().flushdb();
-        } finally {
-            client.shutdown();
-        }
+        RedisDb.flush(URL);
     }
 
     @AfterEach
