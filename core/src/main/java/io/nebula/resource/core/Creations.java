@@ -47,15 +47,19 @@ final class Creations<R> {
             throw pool.failures.exhausted(0, pool.waiting.get());
         }
         // With endpoints the pool-wide probe is theirs (AbstractPool.probeEndpoints): refused at once when all are DOWN.
-        if (pool.recovery.failing()
-                && (pool.health != null || !pool.recovery.tryBeginProbe(pool.ticker.nanoTime()))) {
-            throw pool.failures.unavailable(null, pool.waiting.get());
+        boolean probe = false;
+        if (pool.recovery.failing()) {
+            if (pool.health != null || !beginProbe()) {
+                throw pool.failures.unavailable(null, pool.waiting.get());
+            }
+            probe = true;
         }
         for (;;) {
             int endpoint = reserve();
             if (endpoint < 0) {
-                if (pool.recovery.failing()) {
+                if (probe) {
                     pool.recovery.abandonProbe();
+                    pool.probeClaim.answered(false);
                 }
                 throw pool.failures.exhausted(0, pool.waiting.get());
             }
@@ -63,10 +67,16 @@ final class Creations<R> {
             try {
                 s = createCounted(endpoint, IN_USE); // born ours: no other thread can take it before we do
             } catch (Exception e) {
+                if (probe) {
+                    pool.probeClaim.answered(false);
+                }
                 if (pool.health != null && pool.health.anyUp()) {
                     continue; // its endpoint is DOWN now: the same acquisition tries another one
                 }
                 throw pool.failures.unavailable(e, pool.waiting.get());
+            }
+            if (probe) {
+                pool.probeClaim.answered(true);
             }
             pool.changed(IDLE, IN_USE);
             return s;
@@ -194,7 +204,7 @@ final class Creations<R> {
             if (floor() > total.get()) {
                 recovery.demanded(); // below its minimum: the pool wants the backend back soon
             }
-            if (!recovery.tryBeginProbe(pool.ticker.nanoTime())) {
+            if (!beginProbe()) {
                 return false;
             }
             creating.incrementAndGet();
@@ -202,9 +212,10 @@ final class Creations<R> {
             if (e < 0) {
                 creating.decrementAndGet();
                 recovery.abandonProbe();
+                pool.probeClaim.answered(false);
                 return false;
             }
-            startCreation(e);
+            startCreation(e, true);
             return true;
         }
         int parallelism = pool.config.warmupParallelism();
@@ -222,14 +233,40 @@ final class Creations<R> {
                 creating.decrementAndGet();
                 return false;
             }
-            startCreation(e);
+            startCreation(e, false);
         }
     }
 
-    private void startCreation(int endpoint) {
+    /**
+     * The pool's turn to probe a failing backend ({@link Recovery#tryBeginProbe}), then the cluster's
+     * ({@link ProbeClaim#claim}): while another node probes, or probed less than a probe interval ago, this pool's
+     * turn is given up and its callers are refused as when another of its own callers probes.
+     */
+    private boolean beginProbe() {
+        Recovery recovery = pool.recovery;
+        if (!recovery.tryBeginProbe(pool.ticker.nanoTime())) {
+            return false;
+        }
+        boolean claimed;
+        try {
+            claimed = pool.probeClaim.claim();
+        } catch (RuntimeException e) {
+            recovery.abandonProbe();
+            throw e;
+        }
+        if (!claimed) {
+            recovery.abandonProbe();
+        }
+        return claimed;
+    }
+
+    /** @param probe whether this creation is the recovery probe, whose outcome the cluster's claim is told */
+    private void startCreation(int endpoint, boolean probe) {
         pool.io(() -> {
+            boolean up = false;
             try {
                 Slot<R> s = newSlot(endpoint, IDLE);
+                up = true;
                 if (pool.accepting()) {
                     pool.idle.returned(s);
                     pool.waiters.serve();
@@ -242,6 +279,9 @@ final class Creations<R> {
             } finally {
                 creating.decrementAndGet();
                 pool.wakeDrainer();
+                if (probe) {
+                    pool.probeClaim.answered(up);
+                }
             }
             ensureCapacity();
         });

@@ -125,6 +125,41 @@ public final class ResourceGate {
         }
     }
 
+    /**
+     * The pool engine's recovery probe as one of the cluster's probes: while the gate is open, a failing pool's probe
+     * asks the backend only holding the probe claim ({@link #claim}), and its outcome closes the gate on every node or
+     * keeps the claim for the probe interval; while the gate is closed the pool probes on its own, as without a
+     * cluster. One outstanding claim per pool: the pool asks only once it has won its own probe turn.
+     */
+    public io.nebula.resource.core.ProbeClaim recoveryProbes() {
+        return new io.nebula.resource.core.ProbeClaim() {
+            private volatile boolean claimed;
+
+            @Override
+            public boolean claim() {
+                if (open() == null) {
+                    claimed = false;
+                    return true;
+                }
+                claimed = ResourceGate.this.claim();
+                return claimed;
+            }
+
+            @Override
+            public void answered(boolean up) {
+                if (!claimed) {
+                    return;
+                }
+                claimed = false;
+                if (up) {
+                    probeSucceeded();
+                } else {
+                    probeFailed();
+                }
+            }
+        };
+    }
+
     /** Runs {@code action} each time the gate closes: the local circuit may try again at once. */
     public void whenClosed(Runnable action) {
         whenClosed.add(action);

@@ -1,0 +1,34 @@
+package io.nebula.resource.core;
+
+/**
+ * Who else must agree before a failing pool's recovery probe asks the backend. Without a cluster the pool probes
+ * alone ({@link #ALONE}); with one, the cluster's known-down gate lets one probe at a time run on all nodes together
+ * ({@code ResourceGate.recoveryProbes()}), so the engine's own probe, like the circuit's prober, goes through the
+ * cluster's probe claim while the gate is open.
+ *
+ * <p>The pool asks {@link #claim} only once it has won its own one-probe-at-a-time turn ({@code Recovery}), so at most
+ * one claim per pool is outstanding, and it always tells the outcome of a granted claim through {@link #answered}.
+ */
+public interface ProbeClaim {
+
+    /** Probes on its own: the pool's behaviour without a cluster. */
+    ProbeClaim ALONE = new ProbeClaim() {
+        @Override
+        public boolean claim() {
+            return true;
+        }
+
+        @Override
+        public void answered(boolean up) {
+        }
+    };
+
+    /** Whether the pool's recovery probe may ask the backend now; {@code false} skips this turn. */
+    boolean claim();
+
+    /**
+     * The probe that {@link #claim} let through ended: {@code up} when its creation succeeded; {@code false} too when
+     * it could not be started after all.
+     */
+    void answered(boolean up);
+}
