@@ -32,6 +32,8 @@ public final class ResourceGate {
     private final AtomicBoolean probing = new AtomicBoolean(); // one probe at a time on this node, too
     private final List<Runnable> whenClosed = new CopyOnWriteArrayList<>();
     private volatile long nextClaim;
+    /** The thread whose probe holds the claim now; {@code null} for none. */
+    private volatile Thread prober;
 
     ResourceGate(String resource, ClusterGate cluster) {
         this.resource = resource;
@@ -93,12 +95,15 @@ public final class ResourceGate {
         if (!granted) {
             nextClaim = now + cluster.probeInterval();
             probing.set(false);
+        } else {
+            prober = Thread.currentThread();
         }
         return granted;
     }
 
     /** The probe that {@link #claim} let through succeeded: the gate closes here and on every node. */
     public void probeSucceeded() {
+        prober = null;
         closed(cluster.nodeId());
         try {
             cluster.signals().publish(GateSignal.up(resource, cluster.nodeId()));
@@ -115,6 +120,7 @@ public final class ResourceGate {
      * probe, on any node, comes no sooner.
      */
     public void probeFailed() {
+        prober = null;
         nextClaim = cluster.millis() + cluster.probeInterval();
         try {
             cluster.signals().releaseProbe(resource, Duration.ofMillis(cluster.probeInterval()));
@@ -137,7 +143,9 @@ public final class ResourceGate {
 
             @Override
             public boolean claim() {
-                if (open() == null) {
+                if (open() == null || prober == Thread.currentThread()) {
+                    // closed: the pool probes on its own; or this thread's acquisition is the cluster's probe already
+                    // (it passed the gate holding the claim), and the pool's probe is what it asks the backend with
                     claimed = false;
                     return true;
                 }

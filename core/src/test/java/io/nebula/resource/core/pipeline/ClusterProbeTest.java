@@ -103,6 +103,36 @@ class ClusterProbeTest {
     }
 
     /**
+     * A node whose circuit is still closed but whose pool counts the backend failing: the acquisition that passes the
+     * gate holding the cluster's claim is the pool's recovery probe too (the pool does not ask the claim its own thread
+     * holds already), so it reaches the backend, and its success closes the gate.
+     */
+    @Test
+    void theAcquisitionHoldingTheClaimIsThePoolsRecoveryProbe() throws Exception {
+        ClusterGate gate = bus.gate("a");
+        gates.add(gate);
+        WovenPool<Object> pool = WovenPool.builder(db, ResourceSettings.of("ledger", "fake", Map.of(
+                        "retry.max-retries", "0", "pool.acquire-timeout", "50ms", "pool.min-size", "0",
+                        "pool.backoff-initial", "10ms", "pool.backoff-max", "10ms",
+                        "circuit-breaker.request-volume-threshold", "10")))
+                .creator(Runnable::run).gate(gate.resource("ledger")).build();
+        pools.add(pool);
+        pool.start();
+        db.down = true;
+        assertThatThrownBy(() -> pool.acquire(null, ResourceContext.GLOBAL).close()).isNotNull();
+        assertThat(pool.weave().breaker().isOpen()).as("one failure in a window of 10").isFalse();
+        assertThat(gate.resource("ledger").open()).as("the failed acquisition opened the gate").isNotNull();
+
+        Thread.sleep(50); // past the pool's backoff
+        db.down = false;
+        bus.millis.addAndGet(300); // past the probe interval
+        int before = db.attempts.get();
+        pool.acquire(null, ResourceContext.GLOBAL).close();
+        assertThat(db.attempts.get() - before).isEqualTo(1);
+        assertThat(gate.resource("ledger").open()).isNull();
+    }
+
+    /**
      * The gate closes by node a's probe while nodes b and c still have most of a minute of their pools' backoff to wait
      * (each found the backend down by itself): their half-open circuits' trial acquisitions create at once, every node
      * serves, and no circuit or gate opens again. Before the fix the pool refused the trial as unavailable, which
