@@ -218,6 +218,9 @@ final class Creations<R> {
             startCreation(e, true);
             return true;
         }
+        if (pool.health == null && pool.probeClaim.knownDown()) {
+            return probeKnownDown();
+        }
         int parallelism = pool.config.warmupParallelism();
         for (;;) {
             int c = creating.get();
@@ -235,6 +238,41 @@ final class Creations<R> {
             }
             startCreation(e, false);
         }
+    }
+
+    /**
+     * The backend is known down elsewhere (the cluster's gate is open) while this pool has not seen it fail: the
+     * creation it wants (its floor, or a waiter, which passed the gate holding the claim) is one of the cluster's
+     * probes, one at a time here and only holding the claim; without it the floor's refill reached the backend from
+     * every node at once.
+     *
+     * @return whether this call started the probe
+     */
+    private boolean probeKnownDown() {
+        int c = creating.get();
+        int want = Math.max(pool.waiting.get() - c, floor() - total.get());
+        if (want <= 0 || c > 0 || !creating.compareAndSet(0, 1)) {
+            return false;
+        }
+        boolean claimed;
+        try {
+            claimed = pool.probeClaim.claim();
+        } catch (RuntimeException e) {
+            creating.decrementAndGet();
+            throw e;
+        }
+        if (!claimed) {
+            creating.decrementAndGet();
+            return false;
+        }
+        int e = reserve();
+        if (e < 0) {
+            creating.decrementAndGet();
+            pool.probeClaim.answered(false);
+            return false;
+        }
+        startCreation(e, true);
+        return true;
     }
 
     /**

@@ -23,6 +23,15 @@ public interface ProbeClaim {
         }
     };
 
+    /**
+     * Whether the backend is known down elsewhere (the cluster's gate is open) though this pool has not seen it fail:
+     * then what the pool creates on its own (its floor) is one of the cluster's probes too, one at a time, through
+     * {@link #claim}.
+     */
+    default boolean knownDown() {
+        return false;
+    }
+
     /** Whether the pool's recovery probe may ask the backend now; {@code false} skips this turn. */
     boolean claim();
 

@@ -37,9 +37,13 @@ class ClusterRecoveryProbeTest {
     }
 
     private ResourcePool<FakeProvider.Conn> node(String id) {
+        return node(id, "0");
+    }
+
+    private ResourcePool<FakeProvider.Conn> node(String id, String minSize) {
         ClusterGate gate = bus.gate(id);
         gates.add(gate);
-        ResourcePool<FakeProvider.Conn> pool = Pools.direct(backend, ticker, "pool.min-size", "0",
+        ResourcePool<FakeProvider.Conn> pool = Pools.direct(backend, ticker, "pool.min-size", minSize,
                         "pool.backoff-initial", "10ms", "pool.backoff-max", "10ms")
                 .probeClaim(gate.resource("orders-db").recoveryProbes()).build();
         pools.add(pool);
@@ -78,6 +82,26 @@ class ClusterRecoveryProbeTest {
         assertThat(round(300)).isPositive();
         assertThat(gates).as("the probe that found the backend up closed the gate on every node")
                 .allSatisfy(g -> assertThat(g.resource("orders-db").open()).isNull());
+    }
+
+    /**
+     * Pools that have not seen the backend fail themselves (the gate opened on another node's word) and are below their
+     * minimum: their refills are the cluster's probes too, one at a time. Before, each pool's refill reached the
+     * backend on its own.
+     */
+    @Test
+    void whileTheGateIsOpenThePoolsRefillsToTheirMinimumAreOneProbeAtATimeToo() {
+        List<ResourcePool<FakeProvider.Conn>> nodes = List.of(node("a", "1"), node("b", "1"), node("c", "1"));
+        backend.failure = new ConnectException("connection refused");
+        gates.get(0).resource("orders-db").down("java.net.ConnectException"); // heard by every node
+        for (int i = 0; i < 3; i++) {
+            assertThat(round(300)).as("creations reaching the backend in probe interval %d", i).isEqualTo(1);
+            assertThat(round(0)).as("creations within the same probe interval").isZero();
+        }
+        backend.failure = null;
+        assertThat(round(300)).isPositive();
+        assertThat(gates).allSatisfy(g -> assertThat(g.resource("orders-db").open()).isNull());
+        assertThat(nodes).allSatisfy(n -> assertThat(n.snapshot().size()).as("refilled to its minimum").isEqualTo(1));
     }
 
     @Test

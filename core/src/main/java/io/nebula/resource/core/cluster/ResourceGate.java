@@ -142,6 +142,11 @@ public final class ResourceGate {
             private volatile boolean claimed;
 
             @Override
+            public boolean knownDown() {
+                return open() != null;
+            }
+
+            @Override
             public boolean claim() {
                 if (open() == null || prober == Thread.currentThread()) {
                     // closed: the pool probes on its own; or this thread's acquisition is the cluster's probe already
