@@ -27,7 +27,8 @@ import static org.awaitility.Awaitility.await;
  * on all three nodes within 1 s of the first node's NEBULA-4604 and of the first failed acquisition; while every gate
  * is open and the server is down, the attempts that reach the forwarder are one at a time across the three nodes (none
  * overlaps another) and each begins at least a probe interval after the one before ended; every node serves again
- * within 2 s of the server's return, and no gate opens again. The cluster counts in Redis db {@value #DB} (flushed).
+ * within 2 s of the server's return (pg_ctl start returning, or the first session the server accepted if sooner), and
+ * no gate opens again. The cluster counts in Redis db {@value #DB} (flushed).
  */
 class PostgresStopAcrossProcessesTest {
 
@@ -161,12 +162,17 @@ class PostgresStopAcrossProcessesTest {
         Map<String, Long> byNode = probes.stream().collect(Collectors.groupingBy(a -> a.who().split(" ")[0], Collectors.counting()));
         long windowMs = ms(starting - from);
 
-        // all recover: each node's first lease after the server's return; and no gate opened again
+        // all recover: each node's first lease after the server's return. The return: pg_ctl -w returning, or the first
+        // attempt the server accepted if that came first (pg_ctl polls, and the test's thread may run late on a loaded
+        // machine: a node was seen serving before pg_ctl had returned)
+        long returned = forwarder.attempts().stream().filter(a -> a.start() >= starting && a.reached())
+                .mapToLong(CountingForwarder.Attempt::start).min().orElse(back);
+        returned = Math.min(returned, back);
         long slowest = 0;
         for (Node n : cluster) {
-            long ok = firstAt(n, "EVT", " ok", back);
+            long ok = firstAt(n, "EVT", " ok", starting);
             assertThat(ok).as(n.id + " served again; it said " + n.lines).isNotEqualTo(Long.MAX_VALUE);
-            slowest = Math.max(slowest, ok - back);
+            slowest = Math.max(slowest, ok - returned);
         }
         System.out.printf("PostgreSQL stopped under load on three JVMs: every gate open %d ms after the first NEBULA-4604,"
                         + " %d ms after the first failed acquisition; %d attempts reached the server's port in the %d ms"
@@ -176,7 +182,7 @@ class PostgresStopAcrossProcessesTest {
                         + " pg_ctl start began); %s%n",
                 ms(allOpen - firstLog), ms(allOpen - firstFailure), probes.size(), windowMs, byNode, overlapping,
                 minGapMs, PROBE_INTERVAL.toMillis(), seen, ms(stopped - cut), ms(back - starting), ms(slowest),
-                ms(slowest + back - starting), stats.stream().map(Stats::values).toList());
+                ms(slowest + returned - starting), stats.stream().map(Stats::values).toList());
 
         assertThat(Duration.ofNanos(allOpen - firstLog)).as("from the first node's NEBULA-4604 to every gate open")
                 .isLessThanOrEqualTo(Duration.ofSeconds(1));
@@ -192,7 +198,7 @@ class PostgresStopAcrossProcessesTest {
         assertThat(Duration.ofNanos(slowest)).as("every node served again after the server's return")
                 .isLessThanOrEqualTo(Duration.ofSeconds(2));
         for (Node n : cluster) {
-            assertThat(firstAt(n, "LOG", "NEBULA-4604", back))
+            assertThat(firstAt(n, "LOG", "NEBULA-4604", returned))
                     .as(n.id + " opened no gate after the recovery; it said " + n.lines).isEqualTo(Long.MAX_VALUE);
         }
     }
