@@ -254,15 +254,7 @@ final class Creations<R> {
         if (want <= 0 || c > 0 || !creating.compareAndSet(0, 1)) {
             return false;
         }
-        boolean claimed;
-        try {
-            claimed = pool.probeClaim.claim();
-        } catch (RuntimeException e) {
-            creating.decrementAndGet();
-            throw e;
-        }
-        if (!claimed) {
-            creating.decrementAndGet();
+        if (!claim(creating::decrementAndGet)) {
             return false;
         }
         int e = reserve();
@@ -285,15 +277,20 @@ final class Creations<R> {
         if (!recovery.tryBeginProbe(pool.ticker.nanoTime())) {
             return false;
         }
+        return claim(recovery::abandonProbe);
+    }
+
+    /** Asks the cluster's claim; when it is refused, or asking fails, runs {@code giveUp} (the pool's turn undone). */
+    private boolean claim(Runnable giveUp) {
         boolean claimed;
         try {
             claimed = pool.probeClaim.claim();
         } catch (RuntimeException e) {
-            recovery.abandonProbe();
+            giveUp.run();
             throw e;
         }
         if (!claimed) {
-            recovery.abandonProbe();
+            giveUp.run();
         }
         return claimed;
     }

@@ -35,9 +35,7 @@ final class CountingForwarder implements AutoCloseable {
     CountingForwarder(int upstream) throws IOException {
         this.upstream = upstream;
         this.server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(this::accept, "forwarder");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        LineBackend.acceptEach(server, "forwarder", this::forward);
     }
 
     int port() {
@@ -48,19 +46,6 @@ final class CountingForwarder implements AutoCloseable {
     List<Attempt> attempts() {
         synchronized (attempts) {
             return List.copyOf(attempts);
-        }
-    }
-
-    private void accept() {
-        while (!server.isClosed()) {
-            try {
-                Socket s = server.accept();
-                Thread t = new Thread(() -> forward(s), "forwarder-conn");
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
-                return; // closed
-            }
         }
     }
 

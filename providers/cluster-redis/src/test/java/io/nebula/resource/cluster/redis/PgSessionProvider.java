@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
@@ -45,11 +44,7 @@ public class PgSessionProvider implements ResourceProvider<PgSessionProvider.Ses
 
     @Override
     public List<ConfigProblem> validate(ResourceSettings settings) {
-        List<ConfigProblem> problems = new ArrayList<>();
-        if (settings.string("port").isEmpty()) {
-            problems.add(new ConfigProblem(settings.keyOf("port"), "is required"));
-        }
-        return problems;
+        return LineBackendProvider.requirePort(settings);
     }
 
     @Override
