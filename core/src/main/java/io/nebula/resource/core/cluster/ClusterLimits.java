@@ -28,7 +28,8 @@ public final class ClusterLimits {
         this.quota = quota;
         this.node = node;
         this.leases = quota.maxConcurrentLeases() > 0
-                ? new LeaseBudget(resource + ":leases", quota.maxConcurrentLeases(), quota.batch(), node)
+                ? new LeaseBudget(resource + ":leases", quota.maxConcurrentLeases(), quota.batch(), node,
+                        LeaseBudget.stripesFor(quota.maxConcurrentLeases(), quota.batch()))
                 : null;
         this.instances = quota.maxInstances() > 0
                 ? new LeaseBudget(resource + ":instances", quota.maxInstances(), quota.batch(), node)

@@ -1,17 +1,28 @@
 package io.nebula.resource.core.cluster;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * One concurrent-lease limit as one node holds it: a batch of permits taken from the backend, one used per lease.
  * A lease is admitted from the batch without a round trip; only when the batch is used up does the node take another
  * from the backend, and a returned lease gives permits back once more than a batch is spare. Every lease holds a
  * permit counted by the backend, so the leases of all nodes never exceed the limit (overshoot 0) while the backend
- * answers. The price: a node may be refused while other nodes hold spare permits (at most {@code batch - 1} each,
- * until their next heartbeat gives them back).
+ * answers. The price: a node may be refused while other nodes hold spare permits (at most {@code stripes * batch}
+ * each, until their next heartbeat gives them back).
+ *
+ * <p>The spare permits sit in {@code stripes} counters, each on a cache line of its own, a thread using the one its
+ * id picks: a lease served from the batch is one compare-and-set to enter and one atomic add to leave on a line that
+ * other threads seldom touch. One shared word per resource (what this class was first) is what made the cluster step
+ * cost a contended hit half of its throughput (docs/benchmarks.md, the cluster suite). The permits held are counted in
+ * {@link #held} by the calls to the backend only; a lease in use is a held permit that no stripe counts as spare.
  */
 final class LeaseBudget {
+
+    /** Longs between two stripes: 128 bytes, two cache lines, for the adjacent-line prefetcher. */
+    private static final int STRIDE = 16;
 
     private final String limit;
     private final int max;
@@ -20,20 +31,52 @@ final class LeaseBudget {
     private final ClusterNode node;
     // Redis calls for this limit, one at a time: a heartbeat's absolute count must not race a take
     private final ReentrantLock remote = new ReentrantLock();
-    /*
-     * The permits the backend counts for this node (held, the high 32 bits) and the leases admitted and not given back
-     * (in use, the low 32 bits), in one word: a lease served from the batch is one compare-and-set to enter and one to
-     * leave, never a lock. Still a shared word per resource: with more threads than cores it is what the cluster
-     * step costs a hit (docs/benchmarks.md, the cluster suite).
-     */
-    private final AtomicLong counts = new AtomicLong();
+    /** The permits the backend counts for this node, and those admitted alone since its last heartbeat. */
+    private final AtomicInteger held = new AtomicInteger();
+    /** Spare permits: held, not in use; stripe {@code i} at index {@code i * stride}. */
+    private final AtomicLongArray spare;
+    private final int mask;
+    private final int stride;
 
     LeaseBudget(String limit, int max, int batch, ClusterNode node) {
+        this(limit, max, batch, node, 1);
+    }
+
+    /**
+     * @param stripes a power of two: the counters of spare permits; more than one only for a limit many threads share
+     *                (the resource's), for each may keep a batch spare
+     */
+    LeaseBudget(String limit, int max, int batch, ClusterNode node, int stripes) {
+        if (Integer.bitCount(stripes) != 1) {
+            throw new IllegalArgumentException("stripes must be a power of two: " + stripes);
+        }
         this.limit = limit;
         this.max = max;
         this.batch = Math.min(batch, max);
         this.node = node;
         this.permits = node.permits();
+        this.mask = stripes - 1;
+        this.stride = stripes == 1 ? 1 : STRIDE;
+        this.spare = new AtomicLongArray(stripes * stride);
+    }
+
+    /**
+     * The stripes for a limit of {@code max} permits taken {@code batch} at a time: two per processor, as many as keep
+     * a node's spare permits (a batch per stripe at most) within a quarter of the limit, a power of two, at least one.
+     */
+    static int stripesFor(int max, int batch) {
+        int wanted = Math.min(2 * Runtime.getRuntime().availableProcessors(), max / (4 * Math.max(1, batch)));
+        return wanted <= 1 ? 1 : Integer.highestOneBit(wanted);
+    }
+
+    /** This thread's stripe, as an index of {@link #spare}. */
+    int stripe() {
+        if (mask == 0) {
+            return 0;
+        }
+        long id = Thread.currentThread().getId();
+        int h = (int) (id ^ (id >>> 32)) * 0x9E3779B9; // Fibonacci hashing: consecutive ids spread over the stripes
+        return ((h >>> 16) & mask) * stride;
     }
 
     /**
@@ -41,7 +84,7 @@ final class LeaseBudget {
      * an acquisition that queued behind a call that hung makes no call of its own (it would wait a second
      * redis-timeout, and the next one a third).
      */
-    private <V> V call(java.util.function.Supplier<V> call) {
+    private <V> V call(Supplier<V> call) {
         try {
             return call.get();
         } catch (ClusterUnavailableException e) {
@@ -58,18 +101,6 @@ final class LeaseBudget {
         }
     }
 
-    private static long pack(int held, int inUse) {
-        return ((long) held << 32) | (inUse & 0xFFFF_FFFFL);
-    }
-
-    private static int held(long counts) {
-        return (int) (counts >>> 32);
-    }
-
-    private static int inUse(long counts) {
-        return (int) counts;
-    }
-
     /**
      * Takes a permit for one lease, from the batch or from the backend.
      *
@@ -77,31 +108,38 @@ final class LeaseBudget {
      * @throws ClusterUnavailableException when the backend did not answer; nothing is held then
      */
     boolean enter() {
-        if (local()) {
+        int own = stripe();
+        if (takeSpare(own)) {
             return true;
         }
         remote.lock();
         try {
-            if (local()) { // another thread took a batch meanwhile
-                return true;
+            // spare permits of the other stripes first: the node asks for more only when it holds none
+            for (int i = 0; i < spare.length(); i += stride) {
+                if (takeSpare(i)) {
+                    return true;
+                }
             }
             stillAvailable(node);
             int taken = call(() -> permits.take(limit, batch, max));
-            counts.addAndGet((long) taken << 32);
-            return local();
+            if (taken == 0) {
+                return false;
+            }
+            held.addAndGet(taken);
+            spare.addAndGet(own, taken - 1); // one for this lease
+            return true;
         } finally {
             remote.unlock();
         }
     }
 
-    /** A permit of the batch for one more lease, if one is spare. */
-    private boolean local() {
+    private boolean takeSpare(int stripe) {
         for (;;) {
-            long now = counts.get();
-            if (inUse(now) >= held(now)) {
+            long now = spare.get(stripe);
+            if (now <= 0) {
                 return false;
             }
-            if (counts.compareAndSet(now, now + 1)) {
+            if (spare.compareAndSet(stripe, now, now - 1)) {
                 return true;
             }
         }
@@ -109,31 +147,32 @@ final class LeaseBudget {
 
     /** Admits a lease without the backend, which did not answer: counted, and claimed at the next {@link #sync}. */
     void enterAlone() {
-        counts.incrementAndGet();
+        held.incrementAndGet();
     }
 
     /** A lease admitted by {@link #enter} or {@link #enterAlone} was given back, or its acquisition failed. */
     void leave(boolean backendUp) {
-        int spare;
-        for (;;) {
-            long now = counts.get();
-            int held = held(now);
-            int inUse = Math.max(0, inUse(now) - 1);
-            spare = held - inUse - batch;
-            if (spare <= 0 || !backendUp) {
-                spare = 0;
-            }
-            if (counts.compareAndSet(now, pack(held - spare, inUse))) {
-                break;
-            }
-        }
-        if (spare == 0) {
+        int own = stripe();
+        long now = spare.incrementAndGet(own);
+        if (now <= batch || !backendUp) {
             return;
         }
         // given back only once more than a batch is spare: a steady load costs no round trip
         remote.lock();
         try {
-            int given = spare;
+            long excess;
+            for (;;) {
+                long s = spare.get(own);
+                excess = s - batch;
+                if (excess <= 0) {
+                    return; // another thread's lease took them meanwhile
+                }
+                if (spare.compareAndSet(own, s, batch)) {
+                    break;
+                }
+            }
+            int given = (int) excess;
+            held.addAndGet(-given);
             call(() -> {
                 permits.give(limit, given);
                 return null;
@@ -150,18 +189,11 @@ final class LeaseBudget {
     void sync() {
         remote.lock();
         try {
-            int now;
-            for (;;) {
-                long c = counts.get();
-                // no spare from here on: until the backend is told, it counts more than this node holds, never less
-                now = inUse(c);
-                if (counts.compareAndSet(c, pack(now, now))) {
-                    break;
-                }
-            }
-            int held = now;
+            // a lease returned meanwhile leaves a spare the new count still holds: the backend counts more than this
+            // node holds until the next heartbeat, never less
+            int now = held.addAndGet(-drain());
             call(() -> {
-                permits.hold(limit, held);
+                permits.hold(limit, now);
                 return null;
             });
         } finally {
@@ -169,11 +201,20 @@ final class LeaseBudget {
         }
     }
 
+    private int drain() {
+        long drained = 0;
+        for (int i = 0; i < spare.length(); i += stride) {
+            drained += spare.getAndSet(i, 0);
+        }
+        return (int) drained;
+    }
+
     /** Gives back every permit: the node closes. */
     void forget() {
         remote.lock();
         try {
-            counts.set(0);
+            drain();
+            held.set(0);
             permits.hold(limit, 0);
         } finally {
             remote.unlock();
@@ -190,15 +231,24 @@ final class LeaseBudget {
     }
 
     int held() {
-        return held(counts.get());
+        return held.get();
     }
 
+    /** Leases admitted and not given back: exact when no lease moves meanwhile. */
     int inUse() {
-        return inUse(counts.get());
+        long spares = 0;
+        for (int i = 0; i < spare.length(); i += stride) {
+            spares += spare.get(i);
+        }
+        return (int) Math.max(0, held.get() - spares);
     }
 
     /** Whether this budget holds nothing: a tenant's may be forgotten. */
     boolean idle() {
-        return counts.get() == 0;
+        return held.get() == 0;
+    }
+
+    int stripes() {
+        return mask + 1;
     }
 }

@@ -5,6 +5,8 @@ import io.nebula.resource.CircuitOpenException;
 import io.nebula.resource.HealthStatus;
 import io.nebula.resource.ResourceClosedException;
 import io.nebula.resource.ResourceException;
+import io.nebula.resource.admin.AdminAction;
+import io.nebula.resource.admin.ResourcePausedException;
 
 import java.sql.SQLException;
 import java.util.IdentityHashMap;
@@ -19,7 +21,8 @@ import java.util.function.Function;
  *
  * @param resource the resource's name
  * @param reason   {@code CIRCUIT_OPEN}; an {@link AcquisitionTimeoutException}'s reason ({@code BACKEND_UNAVAILABLE},
- *                 {@code POOL_EXHAUSTED}, {@code QUARANTINED}, {@code POOL_DRAINING}); {@code CLOSED}; or {@code DOWN}
+ *                 {@code POOL_EXHAUSTED}, {@code QUARANTINED}, {@code POOL_DRAINING}); {@code CLOSED}; {@code PAUSED} or
+ *                 {@code DRAINED} (an operator's hold, {@link ResourcePausedException}); or {@code DOWN}
  *                 when a connection broke in the action's hands and the resource's health says it is down
  * @param message  the exception's message, or for {@code DOWN} the resource's health message (the backend's error)
  */
@@ -73,6 +76,9 @@ public record Unavailable(String resource, String reason, String message) {
         }
         if (e instanceof ResourceClosedException) {
             return "CLOSED";
+        }
+        if (e instanceof ResourcePausedException p) { // an operator's hold: unavailable until resumed
+            return p.action() == AdminAction.DRAIN ? "DRAINED" : "PAUSED";
         }
         return null; // a quota, a missing tenant, a configuration: the request's or the application's error
     }

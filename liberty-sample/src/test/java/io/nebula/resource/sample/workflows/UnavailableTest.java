@@ -48,6 +48,20 @@ class UnavailableTest {
     }
 
     @Test
+    void anOperatorsPauseOrDrainIsAnUnavailabilityNamingTheHold() {
+        var paused = new io.nebula.resource.admin.ResourcePausedException("orders-db",
+                io.nebula.resource.admin.AdminAction.PAUSE, "NEBULA-4401 Could not acquire 'orders-db': paused");
+        var drained = new io.nebula.resource.admin.ResourcePausedException("cache",
+                io.nebula.resource.admin.AdminAction.DRAIN, "NEBULA-4401 Could not acquire 'cache': drained");
+        SQLException jdbc = new SQLTransientConnectionException(paused.getMessage(), "08001", paused);
+
+        assertThat(Unavailable.of(jdbc, DECLARED, ALL_UP)).contains(new Unavailable("orders-db", "PAUSED",
+                paused.getMessage()));
+        assertThat(Unavailable.of(drained, DECLARED, ALL_UP)).contains(new Unavailable("cache", "DRAINED",
+                drained.getMessage()));
+    }
+
+    @Test
     void aDriversConnectionFailureIsPutDownToTheDeclaredResourceThatIsDown() {
         SQLException refused = new SQLException("Connection to 127.0.0.1:5432 refused", "08001",
                 new ConnectException("Connection refused"));

@@ -168,7 +168,7 @@ final class OpenTelemetryWeave implements Telemetry {
         if (was != null) {
             was.close();
         }
-        cluster = new ClusterInstruments(c, meter, metering, tracing);
+        cluster = new ClusterInstruments(c, meter, tracer, metering, tracing);
     }
 
     @Override

@@ -183,6 +183,16 @@ class ClusterTelemetryOnWeldTest {
         assertThat(call.getAttributes().get(AttributeKey.stringKey("nebula.cluster.operation"))).isEqualTo("take");
         assertThat(call.getAttributes().get(AttributeKey.booleanKey("nebula.cluster.answered"))).isTrue();
         assertThat(call.getAttributes().get(AttributeKey.doubleKey("nebula.cluster.duration_ms"))).isPositive();
+        // the call as a span of its own, the acquisition's child, within it
+        SpanData takeSpan = spans.getFinishedSpanItems().stream().filter(s -> s.getName().equals("nebula.cluster take"))
+                .filter(s -> s.getParentSpanId().equals(first.getSpanId())).findFirst().orElseThrow(() ->
+                        new AssertionError("no span nebula.cluster take under the acquisition: "
+                                + spans.getFinishedSpanItems().stream().map(SpanData::getName).toList()));
+        assertThat(takeSpan.getKind()).isEqualTo(io.opentelemetry.api.trace.SpanKind.CLIENT);
+        assertThat(takeSpan.getAttributes().get(AttributeKey.stringKey("nebula.cluster.node"))).isEqualTo("a");
+        assertThat(takeSpan.getStartEpochNanos()).isGreaterThanOrEqualTo(first.getStartEpochNanos());
+        assertThat(takeSpan.getEndEpochNanos()).isLessThanOrEqualTo(first.getEndEpochNanos());
+        assertThat(takeSpan.getStatus().getStatusCode()).isEqualTo(io.opentelemetry.api.trace.StatusCode.UNSET);
 
         acquire(a);
         assertThatThrownBy(() -> acquire(a)).isInstanceOf(QuotaExceededException.class);
