@@ -6,8 +6,9 @@ package io.nebula.resource.core;
  * ({@code ResourceGate.recoveryProbes()}), so the engine's own probe, like the circuit's prober, goes through the
  * cluster's probe claim while the gate is open.
  *
- * <p>The pool asks {@link #claim} only once it has won its own one-probe-at-a-time turn ({@code Recovery}), so at most
- * one claim per pool is outstanding, and it always tells the outcome of a granted claim through {@link #answered}.
+ * <p>The pool asks {@link #claim} only once it has won its own one-probe-at-a-time turn ({@code Recovery}, or, while
+ * {@link #knownDown}, being the only creation under way), so at most one claim per pool is outstanding, and it always
+ * tells the outcome of a granted claim through {@link #answered}.
  */
 public interface ProbeClaim {
 
