@@ -274,7 +274,9 @@ final class Creations<R> {
      */
     private boolean beginProbe() {
         Recovery recovery = pool.recovery;
-        if (!recovery.tryBeginProbe(pool.ticker.nanoTime())) {
+        // an acquisition holding the cluster's claim was let through after the cluster's probe interval: the pool's
+        // own backoff would only spend the cluster's turn without asking the backend
+        if (!recovery.tryBeginProbe(pool.ticker.nanoTime(), pool.probeClaim.heldByCaller())) {
             return false;
         }
         return claim(recovery::abandonProbe);

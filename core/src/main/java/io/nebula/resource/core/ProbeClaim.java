@@ -33,6 +33,16 @@ public interface ProbeClaim {
         return false;
     }
 
+    /**
+     * Whether the calling thread's acquisition already holds the cluster's claim (it passed the cluster's gate as its
+     * one probe) and its pool has not probed on it yet: the cluster has spaced the probes by its probe interval, so the
+     * pool lets this one probe without waiting out its own backoff. Once per claim: a second creation asked for on the
+     * same thread (a failed probe's own follow-up) waits out the backoff.
+     */
+    default boolean heldByCaller() {
+        return false;
+    }
+
     /** Whether the pool's recovery probe may ask the backend now; {@code false} skips this turn. */
     boolean claim();
 

@@ -123,7 +123,15 @@ final class Recovery {
 
     /** Whether the caller may probe the backend now; at most one probe runs at a time. */
     boolean tryBeginProbe(long now) {
-        return failing && now - nextAttemptAt() >= 0 && probing.compareAndSet(false, true);
+        return tryBeginProbe(now, false);
+    }
+
+    /**
+     * @param spaced the caller's probe is spaced by someone else already (the cluster's claim, held by the caller), so
+     *               the backoff is not waited out; still one probe at a time
+     */
+    boolean tryBeginProbe(long now, boolean spaced) {
+        return failing && (spaced || now - nextAttemptAt() >= 0) && probing.compareAndSet(false, true);
     }
 
     /** A probe that could not be started after all. */

@@ -230,7 +230,7 @@ final class SharedResourcePool<R> extends AbstractPool<R> {
             // With endpoints the probes are theirs (AbstractPool.probeEndpoints): refused at once when all are DOWN.
             boolean recoveryProbe = false;
             if (!probe && recovery.failing()) {
-                if (health != null || !recovery.tryBeginProbe(ticker.nanoTime())) {
+                if (health != null || !recovery.tryBeginProbe(ticker.nanoTime(), probeClaim.heldByCaller())) {
                     throw failures.unavailable(null, waiting.get());
                 }
                 if (!probeClaim.claim()) { // the cluster's gate: another node probes, or probed a moment ago

@@ -34,6 +34,8 @@ public final class ResourceGate {
     private volatile long nextClaim;
     /** The thread whose probe holds the claim now; {@code null} for none. */
     private volatile Thread prober;
+    /** Whether the holder's pool has probed once on the strength of the claim, without waiting out its backoff. */
+    private volatile boolean proberSpent;
 
     ResourceGate(String resource, ClusterGate cluster) {
         this.resource = resource;
@@ -96,6 +98,7 @@ public final class ResourceGate {
             nextClaim = now + cluster.probeInterval();
             probing.set(false);
         } else {
+            proberSpent = false;
             prober = Thread.currentThread();
         }
         return granted;
@@ -147,10 +150,19 @@ public final class ResourceGate {
             }
 
             @Override
+            public boolean heldByCaller() {
+                // once per claim: a failed probe's creation that asks again on the same thread waits out the backoff
+                return prober == Thread.currentThread() && !proberSpent;
+            }
+
+            @Override
             public boolean claim() {
                 if (open() == null || prober == Thread.currentThread()) {
                     // closed: the pool probes on its own; or this thread's acquisition is the cluster's probe already
                     // (it passed the gate holding the claim), and the pool's probe is what it asks the backend with
+                    if (open() != null) {
+                        proberSpent = true;
+                    }
                     claimed = false;
                     return true;
                 }

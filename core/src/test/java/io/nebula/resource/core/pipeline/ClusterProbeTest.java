@@ -103,9 +103,10 @@ class ClusterProbeTest {
     }
 
     /**
-     * A node whose circuit is still closed but whose pool counts the backend failing: the acquisition that passes the
-     * gate holding the cluster's claim is the pool's recovery probe too (the pool does not ask the claim its own thread
-     * holds already), so it reaches the backend, and its success closes the gate.
+     * A node whose circuit is still closed but whose pool counts the backend failing, with most of a minute of its
+     * backoff left: the acquisition that passes the gate holding the cluster's claim is the pool's recovery probe too
+     * (the pool does not ask the claim its own thread holds already, nor waits out its backoff: the cluster spaced the
+     * probes), so it reaches the backend, and its success closes the gate.
      */
     @Test
     void theAcquisitionHoldingTheClaimIsThePoolsRecoveryProbe() throws Exception {
@@ -113,7 +114,7 @@ class ClusterProbeTest {
         gates.add(gate);
         WovenPool<Object> pool = WovenPool.builder(db, ResourceSettings.of("ledger", "fake", Map.of(
                         "retry.max-retries", "0", "pool.acquire-timeout", "50ms", "pool.min-size", "0",
-                        "pool.backoff-initial", "10ms", "pool.backoff-max", "10ms",
+                        "pool.backoff-initial", "1m", "pool.backoff-max", "1m",
                         "circuit-breaker.request-volume-threshold", "10")))
                 .creator(Runnable::run).gate(gate.resource("ledger")).build();
         pools.add(pool);
@@ -123,7 +124,6 @@ class ClusterProbeTest {
         assertThat(pool.weave().breaker().isOpen()).as("one failure in a window of 10").isFalse();
         assertThat(gate.resource("ledger").open()).as("the failed acquisition opened the gate").isNotNull();
 
-        Thread.sleep(50); // past the pool's backoff
         db.down = false;
         bus.millis.addAndGet(300); // past the probe interval
         int before = db.attempts.get();
