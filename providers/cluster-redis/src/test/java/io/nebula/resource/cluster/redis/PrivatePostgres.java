@@ -42,12 +42,26 @@ final class PrivatePostgres implements AutoCloseable {
         start();
     }
 
-    /** Starts it and returns once it accepts connections ({@code pg_ctl -w}). */
+    /**
+     * Starts it and returns once it accepts connections ({@code pg_ctl -w}). Tried up to five times, a second apart: the
+     * port lies in Linux's ephemeral range, and a client socket of any process may hold it as its local port for a
+     * moment (seen: "could not bind IPv4 address: Address already in use" with no server on it).
+     */
     void start() throws IOException, InterruptedException {
-        asPostgres(List.of(BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "30", "-l",
-                DIR.resolve("postgres.log").toString(), "-o",
-                "-p " + PORT + " -k " + DIR + " -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off",
-                "start"));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                asPostgres(List.of(BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "30", "-l",
+                        DIR.resolve("postgres.log").toString(), "-o",
+                        "-p " + PORT + " -k " + DIR + " -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off",
+                        "start"));
+                return;
+            } catch (IllegalStateException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                Thread.sleep(1000);
+            }
+        }
     }
 
     /** Stops it with {@code mode} ({@code fast}, {@code immediate}) and returns once it is down ({@code pg_ctl -w}). */
