@@ -41,6 +41,8 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
     final Executor creator;
     final ResourceStateMachine lifecycle;
     final Recovery recovery;
+    /** Who else must agree before {@link #recovery}'s probe asks the backend: the cluster's gate, or nobody. */
+    final ProbeClaim probeClaim;
     final List<Endpoint> endpoints;
     /**
      * The settings each endpoint's instances are created with; one entry without endpoints. Replaced whole when an
@@ -80,6 +82,7 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
         this.instances = ctx.instances();
         this.lifecycle = new ResourceStateMachine(this::stateChanged);
         this.recovery = new Recovery(config.backoffInitial().toNanos(), config.backoffMax().toNanos());
+        this.probeClaim = ctx.probeClaim();
         this.endpoints = config.endpoints();
         this.endpointSettings = Endpoint.settingsOf(settings, endpoints);
         this.health = EndpointHealth.of(endpoints, ticker, config);
@@ -131,6 +134,14 @@ abstract class AbstractPool<R> implements ResourcePool<R> {
     public final void backendAnswered() {
         if (lifecycle.current() == ResourceState.FAILED) {
             lifecycle.transition(ResourceState.FAILED, ResourceState.READY);
+        }
+    }
+
+    @Override
+    public final void backendUpElsewhere() {
+        if (health == null && recovery.answeredElsewhere()) {
+            Log.LOG.log(DEBUG, () -> "NEBULA-0203 Resource '" + name + "': its backend was found answering elsewhere; "
+                    + "the next acquisition creates at once instead of waiting out the backoff");
         }
     }
 

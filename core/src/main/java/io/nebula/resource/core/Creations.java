@@ -47,15 +47,19 @@ final class Creations<R> {
             throw pool.failures.exhausted(0, pool.waiting.get());
         }
         // With endpoints the pool-wide probe is theirs (AbstractPool.probeEndpoints): refused at once when all are DOWN.
-        if (pool.recovery.failing()
-                && (pool.health != null || !pool.recovery.tryBeginProbe(pool.ticker.nanoTime()))) {
-            throw pool.failures.unavailable(null, pool.waiting.get());
+        boolean probe = false;
+        if (pool.recovery.failing()) {
+            if (pool.health != null || !beginProbe()) {
+                throw pool.failures.unavailable(null, pool.waiting.get());
+            }
+            probe = true;
         }
         for (;;) {
             int endpoint = reserve();
             if (endpoint < 0) {
-                if (pool.recovery.failing()) {
+                if (probe) {
                     pool.recovery.abandonProbe();
+                    pool.probeClaim.answered(false);
                 }
                 throw pool.failures.exhausted(0, pool.waiting.get());
             }
@@ -63,10 +67,16 @@ final class Creations<R> {
             try {
                 s = createCounted(endpoint, IN_USE); // born ours: no other thread can take it before we do
             } catch (Exception e) {
+                if (probe) {
+                    pool.probeClaim.answered(false);
+                }
                 if (pool.health != null && pool.health.anyUp()) {
                     continue; // its endpoint is DOWN now: the same acquisition tries another one
                 }
                 throw pool.failures.unavailable(e, pool.waiting.get());
+            }
+            if (probe) {
+                pool.probeClaim.answered(true);
             }
             pool.changed(IDLE, IN_USE);
             return s;
@@ -194,7 +204,7 @@ final class Creations<R> {
             if (floor() > total.get()) {
                 recovery.demanded(); // below its minimum: the pool wants the backend back soon
             }
-            if (!recovery.tryBeginProbe(pool.ticker.nanoTime())) {
+            if (!beginProbe()) {
                 return false;
             }
             creating.incrementAndGet();
@@ -202,10 +212,14 @@ final class Creations<R> {
             if (e < 0) {
                 creating.decrementAndGet();
                 recovery.abandonProbe();
+                pool.probeClaim.answered(false);
                 return false;
             }
-            startCreation(e);
+            startCreation(e, true);
             return true;
+        }
+        if (pool.health == null && pool.probeClaim.knownDown()) {
+            return probeKnownDown();
         }
         int parallelism = pool.config.warmupParallelism();
         for (;;) {
@@ -222,14 +236,74 @@ final class Creations<R> {
                 creating.decrementAndGet();
                 return false;
             }
-            startCreation(e);
+            startCreation(e, false);
         }
     }
 
-    private void startCreation(int endpoint) {
+    /**
+     * The backend is known down elsewhere (the cluster's gate is open) while this pool has not seen it fail: the
+     * creation it wants (its floor, or a waiter, which passed the gate holding the claim) is one of the cluster's
+     * probes, one at a time here and only holding the claim; without it the floor's refill reached the backend from
+     * every node at once.
+     *
+     * @return whether this call started the probe
+     */
+    private boolean probeKnownDown() {
+        int c = creating.get();
+        int want = Math.max(pool.waiting.get() - c, floor() - total.get());
+        if (want <= 0 || c > 0 || !creating.compareAndSet(0, 1)) {
+            return false;
+        }
+        if (!claim(creating::decrementAndGet)) {
+            return false;
+        }
+        int e = reserve();
+        if (e < 0) {
+            creating.decrementAndGet();
+            pool.probeClaim.answered(false);
+            return false;
+        }
+        startCreation(e, true);
+        return true;
+    }
+
+    /**
+     * The pool's turn to probe a failing backend ({@link Recovery#tryBeginProbe}), then the cluster's
+     * ({@link ProbeClaim#claim}): while another node probes, or probed less than a probe interval ago, this pool's
+     * turn is given up and its callers are refused as when another of its own callers probes.
+     */
+    private boolean beginProbe() {
+        Recovery recovery = pool.recovery;
+        // an acquisition holding the cluster's claim was let through after the cluster's probe interval: the pool's
+        // own backoff would only spend the cluster's turn without asking the backend
+        if (!recovery.tryBeginProbe(pool.ticker.nanoTime(), pool.probeClaim.heldByCaller())) {
+            return false;
+        }
+        return claim(recovery::abandonProbe);
+    }
+
+    /** Asks the cluster's claim; when it is refused, or asking fails, runs {@code giveUp} (the pool's turn undone). */
+    private boolean claim(Runnable giveUp) {
+        boolean claimed;
+        try {
+            claimed = pool.probeClaim.claim();
+        } catch (RuntimeException e) {
+            giveUp.run();
+            throw e;
+        }
+        if (!claimed) {
+            giveUp.run();
+        }
+        return claimed;
+    }
+
+    /** @param probe whether this creation is the recovery probe, whose outcome the cluster's claim is told */
+    private void startCreation(int endpoint, boolean probe) {
         pool.io(() -> {
+            boolean up = false;
             try {
                 Slot<R> s = newSlot(endpoint, IDLE);
+                up = true;
                 if (pool.accepting()) {
                     pool.idle.returned(s);
                     pool.waiters.serve();
@@ -242,6 +316,9 @@ final class Creations<R> {
             } finally {
                 creating.decrementAndGet();
                 pool.wakeDrainer();
+                if (probe) {
+                    pool.probeClaim.answered(up);
+                }
             }
             ensureCapacity();
         });

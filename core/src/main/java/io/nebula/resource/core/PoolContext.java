@@ -9,5 +9,6 @@ import java.util.concurrent.ScheduledExecutorService;
 /** What a pool is assembled from; keeps the pool constructors short. */
 record PoolContext<R>(ResourceProvider<R> provider, ResourceSettings settings, PoolConfig config, Ticker ticker,
                       Listeners listeners, ScheduledExecutorService scheduler, Executor creator,
-                      ConnectionPools connections, io.nebula.resource.spi.InstanceBudget instances) {
+                      ConnectionPools connections, io.nebula.resource.spi.InstanceBudget instances,
+                      ProbeClaim probeClaim) {
 }

@@ -111,9 +111,27 @@ final class Recovery {
         return was;
     }
 
+    /**
+     * Someone else found the backend answering (another node's probe, through the cluster's gate): not failing any
+     * more, as after a success, so callers create at once rather than being refused until the backoff has passed.
+     *
+     * @return whether the backend had been failing
+     */
+    boolean answeredElsewhere() {
+        return onSuccess();
+    }
+
     /** Whether the caller may probe the backend now; at most one probe runs at a time. */
     boolean tryBeginProbe(long now) {
-        return failing && now - nextAttemptAt() >= 0 && probing.compareAndSet(false, true);
+        return tryBeginProbe(now, false);
+    }
+
+    /**
+     * @param spaced the caller's probe is spaced by someone else already (the cluster's claim, held by the caller), so
+     *               the backoff is not waited out; still one probe at a time
+     */
+    boolean tryBeginProbe(long now, boolean spaced) {
+        return failing && (spaced || now - nextAttemptAt() >= 0) && probing.compareAndSet(false, true);
     }
 
     /** A probe that could not be started after all. */

@@ -111,6 +111,16 @@ public interface ResourcePool<R> extends AutoCloseable {
     void backendAnswered();
 
     /**
+     * The backend was found answering by someone other than this pool (another node's probe closed the cluster's
+     * known-down gate): a pool that counts its backend as failing stops waiting out its backoff, so the acquisitions
+     * that follow create at once instead of being refused as unavailable (which would open the circuit, and the gate,
+     * again). If the backend still fails for this pool, its next creation says so. A pool with endpoints is left
+     * alone: its endpoints' own probes bring them back.
+     */
+    default void backendUpElsewhere() {
+    }
+
+    /**
      * Changes the sizes at run time. A smaller maximum lets idle instances go at once and in-use ones
      * as they come back; a larger one lets waiters be served by new instances.
      *
@@ -182,6 +192,7 @@ public interface ResourcePool<R> extends AutoCloseable {
         private Executor creator;
         private ConnectionPools connections = new ConnectionPools();
         private io.nebula.resource.spi.InstanceBudget instances = io.nebula.resource.spi.InstanceBudget.UNLIMITED;
+        private ProbeClaim probeClaim = ProbeClaim.ALONE;
 
         private Builder(ResourceProvider<R> provider, ResourceSettings settings) {
             this.provider = Objects.requireNonNull(provider, "provider");
@@ -238,13 +249,22 @@ public interface ResourcePool<R> extends AutoCloseable {
             return this;
         }
 
+        /**
+         * Who must agree before the pool's recovery probe asks a failing backend (the cluster's known-down gate);
+         * default {@link ProbeClaim#ALONE}.
+         */
+        public Builder<R> probeClaim(ProbeClaim probeClaim) {
+            this.probeClaim = Objects.requireNonNull(probeClaim, "probeClaim");
+            return this;
+        }
+
         /** @throws io.nebula.resource.ConfigurationInvalidException when no config was given and the pool.* keys are invalid */
         public ResourcePool<R> build() {
             PoolConfig cfg = config != null ? config : PoolConfig.from(settings);
             PoolContext<R> ctx = new PoolContext<>(provider, settings, cfg, ticker,
                     new Listeners(settings.name(), listeners),
                     scheduler != null ? scheduler : EngineThreads.timer(),
-                    creator != null ? creator : EngineThreads.workers(), connections, instances);
+                    creator != null ? creator : EngineThreads.workers(), connections, instances, probeClaim);
             return switch (provider.topology()) {
                 case POOLED -> new PooledResourcePool<>(ctx);
                 case RESIDENT -> new SharedResourcePool<>(ctx, false);

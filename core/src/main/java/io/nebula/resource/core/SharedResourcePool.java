@@ -228,15 +228,29 @@ final class SharedResourcePool<R> extends AbstractPool<R> {
                 return existing;
             }
             // With endpoints the probes are theirs (AbstractPool.probeEndpoints): refused at once when all are DOWN.
-            if (!probe && recovery.failing() && (health != null || !recovery.tryBeginProbe(ticker.nanoTime()))) {
-                throw failures.unavailable(null, waiting.get());
+            boolean recoveryProbe = false;
+            if (!probe && recovery.failing()) {
+                if (health != null || !recovery.tryBeginProbe(ticker.nanoTime(), probeClaim.heldByCaller())) {
+                    throw failures.unavailable(null, waiting.get());
+                }
+                if (!probeClaim.claim()) { // the cluster's gate: another node probes, or probed a moment ago
+                    recovery.abandonProbe();
+                    throw failures.unavailable(null, waiting.get());
+                }
+                recoveryProbe = true;
             }
             SharedInstance<R> h;
             try {
                 h = newHolder(endpoint);
             } catch (Exception e) {
+                if (recoveryProbe) {
+                    probeClaim.answered(false);
+                }
                 mine.completeExceptionally(e);
                 throw failures.unavailable(e, waiting.get());
+            }
+            if (recoveryProbe) {
+                probeClaim.answered(true);
             }
             mine.complete(h);
             return h;

@@ -32,6 +32,10 @@ public final class ResourceGate {
     private final AtomicBoolean probing = new AtomicBoolean(); // one probe at a time on this node, too
     private final List<Runnable> whenClosed = new CopyOnWriteArrayList<>();
     private volatile long nextClaim;
+    /** The thread whose probe holds the claim now; {@code null} for none. */
+    private volatile Thread prober;
+    /** Whether the holder's pool has probed once on the strength of the claim, without waiting out its backoff. */
+    private volatile boolean proberSpent;
 
     ResourceGate(String resource, ClusterGate cluster) {
         this.resource = resource;
@@ -93,12 +97,16 @@ public final class ResourceGate {
         if (!granted) {
             nextClaim = now + cluster.probeInterval();
             probing.set(false);
+        } else {
+            proberSpent = false;
+            prober = Thread.currentThread();
         }
         return granted;
     }
 
     /** The probe that {@link #claim} let through succeeded: the gate closes here and on every node. */
     public void probeSucceeded() {
+        prober = null;
         closed(cluster.nodeId());
         try {
             cluster.signals().publish(GateSignal.up(resource, cluster.nodeId()));
@@ -115,6 +123,7 @@ public final class ResourceGate {
      * probe, on any node, comes no sooner.
      */
     public void probeFailed() {
+        prober = null;
         nextClaim = cluster.millis() + cluster.probeInterval();
         try {
             cluster.signals().releaseProbe(resource, Duration.ofMillis(cluster.probeInterval()));
@@ -123,6 +132,57 @@ public final class ResourceGate {
         } finally {
             probing.set(false);
         }
+    }
+
+    /**
+     * The pool engine's recovery probe as one of the cluster's probes: while the gate is open, a failing pool's probe
+     * asks the backend only holding the probe claim ({@link #claim}), and its outcome closes the gate on every node or
+     * keeps the claim for the probe interval; while the gate is closed the pool probes on its own, as without a
+     * cluster. One outstanding claim per pool: the pool asks only once it has won its own probe turn.
+     */
+    public io.nebula.resource.core.ProbeClaim recoveryProbes() {
+        return new io.nebula.resource.core.ProbeClaim() {
+            private volatile boolean claimed;
+
+            @Override
+            public boolean knownDown() {
+                return open() != null;
+            }
+
+            @Override
+            public boolean heldByCaller() {
+                // once per claim: a failed probe's creation that asks again on the same thread waits out the backoff
+                return prober == Thread.currentThread() && !proberSpent;
+            }
+
+            @Override
+            public boolean claim() {
+                if (open() == null || prober == Thread.currentThread()) {
+                    // closed: the pool probes on its own; or this thread's acquisition is the cluster's probe already
+                    // (it passed the gate holding the claim), and the pool's probe is what it asks the backend with
+                    if (open() != null) {
+                        proberSpent = true;
+                    }
+                    claimed = false;
+                    return true;
+                }
+                claimed = ResourceGate.this.claim();
+                return claimed;
+            }
+
+            @Override
+            public void answered(boolean up) {
+                if (!claimed) {
+                    return;
+                }
+                claimed = false;
+                if (up) {
+                    probeSucceeded();
+                } else {
+                    probeFailed();
+                }
+            }
+        };
     }
 
     /** Runs {@code action} each time the gate closes: the local circuit may try again at once. */

@@ -392,6 +392,11 @@ public final class WovenPool<R> implements ResourcePool<R> {
     }
 
     @Override
+    public void backendUpElsewhere() {
+        pool.backendUpElsewhere();
+    }
+
+    @Override
     public void resize(int minSize, int maxSize) {
         pool.resize(minSize, maxSize);
     }

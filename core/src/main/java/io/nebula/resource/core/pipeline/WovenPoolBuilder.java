@@ -263,6 +263,7 @@ public final class WovenPoolBuilder<R> {
         weave.gate(gate);
         if (gate != null) {
             weave.health().onDown(gate::down);
+            engine.probeClaim(gate.recoveryProbes()); // the engine's recovery probe is one of the cluster's probes
         }
         if (cluster != null) { // this pool's share of cluster.max-instances / cluster.tenant.max-instances
             engine.instances(cluster.instances(tenant));
@@ -283,7 +284,13 @@ public final class WovenPoolBuilder<R> {
                 prober.opened();
             });
             weave.probing(prober);
-            if (gate != null) { // another node's probe found the backend up: this node's circuit half-opens at once
+        }
+        if (gate != null) {
+            // another node's probe found the backend up: this node's pool stops waiting out its backoff first, so the
+            // half-open circuit's trial acquisition creates instead of being refused (which reopened the circuit and
+            // the gate), then the circuit half-opens at once
+            gate.whenClosed(engined::backendUpElsewhere);
+            if (weave.breaker() != null) {
                 gate.whenClosed(weave.breaker()::backendAnswered);
             }
         }

@@ -52,6 +52,8 @@ class ClusterAcrossProcessesTest {
     static final int LOCAL_QUOTA = 2;
     /** A node's pool engine probes a known-down backend at most once a second (Recovery); a loaded machine's margin. */
     static final Duration PER_NODE_PROBE_GAP = Duration.ofMillis(700);
+    /** nebula.cluster.probe-interval's default: a failed probe keeps the cluster's claim that long. */
+    static final Duration PROBE_INTERVAL = Duration.ofMillis(250);
     static final List<String> IDS = List.of("node-1", "node-2", "node-3");
 
     private NodeProcesses nodes;
@@ -232,7 +234,7 @@ class ClusterAcrossProcessesTest {
     }
 
     @Test
-    void aBackendCutUnderLoadOpensTheGateOnAllThreeWithinASecondEachNodeProbesAloneAndAllRecoverWithinTwoSeconds()
+    void aBackendCutUnderLoadOpensTheGateOnAllThreeWithinASecondOneProbeAtATimeAndAllRecoverWithinTwoSeconds()
             throws Exception {
         LineBackend backend = new LineBackend();
         open.add(backend);
@@ -283,11 +285,11 @@ class ClusterAcrossProcessesTest {
                     .as(n.id + " refusals across the cluster").allMatch(l -> l.matches(".* circuit-open (null|node-[123])"));
         }
 
-        // what reached the backend once every gate was open, until it returned. Seen on this machine: not one probe
-        // at a time across the cluster, but each node's pool engine probing on its own, at most once a second while
-        // callers want the backend (resilience.md, "While the backend is known down"): the gate's probe acquisition
-        // is such a caller, and meets its node's pool known down. So: at most one attempt at a time per node, each
-        // node's attempts at least PER_NODE_PROBE_GAP apart; attempts of different nodes may overlap (counted).
+        // what reached the backend once every gate was open, until it returned: one probe at a time across the
+        // cluster (the circuits' probers, the gate's claimed acquisitions and the pool engines' own probes all hold the
+        // cluster's claim), so no attempt overlaps another, and each begins at least a probe interval after the one
+        // before it ended (a failed probe keeps the claim that long); besides, each node's attempts PER_NODE_PROBE_GAP
+        // apart (a node's pool probes at most once a second while callers want the backend)
         long allOpen = last;
         List<LineBackend.Attempt> probes = backend.attempts().stream().filter(a -> a.start() > allOpen && a.start() < back)
                 .sorted((a, b) -> Long.compare(a.start(), b.start())).toList();
@@ -310,6 +312,10 @@ class ClusterAcrossProcessesTest {
             }
         }
         long attemptsWhileDown = backend.attempts().stream().filter(a -> a.start() < back).count();
+        long minClusterGapMs = Long.MAX_VALUE;
+        for (int i = 1; i < probes.size(); i++) {
+            minClusterGapMs = Math.min(minClusterGapMs, (probes.get(i).start() - probes.get(i - 1).end()) / 1_000_000);
+        }
 
         // all recover: each node's first lease after the backend's return
         long slowest = 0;
@@ -320,12 +326,16 @@ class ClusterAcrossProcessesTest {
         }
         System.out.printf("backend cut under load on three JVMs: every gate open %d ms after the first (%s); %d attempts"
                         + " reached the backend while cut, %d of them once every gate was open, in %d ms (%d overlapping"
-                        + " the one before; one node's at least %d ms apart): %s; every node served again %d ms after the"
+                        + " the one before; from one's end to the next's start at least %d ms; one node's at least %d ms"
+                        + " apart): %s; every node served again %d ms after the"
                         + " backend's return; %s%n",
                 spread.toMillis(), learned, attemptsWhileDown, probes.size(), (back - allOpen) / 1_000_000, overlapping,
-                minGapMs, seen, slowest / 1_000_000, stats.stream().map(Stats::values).toList());
+                minClusterGapMs, minGapMs, seen, slowest / 1_000_000, stats.stream().map(Stats::values).toList());
         assertThat(spread).as("from the first node's gate opening to the last's").isLessThan(Duration.ofSeconds(1));
         assertThat(probes).as("attempts while every gate was open: the backend was probed").isNotEmpty();
+        assertThat(overlapping).as("attempts overlapping another, across the three nodes: " + seen).isZero();
+        assertThat(minClusterGapMs).as("from one attempt's end to the next's start, any nodes, ms: " + seen)
+                .isGreaterThanOrEqualTo(PROBE_INTERVAL.toMillis() - PostgresStopAcrossProcessesTest.GAP_TOLERANCE_MS);
         assertThat(Duration.ofNanos(slowest)).as("every node served again after the return").isLessThan(Duration.ofSeconds(2));
     }
 }

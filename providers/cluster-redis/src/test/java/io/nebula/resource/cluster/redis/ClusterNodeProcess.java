@@ -49,7 +49,8 @@ import java.util.logging.SimpleFormatter;
  *       than the leases the tenants really hold across the nodes, and every value the increment returns above the
  *       quota is an overshoot. Each acquisition is counted in {@code threejvm:rate:<second>} of the tenant when its
  *       start and end fall in one second of this node's clock (the window the cluster counted it in), else in
- *       {@code threejvm:straddle}.</li>
+ *       {@code threejvm:straddle}. The resource's type follows its name: {@code store*} a {@link LineBackendProvider.Line},
+ *       {@code pg*} a {@link PgSessionProvider.Session}, any other a {@link TokenProvider.Token}.</li>
  *   <li>{@code mark} / {@code stop}: {@code STATS ...} of the load since the last mark (then {@code STOPPED} when stopped).</li>
  *   <li>{@code hold <resource> <tenant> <n>}: acquires n leases and keeps them: {@code HELD <n>} or {@code HOLD-FAILED}.</li>
  *   <li>{@code try <resource> <tenant>}: one acquisition, closed at once: {@code TRY ok} or {@code TRY <class> <limit>}.</li>
@@ -188,6 +189,9 @@ public final class ClusterNodeProcess {
     }
 
     private static Class<?> typeOf(String resource) {
+        if (resource.startsWith("pg")) {
+            return PgSessionProvider.Session.class;
+        }
         return resource.startsWith("store") ? LineBackendProvider.Line.class : TokenProvider.Token.class;
     }
 

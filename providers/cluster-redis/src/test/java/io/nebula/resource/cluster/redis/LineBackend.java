@@ -34,9 +34,7 @@ final class LineBackend implements AutoCloseable {
 
     LineBackend() throws IOException {
         server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
-        acceptor = new Thread(this::accept, "line-backend");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        acceptor = acceptEach(server, "line-backend", this::answer);
     }
 
     int port() {
@@ -58,17 +56,23 @@ final class LineBackend implements AutoCloseable {
         }
     }
 
-    private void accept() {
-        while (!server.isClosed()) {
-            try {
-                Socket s = server.accept();
-                Thread t = new Thread(() -> answer(s), "line-backend-conn");
-                t.setDaemon(true);
-                t.start();
-            } catch (IOException e) {
-                return; // closed
+    /** A daemon thread that hands each connection {@code server} accepts to {@code handler} on a daemon thread of its own, until it is closed. */
+    static Thread acceptEach(ServerSocket server, String name, java.util.function.Consumer<Socket> handler) {
+        Thread acceptor = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    Thread t = new Thread(() -> handler.accept(s), name + "-conn");
+                    t.setDaemon(true);
+                    t.start();
+                } catch (IOException e) {
+                    return; // closed
+                }
             }
-        }
+        }, name);
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return acceptor;
     }
 
     private void answer(Socket s) {

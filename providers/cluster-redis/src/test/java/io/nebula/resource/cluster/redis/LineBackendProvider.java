@@ -44,6 +44,11 @@ public class LineBackendProvider implements ResourceProvider<LineBackendProvider
 
     @Override
     public List<ConfigProblem> validate(ResourceSettings settings) {
+        return requirePort(settings);
+    }
+
+    /** The one problem of a test kind whose only key is {@code port}: none given. */
+    static List<ConfigProblem> requirePort(ResourceSettings settings) {
         List<ConfigProblem> problems = new ArrayList<>();
         if (settings.string("port").isEmpty()) {
             problems.add(new ConfigProblem(settings.keyOf("port"), "is required"));
