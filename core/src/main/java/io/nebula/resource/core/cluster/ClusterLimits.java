@@ -274,11 +274,10 @@ public final class ClusterLimits {
         for (Map.Entry<String, LeaseBudget> t : new TreeMap<>(tenantInstances).entrySet()) {
             held(all, t.getKey(), TENANT_INSTANCES_KEY, t.getValue());
         }
-        long window = Math.floorDiv(node.millis(), 1000L); // the window RateBudget counts in now
         for (Map.Entry<String, RateBudget> t : new TreeMap<>(tenantRates).entrySet()) {
             all.add(new ClusterOverview.Usage(resource, t.getKey(), ClusterQuota.TENANT_MAX_ACQUISITIONS_PER_SECOND,
                     quota.tenantMaxAcquisitionsPerSecond(), Map.of(),
-                    node.permits().windowCount(t.getValue().limit(), window)));
+                    node.permits().windowCount(t.getValue().limit(), t.getValue().currentWindow())));
         }
         return all;
     }

@@ -255,13 +255,4 @@ final class LeaseBudget {
         }
         return (int) Math.max(0, held.get() - spares);
     }
-
-    /** Whether this budget holds nothing: a tenant's may be forgotten. */
-    boolean idle() {
-        return held.get() == 0;
-    }
-
-    int stripes() {
-        return mask + 1;
-    }
 }

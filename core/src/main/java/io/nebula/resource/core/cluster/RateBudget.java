@@ -39,7 +39,7 @@ final class RateBudget {
     boolean enter() {
         lock.lock();
         try {
-            long now = Math.floorDiv(millis.getAsLong(), 1000L);
+            long now = currentWindow();
             if (now != window) {
                 window = now;
                 tokens = 0;
@@ -64,6 +64,11 @@ final class RateBudget {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The one-second window acquisitions are counted in now, by this node's clock. */
+    long currentWindow() {
+        return Math.floorDiv(millis.getAsLong(), 1000L);
     }
 
     /** The limit's name in the backend ({@code store:tenant:t1:rate}), each window's counter under it. */
