@@ -8,13 +8,10 @@ import io.nebula.resource.core.cluster.ClusterNode;
 import io.nebula.resource.core.cluster.ClusterQuota;
 import io.nebula.resource.core.cluster.ClusterUnavailableException;
 import io.nebula.resource.testing.FaultProxy;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,19 +29,8 @@ class RedisClusterPermitsTest {
     private static final Duration TIMEOUT = Duration.ofMillis(250);
     private static final Duration HEALTHY = Duration.ofSeconds(2);
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @BeforeEach
-    void flushOwnDb() {
-        RedisDb.flush(URL);
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable c : open) {
-            c.close();
-        }
-    }
+    @RegisterExtension
+    final RedisDb db = new RedisDb(URL);
 
     private RedisClusterPermits node(String id, String url, Duration ttl) {
         return node(id, url, ttl, HEALTHY);
@@ -52,7 +38,7 @@ class RedisClusterPermitsTest {
 
     private RedisClusterPermits node(String id, String url, Duration ttl, Duration timeout) {
         RedisClusterPermits p = new RedisClusterPermits(url, id, ttl, timeout);
-        open.add(p);
+        db.closeAfter(p);
         return p;
     }
 
@@ -105,7 +91,7 @@ class RedisClusterPermitsTest {
     @Test
     void aCutRedisFailsEachCallWithinTheTimeoutAndTheNodeCountsAloneUntilItReturns() throws Exception {
         FaultProxy proxy = FaultProxy.start("127.0.0.1", 6379);
-        open.add(proxy);
+        db.closeAfter(proxy);
         RedisClusterPermits permits = node("a", "redis://" + proxy.host() + ":" + proxy.port() + "/11",
                 Duration.ofSeconds(3), TIMEOUT);
         ClusterNode node = new ClusterNode(permits, Duration.ofSeconds(3), System::currentTimeMillis);

@@ -2,13 +2,10 @@ package io.nebula.resource.cluster.redis;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -22,23 +19,12 @@ class RedisClusterReadsTest {
     static final int DB = 5;
     static final String URL = "redis://127.0.0.1:6379/" + DB;
 
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @BeforeEach
-    void flushOwnDb() {
-        RedisDb.flush(URL);
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable c : open) {
-            c.close();
-        }
-    }
+    @RegisterExtension
+    final RedisDb db = new RedisDb(URL);
 
     private RedisClusterPermits node(String id, Duration ttl) {
         RedisClusterPermits p = new RedisClusterPermits(URL, id, ttl, Duration.ofSeconds(2));
-        open.add(p);
+        db.closeAfter(p);
         return p;
     }
 

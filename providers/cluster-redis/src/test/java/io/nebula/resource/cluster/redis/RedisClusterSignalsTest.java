@@ -4,13 +4,10 @@ import io.nebula.resource.CircuitOpenException;
 import io.nebula.resource.core.cluster.ClusterGate;
 import io.nebula.resource.core.cluster.ResourceGate;
 import io.nebula.resource.testing.FaultProxy;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,23 +25,12 @@ class RedisClusterSignalsTest {
     private static final Duration DIRECT_TIMEOUT = Duration.ofMillis(500);
 
     private final String channel = "nebula:cluster:gate:test:" + UUID.randomUUID();
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @BeforeEach
-    void flushOwnDb() {
-        RedisDb.flush(URL);
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable c : open) {
-            c.close();
-        }
-    }
+    @RegisterExtension
+    final RedisDb db = new RedisDb(URL);
 
     private RedisClusterSignals signals(String id, String url) {
         RedisClusterSignals s = new RedisClusterSignals(url, id, url.equals(URL) ? DIRECT_TIMEOUT : TIMEOUT, channel);
-        open.add(s);
+        db.closeAfter(s);
         return s;
     }
 
@@ -110,7 +96,7 @@ class RedisClusterSignalsTest {
     @Test
     void withRedisCutTheGateFollowsTheLocalCircuitWithinTheTimeoutAndSubscribesAgainWhenItReturns() throws Exception {
         FaultProxy proxy = FaultProxy.start("127.0.0.1", 6379);
-        open.add(proxy);
+        db.closeAfter(proxy);
         String viaProxy = "redis://" + proxy.host() + ":" + proxy.port() + "/13";
         proxy.down();
         long start = System.nanoTime();
