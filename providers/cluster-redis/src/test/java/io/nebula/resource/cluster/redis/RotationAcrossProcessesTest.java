@@ -84,14 +84,8 @@ class RotationAcrossProcessesTest {
     }
 
     private Map<String, String> config() {
-        Map<String, String> c = new HashMap<>();
-        c.put("threejvm.observe", REDIS);
-        c.put("nebula.audit.enabled", "false");
-        c.put("nebula.history.enabled", "false");
-        c.put("nebula.resource.coordination.kind", "redis");
-        c.put("nebula.resource.coordination.url", REDIS);
-        c.put("nebula.cluster.resource", "coordination");
-        c.put("nebula.cluster.redis-timeout", "500ms");
+        // the default heartbeat TTL (3 s), set as the shared configuration wants one
+        Map<String, String> c = NodeProcesses.clusterConfig(REDIS, REDIS, Duration.ofSeconds(3), Duration.ofMillis(500));
         c.put("nebula.resource.db.kind", "mariadb");
         c.put("nebula.resource.db.url", MARIADB);
         c.put("nebula.resource.db.properties.sslMode", "disable");
