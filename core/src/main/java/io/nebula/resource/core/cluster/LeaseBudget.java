@@ -60,12 +60,19 @@ final class LeaseBudget {
         this.spare = new AtomicLongArray(stripes * stride);
     }
 
+    /** The most stripes a limit gets: 64 stripes are 8 KiB, and more threads than that share them. */
+    static final int MAX_STRIPES = 64;
+
     /**
-     * The stripes for a limit of {@code max} permits taken {@code batch} at a time: two per processor, as many as keep
-     * a node's spare permits (a batch per stripe at most) within a quarter of the limit, a power of two, at least one.
+     * The stripes for a limit of {@code max} permits taken {@code batch} at a time: as many as keep a node's spare
+     * permits (a batch per stripe at most) within a quarter of the limit, a power of two, at least one, at most
+     * {@link #MAX_STRIPES}. Not a number per processor, as {@code LongAdder}'s cells are: threads that share a stripe
+     * pay for it even when they run in turn on two cores, since the stripe's line moves with each of them; measured
+     * (docs/benchmarks.md, the cluster suite) at 16 threads on 2 cores, 4 stripes ran at 0.42 of the cycle without a
+     * cluster, 16 at 0.57, 1 at 0.22.
      */
     static int stripesFor(int max, int batch) {
-        int wanted = Math.min(2 * Runtime.getRuntime().availableProcessors(), max / (4 * Math.max(1, batch)));
+        int wanted = Math.min(MAX_STRIPES, max / (4 * Math.max(1, batch)));
         return wanted <= 1 ? 1 : Integer.highestOneBit(wanted);
     }
 

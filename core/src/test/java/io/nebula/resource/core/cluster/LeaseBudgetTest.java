@@ -109,7 +109,8 @@ class LeaseBudgetTest {
 
     @Test
     void aLimitSharedByManyThreadsIsStripedOnlyWhenItsSparePermitsStayWithinAQuarterOfIt() {
-        assertThat(LeaseBudget.stripesFor(1000, 8)).isGreaterThan(1);
+        assertThat(LeaseBudget.stripesFor(1000, 8)).isEqualTo(16);
+        assertThat(LeaseBudget.stripesFor(1_000_000, 8)).isEqualTo(LeaseBudget.MAX_STRIPES);
         assertThat(LeaseBudget.stripesFor(1000, 8) * 8).isLessThanOrEqualTo(1000 / 4);
         assertThat(LeaseBudget.stripesFor(20, 8)).isEqualTo(1);
         assertThat(Integer.bitCount(LeaseBudget.stripesFor(300, 3))).isEqualTo(1);
