@@ -27,7 +27,7 @@ public final class ProviderParts {
         PoolCounts counts = new PoolCounts();
         // no listener ever asks for the connection figures (nebula.telemetry.semconv is off), so no configuration
         this.events = new AgroalEvents(counts, login, new PoolEventLog(resource, Duration.ZERO),
-                new ConnectionFigures(counts, () -> null), new CreationPermits());
+                new ConnectionFigures(counts, () -> null), new CreationPermits(CreationPermits.DEFAULT_RELEASE_DELAY));
     }
 
     /** The parts of one resource, as {@code JdbcProvider.create} makes them for a resource without credentials. */

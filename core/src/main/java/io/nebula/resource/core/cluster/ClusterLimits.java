@@ -33,11 +33,13 @@ public final class ClusterLimits {
         this.quota = quota;
         this.node = node;
         this.leases = quota.maxConcurrentLeases() > 0
-                ? new LeaseBudget(resource + ":leases", quota.maxConcurrentLeases(), quota.batch(), node,
+                ? new LeaseBudget(resource + ":leases", quota.maxConcurrentLeases(),
+                        LeaseBudget.batchFor(quota.maxConcurrentLeases(), quota.batch()), node,
                         LeaseBudget.stripesFor(quota.maxConcurrentLeases(), quota.batch()))
                 : null;
         this.instances = quota.maxInstances() > 0
-                ? new LeaseBudget(resource + ":instances", quota.maxInstances(), quota.batch(), node)
+                ? new LeaseBudget(resource + ":instances", quota.maxInstances(),
+                        LeaseBudget.batchFor(quota.maxInstances(), quota.batch()), node)
                 : null;
     }
 
@@ -55,7 +57,7 @@ public final class ClusterLimits {
     public InstanceBudget instances(String tenant) {
         LeaseBudget tenantBudget = tenant == null || quota.tenantMaxInstances() == 0 ? null
                 : tenantInstances.computeIfAbsent(tenant, t -> new LeaseBudget(resource + ":tenant:" + t
-                        + ":instances", quota.tenantMaxInstances(), Math.max(1, quota.batch() / 4), node));
+                        + ":instances", quota.tenantMaxInstances(), tenantBatch(quota.tenantMaxInstances()), node));
         if (tenantBudget == null && instances == null) {
             return InstanceBudget.UNLIMITED;
         }
@@ -209,7 +211,12 @@ public final class ClusterLimits {
             return null;
         }
         return tenantLeases.computeIfAbsent(tenant, t -> new LeaseBudget(resource + ":tenant:" + t + ":leases",
-                quota.tenantMaxConcurrentLeases(), Math.max(1, quota.batch() / 4), node));
+                quota.tenantMaxConcurrentLeases(), tenantBatch(quota.tenantMaxConcurrentLeases()), node));
+    }
+
+    /** A tenant's batch: a quarter of {@code cluster.batch} (tenants are many), bounded as every limit's. */
+    private int tenantBatch(int max) {
+        return LeaseBudget.batchFor(max, Math.max(1, quota.batch() / 4));
     }
 
     private RateBudget tenantRate(String tenant) {

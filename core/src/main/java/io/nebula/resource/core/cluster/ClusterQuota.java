@@ -5,6 +5,7 @@ import io.nebula.resource.ConfigProblems;
 import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.spi.ConfigKey;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -31,7 +32,10 @@ public record ClusterQuota(int maxConcurrentLeases, int tenantMaxConcurrentLease
     public static final String BATCH = "cluster.batch";
     public static final String MAX_INSTANCES = "cluster.max-instances";
     public static final String TENANT_MAX_INSTANCES = "cluster.tenant.max-instances";
+    public static final String INSTANCE_RELEASE_DELAY = "cluster.instance-release-delay";
     private static final int DEFAULT_BATCH = 8;
+    /** PostgreSQL's time to end a closed session's backend, measured on a loaded machine (docs/cluster.md). */
+    public static final Duration DEFAULT_INSTANCE_RELEASE_DELAY = Duration.ofMillis(250);
 
     /** No cluster-wide limit: no cluster stage. */
     public static final ClusterQuota NONE = new ClusterQuota(0, 0, 0, DEFAULT_BATCH, 0, 0);
@@ -47,16 +51,22 @@ public record ClusterQuota(int maxConcurrentLeases, int tenantMaxConcurrentLease
                     + " together in each one-second window of the nodes' clocks (a sliding second may see twice as"
                     + " many); 0 for no limit."),
             ConfigKey.integer(BATCH, DEFAULT_BATCH, "Permits a node takes from nebula.cluster.resource at once"
-                    + " (a tenant's concurrent leases: a quarter of it, at least 1): a larger batch costs fewer round"
-                    + " trips and may refuse a node while others hold spare permits."),
+                    + " (a tenant's limits: a quarter of it, at least 1), and never more than an eighth of the limit"
+                    + " (at least 1): a larger batch costs fewer round trips and may refuse a node while others hold"
+                    + " spare permits, at most max(1, limit / 8) per other node and limit (the resource's"
+                    + " cluster.max-concurrent-leases, striped: a quarter of it) until their next heartbeat."),
             ConfigKey.integer(MAX_INSTANCES, 0, "Physical instances of the resource open at once on all nodes"
                     + " together, idle ones and every tenant's included (a JDBC resource: its database sessions);"
                     + " a permit is taken before one is opened (a JDBC pool's start-up connections included) and"
-                    + " given back once it is closed (JDBC: 250 ms after, the server's time to end the session), so"
+                    + " given back once it is closed (JDBC: cluster.instance-release-delay after), so"
                     + " never exceeded while nebula.cluster.resource answers; 0 for no limit. Needs"
                     + " nebula.cluster.resource."),
             ConfigKey.integer(TENANT_MAX_INSTANCES, 0, "Physical instances one tenant's pool holds open at once on"
-                    + " all nodes together (a JDBC resource: the tenant's database sessions); 0 for no limit."));
+                    + " all nodes together (a JDBC resource: the tenant's database sessions); 0 for no limit."),
+            ConfigKey.duration(INSTANCE_RELEASE_DELAY, DEFAULT_INSTANCE_RELEASE_DELAY, "How long after a physical"
+                    + " instance was closed its cluster.max-instances and cluster.tenant.max-instances permits are"
+                    + " given back (a JDBC resource: the database's time to end the closed session, which it lists"
+                    + " until then); 0 gives them back at once. A refused creation never waits for it."));
 
     /** The lease and rate limits only, no limit on instances. */
     public ClusterQuota(int maxConcurrentLeases, int tenantMaxConcurrentLeases, int tenantMaxAcquisitionsPerSecond,
@@ -89,6 +99,7 @@ public record ClusterQuota(int maxConcurrentLeases, int tenantMaxConcurrentLease
         int batch = atLeast(s, BATCH, DEFAULT_BATCH, 1, problems);
         int instances = atLeast(s, MAX_INSTANCES, 0, 0, problems);
         int tenantInstances = atLeast(s, TENANT_MAX_INSTANCES, 0, 0, problems);
+        problems.read(() -> s.duration(INSTANCE_RELEASE_DELAY, DEFAULT_INSTANCE_RELEASE_DELAY)); // read by the provider
         return new ClusterQuota(leases, tenantLeases, rate, batch, instances, tenantInstances);
     }
 

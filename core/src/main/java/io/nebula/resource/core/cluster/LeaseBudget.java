@@ -63,6 +63,21 @@ final class LeaseBudget {
     /** The most stripes a limit gets: 64 stripes are 8 KiB, and more threads than that share them. */
     static final int MAX_STRIPES = 64;
 
+    /** A node takes at most this share of a limit at once: {@code 1 / SHARE} of it, the batch's bound below. */
+    static final int SHARE = 8;
+
+    /**
+     * The batch a node takes of a limit of {@code max} permits when {@code cluster.batch} is {@code batch}:
+     * {@code min(batch, max(1, max / SHARE))}. The configured batch alone let one node take a small limit whole (7 of
+     * {@code cluster.max-instances=7} with the default 8) and refuse every other node until its next heartbeat gave the
+     * spare ones back; bounded by an eighth, an unstriped limit's spare permits on one node are at most
+     * {@code max(1, max / 8)}, one below 16. A limit of at least {@code SHARE * batch} (64 with the default) keeps its
+     * batch, so a big limit costs no added round trip; a smaller one costs one per {@code max / 8} acquisitions.
+     */
+    static int batchFor(int max, int batch) {
+        return Math.min(batch, Math.max(1, max / SHARE));
+    }
+
     /**
      * The stripes for a limit of {@code max} permits taken {@code batch} at a time: as many as keep a node's spare
      * permits (a batch per stripe at most) within a quarter of the limit, a power of two, at least one, at most

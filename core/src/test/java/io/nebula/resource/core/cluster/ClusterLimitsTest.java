@@ -59,7 +59,7 @@ class ClusterLimitsTest {
 
         assertThat(a.usage()).extracting(u -> u.tenant() + " " + u.limit() + " " + u.max() + " " + u.byNode()
                 + " " + u.windowCount()).containsExactly(
-                "null cluster.max-instances 5 {a=2, b=2} null",
+                "null cluster.max-instances 5 {a=2, b=1} null", // batches of 1: of 5, no node takes more at once
                 "t1 cluster.tenant.max-instances 3 {a=2, b=1} null",
                 "t1 cluster.tenant.max-acquisitions-per-second 10 {} 6");
         millis.addAndGet(1000); // the next window: nothing counted in it yet
@@ -132,6 +132,41 @@ class ClusterLimitsTest {
         assertThat(opened).as("the load was served, not only refused").isGreaterThan(500);
         assertThat(refusedTenant).isPositive();
         assertThat(refusedAll).isPositive();
+    }
+
+    /**
+     * A limit smaller than eight batches with the default batch: the first node takes a bounded share at once, not the
+     * whole limit (7 of 7 before), so a second node is served while the first holds fewer than 7, with no heartbeat
+     * between them to give spare permits back.
+     */
+    @Test
+    void aSmallLimitWithTheDefaultBatchIsNotTakenWholeByOneNode() {
+        ClusterQuota quota = new ClusterQuota(7, 0, 0, ClusterQuota.NONE.batch(), 7, 0);
+        ClusterLimits a = node("a").limits("orders", quota);
+        ClusterLimits b = node("b").limits("orders", quota);
+
+        a.enter(ResourceContext.GLOBAL);
+        a.instances(null).take();
+        b.enter(ResourceContext.GLOBAL);
+        b.instances(null).take();
+        for (int i = 0; i < 5; i++) {
+            a.enter(ResourceContext.GLOBAL);
+            a.instances(null).take();
+        }
+
+        assertThat(a.inUse(null) + b.inUse(null)).isEqualTo(7);
+        assertThat(a.instancesOpen(null) + b.instancesOpen(null)).isEqualTo(7);
+        assertThat(backend.total("orders:leases")).isEqualTo(7);
+        assertThat(backend.total("orders:instances")).isEqualTo(7);
+    }
+
+    @Test
+    void aNodesBatchIsAtMostAnEighthOfTheLimitAndABigLimitKeepsTheConfiguredOne() {
+        assertThat(LeaseBudget.batchFor(7, 8)).isEqualTo(1);
+        assertThat(LeaseBudget.batchFor(63, 8)).isEqualTo(7);
+        assertThat(LeaseBudget.batchFor(64, 8)).isEqualTo(8);
+        assertThat(LeaseBudget.batchFor(1000, 8)).isEqualTo(8);
+        assertThat(LeaseBudget.batchFor(1000, 1)).isEqualTo(1);
     }
 
     @Test

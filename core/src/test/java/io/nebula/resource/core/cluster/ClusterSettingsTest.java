@@ -43,10 +43,22 @@ class ClusterSettingsTest {
     @Test
     void aResourcesClusterKeysAreCheckedEachUnderItsFullKey() {
         ResourceSettings settings = ResourceSettings.of("db", "postgresql", Map.of("cluster.max-concurrent-leases", "-1",
-                "cluster.batch", "0", "cluster.tenant.max-concurrent-leases", "many"));
+                "cluster.batch", "0", "cluster.tenant.max-concurrent-leases", "many",
+                "cluster.instance-release-delay", "soon"));
 
         assertThat(ClusterQuota.problems(settings)).extracting(ConfigProblem::key).containsExactlyInAnyOrder(
                 "nebula.resource.db.cluster.max-concurrent-leases", "nebula.resource.db.cluster.batch",
-                "nebula.resource.db.cluster.tenant.max-concurrent-leases");
+                "nebula.resource.db.cluster.tenant.max-concurrent-leases",
+                "nebula.resource.db.cluster.instance-release-delay");
+    }
+
+    @Test
+    void theInstanceReleaseDelayIsADurationNotNegativeAndZeroIsAllowed() {
+        assertThat(ClusterQuota.problems(ResourceSettings.of("db", "postgresql",
+                Map.of("cluster.instance-release-delay", "0")))).isEmpty();
+        assertThat(ClusterQuota.problems(ResourceSettings.of("db", "postgresql",
+                Map.of("cluster.instance-release-delay", "-5ms")))).singleElement()
+                .satisfies(p -> assertThat(p.toString()).contains("nebula.resource.db.cluster.instance-release-delay")
+                        .contains("must not be negative"));
     }
 }

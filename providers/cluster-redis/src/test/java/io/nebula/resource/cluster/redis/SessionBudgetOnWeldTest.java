@@ -101,13 +101,10 @@ class SessionBudgetOnWeldTest {
         c.put("nebula.resource.sessions-db.pool.max-size", Integer.toString(POOL_MAX));
         c.put("nebula.resource.sessions-db.pool.acquire-timeout", "5s"); // a tenant pool starting on a loaded machine
         c.put("nebula.resource.sessions-db.pool.idle-timeout", "300ms"); // sessions close and open again: churn
+        // the default cluster.batch: a node takes at most an eighth of a limit at once (1 of 7, LeaseBudget.batchFor),
+        // so no node takes every permit of the resource and leaves the others waiting for its heartbeat
         c.put("nebula.resource.sessions-db.cluster.max-instances", Integer.toString(RESOURCE_LIMIT));
-        // one permit per creation: with the default batch (8, cut to the limit of 7) the first node to open a session
-        // took every permit of the resource and the others waited for its heartbeat to give the spare ones back, so
-        // whether every tenant was served in 6 s hung on heartbeat timing (seen: a tenant never served in a CI run)
-        c.put("nebula.resource.sessions-db.cluster.batch", "1");
         c.put("nebula.resource.sessions-db.cluster.tenant.max-instances", Integer.toString(TENANT_LIMIT));
-        c.put("nebula.resource.sessions-db.cluster.batch", "4");
         return c;
     }
 

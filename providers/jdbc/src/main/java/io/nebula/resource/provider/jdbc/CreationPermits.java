@@ -4,6 +4,7 @@ import io.nebula.resource.spi.InstanceBudget;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
@@ -15,11 +16,13 @@ import java.util.Set;
  * or at once when its opening failed. A refused permit throws out of Agroal's creation, so the connection is never
  * opened: the database never sees a session without a permit.
  *
- * <p>A closed connection's permit is given back {@value #SESSION_EXIT_MARGIN_MS} ms after it was closed, not at once:
+ * <p>A closed connection's permit is given back {@code cluster.instance-release-delay} (250 ms unless set) after it
+ * was closed, not at once:
  * closing sends the database its goodbye and closes the socket, but the server still lists the session
  * ({@code pg_stat_activity}) until its backend process has exited, which on a loaded machine was measured to take tens
  * of milliseconds (docs/cluster.md); a permit given back at once let another connection open in that moment, one
- * session over the budget as the database counts. The margin delays no caller: a refused creation fails at once.
+ * session over the budget as the database counts. The delay holds up no caller: a refused creation fails at once.
+ * A database that ends its sessions at once (or an operator who accepts the overlap) sets it to 0.
  *
  * <p>Agroal tells no listener that a creation failed in the driver; the permit taken for it is pending on the
  * opening thread and given back by {@link #settle} (after the caller's {@code getConnection()}), or at that thread's
@@ -27,15 +30,25 @@ import java.util.Set;
  */
 final class CreationPermits {
 
-    /** How long after a connection was closed its permit is given back: the server's time to end the session. */
-    static final long SESSION_EXIT_MARGIN_MS = 250;
-    private static final java.util.concurrent.Executor AFTER_EXIT = java.util.concurrent.CompletableFuture
-            .delayedExecutor(SESSION_EXIT_MARGIN_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    /**
+     * The resource's key of how long after a connection was closed its permit is given back: the server's time to end
+     * the session. Core's {@code ClusterQuota} defines it (default 250 ms) and checks it at deployment.
+     */
+    static final String RELEASE_DELAY_KEY = "cluster.instance-release-delay";
+    static final Duration DEFAULT_RELEASE_DELAY = Duration.ofMillis(250);
+
+    /** Runs a closed connection's give-back once the release delay has passed; at once when it is 0. */
+    private final java.util.concurrent.Executor afterExit;
 
     private volatile InstanceBudget budget = InstanceBudget.UNLIMITED;
     private final ThreadLocal<InstanceBudget> pending = new ThreadLocal<>();
     // the driver's connections that hold a permit, by identity
     private final Set<Connection> permitted = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+
+    CreationPermits(Duration releaseDelay) {
+        this.afterExit = releaseDelay.isZero() ? Runnable::run : java.util.concurrent.CompletableFuture
+                .delayedExecutor(releaseDelay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
 
     /** The budget from now on; connections opened before hold no permit and give none back. */
     void budget(InstanceBudget budget) {
@@ -79,7 +92,7 @@ final class CreationPermits {
     void destroyed(Connection connection) {
         if (permitted.remove(raw(connection))) {
             InstanceBudget b = budget;
-            AFTER_EXIT.execute(b::give);
+            afterExit.execute(b::give);
         }
     }
 
@@ -93,7 +106,7 @@ final class CreationPermits {
         }
         InstanceBudget b = budget;
         if (left > 0) {
-            AFTER_EXIT.execute(() -> {
+            afterExit.execute(() -> {
                 for (int i = 0; i < left; i++) {
                     b.give();
                 }

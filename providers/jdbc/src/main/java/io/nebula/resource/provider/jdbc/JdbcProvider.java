@@ -246,7 +246,8 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
                 .connectionPoolConfiguration(pool -> poolConfiguration(pool, jdbc, news)
                         .connectionFactoryConfiguration(factory -> factoryConfiguration(factory, jdbc, driver, login)));
         PoolCounts counts = new PoolCounts();
-        CreationPermits permits = new CreationPermits();
+        CreationPermits permits = new CreationPermits(
+                settings.duration(CreationPermits.RELEASE_DELAY_KEY, CreationPermits.DEFAULT_RELEASE_DELAY));
         permits.budget(budget); // before the first connection: InitialFill's take their permits too
         BoundedWait bounded = new BoundedWait(configuration.get());
         ConnectionFigures figures = new ConnectionFigures(counts, bounded::connectionPoolConfiguration);

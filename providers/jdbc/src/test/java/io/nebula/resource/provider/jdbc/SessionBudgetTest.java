@@ -132,7 +132,7 @@ class SessionBudgetTest {
         ds.flush(AgroalDataSource.FlushMode.ALL); // closed sessions give their permits back
         awaitHeld(budget, 0);
         postgresql.destroy(ds);
-        awaitHeld(budget, 0); // given back once the sessions had time to end (CreationPermits.SESSION_EXIT_MARGIN_MS)
+        awaitHeld(budget, 0); // given back once the sessions had time to end (cluster.instance-release-delay, 250 ms)
     }
 
     /** The engine's way: the budget given at creation ({@code create(settings, budget)}), before any connection. */
@@ -151,7 +151,31 @@ class SessionBudgetTest {
             assertThat(sessions(app)).isEqualTo(3);
         }
         postgresql.destroy(ds);
-        awaitHeld(budget, 0); // given back once the sessions had time to end (CreationPermits.SESSION_EXIT_MARGIN_MS)
+        awaitHeld(budget, 0); // given back once the sessions had time to end (cluster.instance-release-delay, 250 ms)
+    }
+
+    /**
+     * {@code cluster.instance-release-delay}: a closed connection's permit goes back that long after the close, at once
+     * with 0 (the pool's close gives it back before it returns), still held right after the close with 1 s.
+     */
+    @Test
+    void aClosedConnectionsPermitGoesBackAfterTheResourcesReleaseDelay() throws Exception {
+        String app = "nebula-budget-delay-" + ProcessHandle.current().pid();
+        Counted atOnce = new Counted(2);
+        AgroalDataSource ds = createWith(atOnce, app, "pool.max-size", "2", "cluster.instance-release-delay", "0");
+        assertThat(atOnce.held.get()).as("the start-up connection's permit").isEqualTo(1);
+        postgresql.destroy(ds);
+        assertThat(atOnce.held.get()).as("given back at once with 0").isZero();
+
+        Counted delayed = new Counted(2);
+        AgroalDataSource later = createWith(delayed, app, "pool.max-size", "2", "cluster.instance-release-delay", "1s");
+        assertThat(delayed.held.get()).isEqualTo(1);
+        long closed = System.nanoTime();
+        postgresql.destroy(later);
+        assertThat(delayed.held.get()).as("held right after the close").isEqualTo(1);
+        awaitHeld(delayed, 0);
+        assertThat((System.nanoTime() - closed) / 1_000_000).as("given back no sooner than the delay")
+                .isGreaterThanOrEqualTo(1000);
     }
 
     @Test
