@@ -160,22 +160,27 @@ class SessionBudgetTest {
      */
     @Test
     void aClosedConnectionsPermitGoesBackAfterTheResourcesReleaseDelay() throws Exception {
-        String app = "nebula-budget-delay-" + ProcessHandle.current().pid();
-        Counted atOnce = new Counted(2);
-        AgroalDataSource ds = createWith(atOnce, app, "pool.max-size", "2", "cluster.instance-release-delay", "0");
-        assertThat(atOnce.held.get()).as("the start-up connection's permit").isEqualTo(1);
-        postgresql.destroy(ds);
-        assertThat(atOnce.held.get()).as("given back at once with 0").isZero();
+        assertThat(closedWithReleaseDelay("0").budget().held.get()).as("given back at once with 0").isZero();
 
-        Counted delayed = new Counted(2);
-        AgroalDataSource later = createWith(delayed, app, "pool.max-size", "2", "cluster.instance-release-delay", "1s");
-        assertThat(delayed.held.get()).isEqualTo(1);
-        long closed = System.nanoTime();
-        postgresql.destroy(later);
-        assertThat(delayed.held.get()).as("held right after the close").isEqualTo(1);
-        awaitHeld(delayed, 0);
-        assertThat((System.nanoTime() - closed) / 1_000_000).as("given back no sooner than the delay")
+        Closed delayed = closedWithReleaseDelay("1s");
+        assertThat(delayed.budget().held.get()).as("held right after the close").isEqualTo(1);
+        awaitHeld(delayed.budget(), 0);
+        assertThat((System.nanoTime() - delayed.nanos()) / 1_000_000).as("given back no sooner than the delay")
                 .isGreaterThanOrEqualTo(1000);
+    }
+
+    /** A pool's budget as its close returned, and when the close began. */
+    private record Closed(Counted budget, long nanos) {
+    }
+
+    private Closed closedWithReleaseDelay(String delay) throws SQLException {
+        Counted budget = new Counted(2);
+        AgroalDataSource ds = createWith(budget, "nebula-budget-delay-" + ProcessHandle.current().pid(),
+                "pool.max-size", "2", "cluster.instance-release-delay", delay);
+        assertThat(budget.held.get()).as("the start-up connection's permit").isEqualTo(1);
+        long closing = System.nanoTime();
+        postgresql.destroy(ds);
+        return new Closed(budget, closing);
     }
 
     @Test
