@@ -195,7 +195,7 @@ class ClusterDashboardIT {
         return null;
     }
 
-    private static JsonObject cluster(String server) throws Exception {
+    static JsonObject cluster(String server) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(server + "/nebula/api/cluster"))
                 .header("Authorization", VIEWER).header("Accept", "application/json").GET().build(),
                 HttpResponse.BodyHandlers.ofString());

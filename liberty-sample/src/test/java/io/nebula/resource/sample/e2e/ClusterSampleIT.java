@@ -132,7 +132,7 @@ class ClusterSampleIT {
         return clusterCheck(server).getJsonObject("data").getJsonNumber("admitted-alone").longValue();
     }
 
-    private static JsonObject clusterCheck(String server) throws Exception {
+    static JsonObject clusterCheck(String server) throws Exception {
         HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create(server + "/health/ready")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         try (JsonReader reader = Json.createReader(new StringReader(ready.body()))) {
@@ -142,7 +142,7 @@ class ClusterSampleIT {
         }
     }
 
-    private static HttpResponse<String> post(String url) throws Exception {
+    static HttpResponse<String> post(String url) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody())
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
