@@ -198,6 +198,14 @@ public final class ResourceGate {
     /** The refusal of an acquisition while the gate is open: names the node that saw the backend down, and why. */
     public CircuitOpenException refusal(Open why) {
         cluster.listener().gateRefused(resource, why.node(), why.reason());
+        return knownDown(why);
+    }
+
+    /**
+     * What this node knows of the backend while the gate is open, without asking it: the refusal's exception, not
+     * counted as a refused acquisition. A scheduled health check that does not hold the claim answers with it.
+     */
+    public CircuitOpenException knownDown(Open why) {
         String seen = why.node().equals(cluster.nodeId()) ? "this node, '" + why.node() + "'," : "node '" + why.node() + "'";
         return new CircuitOpenException(resource, "NEBULA-4606 Circuit of resource '" + resource + "' is open across "
                 + "the cluster: " + seen + " saw its backend down (" + why.reason() + "); one node at a time probes it",

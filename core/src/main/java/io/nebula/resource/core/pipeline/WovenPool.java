@@ -264,13 +264,15 @@ public final class WovenPool<R> implements ResourcePool<R> {
 
     /**
      * Checks the pool every {@code health.interval} at {@code health.depth} from now on (never for an interval of 0),
-     * in place of the checks scheduled before; a check under way finishes. {@code health.quarantine-after} keeps the
-     * value the pool was made with (it adds or removes the quarantine stage).
+     * in place of the checks scheduled before; a check under way finishes. While the cluster's gate is open a check
+     * asks the backend only holding the cluster's probe claim ({@link ClaimedCheck}). {@code health.quarantine-after}
+     * keeps the value the pool was made with (it adds or removes the quarantine stage).
      */
     public void healthChecks(HealthPolicy health) {
         weave.checkEvery(health.interval(), health.depth(), depth -> {
             if (state().acceptsAcquisitions()) {
-                check(depth);
+                // while the cluster's gate is open, one of the cluster's probes: only holding its claim
+                ClaimedCheck.run(weave.gate(), pool, depth, this::check, known -> weave.observe(depth, () -> known));
             }
         });
     }
