@@ -192,6 +192,16 @@ public interface ResourceProvider<R> {
     }
 
     /**
+     * Whether this provider's instances count the physical connections they open against a session budget
+     * ({@link #budgetInstances} or {@link #create(ResourceSettings, InstanceBudget)} overridden to use it): only then
+     * may a resource of its kind set {@code cluster.max-instances} or {@code cluster.tenant.max-instances}; otherwise
+     * deployment fails naming the key, since the limit would be accepted and hold nothing. The default: {@code false}.
+     */
+    default boolean countsInstances() {
+        return false;
+    }
+
+    /**
      * What a caller of {@code view} (the provider's {@link #type()} or one of its {@link #views()}) gets when it calls
      * a method of a stand-in whose instance could not be had: the CDI extension injects a stand-in for a resident
      * resource whose backend was down when the bean was made, and it has the instance at its first use. By default

@@ -60,9 +60,11 @@ public record ClusterQuota(int maxConcurrentLeases, int tenantMaxConcurrentLease
                     + " a permit is taken before one is opened (a JDBC pool's start-up connections included) and"
                     + " given back once it is closed (JDBC: cluster.instance-release-delay after), so"
                     + " never exceeded while nebula.cluster.resource answers; 0 for no limit. Needs"
-                    + " nebula.cluster.resource."),
+                    + " nebula.cluster.resource and a kind that counts its connections (the JDBC kinds): any other"
+                    + " kind fails deployment with it."),
             ConfigKey.integer(TENANT_MAX_INSTANCES, 0, "Physical instances one tenant's pool holds open at once on"
-                    + " all nodes together (a JDBC resource: the tenant's database sessions); 0 for no limit."),
+                    + " all nodes together (a JDBC resource: the tenant's database sessions); 0 for no limit. The JDBC"
+                    + " kinds only, as cluster.max-instances."),
             ConfigKey.duration(INSTANCE_RELEASE_DELAY, DEFAULT_INSTANCE_RELEASE_DELAY, "How long after a physical"
                     + " instance was closed its cluster.max-instances and cluster.tenant.max-instances permits are"
                     + " given back (a JDBC resource: the database's time to end the closed session, which it lists"

@@ -389,6 +389,11 @@ public final class CredentialedProvider<R> implements ResourceProvider<R> {
     }
 
     @Override
+    public boolean countsInstances() {
+        return delegate.countsInstances();
+    }
+
+    @Override
     public void reportTo(R instance, io.nebula.resource.spi.BackendSignal signal) {
         delegate.reportTo(instance, signal);
     }

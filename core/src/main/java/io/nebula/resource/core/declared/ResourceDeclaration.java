@@ -155,6 +155,7 @@ public record ResourceDeclaration(ResourceSettings settings, ResourceProvider<?>
         found.addAll(io.nebula.resource.core.cluster.ClusterQuota.problems(settings));
         if (provider != null) {
             found.addAll(ResourceKeys.unknown(settings, provider));
+            uncountedInstances(settings, provider, found);
             // a tenant-scoped resource's settings are a template: its provider checks them with a tenant in place of {tenant}
             List<ConfigProblem> own = providerProblems(provider, scope == ResourceScope.TENANT ? sample(settings) : settings);
             // each problem once: a key the engine already found wrong (a provider that reads pool.max-size checks it too)
@@ -196,5 +197,25 @@ public record ResourceDeclaration(ResourceSettings settings, ResourceProvider<?>
             b.append(b.length() == 0 ? "" : ", ").append(v.name().toLowerCase(Locale.ROOT));
         }
         return b.toString();
+    }
+
+    /**
+     * A session budget ({@code cluster.max-instances}, {@code cluster.tenant.max-instances}) on a kind whose instances do
+     * not count their connections against it ({@link ResourceProvider#countsInstances}) would be accepted and hold
+     * nothing: a problem naming the key.
+     */
+    private static void uncountedInstances(ResourceSettings settings, ResourceProvider<?> provider, ConfigProblems found) {
+        if (provider.countsInstances()) {
+            return;
+        }
+        for (String key : List.of(io.nebula.resource.core.cluster.ClusterQuota.MAX_INSTANCES,
+                io.nebula.resource.core.cluster.ClusterQuota.TENANT_MAX_INSTANCES)) {
+            Optional<String> value = settings.string(key);
+            if (value.isPresent() && !value.get().trim().equals("0")) {
+                found.add(settings.keyOf(key), "is not counted by kind '" + provider.kind() + "': its instances open no"
+                        + " connections of their own that a session budget could count (the JDBC kinds do;"
+                        + " docs/cluster.md), was " + value.get().trim());
+            }
+        }
     }
 }

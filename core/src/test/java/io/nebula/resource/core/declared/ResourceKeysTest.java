@@ -20,9 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ResourceKeysTest {
 
     /** A provider that lists its keys and, like the JDBC provider, checks {@code pool.max-size} itself too. */
-    private static final ResourceProvider<Object> LISTED = new Provider("listed", Set.of("url", "connect-timeout", "properties."));
+    private static final ResourceProvider<Object> LISTED = new Provider("listed", Set.of("url", "connect-timeout", "properties."), false);
     /** A provider that lists none, as a provider written before keys() existed. */
-    private static final ResourceProvider<Object> UNLISTED = new Provider("unlisted", Set.of());
+    private static final ResourceProvider<Object> UNLISTED = new Provider("unlisted", Set.of(), false);
+    /** A provider whose instances count their connections against a session budget, as the JDBC provider's do. */
+    private static final ResourceProvider<Object> COUNTING = new Provider("counting", Set.of(), true);
 
     @Test
     void aTypoOfAKeyEveryResourceHasIsAProblemWithTheKeyItMeant() {
@@ -69,6 +71,17 @@ class ResourceKeysTest {
     }
 
     @Test
+    void aSessionBudgetOnAKindWhoseInstancesDoNotCountTheirConnectionsFailsNamingEachKey() {
+        Map<String, String> budget = Map.of("cluster.max-instances", "20", "cluster.tenant.max-instances", "2");
+
+        assertThat(problems("unlisted", budget)).extracting(ConfigProblem::key).containsExactlyInAnyOrder(
+                "nebula.resource.r.cluster.max-instances", "nebula.resource.r.cluster.tenant.max-instances");
+        assertThat(problems("unlisted", budget)).allSatisfy(p -> assertThat(p.message()).contains("kind 'unlisted'"));
+        assertThat(problems("counting", budget)).isEmpty();
+        assertThat(problems("unlisted", Map.of("cluster.max-instances", "0"))).as("0: no limit").isEmpty();
+    }
+
+    @Test
     void editsCountASwapOfNeighboursAsOne() {
         assertThat(ResourceKeys.distance("scpoe", "scope")).isEqualTo(1);
         assertThat(ResourceKeys.distance("url", "uri")).isEqualTo(1);
@@ -79,7 +92,7 @@ class ResourceKeysTest {
 
     private static List<ConfigProblem> problems(String kind, Map<String, String> values) {
         ConfigProblems problems = new ConfigProblems();
-        ResourceDeclaration.parse(settings(kind, values), ProviderCatalog.of(LISTED, UNLISTED), problems);
+        ResourceDeclaration.parse(settings(kind, values), ProviderCatalog.of(LISTED, UNLISTED, COUNTING), problems);
         return problems.list();
     }
 
@@ -87,7 +100,7 @@ class ResourceKeysTest {
         return ResourceSettings.of("r", kind, new LinkedHashMap<>(values));
     }
 
-    private record Provider(String kind, Set<String> keys) implements ResourceProvider<Object> {
+    private record Provider(String kind, Set<String> keys, boolean countsInstances) implements ResourceProvider<Object> {
 
         @Override
         public Class<Object> type() {

@@ -146,6 +146,12 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
         }
     }
 
+    /** Agroal's physical connections each take a permit of the session budget (CreationPermits). */
+    @Override
+    public final boolean countsInstances() {
+        return true;
+    }
+
     /**
      * The session budget ({@code cluster.max-instances}, {@code cluster.tenant.max-instances}) given to a pool made
      * without it: a permit before Agroal opens each physical connection, given back when it is closed
