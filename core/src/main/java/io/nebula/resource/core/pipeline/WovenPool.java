@@ -208,7 +208,7 @@ public final class WovenPool<R> implements ResourcePool<R> {
      * Starts the pool and proves it ({@code start=eager}): {@link #start}, then one {@link #check} at {@code depth},
      * which creates an instance when none is idle and asks the provider about it. When the backend does not answer,
      * the pool is {@code FAILED} (readiness DOWN) and is checked again every second in the background until it
-     * answers; this does not throw.
+     * answers (while the cluster's gate is open, only holding the cluster's probe claim); this does not throw.
      *
      * @return the check's answer
      */
@@ -216,9 +216,22 @@ public final class WovenPool<R> implements ResourcePool<R> {
         pool.start();
         HealthStatus status = check(depth);
         if (status.status() == HealthStatus.Status.DOWN && pool.state().acceptsAcquisitions()) {
-            weave.recoverWith(() -> pool.state().acceptsAcquisitions() ? check(depth) : HealthStatus.up());
+            weave.recoverWith(() -> pool.state().acceptsAcquisitions() ? claimedCheck(depth) : HealthStatus.up());
         }
         return status;
+    }
+
+    /**
+     * A check that, while the cluster's gate is open, is one of the cluster's probes ({@link ClaimedCheck}): asks the
+     * backend only holding the claim, else answers what the gate knows.
+     */
+    private HealthStatus claimedCheck(CheckDepth depth) {
+        HealthStatus[] answer = new HealthStatus[1];
+        ClaimedCheck.run(weave.gate(), pool, depth, d -> answer[0] = check(d), known -> {
+            weave.observe(depth, () -> known);
+            answer[0] = known;
+        });
+        return answer[0];
     }
 
     /** Reports this pool through {@code backends} from now on; its pipelines are assembled again for them. */
@@ -272,7 +285,7 @@ public final class WovenPool<R> implements ResourcePool<R> {
         weave.checkEvery(health.interval(), health.depth(), depth -> {
             if (state().acceptsAcquisitions()) {
                 // while the cluster's gate is open, one of the cluster's probes: only holding its claim
-                ClaimedCheck.run(weave.gate(), pool, depth, this::check, known -> weave.observe(depth, () -> known));
+                claimedCheck(depth);
             }
         });
     }

@@ -5,6 +5,7 @@ import io.nebula.resource.ResourceSettings;
 import io.nebula.resource.ResourceState;
 import io.nebula.resource.core.cluster.ClusterGate;
 import io.nebula.resource.core.cluster.SharedSignals;
+import io.nebula.resource.spi.CheckDepth;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,13 +33,17 @@ class ClusterHealthCheckTest {
 
     /** Node {@code id}'s pool, of its gate made before, no instance kept (each check creates one), checked every 10 ms. */
     private void node(String id) {
+        pool(id, "10ms").start();
+    }
+
+    private WovenPool<Object> pool(String id, String interval) {
         ClusterGate gate = gates.stream().filter(g -> g.nodeId().equals(id)).findFirst().orElseThrow();
         WovenPool<Object> pool = WovenPool.builder(db, ResourceSettings.of("ledger", "fake", Map.of(
                         "pool.min-size", "0", "pool.backoff-initial", "1ms", "pool.backoff-max", "1ms",
-                        "health.interval", "10ms")))
+                        "health.interval", interval)))
                 .creator(Runnable::run).gate(gate.resource("ledger")).build();
         pools.add(pool);
-        pool.start();
+        return pool;
     }
 
     @AfterEach
@@ -83,6 +88,34 @@ class ClusterHealthCheckTest {
         bus.millis.addAndGet(300);
         // the check holding the claim finds the backend up: the gate closes on every node, each next check is as ever
         await().atMost(Duration.ofSeconds(2)).until(() -> pools.stream().allMatch(p -> p.state() == ResourceState.READY));
+        assertThat(gates).allSatisfy(g -> assertThat(g.resource("ledger").open()).isNull());
+    }
+
+    /**
+     * An eager start that found the backend down checks again every second ({@link WovenPool#startChecked}); while the
+     * gate is open, those checks too ask the backend only holding the claim. No scheduled checks here
+     * ({@code health.interval=0}): every contact after the two start checks is a recovery check's.
+     */
+    @Test
+    void theRecoveryChecksOfAFailedEagerStartAskTheBackendOnlyHoldingTheClaim() {
+        for (String id : List.of("a", "b", "c")) {
+            gates.add(bus.gate(id));
+        }
+        db.down = true;
+        gates.get(0).resource("ledger").down("java.net.ConnectException"); // node a saw it down: open on all three
+        int before = db.attempts.get();
+        pool("b", "0").startChecked(CheckDepth.SHALLOW);
+        pool("c", "0").startChecked(CheckDepth.SHALLOW);
+        int started = db.attempts.get();
+        assertThat(started - before).as("the start checks, one per node, ask the backend as ever").isPositive();
+
+        // the bus's clock stands still: no node may hold the claim, through two of each node's recovery checks
+        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(4)).until(() -> db.attempts.get() == started);
+        assertThat(pools).allSatisfy(p -> assertThat(p.state()).isEqualTo(ResourceState.FAILED));
+
+        db.down = false;
+        bus.millis.addAndGet(300); // past the probe interval: the next recovery check holding the claim finds it up
+        await().atMost(Duration.ofSeconds(4)).until(() -> pools.stream().allMatch(p -> p.state() == ResourceState.READY));
         assertThat(gates).allSatisfy(g -> assertThat(g.resource("ledger").open()).isNull());
     }
 }
