@@ -148,9 +148,12 @@ class SessionBudgetAcrossProcessesTest {
         assertThat(sampler.maxPerTenant.values()).as("some tenant reached its limit").contains(TENANT_LIMIT);
         assertThat(sampler.maxRedis.get()).as("the permits of the resource counted in Redis reached its limit")
                 .isEqualTo(RESOURCE_LIMIT);
-        // the sessions themselves may stay a permit or two under it: spare permits in the nodes' batches (measured 19-20)
-        assertThat(sampler.maxTotal.get()).as("the resource's sessions came to its limit")
-                .isGreaterThanOrEqualTo(RESOURCE_LIMIT - 2);
+        // the sessions themselves may stay under it by the spare permits the nodes hold: at most a batch each, and the
+        // batch of a limit of 20 is min(cluster.batch, 20 / 8) = 2 (docs/cluster.md, worst-case bounds). Measured 19-20
+        // on a quiet machine, 16-17 at a load average of 8 to 18
+        int spareAtMost = IDS.size() * Math.min(4, RESOURCE_LIMIT / 8);
+        assertThat(sampler.maxTotal.get()).as("the resource's sessions came to its limit, less the nodes' spare permits")
+                .isGreaterThanOrEqualTo(RESOURCE_LIMIT - spareAtMost);
         assertThat(load.refused).as("creations refused by each limit (NEBULA-4610)")
                 .containsOnlyKeys("cluster.max-instances", "cluster.tenant.max-instances")
                 .allSatisfy((limit, n) -> assertThat(n).as(limit).isPositive());
