@@ -92,6 +92,10 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
     void boundLogin(Properties login, Duration within) {
     }
 
+    /** The kind's defaults for the driver's own properties, each unless the user set it ({@code properties.*}). None by default. */
+    void driverDefaults(Properties defaults) {
+    }
+
     /**
      * Undoes, on a connection just opened, what {@link #boundLogin} set that must not outlive the login (a driver
      * whose only bound on the handshake also bounds every later read). Nothing by default.
@@ -324,6 +328,10 @@ abstract class JdbcProvider implements ResourceProvider<AgroalDataSource> {
                 .addSecurityProvider(login)
                 .credential(login); // user and password are fetched from it at each connection
         jdbc.driverProperties().forEach(factory::jdbcProperty);
+        Properties defaults = new Properties();
+        driverDefaults(defaults);
+        defaults.stringPropertyNames().stream().filter(p -> !jdbc.driverProperties().containsKey(p))
+                .forEach(p -> factory.jdbcProperty(p, defaults.getProperty(p)));
         if (!jdbc.loginTimeout().isZero()) {
             // Agroal gives login-timeout to the JVM-wide DriverManager, which PostgreSQL's driver never reads (its own
             // loginTimeout defaults to 0, wait forever) and MariaDB's reads at each connection, whatever resource set it

@@ -47,6 +47,18 @@ public final class PostgresqlProvider extends JdbcProvider {
     }
 
     /**
+     * {@code assumeMinServerVersion=9.0}: the driver then sends {@code ApplicationName} (and {@code extra_float_digits})
+     * in the start-up packet, where they are the session's defaults. Without it the driver sets them with {@code SET}
+     * after connecting, and the session reset's {@code DISCARD ALL} (on by default for a tenant's pool) puts them back
+     * to the server's: from a connection's first return on, {@code pg_stat_activity} no longer showed whose session it
+     * was. PostgreSQL before 9.0 has been out of support since 2015.
+     */
+    @Override
+    void driverDefaults(Properties defaults) {
+        defaults.setProperty("assumeMinServerVersion", "9.0");
+    }
+
+    /**
      * {@code loginTimeout}, which the driver reads per connection in fractional seconds (the JDBC login timeout is
      * whole seconds): the driver waits that long for its connecting thread and then fails with SQLState 08001.
      */

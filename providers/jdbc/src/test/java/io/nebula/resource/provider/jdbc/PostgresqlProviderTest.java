@@ -68,6 +68,23 @@ class PostgresqlProviderTest {
     }
 
     @Test
+    void theApplicationNameOutlivesTheSessionReset() throws SQLException {
+        String application = "nebula-reset-" + UUID.randomUUID();
+        AgroalDataSource ds = create(Databases.postgresql("orders-db", "pool.max-size", "1", "session.reset", "true",
+                "properties.ApplicationName", application));
+        int[] pid = new int[2];
+        for (int i = 0; i < 2; i++) {
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+                 ResultSet r = s.executeQuery("select pg_backend_pid(), current_setting('application_name')")) {
+                r.next();
+                pid[i] = r.getInt(1);
+                assertThat(r.getString(2)).as("the application name, use " + (i + 1)).isEqualTo(application);
+            } // given back: DISCARD ALL
+        }
+        assertThat(pid[1]).as("the same session, reset in between").isEqualTo(pid[0]);
+    }
+
+    @Test
     void aSessionKilledWhileIdleIsReplacedWhenBorrowValidationIsOn() throws SQLException {
         AgroalDataSource ds = create(Databases.postgresql("orders-db", "pool.max-size", "1",
                 "pool.validation-bypass", "0"));
