@@ -208,14 +208,21 @@ public record ResourceDeclaration(ResourceSettings settings, ResourceProvider<?>
         if (provider.countsInstances()) {
             return;
         }
-        for (String key : List.of(io.nebula.resource.core.cluster.ClusterQuota.MAX_INSTANCES,
-                io.nebula.resource.core.cluster.ClusterQuota.TENANT_MAX_INSTANCES)) {
-            Optional<String> value = settings.string(key);
-            if (value.isPresent() && !value.get().trim().equals("0")) {
-                found.add(settings.keyOf(key), "is not counted by kind '" + provider.kind() + "': its instances open no"
-                        + " connections of their own that a session budget could count (the JDBC kinds do;"
-                        + " docs/cluster.md), was " + value.get().trim());
-            }
+        // the values as ClusterQuota reads them (its own problems are reported by ClusterQuota.problems)
+        io.nebula.resource.core.cluster.ClusterQuota quota =
+                io.nebula.resource.core.cluster.ClusterQuota.read(settings, new ConfigProblems());
+        uncounted(settings, provider, found, io.nebula.resource.core.cluster.ClusterQuota.MAX_INSTANCES,
+                quota.maxInstances());
+        uncounted(settings, provider, found, io.nebula.resource.core.cluster.ClusterQuota.TENANT_MAX_INSTANCES,
+                quota.tenantMaxInstances());
+    }
+
+    private static void uncounted(ResourceSettings settings, ResourceProvider<?> provider, ConfigProblems found,
+                                  String key, int value) {
+        if (value > 0) {
+            found.add(settings.keyOf(key), "is not counted by kind '" + provider.kind() + "': its instances open no"
+                    + " connections of their own that a session budget could count (the JDBC kinds do;"
+                    + " docs/cluster.md), was " + value);
         }
     }
 }

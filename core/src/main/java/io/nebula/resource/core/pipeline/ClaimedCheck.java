@@ -26,28 +26,30 @@ final class ClaimedCheck {
     /**
      * @param check the check as ever: asks the backend, observed by the weave (telemetry, quarantine), moves the pool
      * @param known observes an answer the check did not ask the backend for, as a check that found it down would be
+     * @return the check's answer, or the gate's when this node did not hold the claim
      */
-    static void run(ResourceGate gate, ResourcePool<?> pool, CheckDepth depth, Function<CheckDepth, HealthStatus> check,
-                    Consumer<HealthStatus> known) {
+    static HealthStatus run(ResourceGate gate, ResourcePool<?> pool, CheckDepth depth,
+                            Function<CheckDepth, HealthStatus> check, Consumer<HealthStatus> known) {
         ResourceGate.Open open = gate == null ? null : gate.open();
         if (open == null) {
-            check.apply(depth);
-            return;
+            return check.apply(depth);
         }
         if (!gate.claim()) {
             ResourceGate.Open still = gate.open(); // the gate may have closed meanwhile: then the check is as ever
             if (still == null) {
-                check.apply(depth);
-            } else {
-                CircuitOpenException down = gate.knownDown(still);
-                pool.backendFailed(down); // readiness says DOWN, and why, as after a failed check
-                known.accept(HealthStatus.down(down));
+                return check.apply(depth);
             }
-            return;
+            CircuitOpenException down = gate.knownDown(still);
+            pool.backendFailed(down); // readiness says DOWN, and why, as after a failed check
+            HealthStatus answer = HealthStatus.down(down);
+            known.accept(answer);
+            return answer;
         }
         boolean up = false;
         try {
-            up = check.apply(depth).status() != HealthStatus.Status.DOWN;
+            HealthStatus answer = check.apply(depth);
+            up = answer.status() != HealthStatus.Status.DOWN;
+            return answer;
         } finally {
             if (up) {
                 gate.probeSucceeded(); // closes the gate here and on every node

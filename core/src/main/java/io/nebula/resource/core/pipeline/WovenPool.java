@@ -226,12 +226,7 @@ public final class WovenPool<R> implements ResourcePool<R> {
      * backend only holding the claim, else answers what the gate knows.
      */
     private HealthStatus claimedCheck(CheckDepth depth) {
-        HealthStatus[] answer = new HealthStatus[1];
-        ClaimedCheck.run(weave.gate(), pool, depth, d -> answer[0] = check(d), known -> {
-            weave.observe(depth, () -> known);
-            answer[0] = known;
-        });
-        return answer[0];
+        return ClaimedCheck.run(weave.gate(), pool, depth, this::check, known -> weave.observe(depth, () -> known));
     }
 
     /** Reports this pool through {@code backends} from now on; its pipelines are assembled again for them. */
